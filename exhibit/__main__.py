@@ -1,0 +1,3 @@
+from exhibit.cli.main import main
+
+raise SystemExit(main())
