@@ -1,0 +1,317 @@
+"""Checks that relate a scene to the rest of the content: names, files, languages.
+
+One walk over the scene, one small ``check_*`` function per concern, each
+reporting located diagnostics. Checks that need resolved times (cycles, times
+outside the scene, overlapping lines, camera key order) run in the timeline.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass
+from pathlib import Path
+
+from exhibit.spec.errors import Diagnostic, Severity, did_you_mean
+from exhibit.spec.hall import Hall
+from exhibit.spec.project import Project
+from exhibit.spec.scene import (
+    AUDIO_SUFFIXES,
+    BUILTIN_EFFECTS,
+    CaptionCue,
+    EffectCue,
+    ModelObject,
+    QuizCue,
+    Scene,
+    SoundCue,
+    TextObject,
+    TitleCue,
+)
+from exhibit.spec.source import Document, PathKey
+from exhibit.spec.timeexpr import MarkRef, Ref, TimeExpr
+
+MARK = re.compile(r"\{mark:([^{}]*)\}")
+MARK_NAME = re.compile(r"^[a-z][a-z0-9_]*$")
+
+
+def marks_in(text: str) -> list[str]:
+    """Bookmark names in a line's text, in order."""
+    return [m.strip() for m in MARK.findall(text)]
+
+
+def strip_marks(text: str) -> str:
+    """The text as spoken and captioned: bookmarks removed."""
+    return re.sub(r"\s{2,}", " ", MARK.sub("", text)).strip()
+
+
+@dataclass
+class SceneContext:
+    """What the checks may look at besides the scene itself."""
+
+    scene: Scene
+    doc: Document
+    project: Project
+    hall: Hall | None = None
+    banks: dict[str, Path] | None = None
+
+
+class _Report:
+    def __init__(self, doc: Document) -> None:
+        self.doc = doc
+        self.items: list[Diagnostic] = []
+
+    def __call__(self, severity: Severity, path: PathKey, message: str, key: bool = False) -> None:
+        self.items.append(Diagnostic(severity, message, self.doc.locate(path, key=key)))
+
+    def error(self, path: PathKey, message: str, key: bool = False) -> None:
+        self(Severity.ERROR, path, message, key)
+
+    def warning(self, path: PathKey, message: str, key: bool = False) -> None:
+        self(Severity.WARNING, path, message, key)
+
+    def note(self, path: PathKey, message: str, key: bool = False) -> None:
+        self(Severity.NOTE, path, message, key)
+
+
+Check = Callable[[SceneContext, _Report], None]
+
+
+def _time_fields(scene: Scene) -> Iterable[tuple[PathKey, TimeExpr]]:
+    for i, line in enumerate(scene.narration):
+        if line.at is not None:
+            yield ("narration", i, "at"), line.at
+    for i, cue in enumerate(scene.cues):
+        yield ("cues", i, "at"), cue.at
+    for i, key in enumerate(scene.camera.keys):
+        yield ("camera", "keys", i, "at"), key.at
+    for i, m in enumerate(scene.music):
+        yield ("music", i, "at"), m.at
+        if m.until is not None:
+            yield ("music", i, "until"), m.until
+    for i, s in enumerate(scene.sounds):
+        yield ("sounds", i, "at"), s.at
+    if scene.duration != "auto":
+        yield ("duration",), scene.duration
+
+
+def check_ids(ctx: SceneContext, report: _Report) -> None:
+    seen: dict[str, int] = {}
+    for i, line in enumerate(ctx.scene.narration):
+        if line.id in seen:
+            first = ctx.doc.locate(("narration", seen[line.id], "id"))
+            report.error(("narration", i, "id"), f"duplicate narration line id '{line.id}' (first used at line {first.line})")
+        seen.setdefault(line.id, i)
+    cues: dict[str, int] = {}
+    for i, cue in enumerate(ctx.scene.cues):
+        if cue.id is None:
+            continue
+        if cue.id in cues:
+            first = ctx.doc.locate(("cues", cues[cue.id], "id"))
+            report.error(("cues", i, "id"), f"duplicate cue id '{cue.id}' (first used at line {first.line})")
+        elif cue.id in seen:
+            report.error(("cues", i, "id"),
+                         f"cue id '{cue.id}' is also a narration line id; '{cue.id}.end' would be ambiguous")
+        cues.setdefault(cue.id, i)
+    for i, line in enumerate(ctx.scene.narration):
+        if line.id == "scene":
+            report.error(("narration", i, "id"), "'scene' is reserved (scene.start, scene.end); choose another id")
+
+
+def check_object_refs(ctx: SceneContext, report: _Report) -> None:
+    objects = list(ctx.scene.objects)
+
+    def need(path: PathKey, name: str) -> None:
+        if name not in ctx.scene.objects:
+            report.error(path, f"unknown object '{name}'{did_you_mean(name, objects)}")
+
+    for i, cue in enumerate(ctx.scene.cues):
+        target = getattr(cue, "target", None)
+        if target is not None:
+            need(("cues", i, "target"), target)
+        if isinstance(cue, SoundCue) and cue.follow is not None:
+            need(("cues", i, "follow"), cue.follow)
+    for i, key in enumerate(ctx.scene.camera.keys):
+        if isinstance(key.look_at, str):
+            need(("camera", "keys", i, "look_at"), key.look_at)
+    for i, sound in enumerate(ctx.scene.sounds):
+        if sound.follow is not None:
+            need(("sounds", i, "follow"), sound.follow)
+
+
+def check_time_refs(ctx: SceneContext, report: _Report) -> None:
+    lines = {line.id: line for line in ctx.scene.narration}
+    cue_ids = [c.id for c in ctx.scene.cues if c.id]
+    names = list(lines) + cue_ids
+    for path, expr in _time_fields(ctx.scene):
+        term = expr.term
+        if isinstance(term, Ref) and term.name not in lines and term.name not in cue_ids:
+            report.error(path, f"unknown narration line or cue '{term.name}' in '{expr}'{did_you_mean(term.name, names)}")
+        elif isinstance(term, MarkRef):
+            line = lines.get(term.line)
+            if line is None:
+                report.error(path, f"unknown narration line '{term.line}' in '{expr}'{did_you_mean(term.line, list(lines))}")
+                continue
+            known = sorted({m for lang in ctx.scene.languages for m in marks_in(line.text.get(lang) or "")})
+            if term.mark not in known:
+                where = f"; its marks are: {', '.join(known)}" if known else "; it has no {mark:...} in its text"
+                report.error(path, f"line '{term.line}' has no mark '{term.mark}'{did_you_mean(term.mark, known)}{where}")
+
+
+def check_narration_text(ctx: SceneContext, report: _Report) -> None:
+    for i, line in enumerate(ctx.scene.narration):
+        per_lang: dict[str, list[str]] = {}
+        for lang in ctx.scene.languages:
+            text = line.text.get(lang, fallback=False)
+            if text is None:
+                report.error(("narration", i, "text"), f"line '{line.id}' has no '{lang}' text; every language in 'languages' needs one")
+                continue
+            if not strip_marks(text):
+                report.error(("narration", i, "text", lang) if not line.text.universal else ("narration", i, "text"),
+                             f"line '{line.id}' has empty '{lang}' text")
+            names = marks_in(text)
+            for name in names:
+                if not MARK_NAME.match(name):
+                    report.error(("narration", i, "text"), f"'{{mark:{name}}}' is not a valid mark name: use lower-case letters, digits and _")
+            dups = {n for n in names if names.count(n) > 1}
+            for name in sorted(dups):
+                report.error(("narration", i, "text"), f"mark '{name}' appears twice in the '{lang}' text of line '{line.id}'")
+            if "{" in MARK.sub("", text) and re.search(r"\{\s*mark", MARK.sub("", text)):
+                report.error(("narration", i, "text"), f"a bookmark in line '{line.id}' is not closed; write {{mark:NAME}}")
+            per_lang[lang] = names
+        if len(per_lang) > 1:
+            langs = list(per_lang)
+            ref = set(per_lang[langs[0]])
+            for lang in langs[1:]:
+                if set(per_lang[lang]) != ref:
+                    only_a = sorted(ref - set(per_lang[lang]))
+                    only_b = sorted(set(per_lang[lang]) - ref)
+                    detail = "; ".join(
+                        part for part in (
+                            f"only in {langs[0]}: {', '.join(only_a)}" if only_a else "",
+                            f"only in {lang}: {', '.join(only_b)}" if only_b else "",
+                        ) if part
+                    )
+                    report.error(("narration", i, "text"), f"line '{line.id}' has different marks in {langs[0]} and {lang} ({detail})")
+        for lang in line.text.languages:
+            if lang not in ctx.scene.languages:
+                report.warning(("narration", i, "text", lang),
+                               f"'{lang}' is not in the scene's languages ({', '.join(ctx.scene.languages)}); it is never played", key=True)
+
+
+def check_captions(ctx: SceneContext, report: _Report) -> None:
+    for i, cue in enumerate(ctx.scene.cues):
+        texts = []
+        if isinstance(cue, (CaptionCue, TitleCue)):
+            texts.append(("text", cue.text))
+        if isinstance(cue, TitleCue) and cue.subtitle is not None:
+            texts.append(("subtitle", cue.subtitle))
+        for field_name, text in texts:
+            for lang in ctx.scene.languages:
+                if not text.has(lang):
+                    report.warning(("cues", i, field_name), f"{cue.do} text has no '{lang}' translation; visitors in '{lang}' see the other language")
+    for name, obj in ctx.scene.objects.items():
+        if isinstance(obj, TextObject):
+            for lang in ctx.scene.languages:
+                if not obj.text.has(lang):
+                    report.warning(("objects", name, "text"), f"text object '{name}' has no '{lang}' translation")
+
+
+def check_effects(ctx: SceneContext, report: _Report) -> None:
+    hall_effects = list(ctx.hall.effects) if ctx.hall else []
+    known = list(BUILTIN_EFFECTS) + [e for e in hall_effects if e not in BUILTIN_EFFECTS]
+    for i, cue in enumerate(ctx.scene.cues):
+        if not isinstance(cue, EffectCue):
+            continue
+        if cue.effect not in known:
+            report.error(("cues", i, "effect"), f"unknown effect '{cue.effect}'{did_you_mean(cue.effect, known)}")
+        elif ctx.hall is not None and ctx.hall.effects and cue.effect not in ctx.hall.effects:
+            report.warning(("cues", i, "effect"),
+                           f"this hall has no channel for effect '{cue.effect}'; the cue is skipped when played here")
+        if cue.follow == "camera" and cue.effect != "seat":
+            report.warning(("cues", i, "follow"), f"'follow: camera' drives motion seats; effect '{cue.effect}' ignores it")
+
+
+def check_quiz(ctx: SceneContext, report: _Report) -> None:
+    banks = ctx.banks if ctx.banks is not None else ctx.project.bank_names()
+    for i, cue in enumerate(ctx.scene.cues):
+        if isinstance(cue, QuizCue) and cue.bank not in banks:
+            report.error(("cues", i, "bank"), f"unknown question bank '{cue.bank}'{did_you_mean(cue.bank, list(banks))}; banks live in quiz/")
+
+
+def _file(ctx: SceneContext, report: _Report, path: PathKey, relative: str, what: str, suffixes: tuple[str, ...]) -> None:
+    if not relative.strip():
+        report.error(path, f"the {what} file name is empty")
+        return
+    if Path(relative).is_absolute() or ".." in Path(relative).parts:
+        report.error(path, f"'{relative}': write {what} paths relative to the content root, without '..'")
+        return
+    if not relative.lower().endswith(suffixes):
+        report.error(path, f"'{relative}' is not a {what} file; use one of {', '.join(suffixes)}")
+        return
+    if not (ctx.project.root / relative).is_file():
+        folder = (ctx.project.root / relative).parent
+        nearby = [str(Path(relative).parent / p.name) for p in folder.glob("*")] if folder.is_dir() else []
+        report.error(path, f"{what} file '{relative}' does not exist{did_you_mean(relative, nearby)}")
+
+
+def check_files(ctx: SceneContext, report: _Report) -> None:
+    for name, obj in ctx.scene.objects.items():
+        if isinstance(obj, ModelObject):
+            from exhibit.spec.scene import MODEL_SUFFIXES
+
+            _file(ctx, report, ("objects", name, "file"), obj.file, "model", MODEL_SUFFIXES)
+    for i, cue in enumerate(ctx.scene.cues):
+        if isinstance(cue, SoundCue):
+            _file(ctx, report, ("cues", i, "file"), cue.file, "sound", AUDIO_SUFFIXES)
+    for i, m in enumerate(ctx.scene.music):
+        _file(ctx, report, ("music", i, "file"), m.file, "music", AUDIO_SUFFIXES)
+    for i, s in enumerate(ctx.scene.sounds):
+        _file(ctx, report, ("sounds", i, "file"), s.file, "sound", AUDIO_SUFFIXES)
+    for i, line in enumerate(ctx.scene.narration):
+        for lang, rel in (line.audio or {}).items():
+            _file(ctx, report, ("narration", i, "audio", lang), rel, "audio", AUDIO_SUFFIXES)
+
+
+def recording_for(project: Project, scene_id: str, line_id: str, lang: str, override: str | None = None) -> Path | None:
+    """The recorded voice file for a line, by the scene format's lookup rule, or None."""
+    if override:
+        path = project.root / override
+        return path if path.is_file() else None
+    folder = project.root / "audio" / "voice" / lang / scene_id
+    for suffix in AUDIO_SUFFIXES:
+        path = folder / f"{line_id}{suffix}"
+        if path.is_file():
+            return path
+    return None
+
+
+def check_recordings(ctx: SceneContext, report: _Report) -> None:
+    for i, line in enumerate(ctx.scene.narration):
+        missing = [
+            lang
+            for lang in ctx.scene.languages
+            if recording_for(ctx.project, ctx.scene.scene_id, line.id, lang, (line.audio or {}).get(lang)) is None
+        ]
+        if missing:
+            report.note(("narration", i, "id"),
+                        f"line '{line.id}' has no recording yet in {', '.join(missing)}; a placeholder voice is used")
+
+
+CHECKS: tuple[Check, ...] = (
+    check_ids,
+    check_object_refs,
+    check_time_refs,
+    check_narration_text,
+    check_captions,
+    check_effects,
+    check_quiz,
+    check_files,
+    check_recordings,
+)
+
+
+def check_scene(ctx: SceneContext) -> list[Diagnostic]:
+    report = _Report(ctx.doc)
+    for check in CHECKS:
+        check(ctx, report)
+    return report.items

@@ -1,0 +1,305 @@
+"""Value types shared by scenes, question banks and the hall file.
+
+Each type validates itself with a message written for the person editing the
+YAML, and describes itself in JSON Schema for editors' autocompletion.
+"""
+
+from __future__ import annotations
+
+import math
+import re
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass
+from typing import Annotated, Any, ClassVar
+
+from pydantic import BaseModel, ConfigDict, Field, GetCoreSchemaHandler, GetJsonSchemaHandler
+from pydantic.json_schema import JsonSchemaValue
+from pydantic_core import PydanticCustomError, core_schema
+
+ID_PATTERN = r"^[a-z][a-z0-9_]*$"
+LANG_PATTERN = r"^[a-z]{2,3}(?:-[A-Za-z0-9]+)*$"
+DEFAULT_LANGUAGES: tuple[str, ...] = ("zh", "en")
+
+Id = Annotated[str, Field(pattern=ID_PATTERN)]
+Lang = Annotated[str, Field(pattern=LANG_PATTERN)]
+
+
+class Model(BaseModel):
+    """Base of all content models: immutable, and unknown keys are errors (typos)."""
+
+    model_config = ConfigDict(extra="forbid", frozen=True, populate_by_name=True)
+
+
+def _kind(value: Any) -> str:
+    if isinstance(value, bool):
+        return "true/false"
+    if isinstance(value, (int, float)):
+        return "a number"
+    if isinstance(value, str):
+        return f"'{value}'"
+    if isinstance(value, list):
+        return "a list"
+    if isinstance(value, dict):
+        return "a map"
+    if value is None:
+        return "nothing"
+    return type(value).__name__
+
+
+class _Custom:
+    """Mixin wiring a ``_validate`` classmethod and a JSON schema into pydantic."""
+
+    _json_schema: ClassVar[dict[str, Any]] = {}
+
+    @classmethod
+    def _validate(cls, value: Any) -> Any:  # pragma: no cover - overridden
+        raise NotImplementedError
+
+    @classmethod
+    def _serialize(cls, value: Any) -> Any:  # pragma: no cover - overridden
+        return value
+
+    @classmethod
+    def __get_pydantic_core_schema__(
+        cls, source: Any, handler: GetCoreSchemaHandler
+    ) -> core_schema.CoreSchema:
+        return core_schema.no_info_plain_validator_function(
+            cls._validate, serialization=core_schema.plain_serializer_function_ser_schema(cls._serialize)
+        )
+
+    @classmethod
+    def __get_pydantic_json_schema__(
+        cls, schema: core_schema.CoreSchema, handler: GetJsonSchemaHandler
+    ) -> JsonSchemaValue:
+        return dict(cls._json_schema)
+
+
+@dataclass(frozen=True)
+class Text(_Custom):
+    """Localized text: one string for all languages, or one per language code."""
+
+    values: tuple[tuple[str, str], ...]
+    universal: bool = False
+
+    _json_schema: ClassVar[dict[str, Any]] = {
+        "anyOf": [
+            {"type": "string"},
+            {
+                "type": "object",
+                "propertyNames": {"pattern": LANG_PATTERN},
+                "additionalProperties": {"type": "string"},
+                "minProperties": 1,
+            },
+        ],
+        "description": "text for every language, or a map like {zh: ..., en: ...}",
+    }
+
+    @classmethod
+    def of(cls, value: str | Mapping[str, str]) -> Text:
+        if isinstance(value, str):
+            return cls((("*", value),), True)
+        return cls(tuple((str(k), str(v)) for k, v in value.items()))
+
+    @classmethod
+    def _validate(cls, value: Any) -> Text:
+        if isinstance(value, Text):
+            return value
+        if isinstance(value, (int, float)) and not isinstance(value, bool):
+            return cls.of(str(value))
+        if isinstance(value, str):
+            return cls.of(value)
+        if isinstance(value, dict) and value:
+            for lang, text in value.items():
+                if text is None and not re.match(LANG_PATTERN, str(lang)):
+                    raise PydanticCustomError(
+                        "text_split",
+                        "'{lang}' was read as a separate key: a comma inside {braces} ends the text before it; "
+                        "put the text in quotes",
+                        {"lang": lang, "braces": "{...}"},
+                    )
+                if not re.match(LANG_PATTERN, str(lang)):
+                    raise PydanticCustomError(
+                        "text_lang", "'{lang}' is not a language code; use codes like zh or en", {"lang": lang}
+                    )
+                if not isinstance(text, (str, int, float)) or isinstance(text, bool):
+                    raise PydanticCustomError(
+                        "text_value", "the {lang} text must be a string, got {got}", {"lang": lang, "got": _kind(text)}
+                    )
+            return cls.of({k: str(v) for k, v in value.items()})
+        raise PydanticCustomError(
+            "text",
+            "expected text, or a map of languages like {example}, got {got}",
+            {"got": _kind(value), "example": "{zh: ..., en: ...}"},
+        )
+
+    @classmethod
+    def _serialize(cls, value: Text) -> Any:
+        return value.values[0][1] if value.universal else dict(value.values)
+
+    def get(self, lang: str, fallback: bool = True) -> str | None:
+        """Text in ``lang``; with ``fallback``, any language's text when it is missing."""
+        if self.universal:
+            return self.values[0][1]
+        for k, v in self.values:
+            if k == lang:
+                return v
+        return self.values[0][1] if fallback and self.values else None
+
+    def has(self, lang: str) -> bool:
+        return self.universal or any(k == lang for k, _ in self.values)
+
+    @property
+    def languages(self) -> tuple[str, ...]:
+        return () if self.universal else tuple(k for k, _ in self.values)
+
+    def __str__(self) -> str:
+        return self.values[0][1] if self.values else ""
+
+
+@dataclass(frozen=True)
+class Color(_Custom):
+    """An RGBA colour with components in 0..1, written as ``#rrggbb`` or ``#rrggbbaa``."""
+
+    r: float
+    g: float
+    b: float
+    a: float = 1.0
+
+    _json_schema: ClassVar[dict[str, Any]] = {
+        "type": "string",
+        "pattern": "^#(?:[0-9a-fA-F]{6}|[0-9a-fA-F]{8})$",
+        "description": "colour as #rrggbb or #rrggbbaa",
+    }
+
+    @classmethod
+    def hex(cls, text: str) -> Color:
+        return cls._validate(text)
+
+    @classmethod
+    def _validate(cls, value: Any) -> Color:
+        if isinstance(value, Color):
+            return value
+        if isinstance(value, str):
+            m = re.fullmatch(r"#([0-9a-fA-F]{6})([0-9a-fA-F]{2})?", value.strip())
+            if m:
+                rgb = m.group(1)
+                alpha = m.group(2) or "ff"
+                r, g, b, a = (int(h, 16) / 255.0 for h in (rgb[0:2], rgb[2:4], rgb[4:6], alpha))
+                return cls(r, g, b, a)
+            hint = ""
+            if re.fullmatch(r"[0-9a-fA-F]{6}(?:[0-9a-fA-F]{2})?", value.strip()):
+                hint = f"; did you mean '#{value.strip()}'? (quote it: \"#{value.strip()}\")"
+            elif re.fullmatch(r"#[0-9a-fA-F]{3}", value.strip()):
+                short = value.strip()[1:]
+                hint = f"; write all six digits: '#{''.join(c * 2 for c in short)}'"
+            raise PydanticCustomError(
+                "color", "'{value}' is not a colour; write '#rrggbb' or '#rrggbbaa'{hint}", {"value": value, "hint": hint}
+            )
+        extra = ""
+        if value is None:
+            extra = " (an unquoted # starts a comment in YAML: write \"#rrggbb\" in quotes)"
+        raise PydanticCustomError(
+            "color", "expected a colour like \"#c8102e\", got {got}{extra}", {"got": _kind(value), "extra": extra}
+        )
+
+    @classmethod
+    def _serialize(cls, value: Color) -> str:
+        return value.to_hex()
+
+    def to_hex(self) -> str:
+        parts = [round(max(0.0, min(1.0, c)) * 255) for c in (self.r, self.g, self.b)]
+        text = "#" + "".join(f"{p:02x}" for p in parts)
+        if self.a < 1.0:
+            text += f"{round(max(0.0, min(1.0, self.a)) * 255):02x}"
+        return text
+
+    @property
+    def rgba(self) -> tuple[float, float, float, float]:
+        return (self.r, self.g, self.b, self.a)
+
+    def lerp(self, other: Color, u: float) -> Color:
+        return Color(*(a + (b - a) * u for a, b in zip(self.rgba, other.rgba, strict=True)))
+
+
+def _numbers(value: Any, n: int, shape: str) -> tuple[float, ...]:
+    if not isinstance(value, (list, tuple)):
+        raise PydanticCustomError("vector", "expected {shape}, got {got}", {"shape": shape, "got": _kind(value)})
+    if len(value) != n:
+        raise PydanticCustomError(
+            "vector", "expected {shape} ({n} numbers), got {count}", {"shape": shape, "n": n, "count": len(value)}
+        )
+    out: list[float] = []
+    for item in value:
+        if isinstance(item, bool) or not isinstance(item, (int, float)) or not math.isfinite(item):
+            raise PydanticCustomError(
+                "vector", "expected {shape} with numbers only, got {got} in it", {"shape": shape, "got": _kind(item)}
+            )
+        out.append(float(item))
+    return tuple(out)
+
+
+def _vector(n: int, shape: str) -> Any:
+    def validate(value: Any) -> tuple[float, ...]:
+        return _numbers(value, n, shape)
+
+    return Annotated[
+        tuple[float, ...],
+        _PlainWithSchema(
+            validate,
+            {"type": "array", "items": {"type": "number"}, "minItems": n, "maxItems": n, "description": shape},
+        ),
+    ]
+
+
+@dataclass(frozen=True, eq=False)
+class _PlainWithSchema:
+    """Annotated marker: validate with a function, describe with a fixed JSON schema."""
+
+    func: Callable[[Any], Any]
+    schema: dict[str, Any]
+
+    def __get_pydantic_core_schema__(self, source: Any, handler: GetCoreSchemaHandler) -> core_schema.CoreSchema:
+        return core_schema.no_info_plain_validator_function(self.func)
+
+    def __get_pydantic_json_schema__(
+        self, schema: core_schema.CoreSchema, handler: GetJsonSchemaHandler
+    ) -> JsonSchemaValue:
+        return dict(self.schema)
+
+
+Vec2 = _vector(2, "[x, y]")
+Vec3 = _vector(3, "[x, y, z]")
+Size2 = _vector(2, "[width, depth]")
+Size3 = _vector(3, "[width, depth, height]")
+
+
+def _scale(value: Any) -> tuple[float, float, float]:
+    if isinstance(value, (int, float)) and not isinstance(value, bool):
+        if value <= 0:
+            raise PydanticCustomError("scale", "a scale must be greater than 0, got {v}", {"v": value})
+        return (float(value),) * 3
+    if isinstance(value, (list, tuple)):
+        x, y, z = _numbers(value, 3, "[sx, sy, sz]")
+        return (x, y, z)
+    raise PydanticCustomError(
+        "scale", "expected a scale: a number or [sx, sy, sz], got {got}", {"got": _kind(value)}
+    )
+
+
+Scale = Annotated[
+    tuple[float, ...],
+    _PlainWithSchema(
+        _scale,
+        {
+            "anyOf": [
+                {"type": "number", "exclusiveMinimum": 0},
+                {"type": "array", "items": {"type": "number"}, "minItems": 3, "maxItems": 3},
+            ],
+            "description": "uniform scale, or [sx, sy, sz]",
+        },
+    ),
+]
+
+Unit = Annotated[float, Field(ge=0.0, le=1.0)]
+NonNegative = Annotated[float, Field(ge=0.0)]
+Positive = Annotated[float, Field(gt=0.0)]

@@ -1,0 +1,147 @@
+"""The installation model (``hall.yaml``): displays, 5D hardware, remote, schedule, quiz storage."""
+
+from __future__ import annotations
+
+import re
+from typing import Annotated, Literal
+
+from pydantic import Field, field_validator, model_validator
+
+from exhibit.spec.common import DEFAULT_LANGUAGES, Id, Lang, Model, NonNegative, Positive, Vec3
+
+DisplayMode = Literal["window", "fullscreen", "sbs", "anaglyph", "wall", "xr", "offscreen"]
+DISPLAY_MODES = ("window", "fullscreen", "sbs", "anaglyph", "wall", "xr", "offscreen")
+
+Port = Annotated[int, Field(ge=1, le=65535)]
+Pixels = Annotated[tuple[int, int], Field()]
+
+
+class WallCorners(Model):
+    ll: Vec3
+    lr: Vec3
+    ul: Vec3
+
+
+class WallWindow(Model):
+    origin: tuple[int, int] = (0, 0)
+    size: tuple[Annotated[int, Field(ge=16)], Annotated[int, Field(ge=16)]] = (1920, 1080)
+
+
+class Wall(Model):
+    name: Id
+    corners: WallCorners
+    window: WallWindow = WallWindow()
+
+
+class Display(Model):
+    mode: DisplayMode = "window"
+    size: tuple[Annotated[int, Field(ge=16)], Annotated[int, Field(ge=16)]] = (1280, 720)
+    iod: Annotated[float, Field(ge=0.0, le=0.2)] = 0.064
+    converge: Positive = 10.0
+    walls: list[Wall] = []
+
+    @model_validator(mode="after")
+    def _walls(self) -> Display:
+        if self.mode == "wall" and not self.walls:
+            raise ValueError("display mode 'wall' needs at least one entry under 'walls'")
+        return self
+
+
+class SeatLimits(Model):
+    """A motion seat's travel: degrees of pitch and roll, metres of heave."""
+
+    pitch: Positive = 10.0
+    roll: Positive = 10.0
+    heave: Positive = 0.05
+
+
+class Channel(Model):
+    """One effect mapped to hardware, with the limits the safety layer enforces."""
+
+    output: Id = "sim"
+    universe: Annotated[int, Field(ge=0, le=63999)] = 1
+    channel: Annotated[int, Field(ge=1, le=512)] | None = None
+    address: str | None = None
+    max_on: Positive | None = None  # seconds on before it is forced off
+    min_off: NonNegative | None = None  # seconds off before it may come on again
+    max_rate: Positive | None = None  # flashes per second (strobe)
+    safe: Annotated[float, Field(ge=0.0, le=1.0)] = 0.0
+    latency: NonNegative = 0.0  # seconds; fired this much early
+    interlock: list[str] = []  # inputs that force this channel safe while active (e.g. doors_open)
+    limits: SeatLimits | None = None
+
+    @field_validator("address")
+    @classmethod
+    def _osc_address(cls, value: str | None) -> str | None:
+        if value is not None and not re.fullmatch(r"/[^\s#*,?\[\]{}]*", value):
+            raise ValueError(f"'{value}' is not an OSC address; it starts with / and has no spaces or # * , ? [ ] {{ }}")
+        return value
+
+
+class Output(Model):
+    kind: Literal["artnet", "sacn", "osc", "sim"]
+    host: str = "127.0.0.1"
+    port: Port | None = None
+    fps: Annotated[float, Field(gt=0, le=44)] = 40.0  # DMX refresh
+
+
+class Endpoint(Model):
+    bind: str = "127.0.0.1"
+    port: Port
+    token: str | None = None
+
+
+class Remote(Model):
+    osc: Endpoint | None = None
+    http: Endpoint | None = None
+
+
+_CLOCK = re.compile(r"^([01]?\d|2[0-3]):([0-5]\d)$")
+
+
+class ScheduleEntry(Model):
+    from_: Annotated[str, Field(alias="from")]
+    to: str
+    every: Annotated[float, Field(gt=0)] = 20.0  # minutes
+    playlist: Annotated[list[Id], Field(min_length=1)]
+    days: list[Literal["mon", "tue", "wed", "thu", "fri", "sat", "sun"]] | None = None
+
+    @field_validator("from_", "to")
+    @classmethod
+    def _clock(cls, value: str) -> str:
+        if not _CLOCK.match(str(value)):
+            raise ValueError(f"'{value}' is not a time of day; write it as \"HH:MM\" in quotes, like \"09:00\"")
+        return str(value)
+
+    def minutes(self) -> tuple[int, int]:
+        def conv(text: str) -> int:
+            h, m = text.split(":")
+            return int(h) * 60 + int(m)
+
+        return conv(self.from_), conv(self.to)
+
+
+class QuizSettings(Model):
+    db: str = "sqlite:///var/quiz.sqlite3"
+    bank: str | None = None
+    questions: Annotated[int, Field(ge=1, le=50)] = 5
+    time_limit: Positive | None = 20.0
+    idle_reset: Annotated[float, Field(ge=20.0)] = 60.0
+
+
+class Hall(Model):
+    hall: Id = "default_hall"
+    languages: Annotated[list[Lang], Field(min_length=1)] = list(DEFAULT_LANGUAGES)
+    display: Display = Display()
+    effects: dict[Id, Channel] = {}
+    outputs: dict[Id, Output] = {}
+    remote: Remote = Remote()
+    schedule: list[ScheduleEntry] = []
+    attract: Id | None = None
+    quiz: QuizSettings = QuizSettings()
+    inputs: list[Id] = []  # interlock inputs the hall knows, e.g. doors_open
+
+
+def default_hall() -> Hall:
+    """The hall used without a ``hall.yaml``: one window, simulated effects, SQLite quiz."""
+    return Hall()

@@ -1,0 +1,206 @@
+"""The content root: the folder that holds ``scenes/``, ``quiz/``, ``audio/`` and ``hall.yaml``.
+
+All paths written in content are relative to it. Loading here means parsing and
+validating one file; checks that relate files to each other live in
+:mod:`exhibit.spec.checks`.
+"""
+
+from __future__ import annotations
+
+import os
+import re
+from dataclasses import dataclass
+from pathlib import Path
+
+from exhibit.spec.common import ID_PATTERN
+from exhibit.spec.errors import Diagnostic, Location, Severity
+from exhibit.spec.hall import Hall, default_hall
+from exhibit.spec.quiz import Bank, check_bank
+from exhibit.spec.scene import Scene
+from exhibit.spec.source import Document, load_file
+from exhibit.spec.validate import Loaded, validate_document
+
+YAML_SUFFIXES = (".yaml", ".yml")
+
+
+@dataclass(frozen=True)
+class Project:
+    root: Path
+
+    @classmethod
+    def at(cls, root: str | os.PathLike[str] | None = None) -> Project:
+        return cls(Path(root or ".").resolve())
+
+    @property
+    def scenes_dir(self) -> Path:
+        return self.root / "scenes"
+
+    @property
+    def quiz_dir(self) -> Path:
+        return self.root / "quiz"
+
+    @property
+    def hall_path(self) -> Path:
+        return self.root / "hall.yaml"
+
+    @property
+    def build_dir(self) -> Path:
+        return self.root / "build"
+
+    @property
+    def var_dir(self) -> Path:
+        return self.root / "var"
+
+    def display(self, path: Path) -> str:
+        """A path as shown in messages: relative to the current folder when possible."""
+        try:
+            rel = os.path.relpath(path)
+        except ValueError:
+            return str(path)
+        return str(path) if rel.startswith("..") else rel
+
+    def resolve(self, relative: str) -> Path:
+        return (self.root / relative).resolve()
+
+    def scene_paths(self) -> list[Path]:
+        return _yaml_files(self.scenes_dir)
+
+    def bank_paths(self) -> list[Path]:
+        return _yaml_files(self.quiz_dir)
+
+    def scene_names(self) -> list[str]:
+        return [p.stem for p in self.scene_paths()]
+
+    def bank_names(self) -> dict[str, Path]:
+        """Bank name -> file. The name is the file's ``bank:`` key, else its stem."""
+        names: dict[str, Path] = {}
+        for path in self.bank_paths():
+            names[path.stem] = path
+            declared = _declared_name(path, "bank")
+            if declared:
+                names[declared] = path
+        return names
+
+    def scene_path(self, name_or_path: str) -> Path:
+        """A scene given as a name (``nanhu_red_boat``) or a path to its file."""
+        candidate = Path(name_or_path)
+        if candidate.suffix in YAML_SUFFIXES or os.sep in name_or_path or "/" in name_or_path:
+            return candidate if candidate.is_absolute() else (Path.cwd() / candidate)
+        for suffix in YAML_SUFFIXES:
+            path = self.scenes_dir / f"{name_or_path}{suffix}"
+            if path.exists():
+                return path
+        return self.scenes_dir / f"{name_or_path}.yaml"
+
+    def load_scene(self, path: Path) -> Loaded[Scene]:
+        loaded = validate_document(load_file(path, self.display(path)), Scene, "scene")
+        if loaded.model is not None and loaded.model.id is None:
+            stem = path.stem
+            if not re.match(ID_PATTERN, stem):
+                loaded.diagnostics.append(
+                    Diagnostic(
+                        Severity.ERROR,
+                        f"the file name '{stem}' is not a valid scene id; rename the file "
+                        "(lower-case letters, digits and _) or give the scene an 'id'",
+                        Location(loaded.doc.path, 1, 1),
+                    )
+                )
+            loaded.model = loaded.model.model_copy(update={"id": stem})
+        return loaded
+
+    def load_bank(self, path: Path) -> Loaded[Bank]:
+        loaded = validate_document(load_file(path, self.display(path)), Bank, "question bank")
+        if loaded.model is not None:
+            if loaded.model.bank is None:
+                loaded.model = loaded.model.model_copy(update={"bank": path.stem})
+            loaded.diagnostics.extend(check_bank(loaded.model, loaded.doc))
+        return loaded
+
+    def load_hall(self, path: Path | None = None) -> Loaded[Hall]:
+        """The hall file, or the built-in default hall when there is none."""
+        path = path or self.hall_path
+        if not path.exists():
+            return Loaded(Document(self.display(path), None), default_hall(), [])
+        loaded = validate_document(load_file(path, self.display(path)), Hall, "hall file")
+        if loaded.model is not None:
+            loaded.diagnostics.extend(check_hall(loaded.model, loaded.doc, self))
+        return loaded
+
+
+def check_hall(hall: Hall, doc: Document, project: Project) -> list[Diagnostic]:
+    from exhibit.spec.errors import did_you_mean
+
+    out: list[Diagnostic] = []
+    for name, channel in hall.effects.items():
+        if channel.output != "sim" and channel.output not in hall.outputs:
+            out.append(
+                Diagnostic(
+                    Severity.ERROR,
+                    f"effect '{name}' uses output '{channel.output}', which is not under 'outputs'"
+                    f"{did_you_mean(channel.output, list(hall.outputs))}",
+                    doc.locate(("effects", name, "output")),
+                )
+            )
+            continue
+        output = hall.outputs.get(channel.output)
+        if output is not None and output.kind in ("artnet", "sacn") and channel.channel is None:
+            out.append(Diagnostic(Severity.ERROR, f"effect '{name}' on DMX output '{channel.output}' needs a 'channel' (1..512)",
+                                  doc.locate(("effects", name), key=True)))
+        if output is not None and output.kind == "osc" and channel.address is None:
+            out.append(Diagnostic(Severity.ERROR, f"effect '{name}' on OSC output '{channel.output}' needs an 'address' like /seat/level",
+                                  doc.locate(("effects", name), key=True)))
+        for i, inp in enumerate(channel.interlock):
+            if hall.inputs and inp not in hall.inputs:
+                out.append(Diagnostic(Severity.ERROR, f"unknown interlock input '{inp}'{did_you_mean(inp, hall.inputs)}",
+                                      doc.locate(("effects", name, "interlock", i))))
+    # Two effects on the same DMX address would fight over it.
+    used: dict[tuple[str, int, int], str] = {}
+    for name, channel in hall.effects.items():
+        if channel.channel is None:
+            continue
+        key = (channel.output, channel.universe, channel.channel)
+        if key in used:
+            out.append(Diagnostic(Severity.ERROR, f"effect '{name}' uses the same DMX channel as '{used[key]}'",
+                                  doc.locate(("effects", name, "channel"))))
+        used.setdefault(key, name)
+    scenes = project.scene_names()
+    for i, entry in enumerate(hall.schedule):
+        start, end = entry.minutes()
+        if end <= start:
+            out.append(Diagnostic(Severity.ERROR, f"the schedule ends ({entry.to}) before it starts ({entry.from_})",
+                                  doc.locate(("schedule", i, "to"))))
+        for j, name in enumerate(entry.playlist):
+            if name not in scenes:
+                out.append(Diagnostic(Severity.ERROR, f"unknown scene '{name}'{did_you_mean(name, scenes)}",
+                                      doc.locate(("schedule", i, "playlist", j))))
+    if hall.attract is not None and hall.attract not in scenes:
+        out.append(Diagnostic(Severity.ERROR, f"unknown scene '{hall.attract}'{did_you_mean(hall.attract, scenes)}",
+                              doc.locate(("attract",))))
+    for i, wall in enumerate(hall.display.walls):
+        c = wall.corners
+        u = [c.lr[k] - c.ll[k] for k in range(3)]
+        v = [c.ul[k] - c.ll[k] for k in range(3)]
+        cross = (u[1] * v[2] - u[2] * v[1], u[2] * v[0] - u[0] * v[2], u[0] * v[1] - u[1] * v[0])
+        if sum(x * x for x in cross) < 1e-9:
+            out.append(Diagnostic(Severity.ERROR, f"wall '{wall.name}': its corners lie on one line; give ll, lr and ul of the screen",
+                                  doc.locate(("display", "walls", i, "corners"))))
+    return out
+
+
+def _yaml_files(folder: Path) -> list[Path]:
+    if not folder.is_dir():
+        return []
+    return sorted(p for p in folder.iterdir() if p.suffix in YAML_SUFFIXES and p.is_file())
+
+
+def _declared_name(path: Path, key: str) -> str | None:
+    """Read ``key: value`` from the top of a file without parsing all of it."""
+    try:
+        with path.open(encoding="utf-8-sig") as fh:
+            for _, line in zip(range(40), fh, strict=False):
+                m = re.match(rf"^{key}:\s*([a-z][a-z0-9_]*)\s*(?:#.*)?$", line)
+                if m:
+                    return m.group(1)
+    except (OSError, UnicodeDecodeError):
+        return None
+    return None

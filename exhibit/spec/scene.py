@@ -1,0 +1,497 @@
+"""The scene model: exactly what staff write in ``scenes/*.yaml``.
+
+Field names, kinds and defaults follow the scene format contract. Every kind of
+object and every cue action is its own small model, selected by ``kind`` or
+``do``, so an unknown key is reported against the right set of keys.
+"""
+
+from __future__ import annotations
+
+from typing import Annotated, Literal, Union
+
+from pydantic import Field, field_validator, model_validator
+
+from exhibit.spec.common import (
+    DEFAULT_LANGUAGES,
+    Color,
+    Id,
+    Lang,
+    Model,
+    NonNegative,
+    Positive,
+    Scale,
+    Size2,
+    Size3,
+    Text,
+    Unit,
+    Vec2,
+    Vec3,
+)
+from exhibit.spec.timeexpr import TimeExpr
+
+EASINGS = (
+    "linear",
+    "in_quad",
+    "out_quad",
+    "in_out_quad",
+    "in_cubic",
+    "out_cubic",
+    "in_out_cubic",
+    "in_out_sine",
+)
+Easing = Literal[
+    "linear", "in_quad", "out_quad", "in_out_quad", "in_cubic", "out_cubic", "in_out_cubic", "in_out_sine"
+]
+
+#: Effect names any scene may use; a hall may define more in ``hall.yaml``.
+BUILTIN_EFFECTS = (
+    "wind",
+    "mist",
+    "spray",
+    "seat",
+    "rumble",
+    "heat",
+    "scent",
+    "strobe",
+    "snow",
+    "bubbles",
+    "lightning",
+)
+
+AUDIO_SUFFIXES = (".wav", ".ogg", ".mp3", ".flac")
+MODEL_SUFFIXES = (".glb", ".gltf", ".bam", ".egg")
+
+ZERO3 = (0.0, 0.0, 0.0)
+ONE3 = (1.0, 1.0, 1.0)
+
+
+# --- environment -----------------------------------------------------------------------------
+
+
+class Sky(Model):
+    zenith: Color = Color.hex("#3a6ea5")
+    horizon: Color = Color.hex("#cfdde8")
+
+
+class Sun(Model):
+    azimuth: float = 135.0
+    elevation: Annotated[float, Field(ge=-90.0, le=90.0)] = 45.0
+    color: Color = Color.hex("#fff4e0")
+    intensity: NonNegative = 1.0
+
+
+class Ambient(Model):
+    color: Color = Color.hex("#8fa3bf")
+    intensity: NonNegative = 0.4
+
+
+class Fog(Model):
+    color: Color = Color.hex("#c8d2dc")
+    density: NonNegative = 0.01
+
+
+class Environment(Model):
+    """Sky, sun, ambient light and fog. Every field has a clear-daytime default."""
+
+    sky: Sky = Sky()
+    sun: Sun = Sun()
+    ambient: Ambient = Ambient()
+    fog: Fog | None = None
+
+
+class SkyChange(Model):
+    zenith: Color | None = None
+    horizon: Color | None = None
+
+
+class SunChange(Model):
+    azimuth: float | None = None
+    elevation: Annotated[float, Field(ge=-90.0, le=90.0)] | None = None
+    color: Color | None = None
+    intensity: NonNegative | None = None
+
+
+class AmbientChange(Model):
+    color: Color | None = None
+    intensity: NonNegative | None = None
+
+
+class FogChange(Model):
+    color: Color | None = None
+    density: NonNegative | None = None
+
+
+# --- objects ---------------------------------------------------------------------------------
+
+
+class ObjectBase(Model):
+    pos: Vec3 = ZERO3
+    hpr: Vec3 = ZERO3
+    scale: Scale = ONE3
+    visible: bool = True
+    opacity: Unit = 1.0
+
+
+class Terrain(ObjectBase):
+    """Heightfield ground; mountains get snow above ``snowline``."""
+
+    kind: Literal["terrain"]
+    size: Size2 = (400.0, 400.0)
+    height: NonNegative = 40.0
+    roughness: Unit = 0.5
+    seed: int = 0
+    snowline: float | None = None
+    color: Color = Color.hex("#6b7a4f")
+
+
+class Water(ObjectBase):
+    kind: Literal["water"]
+    size: Size2 = (300.0, 300.0)
+    color: Color = Color.hex("#4f6e6a")
+    waves: Unit = 0.3
+
+
+class RedBoat(ObjectBase):
+    """The South Lake painted pleasure boat: hull, long cabin, curved roof, red."""
+
+    kind: Literal["red_boat"]
+    length: Positive = 16.0
+
+
+class House(ObjectBase):
+    kind: Literal["house"]
+    size: Size3 = (6.0, 5.0, 3.2)
+    roof: Color = Color.hex("#3a3a3e")
+
+
+class Schoolhouse(ObjectBase):
+    kind: Literal["schoolhouse"]
+    size: Size3 = (14.0, 7.0, 4.2)
+
+
+class Flag(ObjectBase):
+    kind: Literal["flag"]
+    size: Size2 = (1.5, 1.0)
+    color: Color = Color.hex("#c8102e")
+    wave: Unit = 0.5
+
+
+class Marchers(ObjectBase):
+    """A column of walking figures following ``path`` (or straight ahead along +y)."""
+
+    kind: Literal["marchers"]
+    count: Annotated[int, Field(ge=1, le=2000)] = 24
+    path: Annotated[list[Vec3], Field(min_length=2)] | None = None
+    spacing: Positive = 1.6
+    speed: NonNegative = 0.8
+
+
+class Trees(ObjectBase):
+    kind: Literal["trees"]
+    count: Annotated[int, Field(ge=0, le=20000)] = 40
+    area: Size2 = (80.0, 80.0)
+    seed: int = 0
+
+
+class Snow(ObjectBase):
+    kind: Literal["snow"]
+    rate: NonNegative = 400.0
+    area: Size3 = (80.0, 80.0, 30.0)
+    wind: Vec2 = (0.0, 0.0)
+
+
+class Mist(ObjectBase):
+    kind: Literal["mist"]
+    area: Size3 = (120.0, 120.0, 4.0)
+    density: Unit = 0.5
+
+
+class TextObject(ObjectBase):
+    """3D text in the world, such as a slogan over the water."""
+
+    kind: Literal["text"]
+    text: Text
+    size: Positive = 1.0
+    color: Color = Color.hex("#c8102e")
+    billboard: bool = False
+
+
+class ModelObject(ObjectBase):
+    kind: Literal["model"]
+    file: str
+
+    @field_validator("file")
+    @classmethod
+    def _suffix(cls, value: str) -> str:
+        if not value.lower().endswith(MODEL_SUFFIXES):
+            raise ValueError(f"a model file must end in one of {', '.join(MODEL_SUFFIXES)}, got '{value}'")
+        return value
+
+
+class Light(ObjectBase):
+    kind: Literal["light"]
+    type: Literal["point", "spot"] = "point"
+    color: Color = Color.hex("#ffd9a0")
+    intensity: NonNegative = 1.0
+    range: Positive = 20.0
+
+
+SceneObject = Annotated[
+    Union[
+        Terrain,
+        Water,
+        RedBoat,
+        House,
+        Schoolhouse,
+        Flag,
+        Marchers,
+        Trees,
+        Snow,
+        Mist,
+        TextObject,
+        ModelObject,
+        Light,
+    ],
+    Field(discriminator="kind"),
+]
+
+OBJECT_KINDS = (
+    "terrain",
+    "water",
+    "red_boat",
+    "house",
+    "schoolhouse",
+    "flag",
+    "marchers",
+    "trees",
+    "snow",
+    "mist",
+    "text",
+    "model",
+    "light",
+)
+
+
+# --- camera ----------------------------------------------------------------------------------
+
+
+class CameraKey(Model):
+    at: TimeExpr
+    pos: Vec3
+    look_at: Id | Vec3 | None = None
+    hpr: Vec3 | None = None
+    ease: Easing = "in_out_sine"
+
+    @field_validator("look_at", mode="before")
+    @classmethod
+    def _look_at(cls, value: object) -> object:
+        if isinstance(value, (str, list, tuple)) or value is None:
+            return value
+        raise ValueError("look_at takes an object id or [x, y, z]")
+
+    @model_validator(mode="after")
+    def _one_direction(self) -> CameraKey:
+        if self.look_at is not None and self.hpr is not None:
+            raise ValueError("give either look_at or hpr, not both")
+        return self
+
+
+class Camera(Model):
+    fov: Annotated[float, Field(gt=1.0, lt=179.0)] = 70.0
+    keys: Annotated[list[CameraKey], Field(min_length=1)] = [
+        CameraKey(at=TimeExpr.at(0), pos=(0.0, -40.0, 8.0), look_at=(0.0, 0.0, 2.0))
+    ]
+
+
+# --- narration -------------------------------------------------------------------------------
+
+
+class NarrationLine(Model):
+    id: Id
+    at: TimeExpr | None = None
+    gap: NonNegative = 0.6
+    speaker: str | None = None
+    text: Text
+    audio: dict[Lang, str] | None = None
+
+
+# --- cues ------------------------------------------------------------------------------------
+
+
+class CueBase(Model):
+    at: TimeExpr
+    id: Id | None = None
+
+
+class ShowCue(CueBase):
+    do: Literal["show"]
+    target: Id
+    fade: NonNegative = 1.0
+
+
+class HideCue(CueBase):
+    do: Literal["hide"]
+    target: Id
+    fade: NonNegative = 1.0
+
+
+class Transform(Model):
+    pos: Vec3 | None = None
+    hpr: Vec3 | None = None
+    scale: Scale | None = None
+
+    @model_validator(mode="after")
+    def _something(self) -> Transform:
+        if self.pos is None and self.hpr is None and self.scale is None:
+            raise ValueError("'to' needs at least one of pos, hpr or scale")
+        return self
+
+
+class MoveCue(CueBase):
+    do: Literal["move"]
+    target: Id
+    to: Transform
+    duration: NonNegative = 2.0
+    ease: Easing = "in_out_sine"
+
+
+class TintCue(CueBase):
+    do: Literal["tint"]
+    target: Id
+    color: Color
+    duration: NonNegative = 1.0
+
+
+class EnvironmentCue(CueBase):
+    do: Literal["environment"]
+    sky: SkyChange | None = None
+    sun: SunChange | None = None
+    ambient: AmbientChange | None = None
+    fog: FogChange | None = None
+    duration: NonNegative = 3.0
+
+
+class EffectCue(CueBase):
+    do: Literal["effect"]
+    effect: Annotated[str, Field(pattern=r"^[a-z][a-z0-9_]*$")]
+    level: Unit = 1.0
+    duration: NonNegative = 2.0
+    fade: NonNegative = 0.5
+    follow: Literal["camera"] | None = None
+
+
+class CaptionCue(CueBase):
+    do: Literal["caption"]
+    text: Text
+    duration: Positive = 4.0
+    position: Literal["bottom", "top", "center"] = "bottom"
+
+
+class TitleCue(CueBase):
+    do: Literal["title"]
+    text: Text
+    subtitle: Text | None = None
+    duration: Positive = 5.0
+
+
+class FadeCue(CueBase):
+    do: Literal["fade"]
+    to: Literal["black", "clear"]
+    duration: NonNegative = 1.5
+
+
+class SoundCue(CueBase):
+    do: Literal["sound"]
+    file: str
+    gain: float = 0.0
+    follow: Id | None = None
+
+
+class QuizCue(CueBase):
+    do: Literal["quiz"]
+    bank: str
+    count: Annotated[int, Field(ge=1, le=20)] = 3
+    tags: list[str] = []
+    category: str | None = None
+
+
+Cue = Annotated[
+    Union[
+        ShowCue,
+        HideCue,
+        MoveCue,
+        TintCue,
+        EnvironmentCue,
+        EffectCue,
+        CaptionCue,
+        TitleCue,
+        FadeCue,
+        SoundCue,
+        QuizCue,
+    ],
+    Field(discriminator="do"),
+]
+
+CUE_ACTIONS = ("show", "hide", "move", "tint", "environment", "effect", "caption", "title", "fade", "sound", "quiz")
+
+
+def cue_end_offset(cue: Cue) -> float:
+    """A cue's end relative to its start: ``at + duration`` (or ``+ fade``, or 0)."""
+    duration = getattr(cue, "duration", None)
+    if duration is not None:
+        return float(duration)
+    fade = getattr(cue, "fade", None)
+    return float(fade) if fade is not None else 0.0
+
+
+# --- music and sounds ------------------------------------------------------------------------
+
+
+class Music(Model):
+    file: str
+    at: TimeExpr = TimeExpr.at(0)
+    until: TimeExpr | None = None
+    gain: float = -14.0
+    fade_in: NonNegative = 0.0
+    fade_out: NonNegative = 0.0
+    duck: Annotated[float, Field(le=0.0)] = -10.0
+    loop: bool = False
+
+
+class Sound(Model):
+    at: TimeExpr
+    file: str
+    gain: float = 0.0
+    follow: Id | None = None
+
+
+# --- the scene -------------------------------------------------------------------------------
+
+
+class Scene(Model):
+    id: Id | None = None
+    title: Text | None = None
+    year: Annotated[int, Field(ge=1800, le=2200)] | None = None
+    languages: Annotated[list[Lang], Field(min_length=1)] = list(DEFAULT_LANGUAGES)
+    duration: TimeExpr | Literal["auto"] = "auto"
+    environment: Environment = Environment()
+    objects: dict[Id, SceneObject] = {}
+    camera: Camera = Camera()
+    narration: list[NarrationLine] = []
+    cues: list[Cue] = []
+    music: list[Music] = []
+    sounds: list[Sound] = []
+
+    @field_validator("duration", mode="before")
+    @classmethod
+    def _duration(cls, value: object) -> object:
+        if value == "auto":
+            return value
+        return TimeExpr.parse(value)
+
+    @property
+    def scene_id(self) -> str:
+        return self.id or "scene"
+
+    def line(self, line_id: str) -> NarrationLine | None:
+        return next((n for n in self.narration if n.id == line_id), None)

@@ -1,0 +1,359 @@
+"""Compiling a scene for one language: every time expression to absolute seconds.
+
+Resolution is a depth-first walk over the references between times, with a
+stack to name the whole cycle when one is found. Times that depend on
+``scene.end`` are resolved after the duration, which (for ``duration: auto``)
+is the latest end of everything else plus three seconds.
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Mapping
+from dataclasses import dataclass
+
+from exhibit.spec.checks import strip_marks
+from exhibit.spec.errors import ContentError, Diagnostic, Location, Severity
+from exhibit.spec.scene import Scene, cue_end_offset
+from exhibit.spec.source import Document, PathKey
+from exhibit.spec.timeexpr import MarkRef, Ref, SceneRef, Seconds, TimeExpr
+from exhibit.timeline.captions import settle, split_caption_text, time_captions
+from exhibit.timeline.model import (
+    Timeline,
+    TimedCaption,
+    TimedCameraKey,
+    TimedCue,
+    TimedLine,
+    TimedMusic,
+    TimedSound,
+)
+from exhibit.timeline.timing import LineTiming, estimate_timing
+
+AUTO_TAIL = 3.0  # seconds after the last thing when duration is auto
+FIRST_LINE_AT = 1.0  # a first line without `at` starts here
+EPSILON = 1e-6
+
+
+class _Cycle(Exception):
+    def __init__(self, members: list[str]) -> None:
+        self.members = members
+
+
+class _NeedsEnd(Exception):
+    """Raised while the scene's end is not known yet (auto duration)."""
+
+
+class _Unresolvable(Exception):
+    """A reference to something unknown; ``exhibit check`` reports it elsewhere."""
+
+
+@dataclass
+class _Ctx:
+    scene: Scene
+    lang: str
+    timings: Mapping[str, LineTiming]
+    end: float | None = None
+
+
+class Resolver:
+    def __init__(self, scene: Scene, lang: str, timings: Mapping[str, LineTiming]) -> None:
+        self.scene = scene
+        self.lang = lang
+        self.timings = timings
+        self.line_index = {line.id: i for i, line in enumerate(scene.narration)}
+        self.cue_index = {c.id: i for i, c in enumerate(scene.cues) if c.id}
+        self.memo: dict[str, float] = {}
+        self.stack: list[str] = []
+        self.end: float | None = None
+
+    # -- names ------------------------------------------------------------------------------
+
+    def timing(self, line_id: str) -> LineTiming:
+        found = self.timings.get(line_id)
+        if found is not None:
+            return found
+        line = self.scene.narration[self.line_index[line_id]]
+        return estimate_timing(line.text.get(self.lang) or "", self.lang)
+
+    def _visit(self, node: str, compute: callable) -> float:  # type: ignore[valid-type]
+        if node in self.memo:
+            return self.memo[node]
+        if node in self.stack:
+            raise _Cycle(self.stack[self.stack.index(node):] + [node])
+        self.stack.append(node)
+        try:
+            value = compute()
+        finally:
+            self.stack.pop()
+        self.memo[node] = value
+        return value
+
+    def line_start(self, i: int) -> float:
+        line = self.scene.narration[i]
+
+        def compute() -> float:
+            if line.at is not None:
+                return self.expr(line.at)
+            if i == 0:
+                return FIRST_LINE_AT
+            return self.line_end(i - 1) + line.gap
+
+        return self._visit(f"{line.id}.start", compute)
+
+    def line_end(self, i: int) -> float:
+        line = self.scene.narration[i]
+        return self._visit(f"{line.id}.end", lambda: self.line_start(i) + self.timing(line.id).speech)
+
+    def mark(self, i: int, name: str) -> float:
+        line = self.scene.narration[i]
+        timing = self.timing(line.id)
+        if name not in timing.marks:
+            raise _Unresolvable(f"{line.id}@{name}")
+        return self.line_start(i) + timing.marks[name] - timing.speech_start
+
+    def cue_start(self, i: int) -> float:
+        cue = self.scene.cues[i]
+        return self._visit(f"{cue.id or f'cue {i + 1}'}.start", lambda: self.expr(cue.at))
+
+    def cue_end(self, i: int) -> float:
+        return self.cue_start(i) + cue_end_offset(self.scene.cues[i])
+
+    def expr(self, e: TimeExpr) -> float:
+        term = e.term
+        if isinstance(term, Seconds):
+            base = term.value
+        elif isinstance(term, SceneRef):
+            if term.edge == "start":
+                base = 0.0
+            else:
+                if self.end is None:
+                    if "scene.end" in self.stack:
+                        raise _Cycle(self.stack[self.stack.index("scene.end"):] + ["scene.end"])
+                    raise _NeedsEnd()
+                base = self.end
+        elif isinstance(term, Ref):
+            if term.name in self.line_index:
+                i = self.line_index[term.name]
+                base = self.line_start(i) if term.edge == "start" else self.line_end(i)
+            elif term.name in self.cue_index:
+                i = self.cue_index[term.name]
+                base = self.cue_start(i) if term.edge == "start" else self.cue_end(i)
+            else:
+                raise _Unresolvable(term.name)
+        elif isinstance(term, MarkRef):
+            if term.line not in self.line_index:
+                raise _Unresolvable(term.line)
+            base = self.mark(self.line_index[term.line], term.mark)
+        else:  # pragma: no cover - the grammar has no other terms
+            raise _Unresolvable(str(term))
+        return base + e.offset
+
+
+def _diag(doc: Document | None, path: PathKey, message: str, severity: Severity = Severity.ERROR) -> Diagnostic:
+    loc = doc.locate(path) if doc is not None else None
+    return Diagnostic(severity, message, loc)
+
+
+def compile_scene(
+    scene: Scene,
+    lang: str,
+    timings: Mapping[str, LineTiming] | None = None,
+    doc: Document | None = None,
+) -> tuple[Timeline | None, list[Diagnostic]]:
+    """Resolve ``scene`` for ``lang``; returns the timeline (None on errors) and diagnostics.
+
+    ``timings`` gives each line's measured audio timing; lines without one use
+    the reading-speed estimate.
+    """
+    r = Resolver(scene, lang, timings or {})
+    diags: list[Diagnostic] = []
+    reported_cycles: set[frozenset[str]] = set()
+    tag = f" in {lang}" if len(scene.languages) > 1 else ""
+
+    def attempt(path: PathKey, fn: callable) -> float | None:  # type: ignore[valid-type]
+        try:
+            return float(fn())
+        except _Cycle as cyc:
+            key = frozenset(cyc.members)
+            if key not in reported_cycles:
+                reported_cycles.add(key)
+                diags.append(_diag(doc, path, "reference cycle: " + " -> ".join(cyc.members)))
+            return None
+        except _Unresolvable:
+            return None  # an unknown name; reported by the reference checks
+
+    # First pass: everything that does not need scene.end.
+    pending: list[tuple[PathKey, callable]] = []  # type: ignore[valid-type]
+
+    def first(path: PathKey, fn: callable) -> float | None:  # type: ignore[valid-type]
+        try:
+            return attempt(path, fn)
+        except _NeedsEnd:
+            pending.append((path, fn))
+            return None
+
+    line_times: dict[int, tuple[float | None, float | None]] = {}
+    for i in range(len(scene.narration)):
+        s = first(("narration", i, "at") if scene.narration[i].at is not None else ("narration", i, "id"),
+                  lambda i=i: r.line_start(i))
+        e = None if s is None else first(("narration", i, "id"), lambda i=i: r.line_end(i))
+        line_times[i] = (s, e)
+    cue_times: dict[int, float | None] = {}
+    for i in range(len(scene.cues)):
+        cue_times[i] = first(("cues", i, "at"), lambda i=i: r.cue_start(i))
+    key_times: dict[int, float | None] = {}
+    for i, key in enumerate(scene.camera.keys):
+        key_times[i] = first(("camera", "keys", i, "at"), lambda e=key.at: r.expr(e))
+    music_times: dict[int, tuple[float | None, float | None]] = {}
+    for i, m in enumerate(scene.music):
+        s = first(("music", i, "at"), lambda e=m.at: r.expr(e))
+        u = first(("music", i, "until"), lambda e=m.until: r.expr(e)) if m.until is not None else None
+        music_times[i] = (s, u)
+    sound_times: dict[int, float | None] = {}
+    for i, snd in enumerate(scene.sounds):
+        sound_times[i] = first(("sounds", i, "at"), lambda e=snd.at: r.expr(e))
+
+    # The scene's length.
+    if scene.duration == "auto":
+        ends = [e for _, e in line_times.values() if e is not None]
+        ends += [t + cue_end_offset(scene.cues[i]) for i, t in cue_times.items() if t is not None]
+        ends += [t for t in key_times.values() if t is not None]
+        ends += [u if u is not None else s for s, u in music_times.values() if s is not None and (u is not None)]
+        ends += [t for t in sound_times.values() if t is not None]
+        duration = (max(ends) if ends else 0.0) + AUTO_TAIL
+    else:
+        try:
+            r.stack.append("scene.end")
+            d = attempt(("duration",), lambda: r.expr(scene.duration))  # type: ignore[arg-type]
+        except _NeedsEnd:
+            d = None
+            diags.append(_diag(doc, ("duration",), "the scene's duration cannot depend on scene.end"))
+        finally:
+            r.stack.pop()
+        if d is not None and d <= 0:
+            diags.append(_diag(doc, ("duration",), f"the scene's duration must be greater than 0, got {d:g} s"))
+            d = None
+        duration = d if d is not None else 0.0
+    r.end = duration
+
+    for path, fn in pending:
+        value = attempt(path, fn)
+        idx = path[1] if len(path) > 1 else None
+        if path[0] == "narration" and isinstance(idx, int):
+            line_times[idx] = (attempt(path, lambda i=idx: r.line_start(i)), attempt(path, lambda i=idx: r.line_end(i)))
+        elif path[0] == "cues" and isinstance(idx, int):
+            cue_times[idx] = value
+        elif path[0] == "camera":
+            key_times[path[2]] = value  # type: ignore[index]
+        elif path[0] == "music" and isinstance(idx, int):
+            s, u = music_times[idx]
+            music_times[idx] = (value, u) if path[2] == "at" else (s, value)
+        elif path[0] == "sounds" and isinstance(idx, int):
+            sound_times[idx] = value
+
+    # Range checks: nothing before 0, nothing after the end.
+    def in_range(path: PathKey, t: float | None, what: str) -> None:
+        if t is None:
+            return
+        if t < -EPSILON:
+            diags.append(_diag(doc, path, f"{what} resolves to {t:.2f} s{tag}, before the scene starts"))
+        elif t > duration + EPSILON:
+            diags.append(_diag(doc, path, f"{what} resolves to {t:.2f} s{tag}, after the scene ends at {duration:.2f} s"))
+
+    for i, (s, e) in line_times.items():
+        line = scene.narration[i]
+        where: PathKey = ("narration", i, "at") if line.at is not None else ("narration", i, "id")
+        in_range(where, s, f"line '{line.id}'")
+        if s is not None and e is not None and s >= -EPSILON and e > duration + EPSILON:
+            in_range(("narration", i, "id"), e, f"the end of line '{line.id}'")
+    for i, t in cue_times.items():
+        in_range(("cues", i, "at"), t, f"cue {scene.cues[i].id or i + 1} ({scene.cues[i].do})")
+    for i, t in key_times.items():
+        in_range(("camera", "keys", i, "at"), t, f"camera key {i + 1}")
+    for i, (s, u) in music_times.items():
+        in_range(("music", i, "at"), s, "music")
+        in_range(("music", i, "until"), u, "music 'until'")
+        if s is not None and u is not None and u < s:
+            diags.append(_diag(doc, ("music", i, "until"), f"music ends ({u:.2f} s) before it starts ({s:.2f} s){tag}"))
+    for i, t in sound_times.items():
+        in_range(("sounds", i, "at"), t, "sound")
+
+    # Lines may not overlap.
+    spans = sorted(
+        ((s, e, i) for i, (s, e) in line_times.items() if s is not None and e is not None), key=lambda x: x[0]
+    )
+    for (s1, e1, i1), (s2, _e2, i2) in zip(spans, spans[1:], strict=False):
+        if s2 < e1 - EPSILON:
+            a, b = scene.narration[i1].id, scene.narration[i2].id
+            where = ("narration", i2, "at") if scene.narration[i2].at is not None else ("narration", i2, "id")
+            diags.append(_diag(doc, where, f"narration lines '{a}' ({s1:.2f}-{e1:.2f} s) and '{b}' (from {s2:.2f} s) "
+                                           f"overlap by {e1 - s2:.2f} s{tag}"))
+    # Camera keys must be in time order.
+    ordered_keys = [(i, t) for i, t in key_times.items() if t is not None]
+    for (i1, t1), (i2, t2) in zip(ordered_keys, ordered_keys[1:], strict=False):
+        if t2 < t1 - EPSILON:
+            diags.append(_diag(doc, ("camera", "keys", i2, "at"),
+                               f"camera key {i2 + 1} at {t2:.2f} s comes before key {i1 + 1} at {t1:.2f} s{tag}; "
+                               "keys must be in time order"))
+
+    if any(d.is_error for d in diags):
+        return None, diags
+    if any(v is None for v in cue_times.values()) or any(s is None for s, _ in line_times.values()) \
+            or any(v is None for v in key_times.values()):
+        # Unknown references: reported by the scene checks; no timeline can be built.
+        return None, diags
+
+    lines: list[TimedLine] = []
+    raw_captions: list[tuple[float, float, str, str]] = []
+    for i, line in enumerate(scene.narration):
+        s, e = line_times[i]
+        assert s is not None and e is not None
+        timing = r.timing(line.id)
+        audio_start = s - timing.speech_start
+        marks = {name: audio_start + at for name, at in timing.marks.items()}
+        text = strip_marks(line.text.get(lang) or "")
+        lines.append(TimedLine(i, line.id, s, e, audio_start, audio_start + timing.duration, marks, text,
+                               timing.source))
+        for cs, ce, ctext in time_captions(split_caption_text(text), s, e):
+            raw_captions.append((cs, ce, ctext, line.id))
+    settled = settle([(cs, ce, ct) for cs, ce, ct, _ in raw_captions], duration)
+    owners = {(round(cs, 6), ct): lid for cs, _ce, ct, lid in raw_captions}
+    by_text = {}
+    for cs, ce, ct, lid in raw_captions:
+        by_text.setdefault(ct, lid)
+    captions = [TimedCaption(cs, ce, ct, "bottom", owners.get((round(cs, 6), ct), by_text.get(ct))) for cs, ce, ct in settled]
+    cues = [
+        TimedCue(i, c, cue_times[i] or 0.0, (cue_times[i] or 0.0) + cue_end_offset(c))  # type: ignore[arg-type]
+        for i, c in enumerate(scene.cues)
+    ]
+    keys = [TimedCameraKey(i, key_times[i] or 0.0, k) for i, k in enumerate(scene.camera.keys)]
+    music = []
+    for i, m in enumerate(scene.music):
+        s, u = music_times[i]
+        music.append(TimedMusic(i, m, s or 0.0, u if u is not None else duration))
+    sounds = [TimedSound(i, snd, sound_times[i] or 0.0) for i, snd in enumerate(scene.sounds)]
+    timeline = Timeline(scene, lang, duration, tuple(lines), tuple(cues), tuple(keys), tuple(music), tuple(sounds),
+                        tuple(captions))
+    return timeline, diags
+
+
+def compile(  # noqa: A001 - the verb the design names
+    scene: Scene,
+    lang: str | None = None,
+    timings: Mapping[str, LineTiming] | None = None,
+    doc: Document | None = None,
+) -> Timeline:
+    """Compile or raise :class:`ContentError` with every problem found."""
+    language = lang or scene.languages[0]
+    timeline, diags = compile_scene(scene, language, timings, doc)
+    if timeline is None:
+        if not any(d.is_error for d in diags):
+            where = Location(doc.path) if doc is not None else None
+            diags.append(Diagnostic(Severity.ERROR, "the scene refers to names that do not exist; run 'exhibit check'",
+                                    where))
+        raise ContentError(diags)
+    return timeline
+
+
+def is_finite(x: float) -> bool:
+    return math.isfinite(x)
