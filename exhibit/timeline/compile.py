@@ -8,9 +8,7 @@ is the latest end of everything else plus three seconds.
 
 from __future__ import annotations
 
-import math
 from collections.abc import Mapping
-from dataclasses import dataclass
 
 from exhibit.spec.checks import strip_marks
 from exhibit.spec.errors import ContentError, Diagnostic, Location, Severity
@@ -27,7 +25,7 @@ from exhibit.timeline.model import (
     TimedMusic,
     TimedSound,
 )
-from exhibit.timeline.timing import LineTiming, estimate_timing
+from exhibit.timeline.timing import LineTiming, estimate_timing, marks_from_shares
 
 AUTO_TAIL = 3.0  # seconds after the last thing when duration is auto
 FIRST_LINE_AT = 1.0  # a first line without `at` starts here
@@ -45,14 +43,6 @@ class _NeedsEnd(Exception):
 
 class _Unresolvable(Exception):
     """A reference to something unknown; ``exhibit check`` reports it elsewhere."""
-
-
-@dataclass
-class _Ctx:
-    scene: Scene
-    lang: str
-    timings: Mapping[str, LineTiming]
-    end: float | None = None
 
 
 class Resolver:
@@ -107,9 +97,13 @@ class Resolver:
     def mark(self, i: int, name: str) -> float:
         line = self.scene.narration[i]
         timing = self.timing(line.id)
-        if name not in timing.marks:
-            raise _Unresolvable(f"{line.id}@{name}")
-        return self.line_start(i) + timing.marks[name] - timing.speech_start
+        marks = timing.marks
+        if name not in marks:
+            # Measured audio without exact mark times: place marks by their share of the text.
+            marks = marks_from_shares(line.text.get(self.lang) or "", timing.speech_start, timing.speech_end)
+            if name not in marks:
+                raise _Unresolvable(f"{line.id}@{name}")
+        return self.line_start(i) + marks[name] - timing.speech_start
 
     def cue_start(self, i: int) -> float:
         cue = self.scene.cues[i]
@@ -310,7 +304,8 @@ def compile_scene(
         assert s is not None and e is not None
         timing = r.timing(line.id)
         audio_start = s - timing.speech_start
-        marks = {name: audio_start + at for name, at in timing.marks.items()}
+        shares = marks_from_shares(line.text.get(lang) or "", timing.speech_start, timing.speech_end)
+        marks = {name: audio_start + at for name, at in {**shares, **timing.marks}.items()}
         text = strip_marks(line.text.get(lang) or "")
         lines.append(TimedLine(i, line.id, s, e, audio_start, audio_start + timing.duration, marks, text,
                                timing.source))
@@ -353,7 +348,3 @@ def compile(  # noqa: A001 - the verb the design names
                                     where))
         raise ContentError(diags)
     return timeline
-
-
-def is_finite(x: float) -> bool:
-    return math.isfinite(x)
