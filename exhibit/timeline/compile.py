@@ -8,7 +8,8 @@ is the latest end of everything else plus three seconds.
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
+from functools import partial
 
 from exhibit.spec.checks import strip_marks
 from exhibit.spec.errors import ContentError, Diagnostic, Location, Severity
@@ -65,7 +66,7 @@ class Resolver:
         line = self.scene.narration[self.line_index[line_id]]
         return estimate_timing(line.text.get(self.lang) or "", self.lang)
 
-    def _visit(self, node: str, compute: callable) -> float:  # type: ignore[valid-type]
+    def _visit(self, node: str, compute: Callable[[], float]) -> float:
         if node in self.memo:
             return self.memo[node]
         if node in self.stack:
@@ -164,7 +165,7 @@ def compile_scene(
     reported_cycles: set[frozenset[str]] = set()
     tag = f" in {lang}" if len(scene.languages) > 1 else ""
 
-    def attempt(path: PathKey, fn: callable) -> float | None:  # type: ignore[valid-type]
+    def attempt(path: PathKey, fn: Callable[[], float]) -> float | None:
         try:
             return float(fn())
         except _Cycle as cyc:
@@ -177,9 +178,9 @@ def compile_scene(
             return None  # an unknown name; reported by the reference checks
 
     # First pass: everything that does not need scene.end.
-    pending: list[tuple[PathKey, callable]] = []  # type: ignore[valid-type]
+    pending: list[tuple[PathKey, Callable[[], float]]] = []
 
-    def first(path: PathKey, fn: callable) -> float | None:  # type: ignore[valid-type]
+    def first(path: PathKey, fn: Callable[[], float]) -> float | None:
         try:
             return attempt(path, fn)
         except _NeedsEnd:
@@ -189,23 +190,23 @@ def compile_scene(
     line_times: dict[int, tuple[float | None, float | None]] = {}
     for i in range(len(scene.narration)):
         s = first(("narration", i, "at") if scene.narration[i].at is not None else ("narration", i, "id"),
-                  lambda i=i: r.line_start(i))
-        e = None if s is None else first(("narration", i, "id"), lambda i=i: r.line_end(i))
+                  partial(r.line_start, i))
+        e = None if s is None else first(("narration", i, "id"), partial(r.line_end, i))
         line_times[i] = (s, e)
     cue_times: dict[int, float | None] = {}
     for i in range(len(scene.cues)):
-        cue_times[i] = first(("cues", i, "at"), lambda i=i: r.cue_start(i))
+        cue_times[i] = first(("cues", i, "at"), partial(r.cue_start, i))
     key_times: dict[int, float | None] = {}
     for i, key in enumerate(scene.camera.keys):
-        key_times[i] = first(("camera", "keys", i, "at"), lambda e=key.at: r.expr(e))
+        key_times[i] = first(("camera", "keys", i, "at"), partial(r.expr, key.at))
     music_times: dict[int, tuple[float | None, float | None]] = {}
     for i, m in enumerate(scene.music):
-        s = first(("music", i, "at"), lambda e=m.at: r.expr(e))
-        u = first(("music", i, "until"), lambda e=m.until: r.expr(e)) if m.until is not None else None
+        s = first(("music", i, "at"), partial(r.expr, m.at))
+        u = first(("music", i, "until"), partial(r.expr, m.until)) if m.until is not None else None
         music_times[i] = (s, u)
     sound_times: dict[int, float | None] = {}
     for i, snd in enumerate(scene.sounds):
-        sound_times[i] = first(("sounds", i, "at"), lambda e=snd.at: r.expr(e))
+        sound_times[i] = first(("sounds", i, "at"), partial(r.expr, snd.at))
 
     # The scene's length.
     if scene.duration == "auto":
@@ -218,7 +219,7 @@ def compile_scene(
     else:
         try:
             r.stack.append("scene.end")
-            d = attempt(("duration",), lambda: r.expr(scene.duration))  # type: ignore[arg-type]
+            d = attempt(("duration",), partial(r.expr, scene.duration))
         except _NeedsEnd:
             d = None
             diags.append(_diag(doc, ("duration",), "the scene's duration cannot depend on scene.end"))
@@ -234,7 +235,8 @@ def compile_scene(
         value = attempt(path, fn)
         idx = path[1] if len(path) > 1 else None
         if path[0] == "narration" and isinstance(idx, int):
-            line_times[idx] = (attempt(path, lambda i=idx: r.line_start(i)), attempt(path, lambda i=idx: r.line_end(i)))
+            line_times[idx] = (attempt(path, partial(r.line_start, idx)),
+                               attempt(path, partial(r.line_end, idx)))
         elif path[0] == "cues" and isinstance(idx, int):
             cue_times[idx] = value
         elif path[0] == "camera":
@@ -311,14 +313,13 @@ def compile_scene(
                                timing.source))
         for cs, ce, ctext in time_captions(split_caption_text(text), s, e):
             raw_captions.append((cs, ce, ctext, line.id))
+    raw_captions.sort(key=lambda c: c[0])  # settle() keeps this order, one result per caption
     settled = settle([(cs, ce, ct) for cs, ce, ct, _ in raw_captions], duration)
-    owners = {(round(cs, 6), ct): lid for cs, _ce, ct, lid in raw_captions}
-    by_text = {}
-    for cs, ce, ct, lid in raw_captions:
-        by_text.setdefault(ct, lid)
-    captions = [TimedCaption(cs, ce, ct, "bottom", owners.get((round(cs, 6), ct), by_text.get(ct))) for cs, ce, ct in settled]
+    captions = [
+        TimedCaption(cs, ce, ct, "bottom", owner[3]) for (cs, ce, ct), owner in zip(settled, raw_captions, strict=True)
+    ]
     cues = [
-        TimedCue(i, c, cue_times[i] or 0.0, (cue_times[i] or 0.0) + cue_end_offset(c))  # type: ignore[arg-type]
+        TimedCue(i, c, cue_times[i] or 0.0, (cue_times[i] or 0.0) + cue_end_offset(c))
         for i, c in enumerate(scene.cues)
     ]
     keys = [TimedCameraKey(i, key_times[i] or 0.0, k) for i, k in enumerate(scene.camera.keys)]
