@@ -146,7 +146,7 @@ def draw_chart(data: dict[str, Any], path: Path) -> None:
 def run(args: argparse.Namespace) -> int:
     project = Project.at(args.root)
     timeline = load_timeline(project, args.scene, args.lang)
-    data = timeline.to_json()
+    data = timeline.details()
     if args.output:
         out = Path(args.output)
         try:
@@ -155,7 +155,7 @@ def run(args: argparse.Namespace) -> int:
             raise ExhibitError(f"cannot write chart '{out}': {exc.strerror or exc}") from None
         print(out, file=sys.stderr)
     if args.json:
-        print(json.dumps(data, ensure_ascii=False, indent=2))
+        print(json.dumps(timeline.to_json(), ensure_ascii=False, indent=2))
     elif not args.output:
         print(_table(data))
     return 0

@@ -8,7 +8,6 @@ any t can be evaluated in any order (seeking, stills, export, hot reload).
 from __future__ import annotations
 
 import bisect
-import math
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from functools import cached_property
@@ -44,7 +43,6 @@ from exhibit.timeline.frame import (
     MusicState,
     ObjectState,
     TitleState,
-    Vec3,
 )
 from exhibit.timeline.music import DuckEnvelope, music_gain_db
 from exhibit.timeline.tracks import IntervalIndex, Track, lerp_angles
@@ -384,7 +382,7 @@ class Timeline:
     # -- export ----------------------------------------------------------------------------------
 
     def to_json(self) -> dict[str, Any]:
-        """The resolved timeline as the CLI contract's JSON object."""
+        """The resolved timeline with exactly the keys of the CLI contract (``exhibit timeline --json``)."""
 
         def r(x: float) -> float:
             return round(x, 3)
@@ -394,21 +392,30 @@ class Timeline:
             "lang": self.lang,
             "duration": r(self.duration),
             "narration": [
-                {"id": ln.id, "start": r(ln.start), "end": r(ln.end), "marks": {k: r(v) for k, v in ln.marks.items()},
-                 "text": ln.text, "audio_start": r(ln.audio_start), "timing": ln.source}
+                {"id": ln.id, "start": r(ln.start), "end": r(ln.end), "marks": {k: r(v) for k, v in ln.marks.items()}}
                 for ln in self.lines
             ],
             "cues": [
                 {"index": tc.index, "id": tc.cue.id, "do": tc.cue.do, "target": getattr(tc.cue, "target", None),
-                 "effect": getattr(tc.cue, "effect", None), "start": r(tc.start), "end": r(tc.end)}
+                 "start": r(tc.start), "end": r(tc.end)}
                 for tc in self.cues
             ],
-            "camera": [{"index": k.index, "at": r(k.t), "pos": list(k.key.pos)} for k in self.camera_keys],
             "music": [{"file": m.music.file, "start": r(m.start), "end": r(m.end)} for m in self.music],
-            "sounds": [{"file": s.sound.file, "start": r(s.start)} for s in self.sounds],
-            "captions": [{"start": r(c.start), "end": r(c.end), "text": c.text, "line": c.line_id}
-                         for c in self.captions],
         }
+
+    def details(self) -> dict[str, Any]:
+        """:meth:`to_json` plus what a person reading the timeline wants: effect names, sounds, captions."""
+        data = self.to_json()
+        for item, tc in zip(data["cues"], self.cues, strict=True):
+            if isinstance(tc.cue, EffectCue):
+                item["effect"] = tc.cue.effect
+        for item, ln in zip(data["narration"], self.lines, strict=True):
+            item["text"] = ln.text
+            item["timing"] = ln.source
+        data["sounds"] = [{"file": s.sound.file, "start": round(s.start, 3)} for s in self.sounds]
+        data["captions"] = [{"start": round(c.start, 3), "end": round(c.end, 3), "text": c.text, "line": c.line_id}
+                            for c in self.captions]
+        return data
 
 
 def effect_envelope(elapsed: float, length: float, fade: float) -> float:
@@ -421,9 +428,4 @@ def effect_envelope(elapsed: float, length: float, fade: float) -> float:
     return max(0.0, min(1.0, elapsed / fade, (length - elapsed) / fade))
 
 
-def camera_positions(timeline: Timeline, times: list[float]) -> list[Vec3]:
-    return [timeline.camera_path.pose(t)[0] for t in times]
-
-
-__all__ = ["Timeline", "TimedLine", "TimedCue", "TimedMusic", "TimedSound", "TimedCaption", "effect_envelope",
-           "math"]
+__all__ = ["Timeline", "TimedLine", "TimedCue", "TimedMusic", "TimedSound", "TimedCaption", "effect_envelope"]
