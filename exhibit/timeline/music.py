@@ -3,21 +3,39 @@
 Ducking (broadcast practice): the dip starts 150 ms before speech and takes
 250 ms; the release takes 700 ms after speech; pauses shorter than 1 s do not
 release at all, so the bed does not pump between sentences.
+
+Both envelopes are piecewise linear and are also given as breakpoints
+(:meth:`DuckEnvelope.points`, :func:`fade_points`), so the narration mixer can
+render them sample by sample and agree exactly with ``state(t)`` at runtime.
 """
 
 from __future__ import annotations
 
+import bisect
 import math
 from collections.abc import Sequence
 
 from exhibit.spec.scene import Music
-from exhibit.timeline.tracks import IntervalIndex
 
 DUCK_LEAD = 0.150
 DUCK_ATTACK = 0.250
 DUCK_RELEASE = 0.700
 DUCK_HOLD_GAP = 1.0
 SILENT_DB = -120.0
+
+Points = list[tuple[float, float]]
+
+
+def _interp(points: Points, times: list[float], t: float) -> float:
+    if not points or t <= times[0]:
+        return points[0][1] if points else 0.0
+    if t >= times[-1]:
+        return points[-1][1]
+    i = bisect.bisect_right(times, t)
+    (t0, v0), (t1, v1) = points[i - 1], points[i]
+    if t1 <= t0:
+        return v1
+    return v0 + (v1 - v0) * (t - t0) / (t1 - t0)
 
 
 class DuckEnvelope:
@@ -31,22 +49,49 @@ class DuckEnvelope:
             else:
                 merged.append([start, end])
         self.spans = [(a, b) for a, b in merged]
-        self._index = IntervalIndex(
-            [(a - DUCK_LEAD, b + DUCK_RELEASE, (a, b)) for a, b in self.spans]
-        )
+        points: Points = []
+        for a, b in self.spans:
+            down = a - DUCK_LEAD
+            full = down + DUCK_ATTACK
+            if b >= full:
+                points += [(down, 0.0), (full, 1.0), (b, 1.0), (b + DUCK_RELEASE, 0.0)]
+            else:  # speech shorter than the attack: release from where the dip got to
+                reached = (b - down) / DUCK_ATTACK
+                points += [(down, 0.0), (b, reached), (b + DUCK_RELEASE * reached, 0.0)]
+        # Spans are at least DUCK_HOLD_GAP apart, more than DUCK_LEAD + DUCK_RELEASE, so
+        # the envelopes of two spans never overlap and the points stay in time order.
+        self._points = points
+        self._times = [t for t, _ in points]
+
+    def points(self) -> Points:
+        """Breakpoints (t, depth) of the piecewise-linear envelope; 0 outside them."""
+        return list(self._points)
 
     def depth(self, t: float) -> float:
-        best = 0.0
-        for a, b in self._index.at(t):
-            attack_start = a - DUCK_LEAD
-            if t < attack_start + DUCK_ATTACK:
-                d = (t - attack_start) / DUCK_ATTACK
-            elif t <= b:
-                d = 1.0
-            else:
-                d = 1.0 - (t - b) / DUCK_RELEASE
-            best = max(best, min(1.0, max(0.0, d)))
-        return best
+        return _interp(self._points, self._times, t)
+
+
+def fade_points(start: float, end: float, fade_in: float, fade_out: float) -> Points:
+    """Breakpoints (t, factor) of :func:`fade_factor` between ``start`` and ``end``.
+
+    When the fades overlap (a short bed), the factor peaks where they cross.
+    """
+    length = max(0.0, end - start)
+    fi = fade_in if fade_in > 0 else 0.0
+    fo = fade_out if fade_out > 0 else 0.0
+    if length == 0.0:
+        return [(start, 0.0), (end, 0.0)]
+    if fi + fo > length:
+        # Rising (t-start)/fi meets falling (end-t)/fo.
+        cross = start + length * fi / (fi + fo)
+        top = (cross - start) / fi if fi > 0 else 1.0
+        return [(start, 0.0 if fi > 0 else 1.0), (cross, top), (end, 0.0 if fo > 0 else 1.0)]
+    return [
+        (start, 0.0 if fi > 0 else 1.0),
+        (start + fi, 1.0),
+        (end - fo, 1.0),
+        (end, 0.0 if fo > 0 else 1.0),
+    ]
 
 
 def fade_factor(start: float, end: float, fade_in: float, fade_out: float, t: float) -> float:

@@ -1,0 +1,134 @@
+"""Reading and writing audio files (the file-system edge of narration).
+
+WAV is read and written directly (scipy), which is fast and exact. Compressed
+recordings (ogg, mp3, flac) are decoded by pydub with its converter pointed at
+imageio-ffmpeg's bundled ffmpeg, so no system ffmpeg is needed. pydub would ask
+ffprobe (which is not bundled) for the codec; we name the codec ourselves from
+the file's first bytes instead.
+"""
+
+from __future__ import annotations
+
+import os
+import tempfile
+import warnings
+from functools import cache
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+
+from exhibit.narration.clip import Clip
+from exhibit.spec.errors import ExhibitError
+
+
+class AudioFileError(ExhibitError):
+    """An audio file could not be read or written."""
+
+
+@cache
+def ffmpeg_exe() -> str:
+    """The bundled ffmpeg binary (imageio-ffmpeg), used for every decode and encode."""
+    import imageio_ffmpeg
+
+    return str(imageio_ffmpeg.get_ffmpeg_exe())
+
+
+@cache
+def audio_segment() -> Any:
+    """pydub's AudioSegment, with its converter set to the bundled ffmpeg."""
+    with warnings.catch_warnings():
+        # pydub warns at import when no ffmpeg is on PATH, and Python 3.11+ warns about
+        # audioop; neither matters once the converter is set below.
+        warnings.simplefilter("ignore")
+        from pydub import AudioSegment
+    AudioSegment.converter = ffmpeg_exe()
+    AudioSegment.ffmpeg = ffmpeg_exe()
+    return AudioSegment
+
+
+def sniff_codec(path: Path) -> tuple[str, str]:
+    """(container format, decoder) from the file's first bytes, so ffprobe is never needed."""
+    with path.open("rb") as fh:
+        head = fh.read(64)
+    if head.startswith(b"fLaC"):
+        return "flac", "flac"
+    if head.startswith(b"OggS"):
+        return ("ogg", "libopus") if b"OpusHead" in head else ("ogg", "vorbis")
+    if head.startswith(b"ID3") or (len(head) > 1 and head[0] == 0xFF and head[1] & 0xE0 == 0xE0):
+        return "mp3", "mp3"
+    if head.startswith(b"RIFF"):
+        return "wav", "pcm_s16le"
+    raise AudioFileError(f"'{path}' is not a wav, ogg, mp3 or flac file (unknown content)")
+
+
+def read(path: str | os.PathLike[str]) -> Clip:
+    """Any supported audio file as a float clip at its own rate and channel count."""
+    p = Path(path)
+    if not p.is_file():
+        raise AudioFileError(f"audio file '{p}' does not exist")
+    fmt, codec = sniff_codec(p)
+    if fmt == "wav":
+        clip = _read_wav(p)
+        if clip is not None:
+            return clip
+    return _read_with_pydub(p, fmt, None if fmt == "wav" else codec)
+
+
+def _read_wav(path: Path) -> Clip | None:
+    from scipy.io import wavfile
+
+    try:
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore")  # unknown chunks (LIST, bext) are fine
+            rate, data = wavfile.read(path, mmap=False)
+    except ValueError:
+        return None  # an encoding scipy does not know: let ffmpeg try
+    return Clip.of(_to_float(data), rate)
+
+
+def _to_float(data: np.ndarray) -> np.ndarray:
+    if data.dtype == np.uint8:
+        return (data.astype(np.float32) - 128.0) / 128.0
+    if data.dtype == np.int16:
+        return data.astype(np.float32) / 32768.0
+    if data.dtype == np.int32:
+        return (data.astype(np.float64) / 2147483648.0).astype(np.float32)
+    return data.astype(np.float32)
+
+
+def _read_with_pydub(path: Path, fmt: str, codec: str | None) -> Clip:
+    segment_cls = audio_segment()
+    from pydub.exceptions import CouldntDecodeError
+
+    try:
+        seg = segment_cls.from_file(str(path), format=fmt, codec=codec)
+    except (CouldntDecodeError, OSError, IndexError) as exc:
+        first = str(exc).strip().splitlines()[0] if str(exc).strip() else type(exc).__name__
+        raise AudioFileError(f"cannot decode '{path}': {first}") from exc
+    width = seg.sample_width
+    raw = np.frombuffer(seg.raw_data, dtype={1: np.uint8, 2: np.int16, 4: np.int32}[width])
+    return Clip.of(_to_float(raw).reshape(-1, seg.channels), seg.frame_rate)
+
+
+def write_wav(path: str | os.PathLike[str], clip: Clip) -> Path:
+    """Write 16-bit PCM atomically (readers never see half a file); returns the path.
+
+    Values beyond full scale are clipped here as a last resort; the limiter in
+    :mod:`exhibit.narration.loudness` keeps the mix well below that.
+    """
+    from scipy.io import wavfile
+
+    p = Path(path)
+    p.parent.mkdir(parents=True, exist_ok=True)
+    pcm = np.clip(np.round(clip.samples * 32767.0), -32768, 32767).astype("<i2")
+    fd, tmp = tempfile.mkstemp(prefix=f".{p.name}.", suffix=".tmp", dir=p.parent)
+    try:
+        with os.fdopen(fd, "wb") as fh:
+            wavfile.write(fh, clip.rate, pcm[:, 0] if clip.channels == 1 else pcm)
+        os.chmod(tmp, 0o644)  # mkstemp makes 0600; build outputs are for every user
+        os.replace(tmp, p)
+    except BaseException:
+        Path(tmp).unlink(missing_ok=True)
+        raise
+    return p

@@ -1,0 +1,434 @@
+"""Building a scene's narration in one language: voices, timeline, mix, captions.
+
+Writes, under ``build/<scene>/``: ``mix.<lang>.wav`` (48 kHz stereo, -23 LUFS,
+true peak at most -1 dBTP), ``captions.<lang>.vtt`` and ``.srt``,
+``timeline.<lang>.json``, and ``narration.<lang>.json`` (what the build was made
+from, so an unchanged scene is recognised without touching audio).
+
+Every cache is keyed by content: the scene, each line's voice key, the bytes of
+every music and sound file. An unchanged scene rebuilds by reading one small
+JSON file and compiling the timeline.
+"""
+
+from __future__ import annotations
+
+import json
+import math
+import os
+import time
+from collections.abc import Callable, Mapping
+from concurrent.futures import ThreadPoolExecutor, as_completed
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from exhibit.narration import audiofile
+from exhibit.narration.clip import MIX_RATE, Clip
+from exhibit.narration.fingerprint import PIPELINE, digest, file_digest
+from exhibit.narration.loudness import LIMIT_DBTP, TARGET_LUFS, normalize
+from exhibit.narration.mix import mix
+from exhibit.narration.placeholder import INSTALL_HINT, Espeak, find_espeak
+from exhibit.narration.store import VoiceStore, write_text
+from exhibit.narration.subtitles import srt, webvtt
+from exhibit.narration.voices import SILENT, LineVoice, line_voices, make, timing_of
+from exhibit.spec.errors import ContentError, ExhibitError, did_you_mean
+from exhibit.spec.project import Project
+from exhibit.spec.scene import Scene, SoundCue
+from exhibit.spec.source import Document
+from exhibit.timeline.compile import compile as compile_timeline
+from exhibit.timeline.model import Timeline
+from exhibit.timeline.timing import LineTiming
+
+#: progress(stage, done, total): called as work advances ("voices", "mix", "files").
+Progress = Callable[[str, int, int], None]
+SceneRef = Scene | str | os.PathLike[str]
+
+
+@dataclass(frozen=True)
+class NarrationBuild:
+    """What a build produced (or found up to date) for one scene and language."""
+
+    scene_id: str
+    lang: str
+    timeline: Timeline
+    mix_path: Path
+    vtt_path: Path
+    srt_path: Path
+    timeline_json_path: Path
+    line_audio: Mapping[str, Path]
+    timings: Mapping[str, LineTiming]
+    sources: Mapping[str, str]  # line id -> recording | placeholder | silent
+    loudness: float | None  # LUFS of the mix
+    true_peak: float | None  # dBTP of the mix
+    rebuilt: bool  # anything was made (False: everything was up to date)
+    voices_made: int = 0
+    mix_rebuilt: bool = False
+    warnings: tuple[str, ...] = ()
+    seconds: float = 0.0
+    manifest_path: Path = field(default=Path(), compare=False)
+
+
+@dataclass(frozen=True)
+class _Paths:
+    folder: Path
+    lang: str
+
+    @property
+    def mix(self) -> Path:
+        return self.folder / f"mix.{self.lang}.wav"
+
+    @property
+    def vtt(self) -> Path:
+        return self.folder / f"captions.{self.lang}.vtt"
+
+    @property
+    def srt(self) -> Path:
+        return self.folder / f"captions.{self.lang}.srt"
+
+    @property
+    def timeline(self) -> Path:
+        return self.folder / f"timeline.{self.lang}.json"
+
+    @property
+    def manifest(self) -> Path:
+        return self.folder / f"narration.{self.lang}.json"
+
+    def outputs(self) -> tuple[Path, ...]:
+        return (self.mix, self.vtt, self.srt, self.timeline)
+
+
+def load_scene(
+    project: Project, scene: SceneRef, doc: Document | None = None
+) -> tuple[Scene, Document | None]:
+    """A scene given as a model, a name (``nanhu_red_boat``) or a path to its file."""
+    if isinstance(scene, Scene):
+        return scene, doc
+    path = project.scene_path(os.fspath(scene))
+    if not path.is_file():
+        names = project.scene_names()
+        hint = did_you_mean(os.fspath(scene), names) or (
+            f" (scenes: {', '.join(names)})" if names else ""
+        )
+        raise ExhibitError(f"no scene '{os.fspath(scene)}'{hint}")
+    loaded = project.load_scene(path)
+    if loaded.model is None or any(d.is_error for d in loaded.diagnostics):
+        raise ContentError(loaded.diagnostics)
+    return loaded.model, loaded.doc
+
+
+def _language(scene: Scene, lang: str | None) -> str:
+    if lang is None:
+        return scene.languages[0]
+    if lang not in scene.languages:
+        raise ExhibitError(
+            f"scene '{scene.scene_id}' has no language '{lang}' "
+            f"(its languages: {', '.join(scene.languages)})"
+        )
+    return lang
+
+
+def _media_files(scene: Scene) -> list[str]:
+    files = [m.file for m in scene.music] + [s.file for s in scene.sounds]
+    files += [c.file for c in scene.cues if isinstance(c, SoundCue)]
+    return sorted(set(files))
+
+
+def _media_digests(project: Project, scene: Scene) -> dict[str, str]:
+    out: dict[str, str] = {}
+    for rel in _media_files(scene):
+        path = project.root / rel
+        if not path.is_file():
+            raise ExhibitError(
+                f"audio file '{rel}' used by scene '{scene.scene_id}' does not exist "
+                "(run 'exhibit check')"
+            )
+        out[rel] = file_digest(path)
+    return out
+
+
+def _input_key(scene: Scene, lang: str, voices: list[LineVoice], media: Mapping[str, str]) -> str:
+    return digest(
+        PIPELINE,
+        lang,
+        scene.model_dump(mode="json"),
+        [(v.line_id, v.key, v.sidecar_digest) for v in voices],
+        sorted(media.items()),
+    )
+
+
+def _read_json(path: Path) -> dict[str, Any] | None:
+    try:
+        data = json.loads(path.read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        return None
+    return data if isinstance(data, dict) else None
+
+
+def _timing_json(t: LineTiming) -> dict[str, Any]:
+    return {
+        "duration": t.duration,
+        "speech_start": t.speech_start,
+        "speech_end": t.speech_end,
+        "marks": dict(t.marks),
+        "source": t.source,
+    }
+
+
+def _timing_from_json(d: Mapping[str, Any]) -> LineTiming:
+    return LineTiming(
+        float(d["duration"]),
+        float(d["speech_start"]),
+        float(d["speech_end"]),
+        {str(k): float(v) for k, v in d.get("marks", {}).items()},
+        str(d.get("source", "estimate")),
+    )
+
+
+def _silent_warning(scene: Scene, lang: str, voices: list[LineVoice]) -> tuple[str, ...]:
+    silent = [v.line_id for v in voices if v.kind == SILENT]
+    if not silent:
+        return ()
+    return (
+        f"espeak-ng is not installed: {len(silent)} line(s) of '{scene.scene_id}' in {lang} "
+        f"({', '.join(silent[:5])}{', ...' if len(silent) > 5 else ''}) have no recording and are "
+        f"SILENT in the mix, timed by the reading-speed estimate; {INSTALL_HINT}",
+    )
+
+
+def is_stale(project: Project, scene: SceneRef, lang: str | None = None) -> bool:
+    """Whether ``build`` would make anything: outputs missing, or any input changed."""
+    model, _doc = load_scene(project, scene)
+    language = _language(model, lang)
+    paths = _Paths(project.build_dir / model.scene_id, language)
+    manifest = _read_json(paths.manifest)
+    if manifest is None or not all(p.is_file() for p in paths.outputs()):
+        return True
+    voices = line_voices(project, model, language, find_espeak())
+    try:
+        key = _input_key(model, language, voices, _media_digests(project, model))
+    except ExhibitError:
+        return True
+    store = VoiceStore(project.build_dir)
+    return manifest.get("key") != key or not all(
+        store.wav(language, v.key).is_file() for v in voices
+    )
+
+
+def timings_for(project: Project, scene: Scene, lang: str) -> dict[str, LineTiming]:
+    """Measured timings of lines that already have audio; cheap enough for ``exhibit check``.
+
+    Recordings are measured (from the voice store when built, else from the
+    file); placeholder voices only when already built. Nothing is synthesized;
+    lines without audio are left out, and the timeline estimates them.
+    """
+    from exhibit.narration.analysis import speech_span
+
+    store = VoiceStore(project.build_dir)
+    out: dict[str, LineTiming] = {}
+    for voice in line_voices(project, scene, lang, find_espeak()):
+        if voice.kind == SILENT:
+            continue
+        meta = store.get(lang, voice.key)
+        if meta is None and voice.recording is not None:
+            try:
+                clip = audiofile.read(voice.recording).mono()
+            except ExhibitError:
+                continue  # unreadable: the file checks report it
+            span = speech_span(clip)
+            meta = {"duration": clip.duration, "speech_start": span[0], "speech_end": span[1]}
+        if meta is not None:
+            out[voice.line_id] = timing_of(voice, meta, strict=False)
+    return out
+
+
+def _make_voices(
+    missing: list[LineVoice],
+    store: VoiceStore,
+    espeak: Espeak | None,
+    progress: Progress | None,
+    total: int,
+) -> dict[str, dict[str, Any]]:
+    made: dict[str, dict[str, Any]] = {}
+    done = total - len(missing)
+    if progress:
+        progress("voices", done, total)
+    if not missing:
+        return made
+    workers = max(1, min(len(missing), os.cpu_count() or 2))
+    with ThreadPoolExecutor(max_workers=workers) as pool:
+        futures = {pool.submit(make, v, store, espeak): v for v in missing}
+        for future in as_completed(futures):
+            made[futures[future].line_id] = future.result()
+            done += 1
+            if progress:
+                progress("voices", done, total)
+    return made
+
+
+def _mix_key(timeline: Timeline, voices: list[LineVoice], media: Mapping[str, str]) -> str:
+    keys = {v.line_id: v.key for v in voices}
+    r = 6
+    return digest(
+        PIPELINE,
+        timeline.lang,
+        round(timeline.duration, r),
+        [
+            (ln.id, keys.get(ln.id), round(ln.audio_start, r), round(ln.start, r), round(ln.end, r))
+            for ln in timeline.lines
+        ],
+        [
+            (m.music.model_dump(mode="json"), round(m.start, r), round(m.end, r))
+            for m in timeline.music
+        ],
+        [(s.sound.file, s.sound.gain, round(s.start, r)) for s in timeline.sounds],
+        [
+            (c.cue.file, c.cue.gain, round(c.start, r))
+            for c in timeline.cues
+            if isinstance(c.cue, SoundCue)
+        ],
+        sorted(media.items()),
+    )
+
+
+def build(
+    project: Project,
+    scene: SceneRef,
+    lang: str | None = None,
+    progress: Progress | None = None,
+    *,
+    doc: Document | None = None,
+) -> NarrationBuild:
+    """Build (or find up to date) the narration of ``scene`` in ``lang``: see the module."""
+    started = time.perf_counter()
+    model, doc = load_scene(project, scene, doc)
+    language = _language(model, lang)
+    paths = _Paths(project.build_dir / model.scene_id, language)
+    store = VoiceStore(project.build_dir)
+    espeak = find_espeak()
+    voices = line_voices(project, model, language, espeak)
+    media = _media_digests(project, model)
+    key = _input_key(model, language, voices, media)
+    warnings = _silent_warning(model, language, voices)
+    sources = {v.line_id: v.kind for v in voices}
+    line_audio = {v.line_id: store.wav(language, v.key) for v in voices}
+
+    manifest = _read_json(paths.manifest)
+    if (
+        manifest is not None
+        and manifest.get("key") == key
+        and all(p.is_file() for p in paths.outputs())
+        and all(p.is_file() for p in line_audio.values())
+    ):
+        timings = {k: _timing_from_json(v) for k, v in manifest.get("timings", {}).items()}
+        timeline = compile_timeline(model, language, timings, doc)
+        return NarrationBuild(
+            model.scene_id,
+            language,
+            timeline,
+            paths.mix,
+            paths.vtt,
+            paths.srt,
+            paths.timeline,
+            line_audio,
+            timings,
+            sources,
+            manifest.get("loudness"),
+            manifest.get("true_peak"),
+            False,
+            0,
+            False,
+            warnings,
+            time.perf_counter() - started,
+            paths.manifest,
+        )
+
+    metas = {v.line_id: store.get(language, v.key) for v in voices}
+    missing = [v for v in voices if metas[v.line_id] is None]
+    metas.update(_make_voices(missing, store, espeak, progress, len(voices)))
+    timings = {v.line_id: timing_of(v, metas[v.line_id]) for v in voices}  # type: ignore[arg-type]
+    timeline = compile_timeline(model, language, timings, doc)
+
+    mix_key = _mix_key(timeline, voices, media)
+    loudness = manifest.get("loudness") if manifest else None
+    peak = manifest.get("true_peak") if manifest else None
+    mix_rebuilt = False
+    if manifest is None or manifest.get("mix_key") != mix_key or not paths.mix.is_file():
+        if progress:
+            progress("mix", 0, 1)
+        loudness, peak = _render_mix(paths.mix, timeline, line_audio, project)
+        mix_rebuilt = True
+        if progress:
+            progress("mix", 1, 1)
+
+    write_text(paths.vtt, webvtt(timeline.captions, language))
+    write_text(paths.srt, srt(timeline.captions))
+    write_text(paths.timeline, json.dumps(timeline.to_json(), ensure_ascii=False, indent=1))
+    write_text(
+        paths.manifest,
+        json.dumps(
+            {
+                "scene": model.scene_id,
+                "lang": language,
+                "pipeline": PIPELINE,
+                "key": key,
+                "mix_key": mix_key,
+                "loudness": loudness,
+                "true_peak": peak,
+                "lines": {
+                    v.line_id: {
+                        "kind": v.kind,
+                        "key": v.key,
+                        "audio": os.path.relpath(line_audio[v.line_id], paths.folder),
+                    }
+                    for v in voices
+                },
+                "timings": {k: _timing_json(t) for k, t in timings.items()},
+            },
+            ensure_ascii=False,
+            indent=1,
+        ),
+    )
+    if progress:
+        progress("files", 1, 1)
+    return NarrationBuild(
+        model.scene_id,
+        language,
+        timeline,
+        paths.mix,
+        paths.vtt,
+        paths.srt,
+        paths.timeline,
+        line_audio,
+        timings,
+        sources,
+        loudness,
+        peak,
+        True,
+        len(missing),
+        mix_rebuilt,
+        warnings,
+        time.perf_counter() - started,
+        paths.manifest,
+    )
+
+
+def _render_mix(
+    path: Path, timeline: Timeline, line_audio: Mapping[str, Path], project: Project
+) -> tuple[float | None, float | None]:
+    """Mix, normalize and write; returns the mix's loudness (LUFS) and true peak (dBTP)."""
+    cache: dict[str, Clip] = {}
+
+    def media(rel: str) -> Clip:
+        if rel not in cache:
+            cache[rel] = audiofile.read(project.root / rel).resampled(MIX_RATE)
+        return cache[rel]
+
+    voices = {line_id: audiofile.read(p) for line_id, p in line_audio.items()}
+    result = normalize(
+        mix(timeline, voices, media), TARGET_LUFS, tolerance=0.2, ceiling_db=LIMIT_DBTP
+    )
+    audiofile.write_wav(path, result.clip)
+    return (
+        round(result.lufs, 2) if math.isfinite(result.lufs) else None,
+        round(result.true_peak, 2) if math.isfinite(result.true_peak) else None,
+    )

@@ -1,0 +1,151 @@
+"""Loudness (ITU-R BS.1770 / EBU R 128) and true peak, and bringing audio to target.
+
+Integrated loudness is measured with pyloudnorm (agrees with ffmpeg's ebur128
+within 0.1 LU). Normalizing is a pure gain, so it can push peaks up: the true
+peak is then checked by 4x oversampling (BS.1770 Annex 2) and a look-ahead
+limiter pulls any overshoot under the ceiling. Nothing is ever clipped.
+"""
+
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass
+
+import numpy as np
+
+from exhibit.narration.clip import Clip
+
+TARGET_LUFS = -23.0  # EBU R 128 programme loudness
+LINE_TOLERANCE_LU = 0.5  # each narration line: -23 LUFS +-0.5
+MIX_TOLERANCE_LU = 1.0  # the mix: -23 LUFS +-1 LU
+CEILING_DBTP = -1.0  # EBU R 128: maximum true peak
+#: Where the limiter aims: a little under the ceiling, so that another meter's
+#: oversampling filter (ffmpeg's differs from ours) still reads at most -1 dBTP.
+LIMIT_DBTP = -1.5
+OVERSAMPLE = 4  # BS.1770: 4x for 48 kHz
+BLOCK_SECONDS = 0.4  # BS.1770 gating block; shorter audio is padded with silence
+SILENT_LUFS = -70.0  # BS.1770 absolute gate
+
+_CHUNK = 4096  # frames per chunk when looking for true peaks
+_MARGIN = 32  # frames either side of a chunk so the interpolation filter has context
+#: Intersample peaks stay within a few dB of the sample peak for real audio, so
+#: only chunks whose sample peak is within this many dB of the loudest are oversampled.
+_SEARCH_DB = 6.0
+_HOLD = 0.050  # s: the limiter holds its gain this long around a peak (no pumping)
+_RAMP = 0.005  # s: and ramps into and out of it this fast (no clicks)
+
+
+def lufs(clip: Clip) -> float:
+    """Integrated loudness in LUFS; ``-inf`` for silence."""
+    import pyloudnorm
+
+    data = clip.samples.astype(np.float64)
+    if clip.duration < BLOCK_SECONDS + 0.01:
+        data = np.concatenate(
+            [
+                data,
+                np.zeros((round((BLOCK_SECONDS + 0.01) * clip.rate) - clip.frames, clip.channels)),
+            ]
+        )
+    if not np.any(data):
+        return -math.inf
+    meter = pyloudnorm.Meter(clip.rate)
+    value = float(meter.integrated_loudness(data if clip.channels > 1 else data[:, 0]))
+    return value if math.isfinite(value) and value > SILENT_LUFS else -math.inf
+
+
+def _frame_peaks(samples: np.ndarray, chunks: np.ndarray) -> np.ndarray:
+    """Oversampled absolute peak of each frame inside the given chunks (0 elsewhere)."""
+    from scipy.signal import resample_poly
+
+    frames = samples.shape[0]
+    out = np.zeros(frames, dtype=np.float32)
+    for c in chunks:
+        a, b = int(c) * _CHUNK, min(frames, (int(c) + 1) * _CHUNK)
+        lo, hi = max(0, a - _MARGIN), min(frames, b + _MARGIN)
+        up = resample_poly(samples[lo:hi], OVERSAMPLE, 1, axis=0)
+        up = np.abs(up[(a - lo) * OVERSAMPLE : (b - lo) * OVERSAMPLE]).reshape(b - a, -1)
+        out[a:b] = up.max(axis=1)
+    return out
+
+
+def _chunks_near(samples: np.ndarray, level: float) -> np.ndarray:
+    """Indexes of chunks whose sample peak could hide a true peak above ``level``."""
+    frames = samples.shape[0]
+    n = -(-frames // _CHUNK)
+    padded = np.zeros((n * _CHUNK, samples.shape[1]), dtype=np.float32)
+    padded[:frames] = np.abs(samples)
+    chunk_peaks = padded.reshape(n, -1).max(axis=1)
+    return np.flatnonzero(chunk_peaks >= level * 10 ** (-_SEARCH_DB / 20))
+
+
+def true_peak_db(clip: Clip) -> float:
+    """True peak in dBTP (4x oversampled); ``-inf`` for silence."""
+    if clip.frames == 0:
+        return -math.inf
+    sample_peak = clip.peak()
+    if sample_peak == 0.0:
+        return -math.inf
+    peaks = _frame_peaks(clip.samples, _chunks_near(clip.samples, sample_peak))
+    return 20.0 * math.log10(max(float(peaks.max()), sample_peak))
+
+
+def limit(clip: Clip, ceiling_db: float = LIMIT_DBTP) -> Clip:
+    """The clip with every true peak at or below ``ceiling_db``.
+
+    A look-ahead limiter built from whole-array operations: the gain each frame
+    needs is held over a short window around each peak and ramped by a moving
+    average, which can only lower it further, so the ceiling holds everywhere.
+    """
+    from scipy.ndimage import minimum_filter1d, uniform_filter1d
+
+    ceiling = 10 ** (ceiling_db / 20)
+    out = clip
+    for _ in range(4):
+        chunks = _chunks_near(out.samples, ceiling)
+        if chunks.size == 0:
+            return out
+        peaks = _frame_peaks(out.samples, chunks)
+        if peaks.max() <= ceiling:
+            return out
+        need = np.minimum(1.0, ceiling / np.maximum(peaks, 1e-9)).astype(np.float32)
+        hold = 2 * round(_HOLD * clip.rate) + 1
+        ramp = 2 * round(_RAMP * clip.rate) + 1
+        gain = minimum_filter1d(need, size=hold + ramp, mode="nearest")
+        gain = uniform_filter1d(gain, size=ramp, mode="nearest")
+        gain = np.minimum(gain, need)
+        out = Clip(out.samples * gain[:, None], out.rate)
+        ceiling *= 10 ** (
+            -0.1 / 20
+        )  # the interpolated wave may still graze it: aim lower next time
+    return out
+
+
+@dataclass(frozen=True)
+class Normalized:
+    clip: Clip
+    lufs_in: float  # before
+    gain_db: float  # applied before limiting
+    lufs: float  # after
+    true_peak: float  # after, dBTP
+
+
+def normalize(
+    clip: Clip, target: float = TARGET_LUFS, tolerance: float = 0.2, ceiling_db: float = LIMIT_DBTP
+) -> Normalized:
+    """Gain to ``target`` LUFS, then limit true peaks; repeat while limiting costs loudness."""
+    measured = lufs(clip)
+    if not math.isfinite(measured):
+        return Normalized(clip, measured, 0.0, measured, true_peak_db(clip))
+    gain = target - measured
+    gained = clip.gained(gain)
+    out = limit(gained, ceiling_db)
+    # A pure gain moves loudness by exactly that many dB; measure again only after limiting.
+    level = measured + gain if out is gained else lufs(out)
+    for _ in range(3):
+        if abs(level - target) <= tolerance:
+            break
+        gain += target - level
+        out = limit(clip.gained(gain), ceiling_db)
+        level = lufs(out)
+    return Normalized(out, measured, gain, level, true_peak_db(out))
