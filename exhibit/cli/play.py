@@ -1,0 +1,100 @@
+"""``exhibit play``: a scene for visitors: a window, a stereo screen or projection walls."""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from pathlib import Path
+
+from exhibit.spec.errors import ContentError, ExhibitError
+from exhibit.spec.hall import DISPLAY_MODES
+from exhibit.spec.project import Project
+
+CONTROLS = (
+    "space pause · left/right seek 5 s · L language · C captions · Esc quit · drag to look around"
+)
+
+
+def register(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
+    p = sub.add_parser(
+        "play",
+        help="play a scene for visitors",
+        description="Play a scene with its narration, captions, music and effects. "
+        f"Keys: {CONTROLS}. Saving the scene file reloads it and play goes on "
+        "at the same moment.",
+    )
+    p.add_argument("scene", help="scene name (from scenes/) or path to its file")
+    p.add_argument(
+        "--display",
+        default=None,
+        choices=DISPLAY_MODES,
+        metavar="MODE",
+        help=f"{' | '.join(DISPLAY_MODES)} (default: hall.yaml's, else window)",
+    )
+    p.add_argument("--lang", default=None, help="language (default: the scene's first)")
+    p.add_argument(
+        "--from", dest="start", default="0", metavar="T", help="start at this time (default 0)"
+    )
+    p.add_argument(
+        "--hall", default=None, metavar="FILE", help="hall configuration (default: hall.yaml)"
+    )
+    p.add_argument("--size", default=None, metavar="WxH", help="window size (default: the hall's)")
+    p.set_defaults(run=run)
+
+
+def _report_reload_error(exc: ContentError | ExhibitError) -> None:
+    from exhibit.cli.main import print_diagnostics
+
+    if isinstance(exc, ContentError):
+        print_diagnostics(exc.diagnostics)
+    else:
+        print(f"exhibit: error: {exc}", file=sys.stderr)
+    print(
+        "exhibit: the scene was not reloaded; still playing the last good version", file=sys.stderr
+    )
+
+
+def run(args: argparse.Namespace) -> int:
+    project = Project.at(args.root)
+    hall_path = Path(args.hall) if args.hall else None
+    if hall_path is not None and not hall_path.exists():
+        raise ExhibitError(f"no hall file '{hall_path}'")
+    loaded = project.load_hall(hall_path)
+    if loaded.model is None or any(d.is_error for d in loaded.diagnostics):
+        raise ContentError(loaded.diagnostics)
+    hall = loaded.model
+    size = None
+    if args.size:
+        from exhibit.cli.still import parse_size
+
+        size = parse_size(args.size)
+    from exhibit.render.player import Player, load_show, moment, stderr_progress
+
+    show = load_show(project, args.scene, args.lang, hall, stderr_progress)
+    start = moment(show.timeline, args.start, "--from")
+    with Player(
+        project,
+        hall,
+        display=args.display,
+        size=size,
+        audio=True,
+        on_reload_error=_report_reload_error,
+    ) as player:
+        player.load(show)
+        backend = player.app.backend.describe() if player.app.backend else "unknown renderer"
+        print(
+            f"exhibit: playing {show.scene.scene_id} ({show.lang}, "
+            f"{show.timeline.duration:.1f} s) on "
+            f"{player.displays.mode}, {backend}",
+            file=sys.stderr,
+        )
+        if show.mix is None or player.mix is None or not player.mix.live:
+            print(
+                "exhibit: warning: no narration audio is playing (no mix or no sound device); "
+                "time follows the wall clock",
+                file=sys.stderr,
+            )
+        print(f"exhibit: {CONTROLS}", file=sys.stderr)
+        player.play(start)
+        player.run()
+    return 0

@@ -1,0 +1,256 @@
+"""The Panda3D application: one ShowBase per process, on whatever renderer the machine has.
+
+Order of preference (DESIGN.md, "Rendering without a GPU"):
+
+1. a real OpenGL window when a display exists (``DISPLAY`` / ``WAYLAND_DISPLAY``);
+2. EGL offscreen (``p3headlessgl``; on a machine without a GPU this is Mesa's
+   llvmpipe, which runs our GLSL shaders and fog);
+3. Panda3D's software renderer (``p3tinydisplay``: no GLSL, no fog).
+
+The ShowBase is created without a window (``window-type none``); the displays
+(:mod:`exhibit.render.displays`) open the windows or buffers they need and close
+them again, so one process can hold several players in turn (tests, the hall
+switching scenes) without a second ShowBase, which Panda3D does not allow.
+
+``EXHIBIT_RENDERER=software`` forces the software renderer (to preview what a
+machine without EGL shows, and to test that path).
+"""
+
+from __future__ import annotations
+
+import os
+import time
+from dataclasses import dataclass
+from typing import TYPE_CHECKING, Any, Literal
+
+from exhibit.spec.errors import ExhibitError
+
+if TYPE_CHECKING:
+    from direct.showbase.ShowBase import ShowBase
+    from panda3d.core import GraphicsOutput
+
+BackendKind = Literal["window", "egl", "software"]
+
+#: Panda3D settings that are the same everywhere. The noise settings silence
+#: messages that are expected on a headless machine (notes-platform.md).
+BASE_CONFIG = """
+window-type none
+framebuffer-multisample 0
+sync-video 0
+print-pipe-types #f
+notify-level-device fatal
+notify-level-egldisplay error
+notify-level-x11display fatal
+notify-level-glxdisplay error
+notify-level-display error
+notify-level-audio error
+notify-level-openal_audio error
+default-directnotify-level warning
+show-frame-rate-meter #f
+audio-cache-limit 64
+"""
+
+SOFTWARE_PIPE = "p3tinydisplay"
+EGL_PIPE = "p3headlessgl"
+WINDOW_PIPE = "pandagl"
+
+
+@dataclass(frozen=True)
+class Backend:
+    """Which renderer we got, and what it can do."""
+
+    kind: BackendKind
+    pipe: str  # Panda3D's pipe type name, e.g. eglGraphicsPipe
+    renderer: str  # the driver's renderer string, e.g. "llvmpipe (LLVM 15.0.6, 256 bits)"
+    glsl: bool
+    fog: bool
+
+    def capabilities(self) -> Any:
+        """The world builder's view of this backend."""
+        from exhibit.render.world import Capabilities
+
+        return Capabilities(glsl=self.glsl, fog=self.fog)
+
+    def describe(self) -> str:
+        what = {"window": "OpenGL window", "egl": "EGL offscreen", "software": "software renderer"}[
+            self.kind
+        ]
+        return f"{what} ({self.renderer or self.pipe}; GLSL {'yes' if self.glsl else 'no'})"
+
+
+def has_display() -> bool:
+    """Whether a window system is reachable (X11 or Wayland with XWayland)."""
+    return bool(os.environ.get("DISPLAY") or os.environ.get("WAYLAND_DISPLAY"))
+
+
+def forced_software() -> bool:
+    return os.environ.get("EXHIBIT_RENDERER", "").strip().lower() in ("software", "tinydisplay")
+
+
+def pipe_config(display: bool, software: bool) -> str:
+    """``load-display`` / ``aux-display`` lines: the renderers to try, best first."""
+    if software:
+        return f"load-display {SOFTWARE_PIPE}\n"
+    if display:
+        return f"load-display {WINDOW_PIPE}\naux-display {EGL_PIPE}\naux-display {SOFTWARE_PIPE}\n"
+    return f"load-display {EGL_PIPE}\naux-display {SOFTWARE_PIPE}\n"
+
+
+def classify(output: GraphicsOutput) -> Backend:
+    """Name the renderer behind an open window or buffer."""
+    pipe = output.getPipe()
+    pipe_name = pipe.getType().getName()
+    gsg = output.getGsg()
+    renderer = gsg.getDriverRenderer() if gsg is not None else ""
+    if pipe_name.startswith("Tiny"):
+        return Backend("software", pipe_name, "Panda3D tinydisplay", False, False)
+    glsl = bool(gsg is not None and gsg.getSupportsGlsl())
+    kind: BackendKind = "egl" if pipe_name.startswith("egl") else "window"
+    return Backend(kind, pipe_name, renderer, glsl, True)
+
+
+class App:
+    """The process's ShowBase and the renderer it runs on.
+
+    Use :func:`shared_app`: Panda3D allows one ShowBase per process, so every
+    player in a process shares this one.
+    """
+
+    def __init__(self, audio: bool = True) -> None:
+        from panda3d.core import ClockObject, loadPrcFileData
+
+        started = time.perf_counter()
+        self.display_available = has_display() and not forced_software()
+        self.software = forced_software()
+        loadPrcFileData("exhibit", BASE_CONFIG + pipe_config(self.display_available, self.software))
+        # No audio device is opened unless asked: stills and video never need one,
+        # and on a machine without a sound card OpenAL only prints errors.
+        loadPrcFileData(
+            "exhibit-audio", f"audio-library-name {'p3openal_audio' if audio else 'null'}\n"
+        )
+        from direct.showbase.ShowBase import ShowBase
+
+        self.base: ShowBase = ShowBase(windowType="none")
+        self.base.makeDefaultPipe()
+        if self.base.pipe is None:
+            raise ExhibitError(
+                "no renderer could be started: Panda3D found no graphics pipe "
+                "(install libegl-mesa0 and libgl1-mesa-dri for offscreen rendering)"
+            )
+        self.audio_enabled = audio
+        self.clock: ClockObject = ClockObject.getGlobalClock()
+        self.backend: Backend | None = None
+        self.started_in = time.perf_counter() - started
+        self._closed = False
+
+    # -- outputs ---------------------------------------------------------------------------
+
+    def open_output(
+        self,
+        size: tuple[int, int],
+        *,
+        onscreen: bool,
+        title: str = "exhibit",
+        origin: tuple[int, int] | None = None,
+        fullscreen: bool = False,
+        undecorated: bool = False,
+    ) -> GraphicsOutput:
+        """Open a window (``onscreen``) or an offscreen buffer of ``size`` pixels.
+
+        The first output decides the backend (GL window, EGL, software); later
+        ones share its graphics state so textures and shaders load once.
+        """
+        from panda3d.core import FrameBufferProperties, WindowProperties
+
+        if onscreen and not self.display_available:
+            raise ExhibitError(
+                "cannot open a window: there is no display here (DISPLAY is not set); "
+                "use '--display offscreen', 'exhibit still' or 'exhibit render'"
+            )
+        fb = FrameBufferProperties()
+        fb.setRgbColor(True)
+        fb.setRgbaBits(8, 8, 8, 8)
+        fb.setDepthBits(24)
+        props = WindowProperties()
+        props.setSize(int(size[0]), int(size[1]))
+        if onscreen:
+            props.setTitle(title)
+            if origin is not None:
+                props.setOrigin(int(origin[0]), int(origin[1]))
+            if fullscreen:
+                props.setFullscreen(True)
+            if undecorated:
+                props.setUndecorated(True)
+        host_gsg = self.base.win.getGsg() if self.base.win is not None else None
+        output = self.base.openWindow(
+            props=props,
+            fbprops=fb,
+            type="onscreen" if onscreen else "offscreen",
+            makeCamera=False,
+            gsg=host_gsg,
+            requireWindow=False,
+        )
+        if output is None:
+            kind = "window" if onscreen else "offscreen buffer"
+            raise ExhibitError(
+                f"could not open a {kind} of {size[0]}x{size[1]} with any renderer "
+                "(tried OpenGL, EGL and the software renderer)"
+            )
+        if self.backend is None:
+            self.backend = classify(output)
+        if onscreen and output is self.base.win and self.base.mouseWatcherNode is None:
+            self.base.setupMouse(output)
+        return output
+
+    def close_output(self, output: GraphicsOutput) -> None:
+        if output in self.base.winList:
+            self.base.closeWindow(output)
+
+    # -- frames ----------------------------------------------------------------------------
+
+    def render_frame(self) -> None:
+        """Draw every open output once and run Panda3D's own tasks (input, audio)."""
+        self.base.taskMgr.step()
+
+    def use_frame_clock(self, fps: float) -> None:
+        """Deterministic time for export: each frame advances exactly 1/fps."""
+        from panda3d.core import ClockObject
+
+        self.clock.setMode(ClockObject.MNonRealTime)
+        self.clock.setFrameRate(fps)
+
+    def use_real_clock(self) -> None:
+        from panda3d.core import ClockObject
+
+        self.clock.setMode(ClockObject.MNormal)
+
+    def close(self) -> None:
+        global _SHARED
+        if self._closed:
+            return
+        self._closed = True
+        for output in list(self.base.winList):
+            self.base.closeWindow(output)
+        self.base.destroy()
+        if _SHARED is self:
+            _SHARED = None
+
+
+_SHARED: App | None = None
+
+
+def shared_app(audio: bool = True) -> App:
+    """The process's one App, created on first use.
+
+    ``audio`` only matters for the first call: the audio library is chosen when
+    ShowBase starts. Set ``ALSOFT_DRIVERS`` (``null`` on a machine without a
+    sound card, ``wave`` to record) before that first call.
+    """
+    global _SHARED
+    if _SHARED is None:
+        _SHARED = App(audio=audio)
+    return _SHARED
+
+
+def current_app() -> App | None:
+    return _SHARED

@@ -1,0 +1,228 @@
+"""What is drawn over the picture: captions, title cards and the whole-view fade.
+
+The overlay is its own small 2D scene with an orthographic camera; the
+displays draw it on top of every view that shows captions (both eyes of a
+stereo pair at zero parallax, one wall of a projection room). Coordinates: y
+from -1 (bottom) to 1 (top), x from -aspect to aspect, like Panda3D's aspect2d.
+
+Captions must be readable on snow, on a night sky and on a red boat alike, so
+they are white on a translucent dark box with a drop shadow. Text changes only
+when the caption does: building a text node every frame would cost more than
+the rest of the frame's Python together.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import TYPE_CHECKING, Any
+
+from exhibit.timeline.frame import CaptionState, FrameState, TitleState
+
+if TYPE_CHECKING:
+    from panda3d.core import NodePath, TextFont, TextNode
+
+#: Caption letter size as a share of the view's height (2 units). About 1/28 of the
+#: height per line of text: 26 px at 720p, 38 px at 1080p, readable from the back of a hall.
+CAPTION_SCALE = 0.072
+CAPTION_MARGIN = 0.07  # from the top or bottom edge, in overlay units (safe area)
+CAPTION_BOX = (
+    0.45,
+    0.45,
+    0.22,
+    0.18,
+)  # box margins around the text (left, right, bottom, top), in em
+CAPTION_BOX_COLOR = (0.0, 0.0, 0.0, 0.62)
+CAPTION_COLOR = (1.0, 1.0, 1.0, 1.0)
+SHADOW_OFFSET = (0.06, 0.06)  # em
+TITLE_SCALE = 0.16
+SUBTITLE_SCALE = 0.075
+TITLE_COLOR = (1.0, 0.96, 0.88, 1.0)
+WIDTH_SHARE = 0.9  # captions wrap at this share of the view's width
+
+# Draw order inside the overlay: the fade dims the picture, titles and captions stay readable on it.
+FADE_SORT, TITLE_SORT, CAPTION_SORT = 0, 10, 20
+
+
+def default_font() -> TextFont | None:
+    """The bundled CJK font (Chinese must never show as boxes)."""
+    try:
+        from exhibit.render.fonts import cjk_font
+    except ImportError:
+        return None
+    return cjk_font()
+
+
+@dataclass
+class _Slot:
+    """One caption position (bottom, top, center) and what it shows now."""
+
+    node: NodePath
+    text: TextNode
+    shown: str = ""
+
+
+class Overlay:
+    """Captions, title card and fade for one set of displays."""
+
+    def __init__(self, aspect: float, font: TextFont | None = None) -> None:
+        from panda3d.core import (
+            Camera,
+            CardMaker,
+            NodePath,
+            OrthographicLens,
+            TextNode,
+            TransparencyAttrib,
+        )
+
+        self._TextNode = TextNode
+        self.aspect = aspect
+        self.font = font if font is not None else default_font()
+        self.captions_enabled = True
+        self.root: NodePath = NodePath("overlay")
+        self.root.setDepthTest(False)
+        self.root.setDepthWrite(False)
+        self.root.setLightOff(1)
+        self.root.setFogOff(1)
+        self.root.setShaderOff(1)
+        self.root.setTransparency(TransparencyAttrib.MAlpha)
+        lens = OrthographicLens()
+        lens.setFilmSize(2 * aspect, 2)
+        lens.setNearFar(-100, 100)
+        self.camera: NodePath = self.root.attachNewNode(Camera("overlay_camera", lens))
+
+        cm = CardMaker("fade")
+        cm.setFrame(-aspect - 0.01, aspect + 0.01, -1.01, 1.01)
+        self.fade_card: NodePath = self.root.attachNewNode(cm.generate())
+        self.fade_card.setColor(0, 0, 0, 1)
+        self.fade_card.setBin("fixed", FADE_SORT)
+        self.fade_card.hide()
+        self._fade = 0.0
+
+        self.title_root: NodePath = self.root.attachNewNode("title")
+        self.title_root.setBin("fixed", TITLE_SORT)
+        self._title_text = self._text_node("title", TITLE_SCALE, TITLE_COLOR, box=False)
+        self._subtitle_text = self._text_node("subtitle", SUBTITLE_SCALE, TITLE_COLOR, box=False)
+        self._title_np = self.title_root.attachNewNode(self._title_text)
+        self._subtitle_np = self.title_root.attachNewNode(self._subtitle_text)
+        self._title_np.setScale(TITLE_SCALE)
+        self._subtitle_np.setScale(SUBTITLE_SCALE)
+        self._title_key: tuple[str, str | None] | None = None
+        self.title_root.hide()
+
+        self.slots: dict[str, _Slot] = {}
+        for position in ("bottom", "top", "center"):
+            tn = self._text_node(f"caption_{position}", CAPTION_SCALE, CAPTION_COLOR, box=True)
+            node = self.root.attachNewNode(tn)
+            node.setScale(CAPTION_SCALE)
+            node.setBin("fixed", CAPTION_SORT)
+            node.hide()
+            self.slots[position] = _Slot(node, tn)
+
+    def _text_node(
+        self, name: str, scale: float, color: tuple[float, float, float, float], box: bool
+    ) -> TextNode:
+        tn = self._TextNode(name)
+        if self.font is not None:
+            tn.setFont(self.font)
+        tn.setAlign(self._TextNode.ACenter)
+        tn.setTextColor(*color)
+        tn.setShadow(*SHADOW_OFFSET)
+        tn.setShadowColor(0, 0, 0, 0.9)
+        tn.setWordwrap(2 * self.aspect * WIDTH_SHARE / scale)
+        if box:
+            tn.setCardColor(*CAPTION_BOX_COLOR)
+            tn.setCardAsMargin(*CAPTION_BOX)
+            tn.setCardDecal(True)
+        return tn
+
+    # -- applying a frame ----------------------------------------------------------------------
+
+    def apply(self, frame: FrameState) -> None:
+        self._apply_fade(frame.fade)
+        self._apply_title(frame.title)
+        self._apply_captions(frame.captions if self.captions_enabled else ())
+
+    def _apply_fade(self, fade: float) -> None:
+        fade = max(0.0, min(1.0, fade))
+        if fade == self._fade:
+            return
+        self._fade = fade
+        if fade <= 0.0:
+            self.fade_card.hide()
+        else:
+            self.fade_card.show()
+            self.fade_card.setAlphaScale(fade)
+
+    def _apply_title(self, title: TitleState | None) -> None:
+        if title is None or title.opacity <= 0.0 or not title.text:
+            self.title_root.hide()
+            return
+        key = (title.text, title.subtitle)
+        if key != self._title_key:
+            self._title_key = key
+            self._title_text.setText(title.text)
+            self._subtitle_text.setText(title.subtitle or "")
+            gap = 0.06
+            title_h = (self._title_text.getTop() - self._title_text.getBottom()) * TITLE_SCALE
+            sub_h = (
+                (self._subtitle_text.getTop() - self._subtitle_text.getBottom()) * SUBTITLE_SCALE
+                if title.subtitle
+                else 0.0
+            )
+            block = title_h + (gap + sub_h if title.subtitle else 0.0)
+            top = block / 2 + 0.08  # a little above the centre, where titles sit in film
+            self._title_np.setZ(top - self._title_text.getTop() * TITLE_SCALE)
+            self._subtitle_np.setZ(
+                top - title_h - gap - self._subtitle_text.getTop() * SUBTITLE_SCALE
+            )
+        self.title_root.show()
+        self.title_root.setAlphaScale(max(0.0, min(1.0, title.opacity)))
+
+    def _apply_captions(self, captions: tuple[CaptionState, ...]) -> None:
+        wanted: dict[str, list[str]] = {}
+        for caption in captions:
+            if caption.text:
+                wanted.setdefault(caption.position, []).append(caption.text)
+        for position, slot in self.slots.items():
+            text = "\n".join(wanted.get(position, ()))
+            if text == slot.shown:
+                continue
+            slot.shown = text
+            if not text:
+                slot.node.hide()
+                continue
+            slot.text.setText(text)
+            slot.node.setZ(self._caption_z(position, slot.text))
+            slot.node.show()
+
+    @staticmethod
+    def _caption_z(position: str, tn: TextNode) -> float:
+        box_bottom = (tn.getBottom() - CAPTION_BOX[2]) * CAPTION_SCALE
+        box_top = (tn.getTop() + CAPTION_BOX[3]) * CAPTION_SCALE
+        if position == "bottom":
+            return -1.0 + CAPTION_MARGIN - box_bottom
+        if position == "top":
+            return 1.0 - CAPTION_MARGIN - box_top
+        return -(box_top + box_bottom) / 2
+
+    # -- what is on screen (for tests and the hall's status) ----------------------------------
+
+    def shown(self) -> dict[str, Any]:
+        return {
+            "captions": {p: s.shown for p, s in self.slots.items() if s.shown},
+            "title": self._title_key if not self.title_root.isHidden() else None,
+            "fade": self._fade,
+        }
+
+    def caption_box(self, position: str = "bottom") -> tuple[float, float] | None:
+        """The caption box's vertical extent as shares of the view's height from the top (0..1)."""
+        slot = self.slots[position]
+        if not slot.shown:
+            return None
+        z = slot.node.getZ()
+        bottom = z + (slot.text.getBottom() - CAPTION_BOX[2]) * CAPTION_SCALE
+        top = z + (slot.text.getTop() + CAPTION_BOX[3]) * CAPTION_SCALE
+        return (1 - top) / 2, (1 - bottom) / 2
+
+    def destroy(self) -> None:
+        self.root.removeNode()
