@@ -3,12 +3,20 @@
 from __future__ import annotations
 
 import argparse
+import re
 import sys
 import time
 from pathlib import Path
+from typing import Any
 
+from exhibit.spec.common import ID_PATTERN
 from exhibit.spec.errors import Diagnostic, Location, Severity, sort_diagnostics
-from exhibit.spec.project import YAML_SUFFIXES, Project
+from exhibit.spec.hall import Hall
+from exhibit.spec.project import YAML_SUFFIXES, Project, check_hall
+from exhibit.spec.quiz import Bank, check_bank
+from exhibit.spec.scene import Scene
+from exhibit.spec.source import Document, PathKey
+from exhibit.spec.validate import Salvaged, salvage
 
 
 def register(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
@@ -61,13 +69,9 @@ def collect(project: Project, paths: list[str]) -> list[tuple[str, Path]]:
 
 def check_paths(project: Project, paths: list[str]) -> tuple[list[Diagnostic], dict[str, int]]:
     """Every diagnostic for the given content, and how many files of each kind were read."""
-    from exhibit.spec.checks import SceneContext, check_scene
-    from exhibit.timeline.compile import compile_scene
-
     diagnostics: list[Diagnostic] = []
     counts = {"scene": 0, "bank": 0, "hall": 0}
-    hall_loaded = project.load_hall()
-    hall = hall_loaded.model if project.hall_path.exists() else None
+    hall = _hall_for_scenes(project)
     banks = project.bank_names()
     targets = collect(project, paths)
     if not targets:
@@ -79,25 +83,150 @@ def check_paths(project: Project, paths: list[str]) -> tuple[list[Diagnostic], d
             diagnostics.append(Diagnostic(Severity.ERROR, "no such file", Location(project.display(path))))
             continue
         if kind == "hall":
-            diagnostics.extend(project.load_hall(path).diagnostics)
+            diagnostics.extend(_check_hall(project, path))
         elif kind == "bank":
-            diagnostics.extend(project.load_bank(path).diagnostics)
+            diagnostics.extend(_check_bank(project, path))
         else:
-            loaded = project.load_scene(path)
-            diagnostics.extend(loaded.diagnostics)
-            if loaded.model is None:
-                continue
-            ctx = SceneContext(loaded.model, loaded.doc, project, hall, banks)
-            found = check_scene(ctx)
-            diagnostics.extend(found)
-            if any(d.is_error for d in found):
-                continue
-            for lang in loaded.model.languages:
-                timings = _timings(project, loaded.model, lang)
-                _, diags = compile_scene(loaded.model, lang, timings, loaded.doc)
-                diagnostics.extend(d for d in diags if d not in diagnostics)
-                diagnostics.extend(_reading_speed(loaded.model, lang, timings, loaded.doc))
+            diagnostics.extend(_check_scene(project, path, hall, banks))
     return diagnostics, counts
+
+
+def _hall_for_scenes(project: Project) -> Hall | None:
+    """The hall whose effect names scenes may use; what is usable of it when it has errors."""
+    if not project.hall_path.exists():
+        return None
+    loaded = project.load_hall()
+    if loaded.model is not None:
+        return loaded.model
+    rescued = salvage(loaded.doc, Hall)
+    return rescued.model if rescued is not None else None
+
+
+def _check_hall(project: Project, path: Path) -> list[Diagnostic]:
+    loaded = project.load_hall(path)
+    found = list(loaded.diagnostics)
+    if loaded.model is None:
+        rescued = salvage(loaded.doc, Hall)
+        if rescued is not None:
+            found += _new(_beside(check_hall(rescued.model, rescued.doc, project), loaded.doc, rescued), found)
+    return found
+
+
+def _check_bank(project: Project, path: Path) -> list[Diagnostic]:
+    loaded = project.load_bank(path)
+    found = list(loaded.diagnostics)
+    if loaded.model is None:
+        rescued = salvage(loaded.doc, Bank)
+        if rescued is not None:
+            found += _new(_beside(check_bank(rescued.model, rescued.doc), loaded.doc, rescued), found)
+    return found
+
+
+# Top-level parts whose loss would make the other checks of a file report false errors.
+_NEEDED = {("objects",), ("narration",), ("cues",), ("languages",), ("camera",)}
+
+
+def _check_scene(project: Project, path: Path, hall: Hall | None, banks: dict[str, Path]) -> list[Diagnostic]:
+    from exhibit.spec.checks import SceneContext, check_scene
+    from exhibit.timeline.compile import compile_scene
+
+    loaded = project.load_scene(path)
+    found = list(loaded.diagnostics)
+    if loaded.model is not None:
+        ctx = SceneContext(loaded.model, loaded.doc, project, hall, banks)
+        found += check_scene(ctx)
+        # Timeline checks (cycles, times outside the scene, overlaps, camera order) run even
+        # when names are wrong: an unknown name only leaves its own time unresolved. Not with
+        # two lines (or cues) of one id, though: which one 'intro.end' means is then unknown.
+        if _ids_unique(loaded.model):
+            found += _new(_timeline_checks(project, loaded.model, loaded.doc, compile_scene), found)
+        return found
+    # The file has errors: check what is left of it, so that one run shows every problem.
+    rescued = salvage(loaded.doc, Scene)
+    if rescued is None or _NEEDED & set(rescued.removed):
+        return found
+    scene = rescued.model
+    if scene.id is None and re.match(ID_PATTERN, path.stem):
+        scene = scene.model_copy(update={"id": path.stem})
+    broken = _names_removed(loaded.doc, rescued.removed)
+    ctx = SceneContext(scene, rescued.doc, project, hall, banks, broken)
+    found += _new(_beside(check_scene(ctx), loaded.doc, rescued), found)
+    return found
+
+
+def _beside(found: list[Diagnostic], doc: Document, rescued: Salvaged[Any]) -> list[Diagnostic]:
+    """Findings about what is left, less those about an item that lost a value to salvage.
+
+    An item whose broken value was set aside now has the default in its place, and a
+    check of the item as a whole (at its key or its start) would complain about that
+    default rather than about what the person wrote.
+    """
+    wholes: set[Location] = set()
+    for where in rescued.removed:
+        for cut in range(2, len(where)):
+            span = doc.spans.get(where[:cut])
+            if span is not None:
+                wholes.add(span.value)
+                if span.key is not None:
+                    wholes.add(span.key)
+    return [d for d in found if d.location not in wholes]
+
+
+def _ids_unique(scene: Scene) -> bool:
+    ids = [line.id for line in scene.narration] + [c.id for c in scene.cues if c.id]
+    return len(ids) == len(set(ids))
+
+
+def _names_removed(doc: Document, removed: tuple[PathKey, ...]) -> frozenset[str]:
+    names: set[str] = set()
+    for where in removed:
+        if len(where) != 2:
+            continue
+        if where[0] == "objects":
+            names.add(str(where[1]))
+        elif where[0] in ("narration", "cues"):
+            item = doc.value_at(where)
+            if isinstance(item, dict) and isinstance(item.get("id"), str):
+                names.add(item["id"])
+    return frozenset(names)
+
+
+def _timeline_checks(project: Project, scene: Scene, doc: Document, compile_scene: Any) -> list[Diagnostic]:
+    """The timeline's findings for every language, said once when they hold in all of them."""
+    per_lang: dict[str, list[Diagnostic]] = {}
+    for lang in scene.languages:
+        timings = _timings(project, scene, lang)
+        _, diags = compile_scene(scene, lang, timings, doc)
+        per_lang[lang] = list(diags) + _reading_speed(scene, lang, timings, doc)
+    if len(per_lang) < 2:
+        return [d for diags in per_lang.values() for d in diags]
+
+    def untagged(d: Diagnostic, lang: str) -> tuple[Location | None, Severity, str]:
+        return (d.location, d.severity, d.message.replace(f" in {lang}", "", 1))
+
+    everywhere = set.intersection(*({untagged(d, lang) for d in diags} for lang, diags in per_lang.items()))
+    out: list[Diagnostic] = []
+    said: set[tuple[Location | None, Severity, str]] = set()
+    for lang, diags in per_lang.items():
+        for d in diags:
+            key = untagged(d, lang)
+            if key in everywhere:
+                if key not in said:
+                    said.add(key)
+                    out.append(Diagnostic(d.severity, key[2], d.location))
+            elif d not in out:
+                out.append(d)
+    return out
+
+
+def _new(found: list[Diagnostic], already: list[Diagnostic]) -> list[Diagnostic]:
+    seen = {(d.location, d.message) for d in already}
+    out = []
+    for d in found:
+        if (d.location, d.message) not in seen:
+            seen.add((d.location, d.message))
+            out.append(d)
+    return out
 
 
 def _timings(project: Project, scene: object, lang: str) -> dict[str, object]:

@@ -21,6 +21,7 @@ from exhibit.spec.scene import (
     CaptionCue,
     EffectCue,
     ModelObject,
+    NarrationLine,
     QuizCue,
     Scene,
     SoundCue,
@@ -53,6 +54,9 @@ class SceneContext:
     project: Project
     hall: Hall | None = None
     banks: dict[str, Path] | None = None
+    # Names of objects, lines and cues that exist in the file but were set aside because
+    # they have errors of their own: references to them are not reported a second time.
+    broken: frozenset[str] = frozenset()
 
 
 class _Report:
@@ -121,8 +125,11 @@ def check_object_refs(ctx: SceneContext, report: _Report) -> None:
     objects = list(ctx.scene.objects)
 
     def need(path: PathKey, name: str) -> None:
-        if name not in ctx.scene.objects:
-            report.error(path, f"unknown object '{name}'{did_you_mean(name, objects)}")
+        if name not in ctx.scene.objects and name not in ctx.broken:
+            hint = did_you_mean(name, objects)
+            if not hint:
+                hint = f"; the objects are: {', '.join(objects)}" if objects else "; the scene has no objects"
+            report.error(path, f"unknown object '{name}'{hint}")
 
     for i, cue in enumerate(ctx.scene.cues):
         target = getattr(cue, "target", None)
@@ -139,22 +146,31 @@ def check_object_refs(ctx: SceneContext, report: _Report) -> None:
 
 
 def check_time_refs(ctx: SceneContext, report: _Report) -> None:
-    lines = {line.id: line for line in ctx.scene.narration}
+    lines: dict[str, NarrationLine] = {}
+    for line in ctx.scene.narration:
+        lines.setdefault(line.id, line)  # with a duplicate id, the first line is the one meant
     cue_ids = [c.id for c in ctx.scene.cues if c.id]
     names = list(lines) + cue_ids
     for path, expr in _time_fields(ctx.scene):
         term = expr.term
         if isinstance(term, Ref) and term.name not in lines and term.name not in cue_ids:
-            report.error(path, f"unknown narration line or cue '{term.name}' in '{expr}'{did_you_mean(term.name, names)}")
+            if term.name not in ctx.broken:
+                report.error(path, f"unknown narration line or cue '{term.name}' in '{expr}'"
+                                   f"{did_you_mean(term.name, names)}")
         elif isinstance(term, MarkRef):
-            line = lines.get(term.line)
-            if line is None:
+            found = lines.get(term.line)
+            if found is None and term.line in ctx.broken:
+                continue
+            if found is None:
                 report.error(path, f"unknown narration line '{term.line}' in '{expr}'{did_you_mean(term.line, list(lines))}")
                 continue
-            known = sorted({m for lang in ctx.scene.languages for m in marks_in(line.text.get(lang) or "")})
+            known = sorted({m for lang in ctx.scene.languages for m in marks_in(found.text.get(lang) or "")})
             if term.mark not in known:
                 where = f"; its marks are: {', '.join(known)}" if known else "; it has no {mark:...} in its text"
-                report.error(path, f"line '{term.line}' has no mark '{term.mark}'{did_you_mean(term.mark, known)}{where}")
+                hint = did_you_mean(term.mark, known)
+                if term.mark in ("start", "end"):
+                    hint = f" (did you mean '{term.line}.{term.mark}'?)"
+                report.error(path, f"line '{term.line}' has no mark '{term.mark}'{hint}{where}")
 
 
 def check_narration_text(ctx: SceneContext, report: _Report) -> None:
@@ -165,18 +181,38 @@ def check_narration_text(ctx: SceneContext, report: _Report) -> None:
             if text is None:
                 report.error(("narration", i, "text"), f"line '{line.id}' has no '{lang}' text; every language in 'languages' needs one")
                 continue
+            where: PathKey = ("narration", i, "text") if line.text.universal else ("narration", i, "text", lang)
             if not strip_marks(text):
-                report.error(("narration", i, "text", lang) if not line.text.universal else ("narration", i, "text"),
-                             f"line '{line.id}' has empty '{lang}' text")
+                report.error(where, f"line '{line.id}' has empty '{lang}' text")
             names = marks_in(text)
-            for name in names:
-                if not MARK_NAME.match(name):
-                    report.error(("narration", i, "text"), f"'{{mark:{name}}}' is not a valid mark name: use lower-case letters, digits and _")
-            dups = {n for n in names if names.count(n) > 1}
-            for name in sorted(dups):
-                report.error(("narration", i, "text"), f"mark '{name}' appears twice in the '{lang}' text of line '{line.id}'")
-            if "{" in MARK.sub("", text) and re.search(r"\{\s*mark", MARK.sub("", text)):
-                report.error(("narration", i, "text"), f"a bookmark in line '{line.id}' is not closed; write {{mark:NAME}}")
+            if lang == ctx.scene.languages[0] or not line.text.universal:
+                # A text for all languages is checked once, not once per language.
+                for m in MARK.finditer(text):
+                    name = m.group(1).strip()
+                    if not MARK_NAME.match(name):
+                        report.items.append(Diagnostic(
+                            Severity.ERROR,
+                            f"'{{mark:{name}}}' is not a valid mark name: use lower-case letters, digits and _",
+                            ctx.doc.locate_in(where, m.start()),
+                        ))
+                seen_marks: set[str] = set()
+                for m in MARK.finditer(text):
+                    name = m.group(1).strip()
+                    if name in seen_marks:
+                        report.items.append(Diagnostic(
+                            Severity.ERROR,
+                            f"mark '{name}' appears twice in the '{lang}' text of line '{line.id}'",
+                            ctx.doc.locate_in(where, m.start()),
+                        ))
+                    seen_marks.add(name)
+                rest = MARK.sub(lambda m: " " * len(m.group(0)), text)
+                unclosed = re.search(r"\{\s*mark", rest)
+                if unclosed:
+                    report.items.append(Diagnostic(
+                        Severity.ERROR,
+                        f"a bookmark in the '{lang}' text of line '{line.id}' is not closed; write {{mark:NAME}}",
+                        ctx.doc.locate_in(where, unclosed.start()),
+                    ))
             per_lang[lang] = names
         if len(per_lang) > 1:
             langs = list(per_lang)
@@ -208,7 +244,8 @@ def check_captions(ctx: SceneContext, report: _Report) -> None:
         for field_name, text in texts:
             for lang in ctx.scene.languages:
                 if not text.has(lang):
-                    report.warning(("cues", i, field_name), f"{cue.do} text has no '{lang}' translation; visitors in '{lang}' see the other language")
+                    report.warning(("cues", i, field_name), f"{cue.do} {field_name} has no '{lang}' translation; "
+                                                            f"visitors in '{lang}' see the other language")
     for name, obj in ctx.scene.objects.items():
         if isinstance(obj, TextObject):
             for lang in ctx.scene.languages:
@@ -235,7 +272,9 @@ def check_quiz(ctx: SceneContext, report: _Report) -> None:
     banks = ctx.banks if ctx.banks is not None else ctx.project.bank_names()
     for i, cue in enumerate(ctx.scene.cues):
         if isinstance(cue, QuizCue) and cue.bank not in banks:
-            report.error(("cues", i, "bank"), f"unknown question bank '{cue.bank}'{did_you_mean(cue.bank, list(banks))}; banks live in quiz/")
+            hint = did_you_mean(cue.bank, list(banks))
+            known = f"; the banks in quiz/ are: {', '.join(sorted(banks))}" if banks else "; there are no banks in quiz/"
+            report.error(("cues", i, "bank"), f"unknown question bank '{cue.bank}'{hint}{'' if hint else known}")
 
 
 def _file(ctx: SceneContext, report: _Report, path: PathKey, relative: str, what: str, suffixes: tuple[str, ...]) -> None:

@@ -108,6 +108,13 @@ class Text(_Custom):
             return cls.of(str(value))
         if isinstance(value, str):
             return cls.of(value)
+        if isinstance(value, bool):
+            raise PydanticCustomError(
+                "text",
+                "expected text, got {got}: YAML takes a bare yes, no, on, off, true or false for that; "
+                "put the text in quotes",
+                {"got": _kind(value)},
+            )
         if isinstance(value, dict) and value:
             for lang, text in value.items():
                 if text is None and not re.match(LANG_PATTERN, str(lang)):
@@ -117,11 +124,27 @@ class Text(_Custom):
                         "put the text in quotes",
                         {"lang": lang, "braces": "{...}"},
                     )
+                if text is None:
+                    # `{zh: 一, en: one, two}`: 'two' looks like a language, but the comma ended the text.
+                    raise PydanticCustomError(
+                        "text_empty",
+                        "the '{lang}' text is empty; if '{lang}' belongs to the text before it, put that text "
+                        "in quotes (a comma inside {braces} ends a text)",
+                        {"lang": lang, "braces": "{...}"},
+                    )
                 if not re.match(LANG_PATTERN, str(lang)):
                     raise PydanticCustomError(
                         "text_lang", "'{lang}' is not a language code; use codes like zh or en", {"lang": lang}
                     )
-                if not isinstance(text, (str, int, float)) or isinstance(text, bool):
+                if isinstance(text, bool):
+                    # YAML 1.1 reads a bare Yes, No, On, Off, True or False as true/false.
+                    raise PydanticCustomError(
+                        "text_value",
+                        "the {lang} text was read as true/false: YAML takes a bare yes, no, on, off, true or "
+                        "false for that; put the text in quotes",
+                        {"lang": lang},
+                    )
+                if not isinstance(text, (str, int, float)):
                     raise PydanticCustomError(
                         "text_value", "the {lang} text must be a string, got {got}", {"lang": lang, "got": _kind(text)}
                     )
@@ -186,18 +209,20 @@ class Color(_Custom):
                 alpha = m.group(2) or "ff"
                 r, g, b, a = (int(h, 16) / 255.0 for h in (rgb[0:2], rgb[2:4], rgb[4:6], alpha))
                 return cls(r, g, b, a)
-            hint = ""
+            hint = "write '#rrggbb' or '#rrggbbaa'"
             if re.fullmatch(r"[0-9a-fA-F]{6}(?:[0-9a-fA-F]{2})?", value.strip()):
-                hint = f"; did you mean '#{value.strip()}'? (quote it: \"#{value.strip()}\")"
+                hint = f"did you mean \"#{value.strip()}\"? (with the # and in quotes)"
             elif re.fullmatch(r"#[0-9a-fA-F]{3}", value.strip()):
                 short = value.strip()[1:]
-                hint = f"; write all six digits: '#{''.join(c * 2 for c in short)}'"
+                hint = f"write all six digits: \"#{''.join(c * 2 for c in short)}\""
             raise PydanticCustomError(
-                "color", "'{value}' is not a colour; write '#rrggbb' or '#rrggbbaa'{hint}", {"value": value, "hint": hint}
+                "color", "'{value}' is not a colour; {hint}", {"value": value, "hint": hint}
             )
         extra = ""
         if value is None:
             extra = " (an unquoted # starts a comment in YAML: write \"#rrggbb\" in quotes)"
+        elif isinstance(value, int) and not isinstance(value, bool) and len(str(value)) in (6, 8):
+            extra = f"; did you mean \"#{value}\"? (with the # and in quotes)"
         raise PydanticCustomError(
             "color", "expected a colour like \"#c8102e\", got {got}{extra}", {"got": _kind(value), "extra": extra}
         )

@@ -171,10 +171,10 @@ def check_hall(hall: Hall, doc: Document, project: Project) -> list[Diagnostic]:
                                   doc.locate(("schedule", i, "to"))))
         for j, name in enumerate(entry.playlist):
             if name not in scenes:
-                out.append(Diagnostic(Severity.ERROR, f"unknown scene '{name}'{did_you_mean(name, scenes)}",
+                out.append(Diagnostic(Severity.ERROR, f"unknown scene '{name}'{_scene_hint(name, scenes)}",
                                       doc.locate(("schedule", i, "playlist", j))))
     if hall.attract is not None and hall.attract not in scenes:
-        out.append(Diagnostic(Severity.ERROR, f"unknown scene '{hall.attract}'{did_you_mean(hall.attract, scenes)}",
+        out.append(Diagnostic(Severity.ERROR, f"unknown scene '{hall.attract}'{_scene_hint(hall.attract, scenes)}",
                               doc.locate(("attract",))))
     for i, wall in enumerate(hall.display.walls):
         c = wall.corners
@@ -185,6 +185,15 @@ def check_hall(hall: Hall, doc: Document, project: Project) -> list[Diagnostic]:
             out.append(Diagnostic(Severity.ERROR, f"wall '{wall.name}': its corners lie on one line; give ll, lr and ul of the screen",
                                   doc.locate(("display", "walls", i, "corners"))))
     return out
+
+
+def _scene_hint(name: str, scenes: list[str]) -> str:
+    from exhibit.spec.errors import did_you_mean
+
+    hint = did_you_mean(name, scenes)
+    if hint:
+        return hint
+    return f"; the scenes are: {', '.join(scenes)}" if scenes else "; there are no scenes in scenes/"
 
 
 def _yaml_files(folder: Path) -> list[Path]:

@@ -53,6 +53,8 @@ class Question(Model):
             return ("T",) if self.answer else ("F",)
         if isinstance(self.answer, list):
             return tuple(sorted(self.answer))
+        if self.type == "multiple" and len(self.answer) > 1 and self.answer.isalpha():
+            return tuple(sorted(self.answer.upper()))  # `answer: AC`, as the checks accept
         return (self.answer,)
 
     def correct_indices(self) -> tuple[int, ...]:
@@ -97,11 +99,13 @@ def check_bank(bank: Bank, doc: Document) -> list[Diagnostic]:
         else:
             if n < 2:
                 err((i, "options") if q.options is not None else (i,),
-                    f"a {q.type} question needs 2 to 8 options, got {n}")
+                    f"a {q.type}-choice question needs 2 to 8 options, got {n}")
             elif n > 8:
                 err((i, "options"), f"at most 8 options (A..H), got {n}")
-            if isinstance(q.answer, bool):
-                err((i, "answer"), f"a {q.type} answer is a letter like A, not {str(q.answer).lower()}")
+            if n < 2 and not isinstance(q.answer, bool):
+                pass  # the options are wrong already; the letters cannot be judged
+            elif isinstance(q.answer, bool):
+                err((i, "answer"), f"a {q.type}-choice answer is a letter like A, not {str(q.answer).lower()}")
             elif q.type == "single" and isinstance(q.answer, list):
                 err((i, "answer"), "a single-choice question has one answer letter; use type: multiple for several")
             else:
@@ -121,7 +125,9 @@ def check_bank(bank: Bank, doc: Document) -> list[Diagnostic]:
                 for lang in opt.languages or ("*",):
                     text = (opt.get(lang) or "").strip()
                     if (lang, text) in first_with:
-                        err((i, "options", j), f"option {LETTERS[j]} repeats option {LETTERS[first_with[lang, text]]}")
+                        said = f" ('{text}')" if lang == "*" else f" (same {lang} text '{text}')"
+                        err((i, "options", j),
+                            f"option {LETTERS[j]} repeats option {LETTERS[first_with[lang, text]]}{said}")
                         break
                     first_with[lang, text] = j
         for lang in bank.languages:

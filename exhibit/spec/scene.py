@@ -287,7 +287,7 @@ class CameraKey(Model):
     def _look_at(cls, value: object) -> object:
         if isinstance(value, (str, list, tuple)) or value is None:
             return value
-        raise ValueError("look_at takes an object id or [x, y, z]")
+        raise ValueError(f"look_at takes an object id or [x, y, z], got {value!r}")
 
     @model_validator(mode="after")
     def _one_direction(self) -> CameraKey:

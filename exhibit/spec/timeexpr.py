@@ -107,7 +107,8 @@ class TimeExpr:
             try:
                 return parse_time(value)
             except TimeSyntaxError as exc:
-                raise PydanticCustomError("time_expr", str(exc)) from None
+                # The column lets the checker point at the offending part of a long expression.
+                raise PydanticCustomError("time_expr", str(exc), {"column": exc.column}) from None
 
         return core_schema.no_info_plain_validator_function(
             validate, serialization=core_schema.plain_serializer_function_ser_schema(str)
@@ -130,9 +131,11 @@ class TimeExpr:
 _NAME = r"[a-z][a-z0-9_]*"
 _NUMBER = r"\d+(?:\.\d*)?|\.\d+"
 _CLOCK = r"(?:\d+:)?\d{1,2}:\d{1,2}(?:\.\d+)?"
+# The parser also takes "ms" and "min" after a number, so the schema
+# does too: an editor must not flag what `exhibit check` accepts.
 _SCHEMA_PATTERN = (
-    rf"^\s*(?:(?:{_NUMBER})s?|{_CLOCK}|{_NAME}\.(?:start|end)|{_NAME}@{_NAME})"
-    rf"\s*(?:[+-]\s*(?:{_NUMBER})s?)?\s*$"
+    rf"^\s*(?:(?:{_NUMBER})(?:s|ms|min)?|{_CLOCK}|{_NAME}\.(?:start|end)|{_NAME}@{_NAME})"
+    rf"\s*(?:[+-]\s*(?:{_NUMBER})(?:s|ms|min)?)?\s*$"
 )
 _TERM = re.compile(
     rf"""\s*(?:
@@ -166,7 +169,8 @@ def _unit(unit: str | None, number: str, column: int) -> float:
 def parse_time(value: Any) -> TimeExpr:
     """Parse a number or a time-expression string; raise :class:`TimeSyntaxError`."""
     if isinstance(value, bool) or value is None:
-        raise TimeSyntaxError(f"expected a time (seconds or an expression like 'intro.end + 1'), got {value!r}")
+        got = "nothing" if value is None else str(value).lower()
+        raise TimeSyntaxError(f"expected a time (seconds or an expression like 'intro.end + 1'), got {got}")
     if isinstance(value, (int, float)):
         if not math.isfinite(value):
             raise TimeSyntaxError(f"a time must be a finite number of seconds, got {value}")
@@ -223,11 +227,22 @@ def parse_time(value: Any) -> TimeExpr:
     offset = 0.0
     rest = m.end()
     if rest < len(text) and text[rest:].strip():
+        bad_at = rest + (len(text[rest:]) - len(text[rest:].lstrip()))
+        bad = text[rest:].strip()
+        if m.group("num") is not None and not m.group("unit") and re.fullmatch(r"[A-Za-z]+", bad):
+            # "2 minutes", "90 sec": a unit written apart from its number.
+            number = m.group("num")
+            hint = f"write '{number}' or '{number}s'"
+            if bad.lower() in ("m", "min", "mins", "minute", "minutes"):
+                hint = f"write '{_fmt(float(number) * 60)}', or a clock time like '1:30'"
+            raise TimeSyntaxError(f"don't know what '{text.strip()}' means: times are in seconds; {hint}", bad_at)
         o = _OFFSET.match(text, rest)
+        if o and o.group("num") is None and not text[o.end():].strip():
+            raise TimeSyntaxError(f"'{o.group('sign')}' needs a number of seconds after it, like "
+                                  f"'{text[:rest].strip()} {o.group('sign')} 1.5'", bad_at)
         if not o or o.group("num") is None:
-            bad = text[rest:].strip()
             raise TimeSyntaxError(f"unexpected '{bad}' in time '{text.strip()}'; an offset looks like '+ 1.5' or '- 2s'",
-                                  rest + (len(text[rest:]) - len(text[rest:].lstrip())))
+                                  bad_at)
         number = o.group("num")
         offset = float(number) * _unit(o.group("unit"), number, o.start("num"))
         if o.group("sign") == "-":

@@ -7,6 +7,7 @@ rewritten for the person editing YAML, with a suggestion where one is obvious.
 
 from __future__ import annotations
 
+import re
 import types
 import typing
 from collections.abc import Iterable
@@ -17,6 +18,7 @@ from pydantic import BaseModel, ValidationError
 
 from exhibit.spec.errors import Diagnostic, Location, Severity, did_you_mean
 from exhibit.spec.source import Document, PathKey
+from exhibit.spec.timeexpr import TimeSyntaxError
 
 M = TypeVar("M", bound=BaseModel)
 
@@ -51,6 +53,20 @@ def _describe(value: Any) -> str:
     if value is None:
         return "nothing (an empty value)"
     return type(value).__name__
+
+
+def _subject(path: PathKey) -> str:
+    """What a message is about, in the words of the file: ``'opacity'``, ``item 2 of 'size'``."""
+    names = [step for step in path if isinstance(step, str)]
+    if not names:
+        return "this value"
+    if path and isinstance(path[-1], int):
+        return f"item {path[-1] + 1} of '{names[-1]}'"
+    return f"'{names[-1]}'"
+
+
+def _plural(n: Any, word: str) -> str:
+    return f"{n} {word}" if n == 1 else f"{n} {word}s"
 
 
 def _strip_annotated(tp: Any) -> Any:
@@ -94,10 +110,55 @@ def _step(tp: Any, step: str | int) -> Any | None:
     return None
 
 
+def _tagged_member(tp: Any, step: str | int) -> Any | None:
+    """The member a tag selects, where ``tp`` is a tagged union and ``step`` one of its tags."""
+    if not isinstance(step, str) or typing.get_origin(tp) is not typing.Annotated:
+        return None
+    field_infos = [m for m in getattr(tp, "__metadata__", ()) if getattr(m, "discriminator", None)]
+    if not field_infos:
+        return None
+    name = field_infos[0].discriminator
+    for member in _union_members(tp):
+        if isinstance(member, type) and issubclass(member, BaseModel):
+            f = member.model_fields.get(name)
+            if f is not None and step in typing.get_args(f.annotation):
+                return member
+    return None
+
+
+def data_path(doc: Document, root: type[BaseModel], loc: tuple[Any, ...]) -> tuple[PathKey, Any]:
+    """The path in the file of a validator's error location, and the type expected there.
+
+    The validator's location has steps that are not in the data: the tag of a
+    tagged union (``("cues", 2, "effect", "level")``, where ``effect`` is the
+    cue's ``do``) and the names of a union's alternatives. Following the model's
+    types tells a tag from a key of the same name (an effect cue has both).
+    """
+    here: Any = doc.data
+    tp: Any = root
+    real: list[str | int] = []
+    for step in loc:
+        member = _tagged_member(tp, step) if tp is not None else None
+        if member is not None:
+            tp = member
+            continue
+        if isinstance(here, dict) and step in here:
+            real.append(step)
+            here = here[step]
+        elif isinstance(here, list) and isinstance(step, int) and 0 <= step < len(here):
+            real.append(step)
+            here = here[step]
+        else:
+            here = None  # a missing key, or an alternative's name: nothing further is in the data
+        tp = _step(tp, step) if tp is not None else None
+    return tuple(real), tp
+
+
 def _fields_at(root: type[BaseModel], loc: tuple[Any, ...]) -> list[str]:
     tp: Any = root
     for step in loc:
-        tp = _step(tp, step)
+        member = _tagged_member(tp, step)
+        tp = member if member is not None else _step(tp, step)
         if tp is None:
             return []
     names: list[str] = []
@@ -113,7 +174,7 @@ def error_to_diagnostic(doc: Document, root: type[BaseModel], err: Any, base: Pa
     kind = err.get("type", "")
     ctx = err.get("ctx") or {}
     value = err.get("input")
-    path = doc.resolve_path(loc)
+    path, _ = data_path(doc, root, loc)
     location: Location = doc.locate(path)
     message: str
 
@@ -145,11 +206,12 @@ def error_to_diagnostic(doc: Document, root: type[BaseModel], err: Any, base: Pa
     elif kind == "literal_error":
         expected_text = str(ctx.get("expected", ""))
         options = [o.strip().strip("'") for o in expected_text.replace(" or ", ", ").split(",") if o.strip()]
-        message = f"{_describe(value)} is not allowed here{did_you_mean(str(value), options)}; expected one of: {', '.join(options)}"
+        message = (f"{_describe(value)} is not a valid value for {_subject(path)}{did_you_mean(str(value), options)}; "
+                   f"expected one of: {', '.join(options)}")
     elif kind in _TYPE_NAMES:
-        message = f"expected {_TYPE_NAMES[kind]}, got {_describe(value)}"
-        if kind in ("int_from_float",):
-            message = f"expected a whole number, got {_describe(value)}"
+        message = f"{_subject(path)} must be {_TYPE_NAMES[kind]}, got {_describe(value)}"
+        if kind in ("dict_type", "model_type", "model_attributes_type") and value is None:
+            message = f"{_subject(path)} is empty; write its keys below it, indented, or remove it"
     elif kind in ("greater_than", "greater_than_equal", "less_than", "less_than_equal"):
         bound = ctx.get("gt", ctx.get("ge", ctx.get("lt", ctx.get("le"))))
         words = {
@@ -158,23 +220,43 @@ def error_to_diagnostic(doc: Document, root: type[BaseModel], err: Any, base: Pa
             "less_than": "less than",
             "less_than_equal": "at most",
         }[kind]
-        message = f"must be {words} {bound:g}, got {_describe(value)}" if isinstance(bound, (int, float)) else err["msg"]
+        message = (f"{_subject(path)} must be {words} {bound:g}, got {_describe(value)}"
+                   if isinstance(bound, (int, float)) else str(err.get("msg", "value out of range")))
     elif kind == "too_short":
-        message = f"needs at least {ctx.get('min_length')} item(s), got {ctx.get('actual_length', 0)}"
+        message = (f"{_subject(path)} needs at least {_plural(ctx.get('min_length'), 'item')}, "
+                   f"got {ctx.get('actual_length', 0)}")
     elif kind == "too_long":
-        message = f"takes at most {ctx.get('max_length')} item(s), got {ctx.get('actual_length')}"
+        message = (f"{_subject(path)} takes at most {_plural(ctx.get('max_length'), 'item')}, "
+                   f"got {ctx.get('actual_length')}")
     elif kind == "string_pattern_mismatch":
         pattern = str(ctx.get("pattern", ""))
         if pattern.startswith("^[a-z][a-z0-9_]*"):
             message = f"{_describe(value)} is not a valid name: use lower-case letters, digits and _, starting with a letter"
+            fixed = re.sub(r"[^a-z0-9_]+", "_", str(value).strip().lower()).strip("_")
+            if re.fullmatch(r"[a-z][a-z0-9_]*", fixed):
+                message += f" (like '{fixed}')"
         elif "A-Za-z0-9" in pattern:
             message = f"{_describe(value)} is not a language code; use codes like zh or en"
         else:
             message = f"{_describe(value)} does not have the expected form"
     elif kind == "value_error":
         message = str(err.get("msg", "")).removeprefix("Value error, ")
+        cause = ctx.get("error")
+        column = getattr(cause, "column", None)
+        if isinstance(cause, TimeSyntaxError) and isinstance(column, int):
+            location = doc.locate_in(path, column)
+    elif kind in ("vector", "scale"):
+        text = str(err.get("msg", "invalid value"))
+        message = f"{_subject(path)} must be {text.removeprefix('expected ')}" if text.startswith("expected ") else text
+    elif kind == "time_expr":
+        message = str(err.get("msg", "invalid time"))
+        if isinstance(ctx.get("column"), int):
+            location = doc.locate_in(path, int(ctx["column"]))
     else:
         message = str(err.get("msg", "invalid value"))
+    # A problem with one language of a localized text points at that language.
+    if kind.startswith("text_") and "lang" in ctx and (*path, str(ctx["lang"])) in doc.spans:
+        location = doc.locate((*path, str(ctx["lang"])), key=kind != "text_value")
     # Keys of a map (object ids) are reported at the key itself.
     if loc and loc[-1] == "[key]":
         location = doc.locate(path, key=True)
@@ -207,13 +289,79 @@ class Loaded(Generic[M]):
         return self.model is not None and not any(d.is_error for d in self.diagnostics)
 
 
+# Complaints that only say "this is not the kind of value I take". Where a value could be
+# one of several kinds (``look_at: boat`` or ``look_at: [x, y, z]``), each alternative
+# complains; the one that fits what was written says the most.
+_TEXT_COMPLAINTS = {"vector", "list_type", "tuple_type", "float_type", "int_type", "bool_type", "dict_type",
+                    "model_type", "model_attributes_type", "float_parsing", "int_parsing", "bool_parsing", "scale"}
+_LIST_COMPLAINTS = {"string_type", "string_pattern_mismatch", "literal_error", "float_type", "int_type",
+                    "bool_type", "dict_type", "model_type", "model_attributes_type", "time_expr", "color"}
+
+
+def _alternatives(doc: Document, root: type[BaseModel], errors: list[Any]) -> list[Any]:
+    """Keep one error per value that failed every alternative of a union."""
+    groups: dict[PathKey, list[int]] = {}
+    for i, err in enumerate(errors):
+        loc = tuple(err.get("loc", ()))
+        path, _ = data_path(doc, root, loc)
+        if err.get("type") in ("missing", "extra_forbidden") or len(loc) <= len(path):
+            continue
+        if not _is_alternative(root, loc):
+            continue
+        groups.setdefault(path, []).append(i)
+    drop: set[int] = set()
+    for path, members in groups.items():
+        if len(members) < 2:
+            continue
+        value = doc.value_at(path)
+        unfit = _TEXT_COMPLAINTS if isinstance(value, str) else _LIST_COMPLAINTS if isinstance(value, list) else set()
+        fitting = [i for i in members if errors[i].get("type") not in unfit]
+        keep = fitting[0] if fitting else members[0]
+        drop.update(i for i in members if i != keep)
+    return [err for i, err in enumerate(errors) if i not in drop]
+
+
+def _is_alternative(root: type[BaseModel], loc: tuple[Any, ...]) -> bool:
+    """Whether the last step of ``loc`` names one alternative of a plain union."""
+    tp: Any = root
+    for step in loc[:-1]:
+        member = _tagged_member(tp, step)
+        tp = member if member is not None else _step(tp, step)
+        if tp is None:
+            return False
+    return len(_union_members(tp)) > 1 and _tagged_member(tp, loc[-1]) is None
+
+
+def _misspelt_required(doc: Document, root: type[BaseModel], errors: list[Any]) -> list[Any]:
+    """Drop "missing 'target'" where the same map has an unknown key 'taget': one typo, one message."""
+    unknown: dict[PathKey, list[str]] = {}
+    for err in errors:
+        if err.get("type") == "extra_forbidden":
+            path, _ = data_path(doc, root, tuple(err["loc"]))
+            unknown.setdefault(path[:-1], []).append(str(path[-1]) if path else "")
+    out = []
+    for err in errors:
+        if err.get("type") == "missing" and err.get("loc"):
+            path, _ = data_path(doc, root, tuple(err["loc"]))
+            key = str(err["loc"][-1])
+            if any(did_you_mean(extra, [key]) for extra in unknown.get(path, [])):
+                continue
+        out.append(err)
+    return out
+
+
 def validate_document(doc: Document, model: type[M], what: str) -> Loaded[M]:
-    """Validate a loaded document against a model, collecting every error."""
+    """Validate a loaded document against a model, collecting every error.
+
+    The model is None whenever there is any error, including the loader's own
+    (a duplicate key), but the data is still validated so that one run of
+    ``exhibit check`` shows every problem of the file.
+    """
     diagnostics = list(doc.diagnostics)
-    if doc.data is None and not diagnostics:
-        diagnostics.append(Diagnostic(Severity.ERROR, f"the file is empty; a {what} needs at least a few keys",
-                                      Location(doc.path, 1, 1)))
-    if any(d.is_error for d in diagnostics):
+    if doc.data is None:
+        if not diagnostics:
+            diagnostics.append(Diagnostic(Severity.ERROR, f"the file is empty; a {what} needs at least a few keys",
+                                          Location(doc.path, 1, 1)))
         return Loaded(doc, None, diagnostics)
     if not isinstance(doc.data, dict):
         diagnostics.append(
@@ -228,14 +376,83 @@ def validate_document(doc: Document, model: type[M], what: str) -> Loaded[M]:
         result = model.model_validate(doc.data)
     except ValidationError as exc:
         seen: set[tuple[Any, ...]] = set()
-        for err in exc.errors():
+        for err in _misspelt_required(doc, model, _alternatives(doc, model, list(exc.errors()))):
             d = error_to_diagnostic(doc, model, err)
             marker = (d.location, d.message)
             if marker not in seen:
                 seen.add(marker)
                 diagnostics.append(d)
         return Loaded(doc, None, diagnostics)
+    if any(d.is_error for d in diagnostics):
+        return Loaded(doc, None, diagnostics)
     return Loaded(doc, result, diagnostics)
+
+
+@dataclass
+class Salvaged(Generic[M]):
+    """What is left of a file with errors once the broken parts are set aside.
+
+    ``doc`` holds the remaining data with every span kept at its place in the
+    file, so checks of the rest (names, files, languages) still point at the
+    right line. ``removed`` lists the paths (in the original file) set aside.
+    """
+
+    model: M
+    doc: Document
+    removed: tuple[PathKey, ...]
+
+
+def salvage(doc: Document, model: type[M], rounds: int = 12) -> Salvaged[M] | None:
+    """Validate what remains after removing each value that fails, or None.
+
+    A broken value is removed (its default then applies); where the value was
+    required, the next round removes the item that holds it (the object, the
+    cue, the line). This lets ``exhibit check`` report the cross-checks of a
+    file (unknown names, missing files) in the same run as its type errors.
+    """
+    if not isinstance(doc.data, dict):
+        return None
+    removed: set[PathKey] = set()
+    for _ in range(rounds):
+        data, moved = _without(doc.data, removed)
+        spans = {moved[old]: span for old, span in doc.spans.items() if old in moved}
+        back = {new: old for old, new in moved.items()}
+        rest = Document(doc.path, data, spans, [], doc.text)
+        try:
+            result = model.model_validate(data)
+        except ValidationError as exc:
+            more = set()
+            for err in exc.errors():
+                path, _ = data_path(rest, model, tuple(err.get("loc", ())))
+                old = back.get(path)
+                if not path or old is None:
+                    return None  # the top level itself is wrong: nothing to salvage
+                more.add(old)
+            if more <= removed:
+                return None
+            removed |= more
+            continue
+        return Salvaged(result, rest, tuple(sorted(removed, key=lambda p: tuple(str(s) for s in p))))
+    return None
+
+
+def _without(data: Any, removed: set[PathKey]) -> tuple[Any, dict[PathKey, PathKey]]:
+    """``data`` without the values at ``removed``; maps each kept old path to its new path."""
+    moved: dict[PathKey, PathKey] = {}
+
+    def keep(value: Any, old: PathKey, new: PathKey) -> Any:
+        moved[old] = new
+        if isinstance(value, dict):
+            return {k: keep(v, (*old, k), (*new, k)) for k, v in value.items() if (*old, k) not in removed}
+        if isinstance(value, list):
+            out: list[Any] = []
+            for i, item in enumerate(value):
+                if (*old, i) not in removed:
+                    out.append(keep(item, (*old, i), (*new, len(out))))
+            return out
+        return value
+
+    return keep(data, (), ()), moved
 
 
 def diagnostics_of(items: Iterable[Loaded[Any]]) -> list[Diagnostic]:
