@@ -1,0 +1,404 @@
+"""A reader for question spreadsheets (CSV and XLSX) with the usual Chinese columns.
+
+Banks exported from exam systems and kept in Excel look alike: a header row with
+题型, 题干, 选项A..选项H, 答案, 解析, 难度, 分类 (English names work too), one question
+per row. Answers come as ``A``, ``AC``, ``A,C``, ``A、C`` or, for true/false, 对 / 错 /
+正确 / 错误 / √ / ×. CSV files may be UTF-8 (with or without a byte-order mark, as Excel
+writes it) or GB18030 (GBK), which Chinese Excel uses by default.
+
+Problems are reported by row and column of the sheet: row 1 is the header.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+import re
+from collections.abc import Iterable, Sequence
+from datetime import date, datetime
+from pathlib import Path
+
+from exhibit.quiz.draft import Draft, Problem
+from exhibit.quiz.spelling import normalize, parse_letters, parse_truth
+from exhibit.spec.errors import ExhibitError
+from exhibit.spec.quiz import LETTERS
+
+# Header names (NFKC, lower case, no spaces) -> field.
+_HEADERS: dict[str, str] = {}
+for _field, _names in {
+    "type": ["题型", "类型", "题目类型", "试题类型", "题类", "type", "questiontype", "kind"],
+    "stem": [
+        "题干",
+        "题目",
+        "试题",
+        "问题",
+        "题目内容",
+        "试题内容",
+        "题干内容",
+        "stem",
+        "question",
+        "text",
+    ],
+    "answer": ["答案", "正确答案", "标准答案", "参考答案", "answer", "correct", "correctanswer"],
+    "explanation": [
+        "解析",
+        "答案解析",
+        "试题解析",
+        "题目解析",
+        "解释",
+        "说明",
+        "explanation",
+        "feedback",
+    ],
+    "difficulty": ["难度", "难易度", "难易程度", "难度系数", "difficulty", "level"],
+    "category": ["分类", "类别", "题目分类", "试题分类", "知识点", "章节", "category"],
+    "tags": ["标签", "关键词", "tags", "tag"],
+    "source": ["来源", "出处", "资料来源", "source"],
+    "id": ["编号", "题号", "序号id", "id"],
+    "status": ["状态", "status"],
+    "time_limit": ["限时", "时限", "答题时间", "timelimit", "time_limit"],
+}.items():
+    for _name in _names:
+        _HEADERS[_name] = _field
+
+_TYPES = {
+    "single": [
+        "单选",
+        "单选题",
+        "单项选择",
+        "单项选择题",
+        "单择",
+        "选择题",
+        "single",
+        "singlechoice",
+        "radio",
+    ],
+    "multiple": [
+        "多选",
+        "多选题",
+        "多项选择",
+        "多项选择题",
+        "不定项",
+        "不定项选择",
+        "不定项选择题",
+        "multiple",
+        "multiplechoice",
+        "multi",
+        "checkbox",
+    ],
+    "truefalse": [
+        "判断",
+        "判断题",
+        "是非",
+        "是非题",
+        "对错题",
+        "truefalse",
+        "true/false",
+        "tf",
+        "judge",
+        "boolean",
+    ],
+}
+_TYPE_OF = {name: kind for kind, names in _TYPES.items() for name in names}
+_UNSUPPORTED = ["填空", "简答", "问答", "论述", "名词解释", "材料", "案例", "计算", "连线", "排序"]
+_DIFFICULTY_WORDS = {
+    "易": 1,
+    "容易": 1,
+    "简单": 1,
+    "较易": 2,
+    "较简单": 2,
+    "中": 3,
+    "中等": 3,
+    "一般": 3,
+    "适中": 3,
+    "较难": 4,
+    "难": 5,
+    "困难": 5,
+    "很难": 5,
+    "easy": 1,
+    "medium": 3,
+    "hard": 5,
+}
+
+
+def _key(header: object) -> str:
+    return re.sub(r"[\s_\-:：]+", "", normalize(str(header or ""))).lower()
+
+
+def _option_letter(key: str) -> str | None:
+    """'选项a', 'a', 'optiona', 'option_a', '选项1' -> the option letter."""
+    m = re.fullmatch(r"(?:选项|option|opt|choice)?([a-h])", key)
+    if m:
+        return m.group(1).upper()
+    m = re.fullmatch(r"(?:选项|option|choice)([1-8])", key)
+    if m:
+        return LETTERS[int(m.group(1)) - 1]
+    return None
+
+
+def _text(value: object) -> str:
+    """A cell as text: whole numbers without '.0', booleans as true/false."""
+    if value is None:
+        return ""
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    if isinstance(value, float) and value.is_integer():
+        return str(int(value))
+    if isinstance(value, (datetime, date)):
+        return value.isoformat()
+    return str(value).strip()
+
+
+def decode(data: bytes) -> str:
+    """UTF-8 (with or without BOM), else GB18030 (a superset of GBK and GB2312)."""
+    if data.startswith(b"\xef\xbb\xbf"):
+        return data[3:].decode("utf-8")
+    try:
+        return data.decode("utf-8")
+    except UnicodeDecodeError:
+        pass
+    try:
+        return data.decode("gb18030")
+    except UnicodeDecodeError:
+        raise ExhibitError(
+            "the file is neither UTF-8 nor GB18030 (GBK) text; save it as CSV UTF-8"
+        ) from None
+
+
+def read_csv(data: bytes) -> list[tuple[int, list[str]]]:
+    """Rows with the line each starts on (a quoted cell may span lines)."""
+    text = decode(data)
+    sample = text[:4096]
+    try:
+        dialect: type[csv.Dialect] | csv.Dialect = csv.Sniffer().sniff(
+            sample.split("\n", 1)[0], delimiters=",\t;"
+        )
+    except csv.Error:
+        dialect = csv.excel
+    reader = csv.reader(io.StringIO(text, newline=""), dialect)
+    rows: list[tuple[int, list[str]]] = []
+    line = 1
+    try:
+        for row in reader:
+            rows.append((line, row))
+            line = reader.line_num + 1
+    except csv.Error as exc:
+        raise ExhibitError(f"line {reader.line_num}: the CSV cannot be read: {exc}") from None
+    return rows
+
+
+def read_xlsx(path: Path) -> list[tuple[int, list[str]]]:
+    """Rows of the first worksheet with their row numbers."""
+    from openpyxl import load_workbook  # only imports need it
+    from openpyxl.utils.exceptions import InvalidFileException
+
+    try:
+        book = load_workbook(path, read_only=True, data_only=True)
+    except (InvalidFileException, OSError, KeyError, ValueError) as exc:
+        raise ExhibitError(f"{path}: not a readable .xlsx workbook ({exc})") from None
+    try:
+        sheet = book.worksheets[0]
+        return [
+            (number, [_text(v) for v in values])
+            for number, values in enumerate(sheet.iter_rows(min_row=1, values_only=True), start=1)
+        ]
+    finally:
+        book.close()
+
+
+def parse_rows(rows: Sequence[tuple[int, Sequence[object]]]) -> tuple[list[Draft], list[Problem]]:
+    drafts: list[Draft] = []
+    problems: list[Problem] = []
+    filled = [(n, [_text(v) for v in row]) for n, row in rows if any(_text(v) for v in row)]
+    if not filled:
+        return [], [Problem(1, "the sheet is empty")]
+    header_line, header = filled[0]
+    columns: dict[str, int] = {}
+    option_cols: dict[str, int] = {}
+    for index, name in enumerate(header):
+        key = _key(name)
+        letter = _option_letter(key)
+        if letter and letter not in option_cols:
+            option_cols[letter] = index
+        elif key in _HEADERS and _HEADERS[key] not in columns:
+            columns[_HEADERS[key]] = index
+    missing = [f for f, label in (("stem", "题干"), ("answer", "答案")) if f not in columns]
+    if missing:
+        names = ", ".join({"stem": "题干 (stem)", "answer": "答案 (answer)"}[f] for f in missing)
+        return [], [
+            Problem(
+                header_line,
+                f"the header row has no {names} column; the first row must name the "
+                "columns (题型, 题干, 选项A..选项H, 答案, 解析, 难度, 分类)",
+            )
+        ]
+    letters = sorted(option_cols)
+    for line, row in filled[1:]:
+        result = _row(line, row, columns, [(ch, option_cols[ch]) for ch in letters])
+        if isinstance(result, Problem):
+            problems.append(result)
+        else:
+            drafts.append(result)
+    return drafts, problems
+
+
+def _row(
+    line: int, row: list[str], columns: dict[str, int], option_cols: Iterable[tuple[str, int]]
+) -> Draft | Problem:
+    def cell(name: str) -> str:
+        i = columns.get(name)
+        return row[i].strip() if i is not None and i < len(row) else ""
+
+    def col(name: str) -> int:
+        return columns.get(name, 0) + 1
+
+    stem = cell("stem")
+    if not stem:
+        return Problem(line, "this row has no question text (题干)", col("stem"))
+    options: list[str] = []
+    gaps: list[str] = []
+    for letter, index in option_cols:
+        value = row[index].strip() if index < len(row) else ""
+        if value:
+            if gaps:
+                return Problem(
+                    line,
+                    f"option {letter} is filled but option {gaps[0]} before it is empty",
+                    index + 1,
+                )
+            options.append(value)
+        else:
+            gaps.append(letter)
+    answer = cell("answer")
+    if not answer:
+        return Problem(line, "this row has no answer (答案)", col("answer"))
+    kind_text = _key(cell("type"))
+    kind = _TYPE_OF.get(kind_text)
+    if kind_text and kind is None:
+        if any(word in kind_text for word in _UNSUPPORTED):
+            return Problem(
+                line,
+                f"'{cell('type')}' questions cannot be imported; only 单选, 多选 and 判断 "
+                "(single, multiple, true/false)",
+                col("type"),
+            )
+        return Problem(
+            line, f"unknown question type '{cell('type')}'; use 单选, 多选 or 判断", col("type")
+        )
+    fields: dict[str, object] = {}
+    truth = parse_truth(answer)
+    if kind is None:  # no 题型: guess from the answer
+        letters = parse_letters(answer, max(len(options), 1)) if options else None
+        if letters is not None:
+            kind = "multiple" if len(letters) > 1 else "single"
+        elif truth is not None:
+            kind = "truefalse"
+        else:
+            return Problem(
+                line,
+                f"cannot read the answer '{answer}'; write letters (A, AC, A,C) or 对/错",
+                col("answer"),
+            )
+    if kind == "truefalse":
+        if truth is None and options:
+            # 判断题 laid out as two options (对 / 错) with a letter answer.
+            letters = parse_letters(answer, len(options))
+            if letters and len(letters) == 1:
+                truth = parse_truth(options[LETTERS.index(letters[0])])
+        if truth is None:
+            return Problem(
+                line,
+                f"'{answer}' is not a true/false answer; write 对/错, 正确/错误, √/× or T/F",
+                col("answer"),
+            )
+        fields.update(type="truefalse", stem=stem, answer=truth)
+    else:
+        if len(options) < 2:
+            return Problem(
+                line,
+                f"a {kind} question needs at least 2 options (选项A, 选项B ...), "
+                f"got {len(options)}",
+                col("answer"),
+            )
+        letters = parse_letters(answer, len(options))
+        if letters is None:
+            last = LETTERS[len(options) - 1]
+            return Problem(
+                line,
+                f"cannot read the answer '{answer}': expected letters among A..{last}",
+                col("answer"),
+            )
+        if kind == "single" and len(letters) > 1:
+            return Problem(
+                line,
+                f"a single-choice (单选) question has one answer, got '{answer}'",
+                col("answer"),
+            )
+        if kind == "multiple" and len(letters) < 2:
+            return Problem(
+                line,
+                f"a multiple-choice (多选) question needs at least 2 right answers, got '{answer}'",
+                col("answer"),
+            )
+        fields.update(
+            type=kind,
+            stem=stem,
+            options=options,
+            answer=letters[0] if kind == "single" else list(letters),
+        )
+    difficulty = cell("difficulty")
+    if difficulty:
+        level = _difficulty(difficulty)
+        if level is None:
+            return Problem(
+                line, f"difficulty '{difficulty}' is not 1..5 or 易/中/难", col("difficulty")
+            )
+        fields["difficulty"] = level
+    for name in ("category", "explanation", "source"):
+        if cell(name):
+            fields[name] = cell(name)
+    if cell("tags"):
+        fields["tags"] = [t for t in re.split(r"[\s,，、;；]+", cell("tags")) if t]
+    if cell("status"):
+        status = {
+            "草稿": "draft",
+            "启用": "ready",
+            "正常": "ready",
+            "停用": "retired",
+            "作废": "retired",
+        }.get(cell("status"), cell("status").lower())
+        if status not in ("draft", "ready", "retired"):
+            return Problem(
+                line, f"status '{cell('status')}' is not draft, ready or retired", col("status")
+            )
+        fields["status"] = status
+    if cell("time_limit"):
+        try:
+            seconds = float(cell("time_limit").rstrip("秒s "))
+        except ValueError:
+            return Problem(
+                line,
+                f"time limit '{cell('time_limit')}' is not a number of seconds",
+                col("time_limit"),
+            )
+        fields["time_limit"] = int(seconds) if seconds.is_integer() else seconds
+    return Draft(line, fields, cell("id") or None, 1, {k: v + 1 for k, v in columns.items()})
+
+
+def _difficulty(text: str) -> int | None:
+    word = normalize(text).lower()
+    if word in _DIFFICULTY_WORDS:
+        return _DIFFICULTY_WORDS[word]
+    try:
+        value = float(word)
+    except ValueError:
+        return None
+    return int(value) if value.is_integer() and 1 <= value <= 5 else None
+
+
+def parse_csv(data: bytes) -> tuple[list[Draft], list[Problem]]:
+    return parse_rows(read_csv(data))
+
+
+def parse_xlsx(path: Path) -> tuple[list[Draft], list[Problem]]:
+    return parse_rows(read_xlsx(path))
