@@ -20,6 +20,7 @@ import time
 from collections.abc import Callable
 from dataclasses import dataclass
 
+from exhibit.hall.show import ShowFrame
 from exhibit.render.follow import (
     RECEIVE_TIMEOUT,
     STATE_INTERVAL,
@@ -153,6 +154,28 @@ class SyncMaster:
         )
         if changed:
             self._broadcast()
+
+    def listener_for(self, scene: str) -> Callable[[ShowFrame], None]:
+        """A listener for the hall's :class:`~exhibit.hall.show.Show` of ``scene`` that publishes
+        every frame.
+
+        Show time that moved since the last frame is sent as playing at rate 1 (the
+        master's own slewing to its audio is under 5 % and is resent 10 times a
+        second, so followers absorb it); show time that stood still is paused.
+        """
+        last: list[float] = []
+
+        def publish(frame: ShowFrame) -> None:
+            moving = not last or frame.t != last[0]
+            last[:] = [frame.t]
+            status = "playing" if moving else "paused"
+            self.update(scene, frame.timeline.lang, status, frame.t, 1.0 if moving else 0.0)
+
+        return publish
+
+    def idle(self) -> None:
+        """Nothing plays: followers keep their last picture and say so."""
+        self.update(None, "", "idle", 0.0, 0.0)
 
     @property
     def followers(self) -> list[FollowerInfo]:

@@ -28,6 +28,7 @@ from exhibit.render.follow import (
     LOST_AFTER,
     MAX_SLEW,
     FollowerClock,
+    FollowPlayer,
     OffsetFilter,
     PingMessage,
     PongMessage,
@@ -471,3 +472,121 @@ def test_followers_hold_when_the_master_is_lost_and_recover_when_it_returns(
         worst = max(abs(err) for _, err, *_ in back)
         print(f"{run.name}: after the master returned, worst offset {worst * 1000:.3f} ms")
         assert worst < FRAME_60HZ
+
+
+# -- a follower driving a player -------------------------------------------------------------------
+
+
+class RecordingPlayer:
+    """Stands in for exhibit.render.player.Player: records what the follower asks of it."""
+
+    def __init__(self, scenes: tuple[str, ...] = ("nanhu_red_boat", "long_march")) -> None:
+        self.scenes = scenes
+        self.calls: list[tuple[str, object, ...]] = []
+        self.show: object | None = None
+
+    def load(self, scene: str, lang: str | None = None) -> object:
+        self.calls.append(("load", scene, lang))
+        if scene not in self.scenes:
+            raise ExhibitError(f"no scene '{scene}'")
+        self.show = (scene, lang)
+        return self.show
+
+    def seek(self, t: float, inclusive: bool = False) -> None:
+        self.calls.append(("seek", round(t, 6)))
+
+    def step(self, t: float | None = None) -> None:
+        self.calls.append(("step", None if t is None else round(t, 6)))
+
+
+def test_a_follower_loads_what_the_master_plays_and_draws_the_masters_moments() -> None:
+    clock = FollowerClock()
+    measured(clock, offset=0.0, at=0.0)
+    wall = [0.0]
+    player = RecordingPlayer()
+    said: list[str] = []
+    driver = FollowPlayer(player, lambda: clock.read(wall[0]), said.append)
+    driver.frame()
+    assert player.calls == [] and said == ["waiting for the master ..."]
+
+    clock.on_state(state(t=20.0, wall=0.2, seq=1, lang="en"), wall=0.2)
+    wall[0] = 0.2
+    driver.frame()
+    wall[0] = 0.25
+    driver.frame()
+    assert player.calls == [
+        ("load", "nanhu_red_boat", "en"),
+        ("seek", 20.0),
+        ("step", 20.0),
+        ("step", 20.05),
+    ]
+    # The master changes language: load again, at the master's moment.
+    player.calls.clear()
+    clock.on_state(state(t=31.0, wall=0.3, seq=2, lang="zh"), wall=0.3)
+    wall[0] = 0.3
+    driver.frame()
+    assert player.calls == [("load", "nanhu_red_boat", "zh"), ("seek", 31.0), ("step", 31.0)]
+    # A scene this PC does not have: said once, nothing drawn, no retry every frame.
+    player.calls.clear()
+    clock.on_state(state(t=0.0, wall=0.4, seq=3, scene="missing"), wall=0.4)
+    for k in range(3):
+        wall[0] = 0.4 + k / 60
+        driver.frame()
+    assert player.calls == [("load", "missing", "zh")]
+    assert said[-1] == "cannot show missing (zh): no scene 'missing'"
+    assert not driver.drew
+
+
+def test_a_follower_seeks_when_the_master_jumps_and_keeps_drawing_while_holding() -> None:
+    clock = FollowerClock()
+    measured(clock, offset=0.0, at=0.0)
+    player = RecordingPlayer()
+    said: list[str] = []
+    wall = [0.1]
+    driver = FollowPlayer(player, lambda: clock.read(wall[0]), said.append)
+    clock.on_state(state(t=5.0, wall=0.1, seq=1), wall=0.1)
+    driver.frame()
+    player.calls.clear()
+    clock.on_state(state(t=60.0, wall=0.2, seq=2), wall=0.2)  # the operator sought ahead
+    wall[0] = 0.2
+    driver.frame()
+    assert player.calls == [("seek", 60.0), ("step", 60.0)]
+    player.calls.clear()
+    wall[0] = 0.2 + LOST_AFTER + 0.5
+    reading = driver.frame()
+    assert reading.mode == "holding"
+    assert player.calls == [("step", round(60.0 + LOST_AFTER + 0.5, 6))]
+    assert said[-1].startswith("lost the master")
+
+
+def test_the_halls_show_frames_reach_followers_as_states(master: SyncMaster) -> None:
+    from exhibit.hall.show import ShowFrame
+    from exhibit.timeline.compile import compile as compile_timeline
+    from tests.timeline.scenes import scene
+
+    timeline = compile_timeline(scene(), "en", None)
+    publish = master.listener_for("test_scene")
+    sock = socket.socket(socket.AF_INET, socket.SOCK_DGRAM)
+    sock.settimeout(1.0)
+    try:
+        sock.sendto(encode(PingMessage("front", 1.0)), master.address)
+
+        def next_state() -> StateMessage:
+            while True:
+                message = decode(sock.recvfrom(2048)[0])
+                if isinstance(message, StateMessage):
+                    return message
+
+        publish(ShowFrame(timeline, 4.0, [], None))
+        got = next_state()
+        while got.t < 4.0 - 1e-6:  # a state sent before the first frame came in
+            got = next_state()
+        assert (got.scene, got.lang, got.status, got.rate) == ("test_scene", "en", "playing", 1.0)
+        publish(ShowFrame(timeline, 4.0, [], None))  # show time stood still: paused
+        got = next_state()
+        assert (got.status, got.rate, got.t) == ("paused", 0.0, 4.0)
+        master.idle()
+        got = next_state()
+        assert (got.scene, got.status) == ("", "idle")
+    finally:
+        sock.close()
