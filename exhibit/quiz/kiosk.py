@@ -521,7 +521,7 @@ class Kiosk:
             lines = (phrase("board_unavailable", lang),)
         return replace(
             base,
-            title=quiz_title,
+            title=phrase("board_title", lang),
             lines=lines,
             boards=self.boards,
             buttons=(

@@ -43,6 +43,7 @@ PHRASES: Mapping[str, Mapping[str, str]] = {
     "save": {"zh": "上榜", "en": "Save"},
     "skip": {"zh": "跳过", "en": "Skip"},
     "backspace": {"zh": "删除", "en": "Delete"},
+    "board_title": {"zh": "排行榜", "en": "Leaderboard"},
     "board_day": {"zh": "今日排行", "en": "Today"},
     "board_week": {"zh": "本周排行", "en": "This week"},
     "board_empty": {"zh": "还没有人上榜", "en": "No one on the board yet"},
