@@ -19,6 +19,10 @@ from pydantic_core import PydanticCustomError, core_schema
 ID_PATTERN = r"^[a-z][a-z0-9_]*$"
 LANG_PATTERN = r"^[a-z]{2,3}(?:-[A-Za-z0-9]+)*$"
 DEFAULT_LANGUAGES: tuple[str, ...] = ("zh", "en")
+# Language codes a hall is likely to use; a key outside them in a text map is more
+# likely a piece of text cut off by a comma than a language.
+COMMON_LANGUAGES = frozenset({"zh", "en", "ja", "ko", "fr", "de", "es", "ru", "pt", "it", "ar", "bo", "ug", "mn",
+                              "yue", "nan", "hak", "wuu"})
 
 Id = Annotated[str, Field(pattern=ID_PATTERN)]
 Lang = Annotated[str, Field(pattern=LANG_PATTERN)]
@@ -27,7 +31,7 @@ Lang = Annotated[str, Field(pattern=LANG_PATTERN)]
 class Model(BaseModel):
     """Base of all content models: immutable, and unknown keys are errors (typos)."""
 
-    model_config = ConfigDict(extra="forbid", frozen=True, populate_by_name=True)
+    model_config = ConfigDict(extra="forbid", frozen=True, populate_by_name=True, allow_inf_nan=False)
 
 
 def _kind(value: Any) -> str:
@@ -123,6 +127,11 @@ class Text(_Custom):
                         "'{lang}' was read as a separate key: a comma inside {braces} ends the text before it; "
                         "put the text in quotes",
                         {"lang": lang, "braces": "{...}"},
+                    )
+                if text is None and (str(lang) in COMMON_LANGUAGES or "-" in str(lang)):
+                    raise PydanticCustomError(
+                        "text_empty", "the '{lang}' text is empty; write it after '{lang}:' or remove '{lang}'",
+                        {"lang": lang},
                     )
                 if text is None:
                     # `{zh: 一, en: one, two}`: 'two' looks like a language, but the comma ended the text.
@@ -300,6 +309,8 @@ Size3 = _vector(3, "[width, depth, height]")
 
 def _scale(value: Any) -> tuple[float, float, float]:
     if isinstance(value, (int, float)) and not isinstance(value, bool):
+        if not math.isfinite(value):
+            raise PydanticCustomError("scale", "a scale must be a finite number, got {v}", {"v": value})
         if value <= 0:
             raise PydanticCustomError("scale", "a scale must be greater than 0, got {v}", {"v": value})
         return (float(value),) * 3

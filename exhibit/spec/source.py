@@ -274,6 +274,12 @@ def _yaml_problem(exc: yaml.MarkedYAMLError, path: str, text: str) -> Diagnostic
     elif problem.startswith("expected <block end>") or problem.startswith("did not find expected"):
         message = (f"this line is indented differently from the lines of the same block (from {opened_at}); "
                    "keys of one map, and the '-' items of one list, must start at the same column")
+    elif problem.startswith("expected the node content"):
+        found = problem.rsplit("but found ", 1)[-1].strip("'")
+        if found == "<stream end>":
+            message = "the file ends where a value should be; was it cut short?"
+        else:
+            message = f"a value cannot start with '{found}'; put the text in quotes, or remove the '{found}'"
     elif problem.startswith("found unknown escape character"):
         message = (f"{problem.removeprefix('found ')} in a \"double-quoted\" text; use 'single quotes', "
                    "or / instead of \\ in file paths")

@@ -250,4 +250,6 @@ def parse_time(value: Any) -> TimeExpr:
         if o.end() < len(text):
             bad = text[o.end():].strip()
             raise TimeSyntaxError(f"unexpected '{bad}' at the end of time '{text.strip()}'", o.end())
+    if not math.isfinite(offset) or (isinstance(term, Seconds) and not math.isfinite(term.value)):
+        raise TimeSyntaxError(f"'{text.strip()}' is too large to be a time", 0)
     return TimeExpr(term, offset, " ".join(text.split()))

@@ -233,7 +233,7 @@ def error_to_diagnostic(doc: Document, root: type[BaseModel], err: Any, base: Pa
         if pattern.startswith("^[a-z][a-z0-9_]*"):
             message = f"{_describe(value)} is not a valid name: use lower-case letters, digits and _, starting with a letter"
             fixed = re.sub(r"[^a-z0-9_]+", "_", str(value).strip().lower()).strip("_")
-            if re.fullmatch(r"[a-z][a-z0-9_]*", fixed):
+            if str(value).isascii() and re.fullmatch(r"[a-z][a-z0-9_]*", fixed):
                 message += f" (like '{fixed}')"
         elif "A-Za-z0-9" in pattern:
             message = f"{_describe(value)} is not a language code; use codes like zh or en"
@@ -245,6 +245,8 @@ def error_to_diagnostic(doc: Document, root: type[BaseModel], err: Any, base: Pa
         column = getattr(cause, "column", None)
         if isinstance(cause, TimeSyntaxError) and isinstance(column, int):
             location = doc.locate_in(path, column)
+    elif kind == "finite_number":
+        message = f"{_subject(path)} must be a finite number, got {_describe(value)}"
     elif kind in ("vector", "scale"):
         text = str(err.get("msg", "invalid value"))
         message = f"{_subject(path)} must be {text.removeprefix('expected ')}" if text.startswith("expected ") else text
