@@ -58,6 +58,8 @@ def collect(project: Project, paths: list[str]) -> list[tuple[str, Path]]:
         return targets
     for raw in paths:
         path = Path(raw)
+        if not path.exists() and not path.is_absolute() and (project.root / path).exists():
+            path = project.root / path  # `exhibit --root HALL check scenes/x.yaml` from elsewhere
         if path.is_dir():
             for p in sorted(path.rglob("*")):
                 if p.suffix in YAML_SUFFIXES and p.is_file():

@@ -34,9 +34,26 @@ class _Generator(GenerateJsonSchema):
         return super().encode_default(dft)
 
 
+def _closed_maps(node: Any) -> None:
+    """Maps keyed by id (``objects``, ``effects``) take no key outside their pattern.
+
+    Pydantic writes ``patternProperties`` for ``dict[Id, ...]`` but leaves other keys
+    open, so an editor would accept ``Boat:`` that ``exhibit check`` rejects.
+    """
+    if isinstance(node, dict):
+        if "patternProperties" in node and "properties" not in node:
+            node.setdefault("additionalProperties", False)
+        for value in node.values():
+            _closed_maps(value)
+    elif isinstance(node, list):
+        for value in node:
+            _closed_maps(value)
+
+
 def schema_for(name: str) -> dict[str, Any]:
     model = SCHEMAS[name]
     schema = model.model_json_schema(by_alias=True, schema_generator=_Generator)
+    _closed_maps(schema)
     schema["$schema"] = "https://json-schema.org/draft/2020-12/schema"
     schema["$id"] = f"https://exhibit.local/schema/{name}.schema.json"
     return schema
