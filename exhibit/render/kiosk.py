@@ -67,16 +67,31 @@ def kiosk_settings(hall: Hall | None, kiosk_id: str = "kiosk") -> KioskSettings:
     if hall is None:
         return KioskSettings(kiosk_id=kiosk_id)
     q = hall.quiz
-    return KioskSettings(count=q.questions, time_limit=q.time_limit, idle_after=q.idle_reset,
-                         scoring=Scoring("timed"), kiosk_id=kiosk_id, languages=tuple(hall.languages))
+    return KioskSettings(
+        count=q.questions,
+        time_limit=q.time_limit,
+        idle_after=q.idle_reset,
+        scoring=Scoring("timed"),
+        kiosk_id=kiosk_id,
+        languages=tuple(hall.languages),
+    )
 
 
 class KioskView:
     """Draws a :class:`Kiosk` into a window (the kiosk) or an offscreen buffer (tests)."""
 
-    def __init__(self, app: App, kiosk: Kiosk, *, size: tuple[int, int] = (1920, 1080), onscreen: bool = False,
-                 fullscreen: bool = False, font: TextFont | None = None,
-                 clock: Callable[[], float] = time.monotonic, capture: bool = False) -> None:
+    def __init__(
+        self,
+        app: App,
+        kiosk: Kiosk,
+        *,
+        size: tuple[int, int] = (1920, 1080),
+        onscreen: bool = False,
+        fullscreen: bool = False,
+        font: TextFont | None = None,
+        clock: Callable[[], float] = time.monotonic,
+        capture: bool = False,
+    ) -> None:
         from panda3d.core import Camera, NodePath, OrthographicLens, PGTop
 
         self.app = app
@@ -85,8 +100,9 @@ class KioskView:
         self.font = font or quiz_font()
         self.size = size
         self.ratio = size[0] / size[1]
-        self.output: GraphicsOutput = app.open_output(size, onscreen=onscreen, fullscreen=fullscreen,
-                                                      title="exhibit quiz")
+        self.output: GraphicsOutput = app.open_output(
+            size, onscreen=onscreen, fullscreen=fullscreen, title="exhibit quiz"
+        )
         self.output.setClearColor(BACKGROUND)
         self.output.setClearColorActive(True)
         self.root = NodePath("kiosk-2d")
@@ -240,7 +256,9 @@ class KioskView:
         if s.boards:
             self._board_column(s.boards[0], -0.9, 0.9, 0.28)
         else:
-            self._text("\n".join(s.lines), (0.0, 0.18), 0.075, CREAM, align="center", wrap=2 * w - 0.8)
+            self._text(
+                "\n".join(s.lines), (0.0, 0.18), 0.075, CREAM, align="center", wrap=2 * w - 0.8
+            )
         starts = [b for b in s.buttons if b.role == "start"]
         width, gap = 1.1, 0.2
         left = -(len(starts) * width + (len(starts) - 1) * gap) / 2
@@ -256,7 +274,9 @@ class KioskView:
         self._text(s.heading, (-w + margin + 0.55, 0.855), 0.055, GOLD)
         self._text(s.title, (-w + margin, 0.66), 0.078, WHITE, wrap=2 * w - 2 * margin - 0.5)
         if s.timed:
-            self._ring_text = self._text("", (w - 0.27, 0.76), 0.08, WHITE, align="center", record=False)
+            self._ring_text = self._text(
+                "", (w - 0.27, 0.76), 0.08, WHITE, align="center", record=False
+            )
         options = [b for b in s.buttons if b.role == "option"]
         columns = 1 if len(options) <= 4 else 2
         rows = math.ceil(len(options) / columns)
@@ -272,14 +292,23 @@ class KioskView:
             self._button(b, (x0, x0 + col_width, y1 - height, y1), 0.062, align="left")
         actions = [b for b in s.buttons if b.id in ("submit", "next")]
         for b in actions:
-            self._button(b, (w - margin - 0.75, w - margin, -0.94, -0.74), 0.075, align="center", colors=PRIMARY)
+            self._button(
+                b,
+                (w - margin - 0.75, w - margin, -0.94, -0.74),
+                0.075,
+                align="center",
+                colors=PRIMARY,
+            )
         if s.lines:
             verdict, *rest = s.lines
             color = {"correct": (0.55, 0.95, 0.55, 1.0), "wrong": (1.0, 0.62, 0.45, 1.0)}
-            ok = any(b.state == "correct" for b in options) and not any(b.state in ("wrong", "missed")
-                                                                        for b in options)
+            ok = any(b.state == "correct" for b in options) and not any(
+                b.state in ("wrong", "missed") for b in options
+            )
             self._text(verdict, (-w + margin, -0.42), 0.08, color["correct" if ok else "wrong"])
-            self._text("\n".join(rest), (-w + margin, -0.54), 0.055, CREAM, wrap=2 * w - 2 * margin - 0.9)
+            self._text(
+                "\n".join(rest), (-w + margin, -0.54), 0.055, CREAM, wrap=2 * w - 2 * margin - 0.9
+            )
 
     def _result(self, s: Screen) -> None:
         w = self.ratio
@@ -319,8 +348,13 @@ class KioskView:
         left = -(len(bottom) * bw + (len(bottom) - 1) * bgap) / 2
         for i, b in enumerate(bottom):
             x0 = left + i * (bw + bgap)
-            self._button(b, (x0, x0 + bw, -0.94, -0.74), 0.07, align="center",
-                         colors=PRIMARY if b.role == "primary" else None)
+            self._button(
+                b,
+                (x0, x0 + bw, -0.94, -0.74),
+                0.07,
+                align="center",
+                colors=PRIMARY if b.role == "primary" else None,
+            )
 
     def _board_column(self, board: Any, x0: float, x1: float, top: float) -> None:
         self._text(board.title, ((x0 + x1) / 2, top), 0.075, GOLD, align="center")
@@ -336,21 +370,45 @@ class KioskView:
     def _warning(self, s: Screen) -> None:
         w = self.ratio
         shade = Button("continue", phrase("continue", s.lang), "primary")
-        self._button(shade, (-w, w, -1.0, 1.0), 0.001, align="center", colors=(WARNING_SHADE, WARNING_SHADE),
-                     label="")
-        self._warning_text = self._text("", (0.0, 0.15), 0.085, WHITE, align="center", wrap=2 * w - 0.6,
-                                        record=False)
+        self._button(
+            shade,
+            (-w, w, -1.0, 1.0),
+            0.001,
+            align="center",
+            colors=(WARNING_SHADE, WARNING_SHADE),
+            label="",
+        )
+        self._warning_text = self._text(
+            "", (0.0, 0.15), 0.085, WHITE, align="center", wrap=2 * w - 0.6, record=False
+        )
         self._button(shade, (-0.5, 0.5, -0.45, -0.22), 0.08, align="center", colors=PRIMARY)
 
     # -- widgets --------------------------------------------------------------------------
-    def _text(self, text: str, pos: tuple[float, float], scale: float, fg: Color, *, align: str = "left",
-              wrap: float | None = None, record: bool = True) -> Any:
+    def _text(
+        self,
+        text: str,
+        pos: tuple[float, float],
+        scale: float,
+        fg: Color,
+        *,
+        align: str = "left",
+        wrap: float | None = None,
+        record: bool = True,
+    ) -> Any:
         from direct.gui.OnscreenText import OnscreenText
         from panda3d.core import TextNode
 
-        node = OnscreenText(text=text, pos=pos, scale=scale, fg=fg, font=self.font, parent=self.page,
-                            align={"left": TextNode.ALeft, "center": TextNode.ACenter}[align],
-                            wordwrap=(wrap / scale) if wrap else None, mayChange=True)
+        node = OnscreenText(
+            text=text,
+            pos=pos,
+            scale=scale,
+            fg=fg,
+            font=self.font,
+            parent=self.page,
+            align={"left": TextNode.ALeft, "center": TextNode.ACenter}[align],
+            wordwrap=(wrap / scale) if wrap else None,
+            mayChange=True,
+        )
         if record:
             self.placed.append(_Placed(node, (pos[0], pos[0], pos[1], pos[1]), None, (text,)))
         return node
@@ -361,14 +419,25 @@ class KioskView:
         node = DirectFrame(parent=self.page, frameSize=rect, frameColor=color)
         self.placed.append(_Placed(node, rect, None, ()))
 
-    def _button(self, b: Button, rect: tuple[float, float, float, float], scale: float, *, align: str,
-                colors: tuple[Color, Color] | None = None, label: str | None = None) -> None:
+    def _button(
+        self,
+        b: Button,
+        rect: tuple[float, float, float, float],
+        scale: float,
+        *,
+        align: str,
+        colors: tuple[Color, Color] | None = None,
+        label: str | None = None,
+    ) -> None:
         from direct.gui import DirectGuiGlobals as DGG
         from direct.gui.DirectGui import DirectButton
         from panda3d.core import TextNode
 
-        frame, ink = colors if colors is not None and b.state == "normal" else BUTTON_COLORS.get(b.state,
-                                                                                                 BUTTON_COLORS["normal"])
+        frame, ink = (
+            colors
+            if colors is not None and b.state == "normal"
+            else BUTTON_COLORS.get(b.state, BUTTON_COLORS["normal"])
+        )
         text = b.label if label is None else label
         left, right, bottom, top = rect
         pad = 0.04
@@ -377,11 +446,23 @@ class KioskView:
         baseline = (top + bottom) / 2 + (rows - 1) * scale * 0.55 - scale * 0.32
         x = left + pad if align == "left" else (left + right) / 2
         node = DirectButton(
-            parent=self.page, frameSize=rect, frameColor=frame, relief=DGG.FLAT, text=text,
-            text_font=self.font, text_scale=scale, text_fg=ink, text_pos=(x, baseline),
-            text_align=TextNode.ALeft if align == "left" else TextNode.ACenter, text_wordwrap=wrap,
-            command=self._pressed, extraArgs=[b.id], pressEffect=False,
-            state=DGG.DISABLED if b.state == "disabled" else DGG.NORMAL, rolloverSound=None, clickSound=None,
+            parent=self.page,
+            frameSize=rect,
+            frameColor=frame,
+            relief=DGG.FLAT,
+            text=text,
+            text_font=self.font,
+            text_scale=scale,
+            text_fg=ink,
+            text_pos=(x, baseline),
+            text_align=TextNode.ALeft if align == "left" else TextNode.ACenter,
+            text_wordwrap=wrap,
+            command=self._pressed,
+            extraArgs=[b.id],
+            pressEffect=False,
+            state=DGG.DISABLED if b.state == "disabled" else DGG.NORMAL,
+            rolloverSound=None,
+            clickSound=None,
         )
         self.placed.append(_Placed(node, rect, b, (text,)))
 
@@ -411,8 +492,14 @@ class KioskView:
         if current is None:
             return
         lang = screen.lang
-        words = [phrase(k, lang) for k in ("correct", "partly", "wrong", "timed_out", "next", "see_result")]
-        words += [phrase("answer_is", lang, letters="ABCDEFGHTF"), phrase("points", lang, points="0123456789")]
+        words = [
+            phrase(k, lang)
+            for k in ("correct", "partly", "wrong", "timed_out", "next", "see_result")
+        ]
+        words += [
+            phrase("answer_is", lang, letters="ABCDEFGHTF"),
+            phrase("points", lang, points="0123456789"),
+        ]
         explanation = current.question.explanation
         if explanation is not None:
             words.append(phrase("explanation", lang, text=explanation.get(lang) or ""))
@@ -440,7 +527,14 @@ class KioskView:
 
     def _ring_node(self, segments: int, color: Color) -> NodePath:
         """The timer ring: an annulus whose arc is the time left, clockwise from the top."""
-        from panda3d.core import Geom, GeomNode, GeomTriangles, GeomVertexData, GeomVertexFormat, GeomVertexWriter
+        from panda3d.core import (
+            Geom,
+            GeomNode,
+            GeomTriangles,
+            GeomVertexData,
+            GeomVertexFormat,
+            GeomVertexWriter,
+        )
 
         w = self.ratio
         cx, cy, outer, inner = w - 0.27, 0.785, 0.15, 0.115
@@ -469,11 +563,19 @@ class KioskView:
             return
         left = self.kiosk.warning_left(now)
         if left is not None:
-            self._warning_text.setText(phrase("still_there", self.kiosk.lang, seconds=math.ceil(left)))
+            self._warning_text.setText(
+                phrase("still_there", self.kiosk.lang, seconds=math.ceil(left))
+            )
 
 
-def run_kiosk(bank: Bank, settings: KioskSettings, store: KioskStore | None, *, fullscreen: bool = True,
-              size: Sequence[int] | None = None) -> None:
+def run_kiosk(
+    bank: Bank,
+    settings: KioskSettings,
+    store: KioskStore | None,
+    *,
+    fullscreen: bool = True,
+    size: Sequence[int] | None = None,
+) -> None:
     """Run the kiosk until Esc is pressed or the window is closed."""
     from exhibit.render.app import shared_app
 

@@ -34,8 +34,10 @@ def quiz_font() -> TextFont:
         return _cache["font"]
     font = _bundled() or _system()
     if font is None:
-        raise ExhibitError("no Chinese font found for the quiz: install fonts-wqy-microhei (apt-get install "
-                           "fonts-wqy-microhei) or fonts-noto-cjk")
+        raise ExhibitError(
+            "no Chinese font found for the quiz: install fonts-wqy-microhei (apt-get install "
+            "fonts-wqy-microhei) or fonts-noto-cjk"
+        )
     _cache["font"] = font
     return font
 

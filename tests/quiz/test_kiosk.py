@@ -41,10 +41,15 @@ def test_attract_screen_invites_in_both_languages(bank: Bank) -> None:
     assert screen.phase == Phase.ATTRACT
     assert screen.title == "测试题库"
     assert "轻触下方按钮，开始答题" in screen.texts()
-    assert [(b.id, b.label) for b in screen.buttons] == [("start:zh", "开始答题"), ("start:en", "Start")]
+    assert [(b.id, b.label) for b in screen.buttons] == [
+        ("start:zh", "开始答题"),
+        ("start:en", "Start"),
+    ]
 
 
-def test_a_full_round_in_english_ends_on_the_board_with_my_nickname(bank: Bank, store: QuizStore) -> None:
+def test_a_full_round_in_english_ends_on_the_board_with_my_nickname(
+    bank: Bank, store: QuizStore
+) -> None:
     kiosk = make(bank, store)
     kiosk.press("start:en", 1.0)
     screen = kiosk.screen()
@@ -82,7 +87,9 @@ def test_a_full_round_in_english_ends_on_the_board_with_my_nickname(bank: Bank, 
     assert today.highlight == 0 and today.rows[0].startswith("1. RED7  ")
     # Stored: one completed attempt with the nickname and three answers.
     row = store.attempt(kiosk.attempt_id)  # type: ignore[arg-type]
-    assert row is not None and row["nickname"] == "RED7" and row["completed"] and row["lang"] == "en"
+    assert (
+        row is not None and row["nickname"] == "RED7" and row["completed"] and row["lang"] == "en"
+    )
     assert len(store.answers_of(kiosk.attempt_id)) == 3  # type: ignore[arg-type]
 
 
@@ -140,7 +147,9 @@ def test_language_toggle_mid_question(bank: Bank) -> None:
     assert en.phase == Phase.QUESTION  # still the same question
 
 
-def test_idle_warning_then_reset_stores_the_round_as_not_completed(bank: Bank, store: QuizStore) -> None:
+def test_idle_warning_then_reset_stores_the_round_as_not_completed(
+    bank: Bank, store: QuizStore
+) -> None:
     kiosk = make(bank, store, time_limit=None, idle_after=30.0)
     kiosk.press("start:zh", 0.0)
     kiosk.tick(29.0)
@@ -217,8 +226,12 @@ def test_board_returns_to_attract_by_itself(bank: Bank) -> None:
 def test_no_repeats_from_the_last_sessions_at_this_kiosk(store: QuizStore, tmp_path: Path) -> None:
     from exhibit.spec.quiz import Question
 
-    bank = Bank(bank="big", questions=[Question(id=f"q{i}", stem=f"Q{i}", options=["a", "b"], answer="A")
-                                       for i in range(12)])
+    bank = Bank(
+        bank="big",
+        questions=[
+            Question(id=f"q{i}", stem=f"Q{i}", options=["a", "b"], answer="A") for i in range(12)
+        ],
+    )
     kiosk = Kiosk(bank, KioskSettings(count=3, recent_sessions=3), store, rng=random.Random(1))
     seen: list[set[str]] = []
     t = 0.0
@@ -233,7 +246,9 @@ def test_no_repeats_from_the_last_sessions_at_this_kiosk(store: QuizStore, tmp_p
 
 
 @pytest.mark.logs_warnings
-def test_board_is_unavailable_when_the_database_fails(bank: Bank, caplog: pytest.LogCaptureFixture) -> None:
+def test_board_is_unavailable_when_the_database_fails(
+    bank: Bank, caplog: pytest.LogCaptureFixture
+) -> None:
     class BrokenStore:
         def history(self, *a, **k):  # type: ignore[no-untyped-def]
             raise ExhibitError("database down")

@@ -121,14 +121,16 @@ def test_attract_screen_in_chinese_with_readable_chinese_text(kiosk_view: Any) -
     assert gold.sum() > 800
 
 
-def test_a_visitor_plays_a_full_round_in_english_and_finds_their_nickname(kiosk_view: Any, store: QuizStore) -> None:
+def test_a_visitor_plays_a_full_round_in_english_and_finds_their_nickname(
+    kiosk_view: Any, store: QuizStore
+) -> None:
     view = kiosk_view
     clock = view.test_clock
     assert view.click(*view.center("start:en"))
     assert view.kiosk.phase == Phase.QUESTION
     texts = view.texts()
     assert texts[0] == "中文" and texts[1].startswith("Question 1 of 3")
-    for n in range(3):
+    for _ in range(3):
         clock.now += 3.0
         ids = right_ids(view)
         for b in ids:
@@ -182,7 +184,11 @@ def test_timer_ring_shows_the_time_left(kiosk_view: Any) -> None:
     view = kiosk_view
     clock = view.test_clock
     view.click_button("start:zh")
-    cx, cy, r = view.ratio - 0.27, 0.785, 0.1325  # the ring's centre and mid radius (aspect2d units)
+    cx, cy, r = (
+        view.ratio - 0.27,
+        0.785,
+        0.1325,
+    )  # the ring's centre and mid radius (aspect2d units)
 
     def ring_at(image: np.ndarray, degrees: float) -> np.ndarray:
         a = np.radians(degrees)
@@ -244,7 +250,11 @@ def test_every_touch_target_is_at_least_44_px_at_1080p(kiosk_view: Any) -> None:
         seen_phases.add(view.kiosk.phase)
         for b in view.buttons():
             w, h = view.size_px(b.id)
-            assert w * scale >= MIN_TARGET_PX and h * scale >= MIN_TARGET_PX, (b.id, w * scale, h * scale)
+            assert w * scale >= MIN_TARGET_PX and h * scale >= MIN_TARGET_PX, (
+                b.id,
+                w * scale,
+                h * scale,
+            )
 
     check()
     view.click_button("start:zh")

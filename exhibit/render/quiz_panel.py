@@ -1,0 +1,376 @@
+"""A quiz panel in the 3D world, for a scene's ``quiz`` cue.
+
+The panel is a card parented to a NodePath the caller gives (in front of the audience,
+or later in front of a headset's eyes), never a 2D overlay, so it is seen in stereo and
+in a headset like any object. It is answered by pointing (``click(x, y)`` with screen
+coordinates -1..1: the ray through that point is intersected with the card) or by a
+generic action on the focused item (``focus_next``, ``focus_prev``, ``select``), which a
+gaze dwell or a controller button can drive later.
+
+It drives a :class:`~exhibit.quiz.session.QuizSession`; when the last feedback is
+dismissed the session is stored (through the session's sink, like a kiosk round) and
+``on_done(session)`` is called, so the player can resume the scene.
+
+Layout is in the card's own units: 1.6 wide and 1.0 high, facing -Y (a camera behind
+it on -Y, looking along +Y, sees it the right way round), centred on the parent.
+"""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Callable
+from dataclasses import dataclass
+from typing import TYPE_CHECKING, Any
+
+from exhibit.quiz.phrases import phrase
+from exhibit.quiz.session import Feedback, QuizSession
+from exhibit.render.kiosk import BUTTON_COLORS, CREAM, GOLD, PRIMARY, WHITE
+from exhibit.render.kiosk_font import quiz_font
+from exhibit.spec.errors import ExhibitError
+
+if TYPE_CHECKING:
+    from panda3d.core import NodePath, TextFont
+
+Color = tuple[float, float, float, float]
+
+WIDTH, HEIGHT = 1.6, 1.0
+PANEL_COLOR: Color = (0.30, 0.02, 0.04, 1.0)
+FOCUS_COLOR: Color = GOLD
+#: Everything on the card lies in its plane, so its layers are drawn in a fixed order
+#: after the world (bin "fixed"), testing depth but not writing it: nothing fights for
+#: depth at any distance or angle, and the world in front still hides the card.
+FOCUS_ORDER, FIRST_ORDER = 1, 2
+
+
+@dataclass
+class _Item:
+    """Something that can be pointed at or focused: an option, submit, or continue."""
+
+    id: str  # opt:K | submit | continue
+    rect: tuple[float, float, float, float]  # left, right, bottom, top in card units
+    enabled: bool = True
+
+
+class InWorldQuizPanel:
+    """A quiz card in the world, driven by pointing or by focus and select."""
+
+    def __init__(
+        self,
+        base: Any,
+        parent: NodePath,
+        session: QuizSession,
+        lang: str,
+        font: TextFont | None = None,
+        on_done: Callable[[QuizSession], None] | None = None,
+        *,
+        camera: NodePath | None = None,
+        clock: Callable[[], float] = time.monotonic,
+    ) -> None:
+        self.base = base
+        self.session = session
+        self.lang = lang
+        self.font = font or quiz_font()
+        self.on_done = on_done
+        self.camera = camera if camera is not None else getattr(base, "cam", None)
+        self.clock = clock
+        self.root: NodePath = parent.attachNewNode("quiz-panel")
+        # The world's lights, fog and shaders are for the scene; the panel must stay readable.
+        self.root.setLightOff(1)
+        self.root.setFogOff(1)
+        self.root.setShaderOff(1)
+        self.root.setTwoSided(True)
+        self.root.setDepthWrite(False)
+        self._order = FIRST_ORDER
+        self.content: NodePath | None = None
+        self._base_card: NodePath | None = None
+        self.items: list[_Item] = []
+        self.focus = 0
+        self.selected: set[int] = set()
+        self.feedback: Feedback | None = None
+        self._done = False
+        self._shown_at = clock()
+        self._focus_card: NodePath | None = None
+        self.texts: list[str] = []
+        self.session.show()
+        self._build()
+
+    # -- the player's API -----------------------------------------------------------------
+    @property
+    def done(self) -> bool:
+        return self._done
+
+    def click(self, x: float, y: float) -> bool:
+        """A pointer at screen coordinates (-1..1); whether it hit an enabled item."""
+        hit = self.item_at(x, y)
+        if hit is None or not hit.enabled:
+            return False
+        self.focus = self.items.index(hit)
+        self._activate(hit)
+        return True
+
+    def select(self) -> bool:
+        """Act on the focused item (gaze dwell, a controller's trigger, Enter)."""
+        if self._done or not self.items:
+            return False
+        item = self.items[self.focus]
+        if not item.enabled:
+            return False
+        self._activate(item)
+        return True
+
+    def focus_next(self) -> None:
+        self._move_focus(+1)
+
+    def focus_prev(self) -> None:
+        self._move_focus(-1)
+
+    def destroy(self) -> None:
+        self.root.removeNode()
+        self.items = []
+
+    # -- queries --------------------------------------------------------------------------
+    @property
+    def focused(self) -> str | None:
+        return self.items[self.focus].id if self.items and not self._done else None
+
+    def item_at(self, x: float, y: float) -> _Item | None:
+        """The item under a screen point: the camera's ray through it meets the card's plane."""
+        from panda3d.core import Point2, Point3
+
+        if self._done:
+            return None
+        if self.camera is None:
+            raise ExhibitError("the quiz panel has no camera to point with; pass camera=")
+        lens = self.camera.node().getLens()
+        near, far = Point3(), Point3()
+        if not lens.extrude(Point2(x, y), near, far):
+            return None
+        a = self.root.getRelativePoint(self.camera, near)
+        b = self.root.getRelativePoint(self.camera, far)
+        if abs(b.y - a.y) < 1e-9:
+            return None  # looking along the card
+        t = -a.y / (b.y - a.y)
+        if t < 0:
+            return None  # the card is behind the viewer
+        px, pz = a.x + t * (b.x - a.x), a.z + t * (b.z - a.z)
+        for item in self.items:
+            left, right, bottom, top = item.rect
+            if left <= px <= right and bottom <= pz <= top:
+                return item
+        return None
+
+    def screen_point(self, item_id: str) -> tuple[float, float]:
+        """Where an item's centre appears on screen (-1..1), for pointing at it."""
+        from panda3d.core import Point2, Point3
+
+        if self.camera is None:
+            raise ExhibitError("the quiz panel has no camera; pass camera=")
+        item = next(i for i in self.items if i.id == item_id)
+        left, right, bottom, top = item.rect
+        p = self.camera.getRelativePoint(
+            self.root, Point3((left + right) / 2, 0, (bottom + top) / 2)
+        )
+        out = Point2()
+        if not self.camera.node().getLens().project(p, out):
+            raise ExhibitError(f"'{item_id}' is not in view")
+        return out.x, out.y
+
+    # -- behaviour ------------------------------------------------------------------------
+    def _activate(self, item: _Item) -> None:
+        current = self.session.current
+        if item.id == "continue":
+            self._continue()
+            return
+        if self.feedback is not None or current is None:
+            return
+        if item.id == "submit":
+            if self.selected:
+                self._answer(tuple(self.selected))
+            return
+        k = int(item.id[4:])
+        if current.multiple:
+            self.selected ^= {k}
+            self._build(keep_focus=True)
+        else:
+            self._answer((k,))
+
+    def _answer(self, chosen: tuple[int, ...]) -> None:
+        self.feedback = self.session.answer(chosen, self.clock() - self._shown_at)
+        self._build()
+        self.focus = next(i for i, it in enumerate(self.items) if it.id == "continue")
+        self._paint_focus()
+
+    def _continue(self) -> None:
+        self.feedback = None
+        self.selected = set()
+        if self.session.advance() is None:
+            self.session.finish()
+            self._done = True
+            self.root.hide()
+            self.items = []
+            if self.on_done is not None:
+                self.on_done(self.session)
+            return
+        self.session.show()
+        self._shown_at = self.clock()
+        self.focus = 0
+        self._build()
+
+    def _move_focus(self, step: int) -> None:
+        if self._done or not self.items:
+            return
+        n = len(self.items)
+        for _ in range(n):
+            self.focus = (self.focus + step) % n
+            if self.items[self.focus].enabled:
+                break
+        self._paint_focus()
+
+    # -- drawing --------------------------------------------------------------------------
+    def _build(self, keep_focus: bool = False) -> None:
+        if self.content is not None:
+            self.content.removeNode()
+        self.content = self.root.attachNewNode("content")
+        self.items = []
+        self.texts = []
+        feedback = self.feedback
+        presented = feedback.presented if feedback is not None else self.session.current
+        if presented is None:
+            return
+        lang = self.lang
+        left, right = -WIDTH / 2, WIDTH / 2
+        self._order = FIRST_ORDER
+        self._base_card = self._card(
+            (left, right, -HEIGHT / 2, HEIGHT / 2), PANEL_COLOR, parent=self.content
+        )
+        self._focus_card = self._base_card.attachNewNode("focus")
+        heading = (
+            f"{phrase('question_of', lang, n=presented.position + 1, total=len(self.session.questions))}"
+            f" · {phrase(f'kind_{presented.kind}', lang)}"
+        )
+        self._text(heading, (left + 0.05, 0.43), 0.04, GOLD)
+        self._text(presented.stem(lang), (left + 0.05, 0.35), 0.06, WHITE, wrap=WIDTH - 0.1)
+        right_shown = set(presented.correct_shown())
+        options = list(zip(presented.letters(), presented.options(lang), strict=True))
+        top, row_h, gap = 0.20, 0.085, 0.02
+        if len(options) > 4:
+            row_h = (0.20 + 0.13 - (len(options) - 1) * gap) / len(options)
+        for k, (letter, text) in enumerate(options):
+            y1 = top - k * (row_h + gap)
+            rect = (left + 0.05, right - 0.05, y1 - row_h, y1)
+            state = "selected" if k in self.selected else "normal"
+            if feedback is not None:
+                state = (
+                    ("correct" if k in feedback.chosen else "missed")
+                    if k in right_shown
+                    else ("wrong" if k in feedback.chosen else "normal")
+                )
+            frame, ink = BUTTON_COLORS[state]
+            self._card(rect, frame)
+            self._text(
+                f"{letter}. {text}",
+                (rect[0] + 0.03, (rect[2] + rect[3]) / 2 - 0.015),
+                0.045,
+                ink,
+                wrap=rect[1] - rect[0] - 0.06,
+            )
+            self.items.append(_Item(f"opt:{k}", rect, enabled=feedback is None))
+        button_rect = (right - 0.45, right - 0.05, -0.47, -0.37)
+        if feedback is None:
+            if presented.multiple:
+                enabled = bool(self.selected)
+                frame, ink = PRIMARY if enabled else BUTTON_COLORS["disabled"]
+                self._card(button_rect, frame)
+                self._text(
+                    phrase("submit", lang), self._label_pos(button_rect), 0.05, ink, center=True
+                )
+                self.items.append(_Item("submit", button_rect, enabled=enabled))
+        else:
+            verdict = (
+                phrase("timed_out", lang)
+                if feedback.timed_out
+                else phrase("correct", lang)
+                if feedback.correct
+                else phrase("partly", lang)
+                if feedback.credit > 0
+                else phrase("wrong", lang)
+            )
+            lines = [verdict, phrase("answer_is", lang, letters=feedback.answer_letters())]
+            if feedback.explanation is not None:
+                lines.append(phrase("explanation", lang, text=feedback.explanation.get(lang) or ""))
+            bottom_of_options = top - len(options) * (row_h + gap)
+            self._text(
+                "\n".join(lines),
+                (left + 0.05, bottom_of_options - 0.02),
+                0.036,
+                CREAM,
+                wrap=WIDTH - 0.6,
+            )
+            label = phrase("done" if self.session.last else "next", lang)
+            self._card(button_rect, PRIMARY[0])
+            self._text(label, self._label_pos(button_rect), 0.05, PRIMARY[1], center=True)
+            self.items.append(_Item("continue", button_rect))
+        if not keep_focus or self.focus >= len(self.items):
+            self.focus = next((i for i, it in enumerate(self.items) if it.enabled), 0)
+        self._paint_focus()
+
+    def _paint_focus(self) -> None:
+        """A gold frame behind the focused item."""
+        holder = self._focus_card
+        if holder is None or not self.items:
+            return
+        holder.node().removeAllChildren()
+        left, right, bottom, top = self.items[self.focus].rect
+        pad = 0.015
+        frame = self._card(
+            (left - pad, right + pad, bottom - pad, top + pad), FOCUS_COLOR, parent=holder
+        )
+        frame.setBin("fixed", FOCUS_ORDER)
+
+    @staticmethod
+    def _label_pos(rect: tuple[float, float, float, float]) -> tuple[float, float]:
+        return ((rect[0] + rect[1]) / 2, (rect[2] + rect[3]) / 2 - 0.017)
+
+    def _card(
+        self, rect: tuple[float, float, float, float], color: Color, parent: NodePath | None = None
+    ) -> NodePath:
+        from panda3d.core import CardMaker
+
+        maker = CardMaker("card")
+        maker.setFrame(*rect)
+        node = (parent or self._base_card).attachNewNode(maker.generate())  # type: ignore[union-attr]
+        node.setColor(*color)
+        node.setBin("fixed", 0 if parent is self.content else self._next_order())
+        return node
+
+    def _next_order(self) -> int:
+        self._order += 1
+        return self._order
+
+    def _text(
+        self,
+        text: str,
+        pos: tuple[float, float],
+        scale: float,
+        color: Color,
+        *,
+        wrap: float | None = None,
+        center: bool = False,
+    ) -> None:
+        from panda3d.core import TextNode
+
+        node = TextNode("text")
+        node.setFont(self.font)
+        node.setText(text)
+        node.setTextColor(*color)
+        node.setAlign(TextNode.ACenter if center else TextNode.ALeft)
+        if wrap:
+            node.setWordwrap(wrap / scale)
+        np_ = self._base_card.attachNewNode(node)  # type: ignore[union-attr]
+        np_.setScale(scale)
+        np_.setPos(pos[0], 0.0, pos[1])
+        np_.setBin("fixed", self._next_order())
+        self.texts.append(text)
+
+
+__all__ = ["InWorldQuizPanel"]

@@ -1,0 +1,275 @@
+"""The in-world quiz panel: a card in a 3D scene, answered by pointing or by focus and select."""
+
+from __future__ import annotations
+
+import random
+from collections.abc import Iterator
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+import pytest
+
+from exhibit.quiz.draw import DrawRequest
+from exhibit.quiz.session import QuizSession, start_session
+from exhibit.quiz.store import QuizStore
+from exhibit.spec.quiz import Bank
+
+SIZE = (640, 360)
+
+
+@dataclass
+class World:
+    """A 3D scene of our own: a root, a perspective camera at the origin looking along +Y."""
+
+    app: Any
+    output: Any
+    root: Any
+    camera: Any
+    capture: Any
+
+    def frame(self) -> np.ndarray:
+        self.app.render_frame()
+        self.app.render_frame()
+        return np.asarray(self.capture.pixels("RGB"), dtype=np.int32)
+
+    def pixel(self, image: np.ndarray, x: float, y: float) -> np.ndarray:
+        h, w, _ = image.shape
+        return image[int(round((1 - y) / 2 * (h - 1))), int(round((x + 1) / 2 * (w - 1)))]
+
+
+@pytest.fixture
+def world(app: Any) -> Iterator[World]:
+    from panda3d.core import Camera, GraphicsOutput, NodePath, PerspectiveLens, Texture
+
+    from exhibit.render.displays import Capture
+
+    output = app.open_output(SIZE, onscreen=False)
+    output.setClearColor((0.05, 0.08, 0.12, 1.0))  # a night sky
+    output.setClearColorActive(True)
+    root = NodePath("world")
+    lens = PerspectiveLens()
+    lens.setFov(60)
+    lens.setAspectRatio(SIZE[0] / SIZE[1])
+    camera = root.attachNewNode(Camera("eye", lens))
+    region = output.makeDisplayRegion()
+    region.setCamera(camera)
+    region.setClearDepthActive(True)
+    texture = Texture("panel-capture")
+    output.addRenderTexture(texture, GraphicsOutput.RTMCopyRam)
+    yield World(app, output, root, camera, Capture(output, texture))
+    output.clearRenderTextures()
+    app.close_output(output)
+    root.removeNode()
+
+
+@pytest.fixture
+def bank(tmp_path: Path) -> Bank:
+    from exhibit.quiz.banks import load_bank
+    from exhibit.spec.project import Project
+    from tests.quiz.conftest import write_project
+
+    return load_bank(Project.at(write_project(tmp_path / "content")), "demo")
+
+
+@pytest.fixture
+def store(tmp_path: Path) -> Iterator[QuizStore]:
+    with QuizStore(f"sqlite:///{tmp_path / 'quiz.sqlite3'}") as s:
+        yield s
+
+
+def make_panel(world: World, session: QuizSession, lang: str = "zh", **kw: Any) -> Any:
+    from exhibit.render.quiz_panel import InWorldQuizPanel
+
+    anchor = world.root.attachNewNode("anchor")
+    anchor.setPos(0, 2.2, 0)
+    return InWorldQuizPanel(world.app.base, anchor, session, lang, camera=world.camera, **kw)
+
+
+def session_of(
+    bank: Bank, ids: list[str], store: QuizStore | None = None, seed: int = 3
+) -> QuizSession:
+    questions = [bank.question(i) for i in ids]
+    return start_session(
+        Bank(bank="demo", questions=questions),
+        DrawRequest(count=len(ids)),  # type: ignore[list-item]
+        rng=random.Random(seed),
+        kiosk="scene:test",
+        sink=store,
+    )
+
+
+def is_green(p: np.ndarray) -> bool:
+    return bool(p[1] > p[0] + 40 and p[1] > p[2] + 40)
+
+
+def is_orange(p: np.ndarray) -> bool:
+    return bool(p[0] > 200 and 70 < p[1] < 140 and p[2] < 90)
+
+
+def is_cream(p: np.ndarray) -> bool:
+    return bool(p.min() > 200)
+
+
+def test_the_panel_is_a_card_in_the_world_with_chinese_text(world: World, bank: Bank) -> None:
+    panel = make_panel(world, session_of(bank, ["boat"]))
+    assert panel.root.getParent().getName() == "anchor"  # in the scene graph, not an overlay
+    assert panel.texts[:2] == ["第 1 / 1 题 · 单选题", "中共一大最后一天的会议转移到了哪里？"]
+    image = world.frame()
+    assert (world.pixel(image, 0.0, 0.95) < 40).all()  # sky above the card
+    x, y = panel.screen_point("opt:0")
+    assert is_cream(world.pixel(image, x, y))  # the first option card
+    # The stem is drawn: bright pixels on the dark red card between the heading and the options.
+    h, w, _ = image.shape
+    stem = image[int(h * 0.18) : int(h * 0.30), int(w * 0.2) : int(w * 0.6)]
+    assert (stem.min(axis=2) > 200).sum() > 300
+    panel.destroy()
+
+
+def test_pointing_at_an_option_answers_it(world: World, bank: Bank, store: QuizStore) -> None:
+    done: list[QuizSession] = []
+    session = session_of(bank, ["boat"], store)
+    panel = make_panel(world, session, on_done=done.append)
+    current = session.current
+    wrong = next(k for k in range(3) if k not in current.correct_shown())  # type: ignore[union-attr]
+    right = current.correct_shown()[0]  # type: ignore[union-attr]
+    assert not panel.click(0.0, 0.97)  # the sky: nothing there
+    assert panel.click(*panel.screen_point(f"opt:{wrong}"))
+    assert panel.texts[-2].startswith("回答错误\n正确答案：")
+    assert "解析：会议转移到嘉兴南湖的游船上举行。" in panel.texts[-2]
+    image = world.frame()
+    assert is_orange(world.pixel(image, *panel.screen_point(f"opt:{wrong}")))
+    p = world.pixel(image, *panel.screen_point(f"opt:{right}"))
+    assert p[1] > 190 and p[0] < 170  # the missed right answer in light green
+    assert panel.focused == "continue"
+    assert not panel.click(*panel.screen_point(f"opt:{right}"))  # answered: options are inert
+    assert panel.click(*panel.screen_point("continue"))
+    assert panel.done and done == [session]
+    (row,) = [store.attempt(session.attempt_id)]  # type: ignore[arg-type]
+    assert (
+        row is not None and row["kiosk"] == "scene:test" and row["completed"] and row["score"] == 0
+    )
+
+
+def test_focus_and_select_answer_without_pointing(
+    world: World, bank: Bank, store: QuizStore
+) -> None:
+    session = session_of(bank, ["boat", "two_cities", "zunyi_year"], store)
+    panel = make_panel(world, session, lang="en")
+    while not panel.done:
+        current = session.current
+        assert current is not None
+        wanted = [f"opt:{k}" for k in current.correct_shown()]
+        for target in wanted:
+            while panel.focused != target:
+                panel.focus_next()
+            assert panel.select()
+        if current.multiple:
+            assert panel.focused in wanted  # toggling keeps the focus where it was
+            while panel.focused != "submit":
+                panel.focus_prev()
+            panel.select()
+        assert panel.texts[-2].startswith("Correct!")
+        image = world.frame()
+        for target in wanted:
+            assert is_green(world.pixel(image, *panel.screen_point(target)))
+        assert panel.focused == "continue"
+        panel.select()
+    assert session.correct_count == 3
+    row = store.attempt(session.attempt_id)  # type: ignore[arg-type]
+    assert row is not None and row["score"] == 300 and row["correct"] == 3
+    assert [a["question_id"] for a in store.answers_of(session.attempt_id)] == [  # type: ignore[arg-type]
+        "boat",
+        "zunyi_year",
+        "two_cities",
+    ]
+
+
+def test_the_focus_is_drawn_and_moves(world: World, bank: Bank) -> None:
+    panel = make_panel(world, session_of(bank, ["founding_year"]))
+    assert panel.focused == "opt:0"
+    from panda3d.core import Point2, Point3
+
+    left, right, bottom, top = panel.items[0].rect
+    # Just outside the first option's left edge, where the gold focus frame shows.
+    p = world.camera.getRelativePoint(panel.root, Point3(left - 0.008, 0, (bottom + top) / 2))
+    edge = Point2()
+    world.camera.node().getLens().project(p, edge)
+
+    def gold_at_edge() -> bool:
+        q = world.pixel(world.frame(), edge.x, edge.y)
+        return bool(q[0] > 220 and 170 < q[1] < 230 and q[2] < 120)
+
+    assert gold_at_edge()
+    panel.focus_prev()  # wraps round to the last option
+    assert panel.focused == "opt:3"
+    assert not gold_at_edge()
+    panel.focus_next()
+    assert panel.focused == "opt:0" and gold_at_edge()
+
+
+def test_pointing_works_on_a_turned_and_moved_panel(world: World, bank: Bank) -> None:
+    from exhibit.render.quiz_panel import InWorldQuizPanel
+
+    anchor = world.root.attachNewNode("anchor")
+    anchor.setPos(0.4, 3.0, -0.2)
+    anchor.setHpr(25, 10, 0)
+    anchor.setScale(1.2)
+    session = session_of(bank, ["founding_year"])
+    panel = InWorldQuizPanel(world.app.base, anchor, session, "en", camera=world.camera)
+    for k in range(4):
+        hit = panel.item_at(*panel.screen_point(f"opt:{k}"))
+        assert hit is not None and hit.id == f"opt:{k}"
+    assert panel.click(*panel.screen_point("opt:1"))
+    assert session.feedback[0].chosen == (1,)
+
+
+def test_a_scene_cue_starts_a_session_stored_like_a_kiosk_round(
+    world: World, tmp_path: Path
+) -> None:
+    from exhibit.quiz.cue import start_cue_session
+    from exhibit.spec.project import Project
+    from exhibit.spec.scene import QuizCue
+    from tests.quiz.conftest import write_project
+
+    project = Project.at(write_project(tmp_path / "scene_content"))
+    cue = QuizCue(do="quiz", at=0, bank="demo", count=2, tags=["nanhu"])
+    with QuizStore(f"sqlite:///{tmp_path / 'cue.sqlite3'}") as store:
+        session = start_cue_session(
+            project, cue, store=store, lang="en", scene="nanhu_red_boat", rng=random.Random(1)
+        )
+        assert {p.question.id for p in session.questions} <= {"boat", "founding_year", "two_cities"}
+        assert all(p.time_limit is None for p in session.questions)  # untimed in scenes
+        panel = make_panel(world, session, lang="en")
+        while not panel.done:
+            multiple = session.current.multiple  # type: ignore[union-attr]
+            panel.select()  # the first option, right or wrong
+            if multiple:
+                panel.focus_prev()  # from the first option round to submit
+                assert panel.focused == "submit"
+                panel.select()
+            assert panel.focused == "continue"
+            panel.select()
+        row = store.attempt(session.attempt_id)  # type: ignore[arg-type]
+        assert row is not None and row["kiosk"] == "scene:nanhu_red_boat" and row["completed"]
+        assert len(store.answers_of(session.attempt_id)) == 2  # type: ignore[arg-type]
+
+
+def test_things_in_front_of_the_panel_hide_it(world: World, bank: Bank) -> None:
+    from panda3d.core import CardMaker
+
+    panel = make_panel(world, session_of(bank, ["founding_year"]))
+    x, y = panel.screen_point("opt:0")
+    maker = CardMaker("pillar")
+    maker.setFrame(-0.1, 0.1, -1, 1)
+    pillar = world.root.attachNewNode(maker.generate())
+    pillar.setColor(0.1, 0.3, 0.9, 1)
+    pillar.setPos(
+        x * 1.2 * np.tan(np.radians(30)), 1.2, 0
+    )  # between the eye and option A (60° across)
+    image = world.frame()
+    p = world.pixel(image, x, y)
+    assert p[2] > 200 and p[0] < 60  # the pillar, not the option card
+    pillar.removeNode()
+    assert is_cream(world.pixel(world.frame(), x, y))
