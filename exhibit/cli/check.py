@@ -125,7 +125,7 @@ def _check_bank(project: Project, path: Path) -> list[Diagnostic]:
 
 
 # Top-level parts whose loss would make the other checks of a file report false errors.
-_NEEDED = {("objects",), ("narration",), ("cues",), ("languages",), ("camera",)}
+_NEEDED = {("objects",), ("narration",), ("cues",), ("languages",)}
 
 
 def _check_scene(project: Project, path: Path, hall: Hall | None, banks: dict[str, Path]) -> list[Diagnostic]:

@@ -257,7 +257,12 @@ class Color(_Custom):
 
 def _numbers(value: Any, n: int, shape: str) -> tuple[float, ...]:
     if not isinstance(value, (list, tuple)):
-        raise PydanticCustomError("vector", "expected {shape}, got {got}", {"shape": shape, "got": _kind(value)})
+        hint = ""
+        if isinstance(value, str) and re.fullmatch(r"[\d\s.,+-]+", value) and "," in value:
+            hint = f"; write it in brackets: [{value.strip()}]"
+        raise PydanticCustomError(
+            "vector", "expected {shape}, got {got}{hint}", {"shape": shape, "got": _kind(value), "hint": hint}
+        )
     if len(value) != n:
         raise PydanticCustomError(
             "vector", "expected {shape} ({n} numbers), got {count}", {"shape": shape, "n": n, "count": len(value)}

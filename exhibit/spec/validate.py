@@ -16,6 +16,7 @@ from typing import Any, Generic, TypeVar
 
 from pydantic import BaseModel, ValidationError
 
+from exhibit.spec.common import LANG_PATTERN, Text
 from exhibit.spec.errors import Diagnostic, Location, Severity, did_you_mean
 from exhibit.spec.source import Document, PathKey
 from exhibit.spec.timeexpr import TimeSyntaxError
@@ -168,6 +169,41 @@ def _fields_at(root: type[BaseModel], loc: tuple[Any, ...]) -> list[str]:
     return names
 
 
+def _empty_owner(doc: Document, root: type[BaseModel], loc: tuple[Any, ...], where: PathKey, key: str) -> str | None:
+    """The empty key of this map that ``key`` would fit under: ``text:`` left empty above ``zh:``."""
+    siblings = doc.value_at(where)
+    if not isinstance(siblings, dict):
+        return None
+    for name, value in siblings.items():
+        if value is not None or name == key:
+            continue
+        tp = _type_at(root, (*loc, name))
+        if tp is Text and re.fullmatch(LANG_PATTERN, key):
+            return str(name)
+        if key in _fields_of(tp):
+            return str(name)
+    return None
+
+
+def _type_at(root: type[BaseModel], loc: tuple[Any, ...]) -> Any:
+    """The type a validator location expects, or None when it cannot be followed."""
+    tp: Any = root
+    for step in loc:
+        member = _tagged_member(tp, step)
+        tp = member if member is not None else _step(tp, step)
+        if tp is None:
+            return None
+    return _strip_annotated(tp)
+
+
+def _fields_of(tp: Any) -> list[str]:
+    names: list[str] = []
+    for member in _union_members(tp) if tp is not None else []:
+        if isinstance(member, type) and issubclass(member, BaseModel):
+            names.extend(n for n in member.model_fields if n not in names)
+    return names
+
+
 def error_to_diagnostic(doc: Document, root: type[BaseModel], err: Any, base: PathKey = ()) -> Diagnostic:
     """One pydantic error dict as a located diagnostic."""
     loc = tuple(base) + tuple(err.get("loc", ()))
@@ -182,7 +218,10 @@ def error_to_diagnostic(doc: Document, root: type[BaseModel], err: Any, base: Pa
         key = str(loc[-1])
         allowed = _fields_at(root, tuple(err["loc"])[:-1])
         message = f"unknown key '{key}'{did_you_mean(key, allowed)}"
-        if allowed and not did_you_mean(key, allowed):
+        above = _empty_owner(doc, root, tuple(err["loc"])[:-1], path[:-1], key)
+        if above:
+            message += f"; if it belongs to '{above}' (empty above it), indent it under '{above}'"
+        elif allowed and not did_you_mean(key, allowed):
             message += f"; allowed here: {', '.join(allowed)}"
         location = doc.locate(path, key=True)
     elif kind == "missing":
@@ -212,6 +251,15 @@ def error_to_diagnostic(doc: Document, root: type[BaseModel], err: Any, base: Pa
         message = f"{_subject(path)} must be {_TYPE_NAMES[kind]}, got {_describe(value)}"
         if kind in ("dict_type", "model_type", "model_attributes_type") and value is None:
             message = f"{_subject(path)} is empty; write its keys below it, indented, or remove it"
+        elif kind in ("dict_type", "model_type", "model_attributes_type") and path and path[-1] in _fields_at(
+            root, tuple(err["loc"])
+        ):
+            # `boat:` then `kind: red_boat` at the same indentation: a key of the item above.
+            message += f"; if '{path[-1]}' belongs to the item above it, indent it further"
+        elif kind in ("float_parsing", "int_parsing") and isinstance(value, str):
+            seconds = re.fullmatch(r"\s*(\d+(?:\.\d+)?)\s*(?:s|sec|secs|second|seconds)\s*", value)
+            if seconds:
+                message += f"; durations are plain numbers of seconds: write {seconds.group(1)}"
     elif kind in ("greater_than", "greater_than_equal", "less_than", "less_than_equal"):
         bound = ctx.get("gt", ctx.get("ge", ctx.get("lt", ctx.get("le"))))
         words = {

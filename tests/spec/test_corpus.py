@@ -237,6 +237,17 @@ EXPECTED: dict[str, list[Expected]] = {
     "scenes/extra_language_text.yaml": [
         (4, 33, WARNING, "'fr' is not in the scene's languages (zh, en); it is never played"),
     ],
+    "scenes/indentation_slips.yaml": [
+        (3, 8, ERROR, "'boat' is empty; write its keys below it, indented, or remove it"),
+        (4, 9, ERROR, ("'kind' must be a map (key: value), got 'red_boat'",
+                       "if 'kind' belongs to the item above it, indent it further")),
+        (7, 10, ERROR, "expected text, or a map of languages like {zh: ..., en: ...}, got nothing"),
+        (8, 5, ERROR, "unknown key 'zh'; if it belongs to 'text' (empty above it), indent it under "
+                      "'text'"),
+        (9, 5, ERROR, "unknown key 'en'; if it belongs to 'text' (empty above it), indent it under "
+                      "'text'"),
+        (14, 14, ERROR, "'duration' must be a number, got nothing (an empty value)"),
+    ],
     "scenes/invalid_ids.yaml": [
         (2, 3, ERROR, "'Boat' is not a valid name: use lower-case letters, digits and _, starting "
                       "with a letter (like 'boat')"),
@@ -327,6 +338,13 @@ EXPECTED: dict[str, list[Expected]] = {
     "scenes/not_utf8.yaml": [
         (1, 8, ERROR, "file is not UTF-8 text; save it as UTF-8 (GBK/GB18030 files must be "
                       "converted)"),
+    ],
+    "scenes/numbers_with_units.yaml": [
+        (7, 11, ERROR, "'fade' must be a number, got '1s'; durations are plain numbers of seconds: "
+                       "write 1"),
+        (12, 12, ERROR, "'pos' must be [x, y, z], got '0, 0, 1'; write it in brackets: [0, 0, 1]"),
+        (13, 15, ERROR, ("'duration' must be a number, got '4 seconds'",
+                         "durations are plain numbers of seconds: write 4")),
     ],
     "scenes/only_comments.yaml": [
         (1, 1, ERROR, 'the file is empty; a scene needs at least a few keys'),
