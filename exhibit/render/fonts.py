@@ -1,0 +1,83 @@
+"""The CJK font for captions, titles and slogans.
+
+Panda3D's default font has no Chinese: every Han character would show as a box.
+The font comes, in order, from a font file bundled in ``exhibit/render/fonts/``, the
+``pylopdf-fonts-zh-cn`` package (Noto Sans SC, SIL Open Font License 1.1, a
+dependency of this project, so a plain ``pip install`` has it), or a system CJK font
+(Debian's fonts-wqy-microhei or fonts-noto-cjk).
+"""
+
+from __future__ import annotations
+
+import importlib.util
+from functools import cache
+from pathlib import Path
+from typing import Any
+
+from panda3d.core import DynamicTextFont, Filename
+
+from exhibit.spec.errors import ExhibitError
+
+BUNDLED_DIR = Path(__file__).resolve().parent / "fonts"
+PACKAGE = "pylopdf_fonts_zh_cn"
+PACKAGE_FILES = {"sans": "NotoSansSC-Regular.otf", "serif": "NotoSerifSC-Regular.otf"}
+#: system fonts: (path, face index of Simplified Chinese)
+SYSTEM_FONTS = (
+    (Path("/usr/share/fonts/opentype/noto/NotoSansCJK-Regular.ttc"), 2),
+    (Path("/usr/share/fonts/truetype/wqy/wqy-microhei.ttc"), 0),
+    (Path("/usr/share/fonts/truetype/wqy/wqy-zenhei.ttc"), 0),
+)
+FONT_SUFFIXES = (".otf", ".ttf", ".ttc")
+PIXELS_PER_UNIT = 64  # glyph resolution: sharp captions at 1080p and slogans close up
+PAGE_SIZE = 1024
+
+
+def _package_dir() -> Path | None:
+    spec = importlib.util.find_spec(PACKAGE)
+    if spec is None or not spec.submodule_search_locations:
+        return None
+    return Path(next(iter(spec.submodule_search_locations)))
+
+
+def font_choice(style: str = "sans") -> tuple[Path, int]:
+    """The font file (and face index) that will be used, by the order above."""
+    if BUNDLED_DIR.is_dir():
+        bundled = sorted(p for p in BUNDLED_DIR.iterdir() if p.suffix.lower() in FONT_SUFFIXES)
+        preferred = [p for p in bundled if style in p.name.lower()]
+        if preferred or bundled:
+            return (preferred or bundled)[0], 0
+    package = _package_dir()
+    if package is not None:
+        path = package / PACKAGE_FILES.get(style, PACKAGE_FILES["sans"])
+        if path.is_file():
+            return path, 0
+    for path, face in SYSTEM_FONTS:
+        if path.is_file():
+            return path, face
+    raise ExhibitError(
+        "no Chinese font found: install the project's dependencies (pip install pylopdf-fonts-zh-cn) "
+        "or Debian's fonts-wqy-microhei"
+    )
+
+
+def font_path(style: str = "sans") -> Path:
+    """Path of the CJK font file in use."""
+    return font_choice(style)[0]
+
+
+@cache
+def _load(path: str, face: int) -> DynamicTextFont:
+    font = DynamicTextFont(Filename.fromOsSpecific(path), face)
+    if not font.isValid():
+        raise ExhibitError(f"the font {path} cannot be read")
+    font.setPixelsPerUnit(PIXELS_PER_UNIT)
+    font.setPageSize(PAGE_SIZE, PAGE_SIZE)
+    return font
+
+
+def cjk_font(loader: Any = None, style: str = "sans") -> DynamicTextFont:
+    """The shared CJK font (loaded once). ``loader`` is accepted for symmetry with
+    ShowBase's ``loader.loadFont`` but not needed: the font is read straight from its file."""
+    del loader
+    path, face = font_choice(style)
+    return _load(str(path), face)

@@ -1,0 +1,62 @@
+// Shared by every fragment shader of the world: light, lamps and height fog.
+// The world root sets all of these inputs each frame from the EnvironmentState.
+
+uniform vec3 u_sun_dir;          // unit vector toward the sun, world space
+uniform vec3 u_sun_color;        // colour * intensity
+uniform vec3 u_ambient;          // colour * intensity
+uniform vec4 u_fog_color;
+uniform vec4 u_fog;              // x: density per metre at z = 0, y: scale height (m)
+uniform float u_lamp_count;      // lamps in use (float: Panda3D passes numbers as floats)
+uniform vec4 u_lamp_pos[8];      // xyz world position, w range (m)
+uniform vec4 u_lamp_color[8];    // rgb colour * intensity * opacity
+uniform vec4 u_lamp_dir[8];      // xyz spot direction, w cos(cone) (-2 for a point light)
+
+vec3 lamp_light(vec3 p, vec3 n, float wrap) {
+    // wrap = 0: ordinary diffuse; wrap = 1: light passes through (paper windows)
+    vec3 c = vec3(0.0);
+    for (int i = 0; i < 8; ++i) {
+        if (float(i) >= u_lamp_count) break;
+        vec3 d = u_lamp_pos[i].xyz - p;
+        float dist = max(length(d), 0.05);
+        float range = u_lamp_pos[i].w;
+        float att = clamp(1.0 - (dist * dist) / (range * range), 0.0, 1.0);
+        att *= att;
+        vec3 l = d / dist;
+        float ndl = mix(max(dot(n, l), 0.0), 1.0, wrap);
+        if (u_lamp_dir[i].w > -1.5) {
+            float cosang = dot(-l, u_lamp_dir[i].xyz);
+            att *= smoothstep(u_lamp_dir[i].w, mix(u_lamp_dir[i].w, 1.0, 0.3), cosang);
+        }
+        c += u_lamp_color[i].rgb * att * ndl;
+    }
+    return c;
+}
+
+vec3 lighting(vec3 p, vec3 n) {
+    float hemi = 0.62 + 0.38 * n.z;   // more light from the sky than from the ground
+    vec3 c = u_ambient * hemi;
+    c += u_sun_color * max(dot(n, u_sun_dir), 0.0);
+    return c + lamp_light(p, n, 0.0);
+}
+
+// Optical depth of exponential height fog between the camera and p: denser near
+// the water and the valley floor, thin toward the peaks (aerial perspective).
+float fog_depth(vec3 cam, vec3 p) {
+    float h = u_fog.y;
+    float zc = max(cam.z, 0.0);
+    float zp = max(p.z, 0.0);
+    float dz = zp - zc;
+    float f = abs(dz) > 0.05 ? (exp(-zc / h) - exp(-zp / h)) * h / dz : exp(-zc / h);
+    return u_fog.x * length(p - cam) * f;
+}
+
+// A soft shoulder instead of clipping: sunlit snow keeps its shading.
+vec3 tone(vec3 c) {
+    vec3 over = max(c - 0.75, 0.0);
+    return min(c, 0.75) + 0.25 * (1.0 - exp(-over / 0.25));
+}
+
+vec3 apply_fog(vec3 color, vec3 cam, vec3 p) {
+    float k = exp(-fog_depth(cam, p));
+    return tone(mix(u_fog_color.rgb, color, k));
+}

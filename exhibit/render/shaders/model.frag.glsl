@@ -1,0 +1,30 @@
+#version 130
+// Models: like lit.frag.glsl, with the model's material colour (glTF base colour).
+#include "common.glsl"
+uniform sampler2D p3d_Texture0;
+uniform vec4 p3d_ColorScale;
+uniform vec4 u_surface;   // x: emissive 0..1, y: translucent (lamplight through paper), z: alpha cut, w: gloss
+uniform struct p3d_MaterialParameters { vec4 baseColor; vec4 diffuse; } p3d_Material;
+in vec3 v_world;
+in vec3 v_normal;
+in vec4 v_color;
+in vec2 v_uv;
+in vec3 v_cam;
+out vec4 o_color;
+
+void main() {
+    vec4 albedo = texture(p3d_Texture0, v_uv) * v_color * p3d_ColorScale * p3d_Material.baseColor;
+    if (albedo.a < u_surface.z) discard;
+    vec3 n = normalize(v_normal);
+    if (!gl_FrontFacing) n = -n;
+    vec3 light = mix(lighting(v_world, n), vec3(1.0), u_surface.x);
+    vec3 color = albedo.rgb * light;
+    color += albedo.rgb * u_surface.y * lamp_light(v_world, n, 1.0) * 2.5;
+    if (u_surface.w > 0.0) {
+        vec3 v = normalize(v_cam - v_world);
+        vec3 h = normalize(v + u_sun_dir);
+        float spec = pow(max(dot(n, h), 0.0), 40.0) * u_surface.w;
+        color += u_sun_color * spec;
+    }
+    o_color = vec4(apply_fog(color, v_cam, v_world), albedo.a);
+}

@@ -1,0 +1,47 @@
+#version 130
+// Water: ripple normals from a scrolling detail texture and a few travelling waves, the
+// sky's gradient reflected by Fresnel's law, the sun's glitter, and fog.
+#include "common.glsl"
+uniform sampler2D p3d_Texture0;   // grey detail noise, tiling
+uniform vec4 p3d_ColorScale;
+uniform float u_time;
+uniform vec4 u_water;             // x: waves 0..1
+uniform vec4 u_sky_zenith;
+uniform vec4 u_sky_horizon;
+in vec3 v_world;
+in vec4 v_color;
+in vec3 v_cam;
+out vec4 o_color;
+
+float height(vec2 p) {
+    float t = u_time;
+    float h = texture(p3d_Texture0, p / 23.0 + vec2(t * 0.011, t * 0.007)).r;
+    h += 0.6 * texture(p3d_Texture0, p / 9.0 + vec2(-t * 0.017, t * 0.013)).r;
+    h += 0.3 * texture(p3d_Texture0, p / 3.7 + vec2(t * 0.031, -t * 0.023)).r;
+    h += 0.25 * sin(dot(p, vec2(0.35, 0.2)) - t * 1.3) + 0.2 * sin(dot(p, vec2(-0.14, 0.41)) - t * 1.1);
+    return h;
+}
+
+void main() {
+    vec3 toeye = v_cam - v_world;
+    float dist = length(toeye);
+    vec3 v = toeye / dist;
+    // ripples fade with distance (they are below a pixel there) to avoid shimmering
+    float strength = (0.05 + 0.7 * u_water.x) / (1.0 + dist * 0.02);
+    float e = 0.35;
+    float h0 = height(v_world.xy);
+    float hx = height(v_world.xy + vec2(e, 0.0));
+    float hy = height(v_world.xy + vec2(0.0, e));
+    vec3 n = normalize(vec3(-(hx - h0) / e * strength, -(hy - h0) / e * strength, 1.0));
+    vec3 r = reflect(-v, n);
+    float up = clamp(r.z, 0.0, 1.0);
+    vec3 sky = mix(u_sky_horizon.rgb, u_sky_zenith.rgb, pow(up, 0.6));
+    float cosi = clamp(dot(n, v), 0.0, 1.0);
+    float fresnel = 0.02 + 0.98 * pow(1.0 - cosi, 5.0);
+    vec3 body = v_color.rgb * p3d_ColorScale.rgb * (u_ambient * 0.9 + u_sun_color * max(u_sun_dir.z, 0.0) * 0.6);
+    body += v_color.rgb * lamp_light(v_world, vec3(0.0, 0.0, 1.0), 0.0) * 0.6;
+    vec3 color = mix(body, sky, clamp(fresnel * 0.85 + 0.08, 0.0, 1.0));
+    float spec = pow(max(dot(r, u_sun_dir), 0.0), 250.0) * 1.2 + pow(max(dot(r, u_sun_dir), 0.0), 16.0) * 0.06;
+    color += u_sun_color * spec;
+    o_color = vec4(apply_fog(color, v_cam, v_world), p3d_ColorScale.a);
+}

@@ -1,0 +1,217 @@
+"""A column of walking figures following a path: the Red Army on the march.
+
+Low-poly figures in grey-blue (cap, jacket, puttees, straw sandals, a bedroll on the
+back); every fifteenth carries a small red flag. The column is one mesh whose
+vertices are recomputed from ``frame.t`` each frame: figure ``i`` stands at arc
+length ``s_i = (count - 1) * spacing + speed * t - i * spacing`` along the path (so
+at t = 0 the last figure is at the path's start), faces along the path, and swings
+its legs and arms in step with the distance it has walked (no sliding feet). A
+figure before the start or past the end of the path is not drawn.
+
+With GLSL the vertex shader (marchers.vert.glsl) does all of this from ``u_time``,
+so a column costs no Python time per frame; otherwise numpy does it here.
+
+The ``path`` is in the object's frame (the object's ``pos`` defaults to the origin,
+so written as world coordinates it is used as is).
+"""
+
+from __future__ import annotations
+
+import math
+
+import numpy as np
+from panda3d.core import PTA_LVecBase4f, LVecBase4f, NodePath, OmniBoundingVolume
+
+from exhibit.render.world.mesh import Mesh, write_colors, write_positions
+from exhibit.render.world.piece import BuildContext, Piece
+from exhibit.spec.scene import Marchers
+from exhibit.timeline.frame import FrameState
+
+Array = np.ndarray
+
+UNIFORM = np.array([0.42, 0.47, 0.52, 1.0])  # grey-blue cotton
+PUTTEE = np.array([0.36, 0.38, 0.34, 1.0])
+SANDAL = np.array([0.25, 0.21, 0.16, 1.0])
+SKIN = np.array([0.68, 0.53, 0.42, 1.0])
+PACK = np.array([0.44, 0.4, 0.31, 1.0])
+BELT = np.array([0.2, 0.18, 0.15, 1.0])
+FLAG_RED = np.array([0.66, 0.14, 0.11, 1.0])
+POLE = np.array([0.25, 0.19, 0.14, 1.0])
+
+STRIDE = 1.5  # metres walked per full leg cycle
+LEG_SWING = 0.42  # radians
+ARM_SWING = 0.32
+HIP = 0.86
+SHOULDER = 1.42
+FLAG_EVERY = 15
+STRAIGHT_LENGTH = 400.0  # a column without a path walks this far along +y
+MAX_SHADER_POINTS = 64  # path points the vertex shader takes (longer paths move on the CPU)
+
+# vertex groups: how each part swings
+BODY, LEFT_LEG, RIGHT_LEG, LEFT_ARM, RIGHT_ARM = range(5)
+SWING = {BODY: 0.0, LEFT_LEG: LEG_SWING, RIGHT_LEG: -LEG_SWING, LEFT_ARM: -ARM_SWING, RIGHT_ARM: ARM_SWING}
+PIVOT = {BODY: 0.0, LEFT_LEG: HIP, RIGHT_LEG: HIP, LEFT_ARM: SHOULDER, RIGHT_ARM: SHOULDER}
+
+
+def path_points(obj: Marchers) -> list[tuple[float, float, float]]:
+    """The path in world coordinates (object placement applied, heading and scale included)."""
+    local = [tuple(p) for p in obj.path] if obj.path else [(0.0, 0.0, 0.0), (0.0, STRAIGHT_LENGTH, 0.0)]
+    a = math.radians(obj.hpr[0])
+    c, s = math.cos(a), math.sin(a)
+    out = []
+    for x, y, z in local:
+        x, y, z = x * obj.scale[0], y * obj.scale[1], z * obj.scale[2]
+        out.append((obj.pos[0] + x * c - y * s, obj.pos[1] + x * s + y * c, obj.pos[2] + z))
+    return out
+
+
+def figure(flag: bool, tint: float) -> list[tuple[Mesh, int]]:
+    """One walker facing +y, feet at z = 0: meshes tagged with their swing group."""
+    uniform = UNIFORM * np.array([tint, tint, tint, 1.0])
+    parts: list[tuple[Mesh, int]] = []
+    for group, x in ((LEFT_LEG, -0.1), (RIGHT_LEG, 0.1)):
+        m = Mesh()
+        m.box((x, 0.0, 0.66), (0.15, 0.17, 0.42), uniform)
+        m.box((x, 0.0, 0.27), (0.13, 0.15, 0.4), PUTTEE)
+        m.box((x, 0.04, 0.03), (0.13, 0.26, 0.06), SANDAL)
+        parts.append((m, group))
+    body = Mesh()
+    body.box((0.0, 0.0, 1.15), (0.4, 0.24, 0.6), uniform)
+    body.box((0.0, 0.0, 0.9), (0.41, 0.25, 0.07), BELT)
+    body.box((0.0, 0.01, 1.56), (0.19, 0.21, 0.22), SKIN)
+    body.box((0.0, 0.0, 1.7), (0.23, 0.25, 0.09), uniform)
+    body.box((0.0, 0.1, 1.66), (0.22, 0.08, 0.025), uniform)  # cap brim
+    body.box((0.0, -0.2, 1.2), (0.34, 0.16, 0.36), PACK)
+    body.cylinder((-0.2, -0.2, 1.44), (0.2, -0.2, 1.44), 0.08, 0.08, PACK * np.array([0.85, 0.85, 0.85, 1.0]), sides=6)
+    parts.append((body, BODY))
+    for group, x in ((LEFT_ARM, -0.26), (RIGHT_ARM, 0.26)):
+        m = Mesh()
+        m.box((x, 0.0, 1.14), (0.11, 0.13, 0.56), uniform)
+        m.box((x, 0.0, 0.82), (0.09, 0.1, 0.09), SKIN)
+        parts.append((m, group))
+    if flag:
+        m = Mesh()
+        m.cylinder((0.3, 0.05, 0.8), (0.3, 0.05, 3.1), 0.02, 0.02, POLE, sides=5)
+        # both faces of the cloth, so it shows from either side with back faces culled
+        m.quad([(0.32, 0.05, 2.45), (1.22, 0.05, 2.5), (1.22, 0.05, 3.05), (0.32, 0.05, 3.08)], FLAG_RED)
+        m.quad([(1.22, 0.05, 2.5), (0.32, 0.05, 2.45), (0.32, 0.05, 3.08), (1.22, 0.05, 3.05)], FLAG_RED)
+        parts.append((m, BODY))
+    return parts
+
+
+class Column:
+    """The column's vertices as a function of show time."""
+
+    def __init__(self, obj: Marchers) -> None:
+        self.count = obj.count
+        self.spacing = obj.spacing
+        self.speed = obj.speed
+        local = [tuple(p) for p in obj.path] if obj.path else [(0.0, 0.0, 0.0), (0.0, STRAIGHT_LENGTH, 0.0)]
+        self.path = np.asarray(local, dtype=np.float64)
+        seg = np.linalg.norm(np.diff(self.path, axis=0), axis=1)
+        self.arc = np.concatenate([[0.0], np.cumsum(seg)])
+        self.length = float(self.arc[-1])
+        rng = np.random.default_rng(obj.count * 7 + 1)
+        pos, nor, col, uv, tri, fig, group = [], [], [], [], [], [], []
+        offset = 0
+        for i in range(self.count):
+            tint = float(rng.uniform(0.9, 1.08))
+            scale = float(rng.uniform(0.93, 1.04))
+            for mesh, g in figure(i % FLAG_EVERY == 0, tint):
+                p, n, c, u, t = mesh.arrays()
+                pos.append(p * scale)
+                nor.append(n)
+                col.append(c)
+                uv.append(u)
+                tri.append(t + offset)
+                fig.append(np.full(len(p), i))
+                group.append(np.full(len(p), g))
+                offset += len(p)
+        self.local = np.concatenate(pos).astype(np.float64)
+        self.normals = np.concatenate(nor).astype(np.float64)
+        self.colors = np.concatenate(col)
+        self.uvs = np.concatenate(uv)
+        self.triangles = np.concatenate(tri)
+        self.fig = np.concatenate(fig)
+        groups = np.concatenate(group)
+        self.swing = np.array([SWING[g] for g in range(5)])[groups]
+        self.pivot = np.array([PIVOT[g] for g in range(5)])[groups] * 1.0
+        self.index = np.arange(self.count)
+
+    def arclengths(self, t: float) -> Array:
+        return (self.count - 1) * self.spacing + self.speed * t - self.index * self.spacing
+
+    def along(self, s: Array) -> tuple[Array, Array]:
+        """Positions (n, 3) and headings (n,) in radians at arc lengths ``s``."""
+        x = np.interp(s, self.arc, self.path[:, 0])
+        y = np.interp(s, self.arc, self.path[:, 1])
+        z = np.interp(s, self.arc, self.path[:, 2])
+        ahead_x = np.interp(s + 1.2, self.arc, self.path[:, 0]) - np.interp(s - 1.2, self.arc, self.path[:, 0])
+        ahead_y = np.interp(s + 1.2, self.arc, self.path[:, 1]) - np.interp(s - 1.2, self.arc, self.path[:, 1])
+        heading = np.arctan2(-ahead_x, ahead_y)
+        return np.stack([x, y, z], 1), heading
+
+    def positions(self, t: float) -> tuple[Array, Array]:
+        """Every vertex at time ``t`` (object frame) and every normal."""
+        s = self.arclengths(t)
+        where, heading = self.along(s)
+        phase = 2 * np.pi * s / STRIDE
+        visible = (s >= 0.0) & (s <= self.length)
+        f = self.fig
+        angle = self.swing * np.sin(phase)[f]
+        rel_y = self.local[:, 1]
+        rel_z = self.local[:, 2] - self.pivot
+        ca, sa = np.cos(angle), np.sin(angle)
+        y = rel_y * ca - rel_z * sa
+        z = rel_y * sa + rel_z * ca + self.pivot + (0.035 * np.abs(np.cos(phase)))[f]
+        x = self.local[:, 0]
+        ch, sh = np.cos(heading)[f], np.sin(heading)[f]
+        out = np.empty_like(self.local)
+        out[:, 0] = x * ch - y * sh + where[f, 0]
+        out[:, 1] = x * sh + y * ch + where[f, 1]
+        out[:, 2] = z + where[f, 2]
+        hidden = ~visible[f]
+        if hidden.any():
+            out[hidden] = where[f][hidden]
+        nx, ny = self.normals[:, 0], self.normals[:, 1]
+        normals = np.stack([nx * ch - ny * sh, nx * sh + ny * ch, self.normals[:, 2]], 1)
+        return out, normals
+
+
+def build(obj_id: str, obj: Marchers, ctx: BuildContext) -> Piece:
+    column = Column(obj)
+    root = NodePath(obj_id)
+    if ctx.glsl and len(column.path) <= MAX_SHADER_POINTS:
+        # the vertex shader walks the figures: the mesh holds each figure in its own frame
+        mesh = Mesh()
+        uvs = np.stack([column.fig.astype(np.float64), column.swing], 1)
+        mesh.add(column.local, column.normals, column.colors, uvs, column.triangles)
+        node = mesh.node(f"{obj_id}_column")
+        node.setBounds(OmniBoundingVolume())
+        node.setFinal(True)
+        walkers = root.attachNewNode(node)
+        ctx.shade(walkers, "marchers", 2)
+        walkers.setTextureOff(1)
+        path = PTA_LVecBase4f.emptyArray(MAX_SHADER_POINTS)
+        for i, (p, arc) in enumerate(zip(column.path, column.arc, strict=True)):
+            path.setElement(i, LVecBase4f(p[0], p[1], p[2], arc))
+        walkers.setShaderInput("u_path", path)
+        walkers.setShaderInput("u_march", ((column.count - 1) * column.spacing, column.speed, column.spacing,
+                                           float(len(column.path))))
+        return Piece(root)
+
+    pos, normals = column.positions(0.0)
+    mesh = Mesh()
+    mesh.add(pos, normals, column.colors, column.uvs, column.triangles)
+    node = mesh.node(f"{obj_id}_column", dynamic=True)
+    node.setBounds(OmniBoundingVolume())
+    node.setFinal(True)
+    root.attachNewNode(node)
+    geom = node.modifyGeom(0)
+
+    def animate(frame: FrameState) -> None:
+        positions, normals = column.positions(frame.t)
+        write_positions(geom, positions)
+        write_colors(geom, normals, column.colors, column.uvs)
+
+    return Piece(root, animate=animate)

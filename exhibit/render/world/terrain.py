@@ -1,0 +1,228 @@
+"""Terrain: a heightfield from size, height, roughness and seed, snow above the snowline.
+
+Relief is fractal value noise (ridged for rough, high ground), faded to the base
+level at the edges so no terrain ends in a cliff. The ground is then shaped by what
+stands on it (see :mod:`exhibit.render.world.ground`): level pads under buildings,
+and a graded track along each marchers' path with the slope around it following the
+path's rise, so a column climbing switchbacks climbs a real slope.
+
+Snow: in GLSL the terrain shader puts it above the snowline per pixel, thinning on
+steep faces; elsewhere the same rule colours the vertices.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+from panda3d.core import NodePath
+
+from exhibit.render.world.ground import Heightfield, Pad, Placement, Shaping, Track
+from exhibit.render.world.mesh import Mesh
+from exhibit.render.world.noise import fbm, ridged
+from exhibit.render.world.piece import BuildContext, Piece, placement_of
+from exhibit.spec.scene import Terrain
+
+Array = np.ndarray
+
+MAX_VERTICES = 30000  # per terrain: enough for 3 m cells on a 500 m slope
+SNOW_BLEND = 6.0  # metres over which snow gives way to rock at the snowline
+SNOW = np.array([0.93, 0.95, 0.98])
+ROCK = np.array([0.36, 0.34, 0.32])
+TRACK_WIDTH = 2.5  # half width of a graded path, metres
+TRACK_FALLOFF = 9.0
+PAD_MARGIN = 1.5
+PAD_FALLOFF = 7.0
+TREND_RADIUS = 45.0  # how far the slope follows a path's rise
+
+
+def grid_shape(width: float, depth: float) -> tuple[int, int]:
+    """Columns and rows: square cells, at most MAX_VERTICES vertices, at least 1 m cells."""
+    cell = max(1.0, float(np.sqrt(width * depth / MAX_VERTICES)))
+    return max(8, int(round(width / cell)) + 1), max(8, int(round(depth / cell)) + 1)
+
+
+def relief(obj: Terrain, xs: Array, ys: Array) -> Array:
+    """Local heights (rows, cols) before shaping: fractal noise, edges faded to zero."""
+    wavelength = float(np.clip(obj.height * 3.2, 50.0, 900.0))
+    gx, gy = np.meshgrid(xs / wavelength, ys / wavelength)
+    persistence = 0.32 + 0.3 * obj.roughness
+    n = fbm(gx, gy, obj.seed, 6, persistence)
+    n = np.clip((n - 0.22) / 0.56, 0.0, 1.0)
+    if obj.roughness > 0.4:
+        r = ridged(gx * 0.8 + 17.3, gy * 0.8 - 5.1, obj.seed + 1, 6, 0.5)
+        r = np.clip((r - 0.05) / 0.6, 0.0, 1.0)
+        mix = min(1.0, (obj.roughness - 0.4) * 2.5)
+        n = n * (1 - mix) + r * mix
+    n = n ** (1.0 + 0.6 * obj.roughness)
+    # high ranges rise over a longer foot, so their front is a mountainside, not a wall
+    w, d = obj.size
+    fraction = float(np.clip(obj.height * 0.8 / min(w, d), 0.18, 0.45))
+    return obj.height * n * _edge_window(xs, ys, fraction)
+
+
+def _edge_window(xs: Array, ys: Array, fraction: float) -> Array:
+    """1 inside, falling smoothly to 0 over ``fraction`` of the smaller side at the edges."""
+    w, d = xs[-1] - xs[0], ys[-1] - ys[0]
+    margin = fraction * min(w, d)
+    ex = np.clip((w / 2 - np.abs(xs - (xs[0] + xs[-1]) / 2)) / margin, 0.0, 1.0)
+    ey = np.clip((d / 2 - np.abs(ys - (ys[0] + ys[-1]) / 2)) / margin, 0.0, 1.0)
+    return _smooth(np.minimum(ey[:, None], ex[None, :]))
+
+
+def _smooth(t: Array) -> Array:
+    t = np.clip(t, 0.0, 1.0)
+    return t * t * (3 - 2 * t)
+
+
+def _segments(points: Array, step: float = 3.0) -> Array:
+    """Resample a polyline every ``step`` metres: (n, 3)."""
+    out = [points[0]]
+    for a, b in zip(points[:-1], points[1:], strict=True):
+        n = max(1, int(np.ceil(np.linalg.norm(b[:2] - a[:2]) / step)))
+        t = np.linspace(0, 1, n + 1)[1:, None]
+        out.extend(a + (b - a) * t)
+    return np.array(out)
+
+
+def shape(heights: Array, xs: Array, ys: Array, place: Placement, shaping: Shaping,
+          visible: bool = True) -> tuple[Array, Array]:
+    """Level the pads and grade the tracks that lie on this terrain (local coordinates).
+
+    A terrain that carries a track takes the track's rise as its broad form: a plane
+    fitted to the track (never below the terrain's base), with the noise relief added
+    back, faint near the track and full far from it; then the track itself is cut in.
+    Returns the heights and a "trodden" weight per vertex (1 on a track, 0 elsewhere).
+    """
+    gx, gy = np.meshgrid(xs, ys)
+    h = heights.copy()
+    trodden = np.zeros_like(h)
+    tracks = []
+    for track in shaping.tracks:
+        if track.visible != visible:
+            continue
+        lx, ly = place.to_local(track.points[:, 0], track.points[:, 1])
+        lz = (track.points[:, 2] - place.z) / place.sz
+        local = np.stack([lx, ly, lz], 1)
+        if _near(local, xs, ys, TREND_RADIUS):
+            tracks.append(local)
+    if tracks:
+        points = np.concatenate([_segments(t) for t in tracks])
+        design = np.stack([np.ones(len(points)), points[:, 0], points[:, 1]], 1)
+        coef, *_ = np.linalg.lstsq(design, points[:, 2], rcond=None)
+        plane = np.maximum(coef[0] + coef[1] * gx + coef[2] * gy, 0.0) * _edge_window(xs, ys, 0.1)
+        dist = np.full(h.shape, np.inf)
+        near_z = np.zeros_like(h)
+        for local in tracks:
+            d, z = _nearest(gx, gy, local)
+            closer = d < dist
+            dist = np.where(closer, d, dist)
+            near_z = np.where(closer, z, near_z)
+        relief_k = 0.12 + 0.88 * (1.0 - np.exp(-((dist / (TREND_RADIUS * 2)) ** 2)))
+        h = plane + (h - h.mean()) * relief_k
+        w_track = 1.0 - _smooth((dist - TRACK_WIDTH) / TRACK_FALLOFF)
+        h = h * (1 - w_track) + (near_z - 0.05) * w_track
+        trodden = 1.0 - _smooth((dist - TRACK_WIDTH * 0.6) / 2.0)
+    for pad in shaping.pads:
+        lx, ly = place.to_local(np.array([pad.x]), np.array([pad.y]))
+        if not (xs[0] - 10 <= lx[0] <= xs[-1] + 10 and ys[0] - 10 <= ly[0] <= ys[-1] + 10):
+            continue
+        rel = np.radians(pad.heading - place.heading)
+        c, s = np.cos(rel), np.sin(rel)
+        px, py = gx - lx[0], gy - ly[0]
+        u = np.abs(px * c + py * s) - pad.half_w / place.sx - PAD_MARGIN
+        v = np.abs(-px * s + py * c) - pad.half_d / place.sy - PAD_MARGIN
+        outside = np.hypot(np.maximum(u, 0), np.maximum(v, 0))
+        w = 1.0 - _smooth(outside / PAD_FALLOFF)
+        h = h * (1 - w) + ((pad.z - place.z) / place.sz - 0.04) * w
+    return h, trodden
+
+
+def _near(points: Array, xs: Array, ys: Array, margin: float) -> bool:
+    return bool(
+        np.any(
+            (points[:, 0] > xs[0] - margin)
+            & (points[:, 0] < xs[-1] + margin)
+            & (points[:, 1] > ys[0] - margin)
+            & (points[:, 1] < ys[-1] + margin)
+        )
+    )
+
+
+def _nearest(gx: Array, gy: Array, points: Array) -> tuple[Array, Array]:
+    """Distance to a polyline and the height of its nearest point (linear along segments)."""
+    best = np.full(gx.shape, np.inf)
+    z = np.zeros(gx.shape)
+    for a, b in zip(points[:-1], points[1:], strict=True):
+        ab = b[:2] - a[:2]
+        length2 = float(ab @ ab) or 1e-9
+        t = np.clip(((gx - a[0]) * ab[0] + (gy - a[1]) * ab[1]) / length2, 0.0, 1.0)
+        px, py = a[0] + t * ab[0], a[1] + t * ab[1]
+        d = np.hypot(gx - px, gy - py)
+        closer = d < best
+        best = np.where(closer, d, best)
+        z = np.where(closer, a[2] + t * (b[2] - a[2]), z)
+    return best, z
+
+
+def normals(h: Array, xs: Array, ys: Array) -> Array:
+    dzdx = np.gradient(h, xs, axis=1)
+    dzdy = np.gradient(h, ys, axis=0)
+    n = np.stack([-dzdx, -dzdy, np.ones_like(h)], -1)
+    return n / np.linalg.norm(n, axis=-1, keepdims=True)
+
+
+def colors(obj: Terrain, field: Heightfield, n: Array, with_snow: bool) -> Array:
+    """Vertex colours: the base colour varied by broad noise; alpha is how much fresh snow
+    may lie there (less on a trodden track). For the software renderer the shader's rule
+    is applied here: bare rock on steep faces, snow above the snowline."""
+    h, xs, ys, place = field.heights, field.xs, field.ys, field.placement
+    gx, gy = np.meshgrid(xs / 37.0, ys / 37.0)
+    var = fbm(gx, gy, obj.seed + 3, 3, 0.5)
+    rgb = np.asarray(obj.color.rgba[:3])[None, None, :] * (0.8 + 0.4 * var)[..., None]
+    trodden = field.trodden if field.trodden is not None else np.zeros_like(h)
+    allowed = 1.0 - 0.8 * trodden
+    rgb = rgb * (1.0 - 0.25 * trodden)[..., None]
+    if with_snow:
+        steep = _smooth((0.8 - n[..., 2]) / 0.25)
+        rgb = rgb * (1 - 0.7 * steep)[..., None] + ROCK * 0.7 * steep[..., None]
+        if obj.snowline is not None:
+            world_z = place.z + h * place.sz
+            jitter = (var - 0.5) * 4 * SNOW_BLEND
+            snow = _smooth((world_z - (obj.snowline + jitter) + SNOW_BLEND) / (2 * SNOW_BLEND))
+            hold = 0.6 - 0.35 * np.clip((world_z - obj.snowline) / 400.0, 0.0, 1.0)
+            snow *= _smooth((n[..., 2] + (var - 0.5) * 0.3 - hold) / 0.2) * allowed
+            rgb = rgb * (1 - snow[..., None]) + SNOW * snow[..., None]
+    return np.concatenate([rgb, allowed[..., None]], -1)
+
+
+def heightfield(obj: Terrain, shaping: Shaping) -> Heightfield:
+    """The finished (shaped) heights of a terrain."""
+    w, d = obj.size
+    cols, rows = grid_shape(w, d)
+    xs = np.linspace(-w / 2, w / 2, cols)
+    ys = np.linspace(-d / 2, d / 2, rows)
+    place = placement_of(obj)
+    h, trodden = shape(relief(obj, xs, ys), xs, ys, place, shaping, obj.visible)
+    return Heightfield(place, xs, ys, h, trodden)
+
+
+def build(obj_id: str, obj: Terrain, ctx: BuildContext, field: Heightfield) -> Piece:
+    xs, ys, h = field.xs, field.ys, field.heights
+    n = normals(h, xs, ys)
+    gx, gy = np.meshgrid(xs, ys)
+    pos = np.stack([gx, gy, h], -1)
+    col = colors(obj, field, n, with_snow=not ctx.glsl)
+    uv = np.stack([gx / 8.0, gy / 8.0], -1)
+    mesh = Mesh()
+    mesh.grid(pos, n, col, uv)
+    root = NodePath(obj_id)
+    surface_np = root.attachNewNode(mesh.node(f"{obj_id}_surface"))
+    if ctx.glsl:
+        surface_np.setTexture(ctx.texture("detail"), 1)
+        ctx.shade(surface_np, "terrain")
+        snowline = obj.snowline if obj.snowline is not None else 1e6
+        surface_np.setShaderInput("u_terrain", (snowline, SNOW_BLEND, 0.0, 0.0))
+    return Piece(root)
+
+
+def shaping_for(pads: list[Pad], tracks: list[Track]) -> Shaping:
+    return Shaping(tuple(pads), tuple(tracks))

@@ -1,0 +1,234 @@
+"""A scene's world: every object built, and FrameStates applied to it.
+
+``build_world`` turns the scene's objects into Panda3D nodes under one root;
+``World.apply(frame)`` makes them look as the timeline says at ``frame.t``. Nothing
+here keeps time: transforms, opacity and tint come from the FrameState, and motion
+(waves, flags, walking, snow, mist) is a function of ``frame.t`` alone, so seeking,
+exporting and replaying give the same pictures.
+
+Per frame the cost is kept small by skipping what did not change: an object's state
+is compared with the one applied last, and the environment likewise.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from panda3d.core import LPoint3f, NodePath, TransparencyAttrib
+
+from exhibit.render.world import (
+    boat,
+    buildings,
+    flag,
+    light,
+    marchers,
+    model,
+    particles,
+    terrain,
+    text,
+    trees,
+    water,
+)
+from exhibit.render.world.capabilities import Capabilities
+from exhibit.render.world.environment import Atmosphere
+from exhibit.render.world.ground import Ground, Pad, Track, WaterSheet
+from exhibit.render.world.piece import BuildContext, Piece, placement_of
+from exhibit.spec.scene import Scene
+from exhibit.timeline.frame import FrameState, ObjectState
+
+Builder = Callable[[str, Any, BuildContext], Piece]
+
+BUILDERS: dict[str, Builder] = {
+    "water": water.build,
+    "red_boat": boat.build,
+    "house": buildings.build_house,
+    "schoolhouse": buildings.build_school,
+    "flag": flag.build,
+    "marchers": marchers.build,
+    "trees": trees.build,
+    "snow": particles.build_snow,
+    "mist": particles.build_mist,
+    "text": text.build,
+    "model": model.build,
+    "light": light.build,
+}
+
+
+@dataclass
+class _Applied:
+    state: ObjectState | None = None
+    hidden: bool = False
+    blended: bool = False
+
+
+@dataclass
+class World:
+    """The built scene. ``nodes`` maps each object id to its root node."""
+
+    root: NodePath
+    nodes: dict[str, NodePath]
+    pieces: dict[str, Piece]
+    atmosphere: Atmosphere
+    ground: Ground
+    capabilities: Capabilities
+    view_distance: float  # a far clip plane that shows the whole world (metres)
+    _applied: dict[str, _Applied] = field(default_factory=dict)
+    _animated: list[Piece] = field(default_factory=list)
+    _lang: str | None = None
+    t: float | None = None
+
+    def apply(self, frame: FrameState) -> None:
+        """Make the world look as ``frame`` says (and nothing else: no time is kept here)."""
+        self.t = frame.t
+        if frame.lang != self._lang:
+            self._lang = frame.lang
+            for piece in self.pieces.values():
+                if piece.set_lang is not None:
+                    piece.set_lang(frame.lang)
+        self.root.setShaderInput("u_time", float(frame.t))
+        for obj_id, state in frame.objects.items():
+            piece = self.pieces.get(obj_id)
+            if piece is not None:
+                self._apply_object(obj_id, piece, state)
+        for piece in self._animated:
+            if not self._applied[_id(piece)].hidden:
+                piece.animate(frame)  # type: ignore[misc]
+        self.atmosphere.apply(frame)
+
+    def _apply_object(self, obj_id: str, piece: Piece, state: ObjectState) -> None:
+        applied = self._applied[obj_id]
+        if applied.state == state:
+            return
+        node = piece.node
+        old = applied.state
+        if old is None or old.pos != state.pos or old.hpr != state.hpr or old.scale != state.scale:
+            node.setPosHprScale(*state.pos, *state.hpr, *state.scale)
+        applied.state = state
+        if piece.own_look is not None:
+            piece.own_look(state)
+        if state.opacity <= 0.0:
+            if not applied.hidden:
+                node.stash()
+                applied.hidden = True
+            return
+        if applied.hidden:
+            node.unstash()
+            applied.hidden = False
+        if piece.own_look is not None:
+            return
+        blended = state.opacity < 0.999
+        if blended != applied.blended and not piece.self_blended:
+            if blended:
+                node.setTransparency(TransparencyAttrib.MAlpha, 1)
+            else:
+                node.clearTransparency()
+            applied.blended = blended
+        r, g, b = state.tint[:3] if state.tint is not None else (1.0, 1.0, 1.0)
+        if state.tint is None and not blended:
+            node.clearColorScale()
+        else:
+            node.setColorScale(r, g, b, state.opacity)
+
+    def bounds(self, obj_id: str) -> tuple[LPoint3f, LPoint3f] | None:
+        """World-space box around an object as built (None when it has no geometry)."""
+        node = self.nodes[obj_id]
+        stashed = node.isStashed()
+        if stashed:
+            node.unstash()
+        try:
+            found = node.getTightBounds(self.root)
+        finally:
+            if stashed:
+                node.stash()
+        return found
+
+    def destroy(self) -> None:
+        """Remove every node this world made; the parent is left as it was."""
+        self.atmosphere.destroy()
+        for piece in self.pieces.values():
+            piece.node.removeNode()
+        self.pieces.clear()
+        self.nodes.clear()
+        self._animated.clear()
+        self.root.removeNode()
+
+
+def _id(piece: Piece) -> str:
+    return piece.node.getName()
+
+
+def _shaping(scene: Scene) -> tuple[list[Pad], list[Track]]:
+    """What the terrain must make room for: building pads and marchers' tracks."""
+    import numpy as np
+
+    pads: list[Pad] = []
+    tracks: list[Track] = []
+    for obj in scene.objects.values():
+        if obj.kind in ("house", "schoolhouse"):
+            w, d, _ = obj.size
+            sx, sy = obj.scale[0], obj.scale[1]
+            pads.append(Pad(obj.pos[0], obj.pos[1], w * sx / 2, d * sy / 2, obj.hpr[0], obj.pos[2]))
+        elif obj.kind == "marchers":
+            points = marchers.path_points(obj)
+            tracks.append(Track(np.asarray(points, dtype=float), obj.visible))
+    return pads, tracks
+
+
+def build_world(scene: Scene, parent: NodePath, *, project_root: Path, capabilities: Capabilities) -> World:
+    """Build every object of ``scene`` under a new node of ``parent``."""
+    root = parent.attachNewNode(f"world_{scene.scene_id}")
+    ground = Ground()
+    ctx = BuildContext(
+        scene=scene,
+        project_root=Path(project_root),
+        capabilities=capabilities,
+        ground=ground,
+        has_water=any(o.kind == "water" for o in scene.objects.values()),
+        lang=scene.languages[0],
+    )
+    if capabilities.glsl:
+        ctx.shade(root, "lit", 0)
+    atmosphere = Atmosphere(root, ctx)
+    pads, tracks = _shaping(scene)
+    shaping = terrain.shaping_for(pads, tracks)
+    pieces: dict[str, Piece] = {}
+    extent = 500.0
+    # the ground first: everything else stands on it
+    for obj_id, obj in scene.objects.items():
+        if obj.kind == "terrain":
+            field_ = terrain.heightfield(obj, shaping)
+            ground.fields.append(field_)
+            pieces[obj_id] = terrain.build(obj_id, obj, ctx, field_)
+            extent = max(extent, abs(obj.pos[0]) + obj.size[0] * obj.scale[0] / 2, abs(obj.pos[1]) + obj.size[1] * obj.scale[1] / 2)
+        elif obj.kind == "water":
+            place = placement_of(obj)
+            ground.waters.append(WaterSheet(place, obj.size[0] * obj.scale[0] / 2, obj.size[1] * obj.scale[1] / 2))
+    for obj_id, obj in scene.objects.items():
+        if obj.kind == "terrain":
+            continue
+        pieces[obj_id] = BUILDERS[obj.kind](obj_id, obj, ctx)
+    world = World(
+        root=root,
+        nodes={},
+        pieces={},
+        atmosphere=atmosphere,
+        ground=ground,
+        capabilities=capabilities,
+        view_distance=float(extent * 2.5 + 1000.0),
+    )
+    for obj_id in scene.objects:  # the scene's order
+        piece = pieces[obj_id]
+        piece.node.setName(obj_id)
+        piece.node.reparentTo(root)
+        obj = scene.objects[obj_id]
+        piece.node.setPosHprScale(*obj.pos, *obj.hpr, *obj.scale)
+        world.pieces[obj_id] = piece
+        world.nodes[obj_id] = piece.node
+        world._applied[obj_id] = _Applied()
+        if piece.animate is not None:
+            world._animated.append(piece)
+        atmosphere.add_lamps(piece.lamps)
+    return world
