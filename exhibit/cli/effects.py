@@ -1,0 +1,247 @@
+"""``exhibit effects``: drive hall effects by hand (commissioning), PANIC, and the effects process.
+
+``set`` and ``panic`` go through the same safety layer as a show: to the running effects
+host when there is one (``exhibit hall`` starts it), else to an effects host run inside
+this command for as long as it holds the level.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import math
+import os
+import signal
+import sys
+import time
+from pathlib import Path
+from types import FrameType
+from typing import Any
+
+from exhibit.spec.errors import ContentError, ExhibitError, did_you_mean
+from exhibit.spec.hall import Hall
+from exhibit.spec.project import Project
+
+HOLD_REFRESH = 0.1  # seconds between frames while holding a level (well under the heartbeat timeout)
+PROBE = 0.3  # seconds to wait for a running effects host to answer
+
+
+def register(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
+    p = sub.add_parser("effects", help="drive one hall effect by hand, PANIC, or run the effects process",
+                       description="Commission 5D effects through the hall's safety layer.")
+    common = argparse.ArgumentParser(add_help=False)
+    common.add_argument("--config", default=None, help="hall file (default: hall.yaml in the content root)")
+    common.add_argument("--port", type=int, default=None,
+                        help="effects host control port on 127.0.0.1 (default 53110)")
+    verbs = p.add_subparsers(dest="verb", metavar="VERB")
+    s = verbs.add_parser("set", parents=[common], help="hold one effect at a level (Ctrl-C or --for releases it)")
+    s.add_argument("name", help="effect name from hall.yaml (wind, mist, ...)")
+    s.add_argument("level", help="0..1")
+    s.add_argument("--for", dest="duration", type=float, default=None, metavar="S",
+                   help="seconds to hold, then back to safe (default: until Ctrl-C)")
+    verbs.add_parser("panic", parents=[common], help="every effect to its safe value now (latched until 'reset')")
+    verbs.add_parser("reset", parents=[common], help="clear a PANIC latch")
+    st = verbs.add_parser("status", parents=[common], help="what the running effects host does")
+    st.add_argument("--json", action="store_true", help="print JSON")
+    verbs.add_parser("serve", parents=[common], help="run the effects process (exhibit hall starts it)")
+    p.set_defaults(run=run)
+
+
+def load_hall(project: Project, config: str | None) -> tuple[Hall, Path]:
+    path = Path(config) if config else project.hall_path
+    if config and not path.exists():
+        raise ExhibitError(f"no hall file '{config}'")
+    loaded = project.load_hall(path)
+    errors = [d for d in loaded.diagnostics if d.is_error]
+    if loaded.model is None or errors:
+        raise ContentError(errors or loaded.diagnostics)
+    return loaded.model, path
+
+
+def _port(args: argparse.Namespace) -> int:
+    from exhibit.effects.link import DEFAULT_PORT
+
+    return int(args.port or DEFAULT_PORT)
+
+
+def parse_level(text: str) -> float:
+    try:
+        level = float(text)
+    except ValueError:
+        raise ExhibitError(f"level '{text}' is not a number; give 0..1 (0.5 is half)") from None
+    if not math.isfinite(level) or not 0.0 <= level <= 1.0:
+        raise ExhibitError(f"level {text} is outside 0..1")
+    return level
+
+
+def run(args: argparse.Namespace) -> int:
+    if args.verb is None:
+        raise ExhibitError("say what to do: exhibit effects set NAME LEVEL | panic | reset | status | serve")
+    project = Project.at(args.root)
+    hall, path = load_hall(project, args.config)
+    verb = {"set": _set, "panic": _panic, "reset": _reset, "status": _status, "serve": _serve}[args.verb]
+    return verb(args, project, hall, path)
+
+
+# -- set -----------------------------------------------------------------------------------------
+
+
+def _set(args: argparse.Namespace, project: Project, hall: Hall, path: Path) -> int:
+    from exhibit.effects.journal import Journal
+    from exhibit.effects.link import LocalLink, UdpLink, local_host
+    from exhibit.effects.outputs import describe, dmx_value
+
+    name = args.name
+    if hall.effects and name not in hall.effects:
+        raise ExhibitError(f"no effect '{name}' in the hall file{did_you_mean(name, list(hall.effects))}; "
+                           f"effects: {', '.join(hall.effects)}")
+    level = parse_level(args.level)
+    if args.duration is not None and not (math.isfinite(args.duration) and args.duration > 0):
+        raise ExhibitError("--for needs a number of seconds above 0")
+    link = UdpLink(_port(args), source=f"cli:{os.getpid()}")
+    host = None
+    if link.query(PROBE) is None:
+        link.close()
+        journal = Journal(project.var_dir / "log" / "effects.jsonl")
+        host = local_host(hall, journal)
+        local: Any = LocalLink(host, time.monotonic, source=f"cli:{os.getpid()}")
+        where = "this command (no effects host is running)"
+    else:
+        local = link
+        where = f"the effects host on 127.0.0.1:{_port(args)}"
+    target = describe(hall.effects.get(name), hall)
+    print(f"{name}: {level:.2f} (DMX {dmx_value(level)}) on {target}, through {where}", file=sys.stderr)
+    deadline = time.monotonic() + args.duration if args.duration is not None else math.inf
+    if args.duration is None:
+        print("holding; Ctrl-C releases it", file=sys.stderr)
+    reported = False
+    started = time.monotonic()
+    try:
+        while time.monotonic() < deadline:
+            local.send({name: level}, {})
+            if not reported and time.monotonic() - started >= 2 * HOLD_REFRESH:
+                reported = True
+                _report(name, local.status() if host is not None else local.query(PROBE))
+            time.sleep(min(HOLD_REFRESH, max(0.0, deadline - time.monotonic())))
+        if not reported:
+            _report(name, local.status() if host is not None else local.query(PROBE))
+    except KeyboardInterrupt:
+        print("released", file=sys.stderr)
+    finally:
+        local.release()
+        if host is not None:
+            host.shutdown(time.monotonic())
+        else:
+            link.close()
+    print(f"{name}: back to safe", file=sys.stderr)
+    return 0
+
+
+def _report(name: str, status: dict[str, Any] | None) -> None:
+    if status is None:
+        print(f"{name}: the effects host did not answer", file=sys.stderr)
+        return
+    held = (status.get("held") or {}).get(name)
+    out = (status.get("levels") or {}).get(name)
+    if held:
+        print(f"{name}: held at its safe value by the safety layer ({held})", file=sys.stderr)
+    elif out is not None:
+        print(f"{name}: on the wire at {out:.2f}", file=sys.stderr)
+
+
+# -- panic / reset / status ------------------------------------------------------------------------
+
+
+def _panic(args: argparse.Namespace, project: Project, hall: Hall, path: Path) -> int:
+    from exhibit.effects.journal import Journal
+    from exhibit.effects.link import UdpLink, local_host
+
+    link = UdpLink(_port(args), source=f"cli:{os.getpid()}")
+    try:
+        link.panic()
+        status = link.query(PROBE)
+    finally:
+        link.close()
+    if status is not None and status.get("panic"):
+        print(f"PANIC: the effects host holds every effect at its safe value ({len(status.get('levels', {}))} "
+              "channels); 'exhibit effects reset' or a GO clears it", file=sys.stderr)
+        return 0
+    # No host answers: send the safe values straight to the hardware.
+    host = local_host(hall, Journal(project.var_dir / "log" / "effects.jsonl"))
+    host.panic(time.monotonic(), origin="cli")
+    host.shutdown(time.monotonic())
+    print(f"PANIC: safe values sent to every output ({len(hall.effects)} effects); no effects host was running",
+          file=sys.stderr)
+    return 0
+
+
+def _reset(args: argparse.Namespace, project: Project, hall: Hall, path: Path) -> int:
+    from exhibit.effects.link import UdpLink
+
+    link = UdpLink(_port(args), source=f"cli:{os.getpid()}")
+    try:
+        link.clear()
+        status = link.query(PROBE)
+    finally:
+        link.close()
+    if status is None:
+        print("no effects host is running; nothing is latched", file=sys.stderr)
+        return 0
+    print("PANIC cleared" if not status.get("panic") else "PANIC is still latched", file=sys.stderr)
+    return 0 if not status.get("panic") else 1
+
+
+def _status(args: argparse.Namespace, project: Project, hall: Hall, path: Path) -> int:
+    from exhibit.effects.link import UdpLink
+
+    link = UdpLink(_port(args), source=f"cli:{os.getpid()}")
+    try:
+        status = link.query(PROBE)
+    finally:
+        link.close()
+    if status is None:
+        raise ExhibitError(f"no effects host answers on 127.0.0.1:{_port(args)}")
+    if args.json:
+        print(json.dumps(status, ensure_ascii=False, indent=2))
+        return 0
+    print(f"panic: {'yes' if status['panic'] else 'no'}; sources: {', '.join(status['sources']) or 'none'}")
+    for name, level in sorted(status["levels"].items()):
+        held = status["held"].get(name)
+        print(f"  {name:<10} {level:5.2f}" + (f"  held ({held})" if held else ""))
+    for name, health in status["outputs"].items():
+        print(f"  output {name}: {health['kind']}, {'ok' if health['ok'] else health['last_error']}")
+    return 0
+
+
+# -- serve -----------------------------------------------------------------------------------------
+
+
+def _serve(args: argparse.Namespace, project: Project, hall: Hall, path: Path) -> int:
+    """The effects process: hold the DMX refresh, obey the player, all-off when it goes quiet."""
+    from exhibit.effects.journal import Journal
+    from exhibit.effects.link import HostServer, bind_control, local_host
+
+    journal = Journal(project.var_dir / "log" / "effects.jsonl")
+    sock = bind_control(_port(args))
+    host = local_host(hall, journal)
+    server = HostServer(host, sock)
+
+    def stop(signum: int, _frame: FrameType | None) -> None:
+        journal.write("signal", signal=signal.Signals(signum).name)
+        host.all_safe(time.monotonic())  # at once, before the loop winds down
+        server.stopping = True
+
+    signal.signal(signal.SIGTERM, stop)
+    signal.signal(signal.SIGINT, stop)
+    journal.write("host_started", hall=hall.hall, port=_port(args), pid=os.getpid(), config=str(path))
+    print(f"effects host for {hall.hall} on 127.0.0.1:{_port(args)}", file=sys.stderr, flush=True)
+    try:
+        server.serve()
+    except BaseException as exc:
+        journal.write("error", error=f"{type(exc).__name__}: {exc}", fatal=True)
+        raise
+    finally:
+        host.shutdown(time.monotonic())
+        sock.close()
+        journal.close()
+    return 0
