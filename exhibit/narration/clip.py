@@ -52,7 +52,9 @@ class Clip:
 
     def peak(self) -> float:
         """Highest absolute sample value (not the true peak: see loudness)."""
-        return float(np.abs(self.samples).max()) if self.frames else 0.0
+        if not self.frames:
+            return 0.0
+        return max(float(self.samples.max()), -float(self.samples.min()))
 
     def mono(self) -> Clip:
         if self.channels == 1:

@@ -30,7 +30,7 @@ _BIG_UNITS = ("", "万", "亿", "万亿")
 #: Measure words after which a lone 2 is read 两 (两艘船, 两个人), not 二.
 LIANG_MEASURES = "个位名条次天年岁件张座艘支辆人本只句场届项门把间家"
 
-_FULLWIDTH = str.maketrans("０１２３４５６７８９．％：／，", "0123456789.%:/,")
+_FULLWIDTH = str.maketrans("０１２３４５６７８９％", "0123456789%")
 _DASH = r"\s*[-–—~～至到]+\s*"
 
 
@@ -105,6 +105,8 @@ def _zh_number(text: str) -> str:
 
 def _zh_replace(text: str) -> str:
     text = text.translate(_FULLWIDTH)
+    # Full-width point, colon and slash count only between digits (elsewhere they are punctuation).
+    text = re.sub(r"(?<=\d)[．：／](?=\d)", lambda m: {"．": ".", "：": ":", "／": "/"}[m[0]], text)
     # 25,000 -> 25000 (only real thousands separators: groups of three digits)
     text = re.sub(r"(?<=\d),(?=\d{3}(?!\d))", "", text)
     # Year ranges: 1934—1936年, 1934年—1936年

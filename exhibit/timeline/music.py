@@ -74,24 +74,29 @@ class DuckEnvelope:
 def fade_points(start: float, end: float, fade_in: float, fade_out: float) -> Points:
     """Breakpoints (t, factor) of :func:`fade_factor` between ``start`` and ``end``.
 
-    When the fades overlap (a short bed), the factor peaks where they cross.
+    The factor is the lowest of 1, the fade-in ramp and the fade-out ramp, so
+    its corners are where a ramp reaches 1 and where the two ramps cross (a bed
+    shorter than its fades never reaches full level).
     """
-    length = max(0.0, end - start)
-    fi = fade_in if fade_in > 0 else 0.0
-    fo = fade_out if fade_out > 0 else 0.0
-    if length == 0.0:
+
+    def factor(t: float) -> float:
+        f = 1.0
+        if fade_in > 0:
+            f = min(f, (t - start) / fade_in)
+        if fade_out > 0:
+            f = min(f, (end - t) / fade_out)
+        return max(0.0, f)
+
+    if end <= start:
         return [(start, 0.0), (end, 0.0)]
-    if fi + fo > length:
-        # Rising (t-start)/fi meets falling (end-t)/fo.
-        cross = start + length * fi / (fi + fo)
-        top = (cross - start) / fi if fi > 0 else 1.0
-        return [(start, 0.0 if fi > 0 else 1.0), (cross, top), (end, 0.0 if fo > 0 else 1.0)]
-    return [
-        (start, 0.0 if fi > 0 else 1.0),
-        (start + fi, 1.0),
-        (end - fo, 1.0),
-        (end, 0.0 if fo > 0 else 1.0),
-    ]
+    times = {start, end}
+    if fade_in > 0 and start + fade_in < end:
+        times.add(start + fade_in)
+    if fade_out > 0 and end - fade_out > start:
+        times.add(end - fade_out)
+    if fade_in > 0 and fade_out > 0:
+        times.add(start + (end - start) * fade_in / (fade_in + fade_out))
+    return [(t, factor(t)) for t in sorted(times)]
 
 
 def fade_factor(start: float, end: float, fade_in: float, fade_out: float, t: float) -> float:

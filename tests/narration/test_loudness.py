@@ -1,0 +1,72 @@
+"""Loudness to -23 LUFS and true peak under -1 dBTP, as an independent meter (ffmpeg) sees it."""
+
+from __future__ import annotations
+
+import math
+from pathlib import Path
+
+import numpy as np
+import pytest
+
+from exhibit.narration import audiofile
+from exhibit.narration.clip import Clip
+from exhibit.narration.loudness import lufs, normalize, true_peak_db
+from tests.narration.conftest import RATE, ebur128, read_wav, syllables
+
+
+def _speechlike(seconds: float, amp: float, seed: int = 3) -> np.ndarray:
+    rng = np.random.default_rng(seed)
+    noise = rng.normal(0, 1, round(seconds * RATE))
+    # Speech-band noise with a syllable envelope.
+    from scipy.signal import butter, sosfilt
+
+    band = sosfilt(butter(4, [200, 4000], btype="band", fs=RATE, output="sos"), noise)
+    t = np.arange(len(band)) / RATE
+    return amp * band / np.abs(band).max() * (0.3 + 0.7 * np.abs(np.sin(np.pi * 3 * t)))
+
+
+@pytest.mark.parametrize("amp", [0.02, 0.9])
+def test_quiet_and_loud_lines_come_out_at_minus_23_lufs(tmp_path: Path, amp: float) -> None:
+    result = normalize(Clip.of(_speechlike(3.0, amp), RATE))
+    path = audiofile.write_wav(tmp_path / "line.wav", result.clip)
+    measured = ebur128(path)
+    assert measured.integrated == pytest.approx(-23.0, abs=0.5)
+    assert measured.true_peak <= -1.0
+
+
+def test_peaky_audio_is_limited_not_clipped(tmp_path: Path) -> None:
+    # A quiet bed with loud short knocks: gaining it to -23 LUFS pushes the knocks over 0 dBFS.
+    bed = _speechlike(4.0, 0.01)
+    for at in (0.5, 1.7, 2.9):
+        i = round(at * RATE)
+        bed[i : i + 96] += 0.9 * np.hanning(96)
+    result = normalize(Clip.of(bed, RATE))
+    assert result.gain_db > 12  # the knocks alone would have clipped
+    path = audiofile.write_wav(tmp_path / "peaky.wav", result.clip)
+    samples, _ = read_wav(path)
+    assert np.abs(samples).max() < 0.95  # nothing at full scale
+    measured = ebur128(path)
+    assert measured.true_peak <= -1.0
+    assert measured.integrated == pytest.approx(-23.0, abs=0.5)
+
+
+def test_true_peak_sees_between_the_samples() -> None:
+    # A sine at a quarter of the rate sampled 45 degrees off its crest: every sample is at
+    # 0.707 of the real peak, which lies between samples (+3 dB).
+    n = np.arange(RATE)
+    wave = 0.5 * np.sin(np.pi / 2 * n + np.pi / 4)
+    clip = Clip.of(wave, RATE)
+    sample_peak = 20 * math.log10(np.abs(wave).max())
+    assert true_peak_db(clip) == pytest.approx(20 * math.log10(0.5), abs=0.2)
+    assert true_peak_db(clip) - sample_peak == pytest.approx(3.0, abs=0.2)
+
+
+def test_our_meter_agrees_with_ffmpeg(tmp_path: Path) -> None:
+    clip = Clip.of(np.stack([syllables(5.0, 700, 0.2), syllables(5.0, 1300, 0.1)], axis=1), RATE)
+    path = audiofile.write_wav(tmp_path / "stereo.wav", clip)
+    assert lufs(clip) == pytest.approx(ebur128(path).integrated, abs=0.2)
+
+
+def test_silence_stays_silent() -> None:
+    result = normalize(Clip.silence(2.0))
+    assert result.lufs == -math.inf and result.clip.peak() == 0.0
