@@ -1,0 +1,74 @@
+"""The in-scene quiz in a headset: a panel fixed in the world, answered by select.
+
+On a monitor the quiz panel hangs in front of the camera; in a headset a panel
+that followed the head could never be looked *at*, so :func:`place_in_front`
+fixes it in the hall, level, where the visitor looks when the quiz starts. Its
+items (options, submit, continue) become select targets: looking at one for
+1.5 s, or pressing a trigger while looking at it, focuses and selects it through
+the panel's own ``select()`` (:class:`exhibit.render.quiz_panel.InWorldQuizPanel`).
+"""
+
+from __future__ import annotations
+
+import math
+from typing import TYPE_CHECKING, Any
+
+from exhibit.render.xr.interaction import HitTest, Rectangle, Select
+
+if TYPE_CHECKING:
+    from panda3d.core import NodePath
+
+    from exhibit.render.rig import Rig
+    from exhibit.render.xr.display import XrDisplays
+
+PANEL_DISTANCE = 1.6  # metres from the eyes, as on a monitor (the Player's QUIZ_DISTANCE)
+
+
+def place_in_front(anchor: NodePath, rig: Rig, distance: float = PANEL_DISTANCE) -> None:
+    """Fix ``anchor`` in the hall (under the rig's origin), ``distance`` ahead of the head's
+    current heading at eye height, upright and facing the visitor."""
+    anchor.reparentTo(rig.origin)
+    head = rig.head
+    h = math.radians(head.getH())
+    x, y, z = head.getPos()
+    anchor.setPos(x - math.sin(h) * distance, y + math.cos(h) * distance, z)
+    anchor.setHpr(head.getH(), 0, 0)
+
+
+def panel_targets(panel: Any, world_root: NodePath) -> list[HitTest]:
+    """Hit tests, in world coordinates, for the panel's enabled items (ids like ``opt:0``)."""
+    from panda3d.core import Point3, Vec3
+
+    if panel.done:
+        return []
+    tests: list[HitTest] = []
+    for item in panel.items:
+        if not item.enabled:
+            continue
+        left, right, bottom, top = item.rect
+        corner = world_root.getRelativePoint(panel.root, Point3(left, 0, bottom))
+        width = world_root.getRelativeVector(panel.root, Vec3(right - left, 0, 0))
+        height = world_root.getRelativeVector(panel.root, Vec3(0, 0, top - bottom))
+        rect = Rectangle(item.id, tuple(corner), tuple(width), tuple(height))  # type: ignore[arg-type]
+        tests.append(rect.hit)
+    return tests
+
+
+def select_on_panel(panel: Any, select: Select) -> bool:
+    """Focus the selected item and act on it, as a keyboard's Enter would."""
+    ids = [item.id for item in panel.items]
+    if select.target not in ids:
+        return False
+    panel.focus = ids.index(select.target)
+    return bool(panel.select())
+
+
+def point_at_quiz(displays: XrDisplays, panel: Any, world_root: NodePath) -> None:
+    """While ``panel`` is open, the headset's select answers it."""
+    displays.set_targets(
+        lambda: panel_targets(panel, world_root), lambda select: select_on_panel(panel, select)
+    )
+
+
+def stop_pointing(displays: XrDisplays) -> None:
+    displays.set_targets(lambda: [], lambda select: None)
