@@ -251,6 +251,8 @@ def error_to_diagnostic(doc: Document, root: type[BaseModel], err: Any, base: Pa
         message = f"{_subject(path)} must be {_TYPE_NAMES[kind]}, got {_describe(value)}"
         if kind in ("dict_type", "model_type", "model_attributes_type") and value is None:
             message = f"{_subject(path)} is empty; write its keys below it, indented, or remove it"
+        elif kind in ("list_type", "tuple_type") and value is None:
+            message = f"{_subject(path)} is empty; write its items below it ('- ...'), or remove it"
         elif kind in ("dict_type", "model_type", "model_attributes_type") and path and path[-1] in _fields_at(
             root, tuple(err["loc"])
         ):

@@ -234,3 +234,56 @@ def test_command_line_reports_mutations_with_path_line_and_column(
     assert result.returncode == 1, output
     assert "Traceback" not in output and "internal error" not in output, output
     assert re.search(r"^scenes/mini\.yaml:\d+:\d+: error: ", result.stdout, re.M), output
+
+
+@st.composite
+def reference_webs(draw: st.DrawFn) -> str:
+    """A scene whose lines, cues and camera keys refer to each other at random (cycles included)."""
+    lines = [f"l{i}" for i in range(draw(st.integers(min_value=1, max_value=4)))]
+    cues = [f"c{i}" for i in range(draw(st.integers(min_value=0, max_value=4)))]
+    names = lines + cues
+
+    def time() -> str:
+        kind = draw(st.sampled_from(["const", "edge", "mark", "scene", "none"]))
+        offset = draw(st.sampled_from(["", " + 1", " - 2", " + 0.5"]))
+        if kind == "const":
+            return str(draw(st.integers(min_value=-3, max_value=200))) + offset
+        if kind == "edge":
+            edge = draw(st.sampled_from(["start", "end"]))
+            return f"{draw(st.sampled_from(names))}.{edge}{offset}"
+        if kind == "mark":
+            return f"{draw(st.sampled_from(lines))}@m{offset}"
+        if kind == "scene":
+            return f"scene.{draw(st.sampled_from(['start', 'end']))}{offset}"
+        return ""
+
+    out = ["objects:", "  boat: {kind: red_boat}"]
+    duration = time()
+    if duration:
+        out.insert(0, f"duration: {duration}")
+    out.append("narration:")
+    for name in lines:
+        at = time()
+        out.append(f"  - id: {name}")
+        if at:
+            out.append(f"    at: {at}")
+        out.append('    text: {zh: "一二三{mark:m}四五六。", en: "One two {mark:m} three."}')
+    out.append("cues:")
+    for name in cues:
+        out.append(f"  - {{id: {name}, at: {time() or 0}, do: show, target: boat, fade: 1}}")
+    out.append("camera:\n  keys:")
+    for _ in range(draw(st.integers(min_value=1, max_value=3))):
+        out.append(f"    - {{at: {time() or 0}, pos: [0, -50, 10]}}")
+    return "\n".join(out) + "\n"
+
+
+@settings(max_examples=100, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(text=reference_webs())
+def test_timeline_checks_of_any_web_of_references_are_located(root: Project, text: str) -> None:
+    path = _write(root, text)
+    diagnostics, _ = check_paths(root, [str(path)])
+    _assert_located(diagnostics, root.display(path), text, text)
+    for d in diagnostics:
+        if "reference cycle" in d.message:
+            members = d.message.split(": ", 1)[1].split(" -> ")
+            assert members[0] == members[-1] and len(members) >= 2, d.message
