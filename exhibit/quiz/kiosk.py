@@ -207,14 +207,6 @@ class Kiosk:
             self._changed()
         return done
 
-    def type_text(self, text: str, now: float) -> None:
-        """Text from a physical keyboard for the nickname (replaces what was typed)."""
-        if self.phase != Phase.RESULT:
-            return
-        self._last_input = now
-        self.nickname = (clean_nickname(text) or "")[:NICKNAME_MAX]
-        self._changed()
-
     def tick(self, now: float) -> None:
         """Let time pass: question timers, attract pages, idle warning and reset."""
         if self.phase == Phase.ATTRACT:
@@ -462,7 +454,7 @@ class Kiosk:
             starts = tuple(
                 Button(
                     f"start:{code}",
-                    phrase("start", code) if code == lang else f"{phrase('start', code)}",
+                    phrase("start", code),  # each language invites in its own words
                     "start",
                 )
                 for code in self.settings.languages

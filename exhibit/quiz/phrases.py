@@ -12,7 +12,6 @@ PHRASES: Mapping[str, Mapping[str, str]] = {
     "quiz_title": {"zh": "党史知识问答", "en": "Party History Quiz"},
     "invite": {"zh": "轻触下方按钮，开始答题", "en": "Touch a button below to start"},
     "start": {"zh": "开始答题", "en": "Start"},
-    "start_other": {"zh": "Start (English)", "en": "开始答题（中文）"},
     "language": {"zh": "English", "en": "中文"},
     "did_you_know": {"zh": "你知道吗？", "en": "Did you know?"},
     "question_of": {"zh": "第 {n} / {total} 题", "en": "Question {n} of {total}"},

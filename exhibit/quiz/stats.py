@@ -135,7 +135,8 @@ def _question_statistics(
     by_y = np.lexsort((y, q))
     cov_max = np.bincount(q[by_x], weights=dx[by_x] * dy[by_y], minlength=k) / denom
     out = []
-    for i, name in enumerate(r.names):
+    for i in sorted(range(k), key=lambda i: r.names[i]):
+        name = r.names[i]
         if n[i] == 0:
             continue
         enough = n[i] > 1

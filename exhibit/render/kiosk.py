@@ -20,6 +20,7 @@ from exhibit.quiz.kiosk import MIN_TARGET_PX, Button, Kiosk, KioskSettings, Phas
 from exhibit.quiz.phrases import phrase
 from exhibit.quiz.scoring import Scoring
 from exhibit.render.kiosk_font import quiz_font
+from exhibit.spec.errors import ExhibitError
 
 if TYPE_CHECKING:
     from panda3d.core import GraphicsOutput, NodePath, TextFont
@@ -580,6 +581,11 @@ def run_kiosk(
     from exhibit.render.app import shared_app
 
     app = shared_app(audio=False)
+    if not app.display_available:
+        raise ExhibitError(
+            "the kiosk needs a display to run on (DISPLAY is not set); start it on the kiosk's "
+            "screen, or try the quiz with 'exhibit quiz play --text'"
+        )
     kiosk = Kiosk(bank, settings, store, now=time.monotonic())
     width, height = (size[0], size[1]) if size else (1920, 1080)
     view = KioskView(app, kiosk, size=(width, height), onscreen=True, fullscreen=fullscreen)
