@@ -17,6 +17,7 @@ from exhibit.spec.quiz import Bank, check_bank
 from exhibit.spec.scene import Scene
 from exhibit.spec.source import Document, PathKey
 from exhibit.spec.validate import Salvaged, salvage
+from exhibit.timeline.timing import LineTiming
 
 
 def register(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
@@ -231,20 +232,31 @@ def _new(found: list[Diagnostic], already: list[Diagnostic]) -> list[Diagnostic]
     return out
 
 
-def _timings(project: Project, scene: object, lang: str) -> dict[str, object]:
+def _timings(project: Project, scene: Scene, lang: str) -> dict[str, LineTiming]:
     """Measured timings where audio already exists (recordings, built voices); else estimates."""
-    try:
-        from exhibit.narration import timings_for  # type: ignore[attr-defined]
-    except ImportError:
-        return {}
+    if not _has_audio(project, scene, lang):
+        return {}  # nothing to measure: the estimates need no audio code (numpy, decoders)
+    from exhibit.narration import timings_for
+
     return dict(timings_for(project, scene, lang))
 
 
-def _reading_speed(scene: object, lang: str, timings: dict[str, object], doc: object) -> list[Diagnostic]:
-    try:
-        from exhibit.narration import reading_speed_warnings  # type: ignore[attr-defined]
-    except ImportError:
-        return []
+def _has_audio(project: Project, scene: Scene, lang: str) -> bool:
+    """Whether any line of the scene may have measured audio: a recording, or built voices."""
+    from exhibit.spec.checks import recording_for
+
+    for line in scene.narration:
+        if recording_for(project, scene.scene_id, line.id, lang, (line.audio or {}).get(lang)) is not None:
+            return True
+    built = project.build_dir / "voice" / lang
+    return built.is_dir() and any(built.iterdir())
+
+
+def _reading_speed(scene: Scene, lang: str, timings: dict[str, LineTiming], doc: Document) -> list[Diagnostic]:
+    if not timings:
+        return []  # only measured voices are judged
+    from exhibit.narration import reading_speed_warnings
+
     return list(reading_speed_warnings(scene, lang, timings, doc))
 
 
