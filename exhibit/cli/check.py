@@ -21,9 +21,12 @@ from exhibit.timeline.timing import LineTiming
 
 
 def register(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
-    p = sub.add_parser("check", help="validate scenes, question banks and hall.yaml",
-                       description="Validate content files (default: scenes/, quiz/ and hall.yaml). "
-                                   "Exit 1 on any error; --strict makes warnings fail too. Notes never fail.")
+    p = sub.add_parser(
+        "check",
+        help="validate scenes, question banks and hall.yaml",
+        description="Validate content files (default: scenes/, quiz/ and hall.yaml). "
+        "Exit 1 on any error; --strict makes warnings fail too. Notes never fail.",
+    )
     p.add_argument("paths", nargs="*", help="files or folders to check")
     p.add_argument("--strict", action="store_true", help="fail on warnings as well as errors")
     p.add_argument("-q", "--quiet", action="store_true", help="do not print notes")
@@ -34,9 +37,9 @@ def _kind_of(path: Path, project: Project) -> str:
     if path.name in ("hall.yaml", "hall.yml"):
         return "hall"
     parts = path.resolve().parts
-    if "quiz" in parts[len(project.root.parts):]:
+    if "quiz" in parts[len(project.root.parts) :]:
         return "bank"
-    if "scenes" in parts[len(project.root.parts):]:
+    if "scenes" in parts[len(project.root.parts) :]:
         return "scene"
     try:
         head = path.read_text(encoding="utf-8-sig", errors="replace")[:4000]
@@ -79,11 +82,15 @@ def check_paths(project: Project, paths: list[str]) -> tuple[list[Diagnostic], d
     targets = collect(project, paths)
     if not targets:
         where = ", ".join(paths) if paths else str(project.root)
-        diagnostics.append(Diagnostic(Severity.ERROR, f"no scenes, banks or hall.yaml found in {where}", None))
+        diagnostics.append(
+            Diagnostic(Severity.ERROR, f"no scenes, banks or hall.yaml found in {where}", None)
+        )
     for kind, path in targets:
         counts[kind] += 1
         if not path.exists():
-            diagnostics.append(Diagnostic(Severity.ERROR, "no such file", Location(project.display(path))))
+            diagnostics.append(
+                Diagnostic(Severity.ERROR, "no such file", Location(project.display(path)))
+            )
             continue
         if kind == "hall":
             diagnostics.extend(_check_hall(project, path))
@@ -111,7 +118,9 @@ def _check_hall(project: Project, path: Path) -> list[Diagnostic]:
     if loaded.model is None:
         rescued = salvage(loaded.doc, Hall)
         if rescued is not None:
-            found += _new(_beside(check_hall(rescued.model, rescued.doc, project), loaded.doc, rescued), found)
+            found += _new(
+                _beside(check_hall(rescued.model, rescued.doc, project), loaded.doc, rescued), found
+            )
     return found
 
 
@@ -121,7 +130,9 @@ def _check_bank(project: Project, path: Path) -> list[Diagnostic]:
     if loaded.model is None:
         rescued = salvage(loaded.doc, Bank)
         if rescued is not None:
-            found += _new(_beside(check_bank(rescued.model, rescued.doc), loaded.doc, rescued), found)
+            found += _new(
+                _beside(check_bank(rescued.model, rescued.doc), loaded.doc, rescued), found
+            )
     return found
 
 
@@ -129,7 +140,9 @@ def _check_bank(project: Project, path: Path) -> list[Diagnostic]:
 _NEEDED = {("objects",), ("narration",), ("cues",), ("languages",)}
 
 
-def _check_scene(project: Project, path: Path, hall: Hall | None, banks: dict[str, Path]) -> list[Diagnostic]:
+def _check_scene(
+    project: Project, path: Path, hall: Hall | None, banks: dict[str, Path]
+) -> list[Diagnostic]:
     from exhibit.spec.checks import SceneContext, check_scene
     from exhibit.timeline.compile import compile_scene
 
@@ -194,7 +207,9 @@ def _names_removed(doc: Document, removed: tuple[PathKey, ...]) -> frozenset[str
     return frozenset(names)
 
 
-def _timeline_checks(project: Project, scene: Scene, doc: Document, compile_scene: Any) -> list[Diagnostic]:
+def _timeline_checks(
+    project: Project, scene: Scene, doc: Document, compile_scene: Any
+) -> list[Diagnostic]:
     """The timeline's findings for every language, said once when they hold in all of them."""
     per_lang: dict[str, list[Diagnostic]] = {}
     for lang in scene.languages:
@@ -207,7 +222,9 @@ def _timeline_checks(project: Project, scene: Scene, doc: Document, compile_scen
     def untagged(d: Diagnostic, lang: str) -> tuple[Location | None, Severity, str]:
         return (d.location, d.severity, d.message.replace(f" in {lang}", "", 1))
 
-    everywhere = set.intersection(*({untagged(d, lang) for d in diags} for lang, diags in per_lang.items()))
+    everywhere = set.intersection(
+        *({untagged(d, lang) for d in diags} for lang, diags in per_lang.items())
+    )
     out: list[Diagnostic] = []
     said: set[tuple[Location | None, Severity, str]] = set()
     for lang, diags in per_lang.items():
@@ -246,13 +263,18 @@ def _has_audio(project: Project, scene: Scene, lang: str) -> bool:
     from exhibit.spec.checks import recording_for
 
     for line in scene.narration:
-        if recording_for(project, scene.scene_id, line.id, lang, (line.audio or {}).get(lang)) is not None:
+        if (
+            recording_for(project, scene.scene_id, line.id, lang, (line.audio or {}).get(lang))
+            is not None
+        ):
             return True
     built = project.build_dir / "voice" / lang
     return built.is_dir() and any(built.iterdir())
 
 
-def _reading_speed(scene: Scene, lang: str, timings: dict[str, LineTiming], doc: Document) -> list[Diagnostic]:
+def _reading_speed(
+    scene: Scene, lang: str, timings: dict[str, LineTiming], doc: Document
+) -> list[Diagnostic]:
     if not timings:
         return []  # only measured voices are judged
     from exhibit.narration import reading_speed_warnings
@@ -272,8 +294,11 @@ def run(args: argparse.Namespace) -> int:
     notes = sum(d.severity is Severity.NOTE for d in diagnostics)
     what = ", ".join(f"{n} {k}{'s' if n != 1 else ''}" for k, n in counts.items() if n)
     elapsed = time.perf_counter() - started
-    print(f"checked {what or 'nothing'}: {errors} error(s), {warnings} warning(s), {notes} note(s) "
-          f"in {elapsed:.2f} s", file=sys.stderr)
+    print(
+        f"checked {what or 'nothing'}: {errors} error(s), {warnings} warning(s), {notes} note(s) "
+        f"in {elapsed:.2f} s",
+        file=sys.stderr,
+    )
     if errors or (args.strict and warnings):
         return 1
     return 0

@@ -60,8 +60,11 @@ def schema_for(name: str) -> dict[str, Any]:
 
 
 def register(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
-    p = sub.add_parser("schema", help="write JSON Schemas for editors",
-                       description="Write scene, quiz bank and hall JSON Schemas (default: build/schema/).")
+    p = sub.add_parser(
+        "schema",
+        help="write JSON Schemas for editors",
+        description="Write scene, quiz bank and hall JSON Schemas (default: build/schema/).",
+    )
     p.add_argument("-o", "--output", default=None, help="folder to write into")
     p.set_defaults(run=run)
 
@@ -71,6 +74,8 @@ def run(args: argparse.Namespace) -> int:
     out.mkdir(parents=True, exist_ok=True)
     for name in SCHEMAS:
         path = out / f"{name}.schema.json"
-        path.write_text(json.dumps(schema_for(name), indent=2, ensure_ascii=False) + "\n", encoding="utf-8")
+        path.write_text(
+            json.dumps(schema_for(name), indent=2, ensure_ascii=False) + "\n", encoding="utf-8"
+        )
         print(path, file=sys.stderr)
     return 0
