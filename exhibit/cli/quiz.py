@@ -201,10 +201,11 @@ def _stats(args: argparse.Namespace) -> int:
 def _kiosk(args: argparse.Namespace) -> int:
     from exhibit.quiz.banks import bank_name, load_bank
     from exhibit.quiz.cue import open_store
-    from exhibit.render.kiosk import kiosk_settings, run_kiosk
+    from exhibit.render.kiosk import kiosk_settings, require_display, run_kiosk
     from exhibit.spec.errors import ExhibitError
     from exhibit.spec.project import Project
 
+    require_display()  # before anything is opened or created
     project = Project.at(args.root)
     hall = project.load_hall().model
     bank = load_bank(project, bank_name(project, args.bank, hall))

@@ -569,6 +569,17 @@ class KioskView:
             )
 
 
+def require_display() -> None:
+    """The kiosk is a full-screen window: say so plainly on a machine without a display."""
+    from exhibit.render.app import forced_software, has_display
+
+    if not has_display() or forced_software():
+        raise ExhibitError(
+            "the kiosk needs a display to run on (DISPLAY is not set); start it on the kiosk's "
+            "screen, or try the quiz with 'exhibit quiz play --text'"
+        )
+
+
 def run_kiosk(
     bank: Bank,
     settings: KioskSettings,
@@ -580,12 +591,8 @@ def run_kiosk(
     """Run the kiosk until Esc is pressed or the window is closed."""
     from exhibit.render.app import shared_app
 
+    require_display()
     app = shared_app(audio=False)
-    if not app.display_available:
-        raise ExhibitError(
-            "the kiosk needs a display to run on (DISPLAY is not set); start it on the kiosk's "
-            "screen, or try the quiz with 'exhibit quiz play --text'"
-        )
     kiosk = Kiosk(bank, settings, store, now=time.monotonic())
     width, height = (size[0], size[1]) if size else (1920, 1080)
     view = KioskView(app, kiosk, size=(width, height), onscreen=True, fullscreen=fullscreen)

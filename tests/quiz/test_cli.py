@@ -278,3 +278,23 @@ def test_stats_table_and_csv(
     data = csv_path.read_bytes()
     assert data.startswith(b"\xef\xbb\xbf")
     assert "中共一大最后一天的会议转移到了哪里？" in data.decode("utf-8-sig")
+
+
+def test_kiosk_without_a_display_is_one_clear_line_and_creates_nothing(project_root: Path) -> None:
+    import os
+
+    env = {k: v for k, v in os.environ.items() if k not in ("DISPLAY", "WAYLAND_DISPLAY")}
+    proc = subprocess.run(
+        [sys.executable, "-m", "exhibit", "quiz", "kiosk"],
+        cwd=project_root,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=60,
+    )
+    assert proc.returncode == 1
+    assert proc.stderr.strip().splitlines()[-1] == (
+        "exhibit: error: the kiosk needs a display to run on (DISPLAY is not set); start it on the kiosk's "
+        "screen, or try the quiz with 'exhibit quiz play --text'"
+    )
+    assert not (project_root / "var").exists()
