@@ -2,11 +2,15 @@
 
 from __future__ import annotations
 
+import numpy as np
+import pytest
+
+from exhibit.cli.main import main
 from exhibit.narration import reading_speed_warnings
 from exhibit.narration.reading import count_characters
 from exhibit.spec.errors import Severity
 from exhibit.timeline.timing import LineTiming
-from tests.narration.conftest import Content
+from tests.narration.conftest import Content, silence, syllables
 
 SCENE = """
     id: speed
@@ -57,3 +61,16 @@ def test_characters_are_counted_as_readers_see_them() -> None:
         count_characters("湖面上，{mark:a}静静地停着。") == 8
     )  # punctuation and marks not counted
     assert count_characters("The boat,  {mark:a}quietly.") == len("The boat, quietly.")
+
+
+def test_exhibit_check_warns_about_a_recording_too_fast_to_read(
+    content: Content, capsys: pytest.CaptureFixture[str]
+) -> None:
+    content.scene("speed", SCENE)
+    # 26 characters spoken in 2.0 s: 13 characters/s
+    take = np.concatenate([silence(0.3), syllables(2.0), silence(0.3)])
+    content.wav("audio/voice/zh/speed/rushed.wav", take)
+    assert main(["--root", str(content.root), "check", "-q"]) == 0  # a warning, not an error
+    out = capsys.readouterr().out
+    assert "speed.yaml:8:7: warning: line 'rushed' reads at 13.0 characters/s in zh" in out
+    assert main(["--root", str(content.root), "check", "-q", "--strict"]) == 1
