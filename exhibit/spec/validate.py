@@ -169,6 +169,22 @@ def _fields_at(root: type[BaseModel], loc: tuple[Any, ...]) -> list[str]:
     return names
 
 
+def _owner(doc: Document, path: PathKey) -> str:
+    """`` for text object 'slogan'``: which item a missing key belongs to, in the file's words."""
+    item = doc.value_at(path)
+    if not isinstance(item, dict):
+        return ""
+    if len(path) == 2 and path[0] == "objects" and isinstance(item.get("kind"), str):
+        return f" for {item['kind']} object '{path[1]}'"
+    if isinstance(item.get("do"), str):
+        return f" for this {item['do']} cue"
+    if path[:1] == ("narration",) and isinstance(item.get("id"), str):
+        return f" for line '{item['id']}'"
+    if len(path) == 3 and path[:2] == ("camera", "keys") and isinstance(path[2], int):
+        return f" for camera key {path[2] + 1}"
+    return ""
+
+
 def _empty_owner(doc: Document, root: type[BaseModel], loc: tuple[Any, ...], where: PathKey, key: str) -> str | None:
     """The empty key of this map that ``key`` would fit under: ``text:`` left empty above ``zh:``."""
     siblings = doc.value_at(where)
@@ -226,7 +242,7 @@ def error_to_diagnostic(doc: Document, root: type[BaseModel], err: Any, base: Pa
         location = doc.locate(path, key=True)
     elif kind == "missing":
         key = str(loc[-1])
-        message = f"missing required key '{key}'"
+        message = f"missing required key '{key}'{_owner(doc, path)}"
         location = doc.locate(path, key=True) if path else doc.locate(path)
     elif kind in ("union_tag_invalid", "union_tag_not_found"):
         disc = str(ctx.get("discriminator", "'kind'")).strip("'")
