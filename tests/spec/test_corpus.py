@@ -154,7 +154,7 @@ EXPECTED: dict[str, list[Expected]] = {
     ],
     "scenes/camera_key_fields.yaml": [
         (5, 7, ERROR, 'give either look_at or hpr, not both'),
-        (6, 7, ERROR, "missing required key 'pos'"),
+        (6, 7, ERROR, "missing required key 'pos' for camera key 2"),
         (7, 54, ERROR, "'inout' is not a valid value for 'ease' (did you mean 'in_out_sine'?); "
                        "expected one of: linear, in_quad, out_quad, in_out_quad, in_cubic, "
                        "out_cubic, in_out_cubic, in_out_sine"),
@@ -316,13 +316,13 @@ EXPECTED: dict[str, list[Expected]] = {
                        "without '..'"),
     ],
     "scenes/missing_required.yaml": [
-        (2, 3, ERROR, "missing required key 'text'"),
-        (3, 3, ERROR, "missing required key 'file'"),
+        (2, 3, ERROR, "missing required key 'text' for text object 'slogan'"),
+        (3, 3, ERROR, "missing required key 'file' for model object 'tower'"),
         (5, 5, ERROR, "missing required key 'id'"),
-        (6, 5, ERROR, "missing required key 'text'"),
-        (8, 5, ERROR, "missing required key 'at'"),
-        (9, 5, ERROR, "missing required key 'target'"),
-        (10, 5, ERROR, "missing required key 'color'"),
+        (6, 5, ERROR, "missing required key 'text' for line 'second'"),
+        (8, 5, ERROR, "missing required key 'at' for this fade cue"),
+        (9, 5, ERROR, "missing required key 'target' for this show cue"),
+        (10, 5, ERROR, "missing required key 'color' for this tint cue"),
     ],
     "scenes/missing_text_language.yaml": [
         (4, 11, ERROR, "line 'intro' has no 'en' text; every language in 'languages' needs one"),
