@@ -51,6 +51,7 @@ RING_COLOR: Color = GOLD
 RING_LOW: Color = (0.96, 0.40, 0.18, 1.0)
 RING_LOW_S = 5.0  # the ring turns orange for the last seconds
 RING_SEGMENTS = 120
+KIOSK_FPS = 30
 
 
 @dataclass
@@ -600,12 +601,15 @@ def run_kiosk(
     app.base.accept("escape", stop.append, [True])
     try:
         while not stop and not view.output.isClosed():
+            started = time.monotonic()
             view.sync()
             app.render_frame()
+            # A menu needs no more than this; the rest of the machine's time is left alone.
+            time.sleep(max(0.0, 1.0 / KIOSK_FPS - (time.monotonic() - started)))
     finally:
         if kiosk.round is not None and not kiosk.round.session.recorded:
             kiosk.reset(time.monotonic())  # store the round in progress as not completed
         view.destroy()
 
 
-__all__ = ["MIN_TARGET_PX", "KioskView", "kiosk_settings", "run_kiosk"]
+__all__ = ["MIN_TARGET_PX", "KioskView", "kiosk_settings", "require_display", "run_kiosk"]

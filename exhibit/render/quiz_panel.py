@@ -17,6 +17,7 @@ it on -Y, looking along +Y, sees it the right way round), centred on the parent.
 
 from __future__ import annotations
 
+import math
 import time
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -65,6 +66,7 @@ class InWorldQuizPanel:
         *,
         camera: NodePath | None = None,
         clock: Callable[[], float] = time.monotonic,
+        bind_input: bool = True,
     ) -> None:
         self.base = base
         self.session = session
@@ -90,9 +92,16 @@ class InWorldQuizPanel:
         self._done = False
         self._shown_at = clock()
         self._focus_card: NodePath | None = None
+        self._countdown: Any = None
         self.texts: list[str] = []
         self.session.show()
         self._build()
+        self._events: Any = None
+        if bind_input:
+            self._bind_input()
+        self._task = None
+        if getattr(base, "taskMgr", None) is not None:
+            self._task = base.taskMgr.add(self._tick_task, f"quiz-panel-{id(self)}")
 
     # -- the player's API -----------------------------------------------------------------
     @property
@@ -124,9 +133,72 @@ class InWorldQuizPanel:
     def focus_prev(self) -> None:
         self._move_focus(-1)
 
+    def tick(self, now: float | None = None) -> None:
+        """Let time pass: the countdown of a timed question, and its time-out."""
+        current = self.session.current
+        if self._done or self.feedback is not None or current is None or current.time_limit is None:
+            return
+        left = current.time_limit - ((self.clock() if now is None else now) - self._shown_at)
+        if left <= 0:
+            self.feedback = self.session.time_out()
+            self._build()
+            self.focus = next(i for i, it in enumerate(self.items) if it.id == "continue")
+            self._paint_focus()
+        elif self._countdown is not None:
+            self._countdown.setText(f"{math.ceil(left)}")
+
     def destroy(self) -> None:
+        if self._task is not None:
+            self.base.taskMgr.remove(self._task)
+            self._task = None
+        if self._events is not None:
+            self._events.ignoreAll()
+            self._events = None
         self.root.removeNode()
         self.items = []
+
+    # -- input --------------------------------------------------------------------------------
+    def _bind_input(self) -> None:
+        """Keys and the mouse of a monitor's window: arrows or Tab move the focus, Enter
+        selects, a click points. A headset's gaze or controller uses ``select()`` directly."""
+        from direct.showbase.DirectObject import DirectObject
+
+        self._events = DirectObject()
+        for key in ("arrow_down", "arrow_down-repeat", "tab", "arrow_right"):
+            self._events.accept(key, self.focus_next)
+        for key in ("arrow_up", "arrow_up-repeat", "shift-tab", "arrow_left"):
+            self._events.accept(key, self.focus_prev)
+        for key in ("enter", "numpad_enter"):
+            self._events.accept(key, self.select)
+        self._events.accept("mouse1", self._mouse_click)
+
+    def _mouse_click(self) -> None:
+        watcher = getattr(self.base, "mouseWatcherNode", None)
+        if watcher is not None and watcher.hasMouse() and self._pointer() is not None:
+            mouse = watcher.getMouse()
+            self.click(mouse.getX(), mouse.getY())
+
+    def _tick_task(self, task: Any) -> Any:
+        self.tick()
+        return task.cont
+
+    def _pointer(self) -> NodePath | None:
+        """The camera that pointing goes through: the one given, else the window's first."""
+        if self.camera is not None:
+            return self.camera
+        win = getattr(self.base, "win", None)
+        if win is None:
+            return None
+        for region in win.getActiveDisplayRegions():
+            cam = region.getCamera()
+            if (
+                not cam.isEmpty()
+                and cam.node().getLens() is not None
+                and cam.node().getLens().isPerspective()
+            ):
+                self.camera = cam
+                return cam
+        return None
 
     # -- queries --------------------------------------------------------------------------
     @property
@@ -139,8 +211,9 @@ class InWorldQuizPanel:
 
         if self._done:
             return None
-        if self.camera is None:
+        if self._pointer() is None:
             raise ExhibitError("the quiz panel has no camera to point with; pass camera=")
+        assert self.camera is not None
         lens = self.camera.node().getLens()
         near, far = Point3(), Point3()
         if not lens.extrude(Point2(x, y), near, far):
@@ -163,8 +236,9 @@ class InWorldQuizPanel:
         """Where an item's centre appears on screen (-1..1), for pointing at it."""
         from panda3d.core import Point2, Point3
 
-        if self.camera is None:
+        if self._pointer() is None:
             raise ExhibitError("the quiz panel has no camera; pass camera=")
+        assert self.camera is not None
         item = next(i for i in self.items if i.id == item_id)
         left, right, bottom, top = item.rect
         p = self.camera.getRelativePoint(
@@ -249,6 +323,12 @@ class InWorldQuizPanel:
             f" · {phrase(f'kind_{presented.kind}', lang)}"
         )
         self._text(heading, (left + 0.05, 0.43), 0.04, GOLD)
+        self._countdown = None
+        if feedback is None and presented.time_limit is not None:
+            left_s = presented.time_limit - (self.clock() - self._shown_at)
+            self._countdown = self._text(
+                f"{max(0, math.ceil(left_s))}", (right - 0.08, 0.41), 0.07, GOLD, center=True
+            )
         self._text(presented.stem(lang), (left + 0.05, 0.35), 0.06, WHITE, wrap=WIDTH - 0.1)
         right_shown = set(presented.correct_shown())
         options = list(zip(presented.letters(), presented.options(lang), strict=True))
@@ -356,7 +436,7 @@ class InWorldQuizPanel:
         *,
         wrap: float | None = None,
         center: bool = False,
-    ) -> None:
+    ) -> Any:
         from panda3d.core import TextNode
 
         node = TextNode("text")
@@ -371,6 +451,7 @@ class InWorldQuizPanel:
         np_.setPos(pos[0], 0.0, pos[1])
         np_.setBin("fixed", self._next_order())
         self.texts.append(text)
+        return node
 
 
 __all__ = ["InWorldQuizPanel"]

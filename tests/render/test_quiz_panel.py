@@ -273,3 +273,47 @@ def test_things_in_front_of_the_panel_hide_it(world: World, bank: Bank) -> None:
     assert p[2] > 200 and p[0] < 60  # the pillar, not the option card
     pillar.removeNode()
     assert is_cream(world.pixel(world.frame(), x, y))
+
+
+def test_keys_move_the_focus_and_enter_selects(world: World, bank: Bank) -> None:
+    panel = make_panel(world, session_of(bank, ["founding_year"]))
+    messenger = world.app.base.messenger
+    messenger.send("arrow_down")
+    messenger.send("arrow_down")
+    assert panel.focused == "opt:2"
+    messenger.send("arrow_up")
+    assert panel.focused == "opt:1"
+    messenger.send("enter")
+    assert panel.session.feedback[0].chosen == (1,)
+    assert panel.focused == "continue"
+    messenger.send("enter")
+    assert panel.done
+    panel.destroy()
+    messenger.send("enter")  # a destroyed panel no longer listens
+    assert panel.done
+
+
+def test_a_timed_question_counts_down_and_times_out(world: World, bank: Bank) -> None:
+    from exhibit.render.quiz_panel import InWorldQuizPanel
+
+    clock = [100.0]
+    session = start_session(
+        Bank(bank="demo", questions=[bank.question("boat")]),  # type: ignore[list-item]
+        DrawRequest(count=1),
+        rng=random.Random(1),
+        time_limit=15.0,
+    )
+    anchor = world.root.attachNewNode("anchor")
+    anchor.setPos(0, 2.2, 0)
+    panel = InWorldQuizPanel(
+        world.app.base, anchor, session, "zh", camera=world.camera, clock=lambda: clock[0]
+    )
+    assert "15" in panel.texts
+    clock[0] = 107.2
+    world.frame()  # the panel's task ticks with the frames
+    assert panel._countdown.getText() == "8"
+    clock[0] = 115.0
+    world.frame()
+    assert panel.texts[-2].startswith("时间到")
+    assert session.feedback[0].timed_out and panel.focused == "continue"
+    panel.destroy()
