@@ -64,6 +64,7 @@ STATE_INTERVAL = 0.1  # seconds between the master's states
 PING_INTERVAL = 0.5  # seconds between pings once measured
 FAST_PING_INTERVAL = 0.05  # ... and while (re)measuring, for a quick lock
 FAST_PINGS = 8  # pings sent fast after joining or after the master returns
+LOST_PING_INTERVAL = 0.2  # seconds between pings while no master answers (it registers us)
 FILTER_SAMPLES = 8  # offset samples kept; the one with the least delay wins
 MIN_SAMPLES = 3  # offset samples before a follower calls itself locked
 LOST_AFTER = 1.0  # seconds without a state before a follower holds
@@ -270,7 +271,11 @@ class FollowerClock:
         if self._measured_epoch is None:
             self._measured_epoch = pong.epoch  # pongs usually arrive before the first state
         if pong.epoch != self._measured_epoch:
-            return  # an answer from another master than the one we follow
+            if not self.lost(t3):
+                return  # an answer from another master than the one we follow
+            # The master we followed is gone and a restarted one answers: measure it.
+            self.filter.reset()
+            self._measured_epoch = pong.epoch
         self.filter.add(pong.t0, pong.t1, pong.t2, t3)
 
     # -- reading -------------------------------------------------------------------------------
@@ -438,20 +443,26 @@ class Follower:
             now = self.clock()
             with self._lock:
                 lost = self._sync.lost(now)
-            if lost and not was_lost:
-                fast_left = FAST_PINGS  # measure quickly when the master comes back
+                measured = self._sync.filter.count
+            if was_lost and not lost:
+                fast_left, next_ping = FAST_PINGS, now  # the master is back: measure at once
             was_lost = lost
+            if measured < MIN_SAMPLES and not lost:
+                next_ping = min(next_ping, now + FAST_PING_INTERVAL)
             if now >= next_ping:
                 try:
                     sock.sendto(encode(PingMessage(self.name, self.clock())), self.master)
                     self.sent += 1
                 except OSError:
                     pass  # no route or refused: the master is away; keep trying
-                with self._lock:
-                    measured = self._sync.filter.count
-                fast = fast_left > 0 or measured < MIN_SAMPLES
+                if lost:
+                    interval = LOST_PING_INTERVAL
+                elif fast_left > 0 or measured < MIN_SAMPLES:
+                    interval = FAST_PING_INTERVAL
+                else:
+                    interval = PING_INTERVAL
                 fast_left = max(0, fast_left - 1)
-                next_ping = now + (FAST_PING_INTERVAL if fast else PING_INTERVAL)
+                next_ping = now + interval
             try:
                 data, _ = sock.recvfrom(2048)
             except TimeoutError:

@@ -590,3 +590,18 @@ def test_the_halls_show_frames_reach_followers_as_states(master: SyncMaster) -> 
         assert (got.scene, got.status) == ("", "idle")
     finally:
         sock.close()
+
+
+def test_a_restarted_master_answering_before_its_first_state_is_measured() -> None:
+    clock = FollowerClock()
+    measured(clock, offset=0.0, at=0.0)
+    clock.on_state(state(t=1.0, wall=1.0, seq=9), wall=1.0)
+    clock.read(1.0)
+    # The master went away; while we hold, a restarted master (epoch 2) answers a ping.
+    assert clock.read(1.0 + LOST_AFTER + 0.5).mode == "holding"
+    measured(clock, offset=-300.0, at=2.6, epoch=2)
+    assert clock.filter.count == 3 and clock.offset == pytest.approx(-300.0)
+    clock.on_state(state(t=2.8, wall=2.8 - 300.0, seq=1, epoch=2), wall=2.8)
+    assert clock.filter.count == 3  # its own samples are kept
+    r = clock.read(2.8)
+    assert r.mode == "following" and r.locked
