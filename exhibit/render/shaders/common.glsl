@@ -33,7 +33,7 @@ vec3 lamp_light(vec3 p, vec3 n, float wrap) {
 }
 
 vec3 lighting(vec3 p, vec3 n) {
-    float hemi = 0.62 + 0.38 * n.z;   // more light from the sky than from the ground
+    float hemi = 0.8 + 0.3 * n.z;   // more light from the sky than from the ground
     vec3 c = u_ambient * hemi;
     c += u_sun_color * max(dot(n, u_sun_dir), 0.0);
     return c + lamp_light(p, n, 0.0);

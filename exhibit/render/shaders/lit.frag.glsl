@@ -24,5 +24,7 @@ void main() {
         float spec = pow(max(dot(n, h), 0.0), 40.0) * u_surface.w;
         color += u_sun_color * spec;
     }
-    o_color = vec4(apply_fog(color, v_cam, v_world), albedo.a);
+    // self-lit things (slogans, lamps) carry further through the haze
+    float k = exp(-fog_depth(v_cam, v_world) * (1.0 - 0.6 * u_surface.x));
+    o_color = vec4(tone(mix(u_fog_color.rgb, color, k)), albedo.a);
 }

@@ -20,11 +20,15 @@ void main() {
     float fine = texture(p3d_Texture0, v_world.xy / 9.0).r * w.z
                + texture(p3d_Texture0, v_world.yz / vec2(9.0, 23.0)).r * w.x
                + texture(p3d_Texture0, v_world.xz / vec2(9.0, 23.0)).r * w.y;
-    float coarse = texture(p3d_Texture0, v_world.xy / 97.0 + vec2(0.37, 0.11)).r;
+    float coarse = texture(p3d_Texture0, v_world.xy / 97.0 + vec2(0.37, 0.11)).r * w.z
+                 + texture(p3d_Texture0, v_world.yz / vec2(61.0, 140.0)).r * w.x
+                 + texture(p3d_Texture0, v_world.xz / vec2(61.0, 140.0)).r * w.y;
     vec3 base = v_color.rgb * (0.72 + 0.38 * fine) * (0.85 + 0.3 * coarse);
     // steep faces show bare, darker rock
     float steep = smoothstep(0.8, 0.55, n.z + (fine - 0.5) * 0.1);
-    base = mix(base, vec3(0.36, 0.34, 0.32) * (0.6 + 0.6 * fine), steep * 0.7);
+    float shade = v_uv.x;   // baked cavity: gullies darker, ridges lighter
+    base *= shade;
+    base = mix(base, vec3(0.36, 0.34, 0.32) * (0.45 + 0.5 * fine + 0.5 * coarse) * shade, steep * 0.7);
     float line = u_terrain.x + (coarse - 0.5) * 4.0 * u_terrain.y + (fine - 0.5) * u_terrain.y;
     float snow = smoothstep(line - u_terrain.y, line + u_terrain.y, v_world.z);
     // snow holds on gentle slopes, streaks down steeper ones, and leaves cliffs bare
@@ -32,7 +36,7 @@ void main() {
     float hold = mix(0.6, 0.25, clamp((v_world.z - u_terrain.x) / 400.0, 0.0, 1.0));
     snow *= smoothstep(hold, hold + 0.2, n.z + (fine - 0.5) * 0.3 + (coarse - 0.5) * 0.2);
     snow *= v_color.a;   // less fresh snow on a trodden track
-    vec3 snow_color = vec3(0.93, 0.95, 0.98) * (0.94 + 0.08 * fine);
+    vec3 snow_color = vec3(0.93, 0.95, 0.98) * (0.94 + 0.08 * fine) * mix(1.0, shade, 0.6);
     vec3 albedo = mix(base, snow_color, snow) * p3d_ColorScale.rgb;
     vec3 color = albedo * lighting(v_world, n);
     o_color = vec4(apply_fog(color, v_cam, v_world), p3d_ColorScale.a);

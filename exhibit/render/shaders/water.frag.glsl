@@ -27,7 +27,7 @@ void main() {
     float dist = length(toeye);
     vec3 v = toeye / dist;
     // ripples fade with distance (they are below a pixel there) to avoid shimmering
-    float strength = (0.05 + 0.7 * u_water.x) / (1.0 + dist * 0.02);
+    float strength = (0.03 + 0.45 * u_water.x) / (1.0 + dist * 0.02);
     float e = 0.35;
     float h0 = height(v_world.xy);
     float hx = height(v_world.xy + vec2(e, 0.0));

@@ -22,8 +22,8 @@ from exhibit.timeline.frame import FrameState
 Array = np.ndarray
 
 LENGTH = 16.0  # the design length; other lengths scale the whole boat
-RED = (0.62, 0.12, 0.09, 1.0)  # lacquer
-RED_HULL = (0.5, 0.1, 0.07, 1.0)
+RED = (0.74, 0.14, 0.1, 1.0)  # lacquer
+RED_HULL = (0.6, 0.12, 0.08, 1.0)
 TRIM = (0.15, 0.1, 0.08, 1.0)
 ROOF = (0.2, 0.17, 0.15, 1.0)
 DECK = (0.4, 0.29, 0.2, 1.0)
@@ -47,7 +47,7 @@ def half_beam(s: Array, length: float, beam: float) -> Array:
 def sheer(s: Array, length: float) -> Array:
     """Height of the deck edge: low midships, sweeping up at bow and stern."""
     u = np.abs(s) / (length / 2)
-    return 0.55 + 0.5 * u ** 2.6
+    return 0.55 + 0.85 * u ** 2.6
 
 
 def keel(s: Array, length: float) -> Array:
@@ -215,7 +215,7 @@ def build(obj_id: str, obj: RedBoat, ctx: BuildContext) -> Piece:
         _strip(parts[PLAIN], rail, 0.06, 0.06, TRIM)
         for p in rail[::1]:
             parts[PLAIN].box((p[0], p[1], p[2] - 0.22), (0.06, 0.06, 0.45), TRIM)
-    stern = np.array([[0.3, -7.2, 1.25], [0.9, -9.6, -0.1]])
+    stern = np.array([[0.3, -7.3, 1.45], [0.7, -9.0, 0.1]])
     _strip(parts[PLAIN], stern, 0.1, 0.1, TRIM)
     # a lantern frame and a flag-less mast stub at the bow, as on the Jiaxing replica
     parts[LACQUER].box((0.0, 6.6, sheer(np.array([6.6]), LENGTH)[0] + 0.45), (0.16, 0.16, 0.9), RED)

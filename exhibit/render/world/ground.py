@@ -1,11 +1,11 @@
 """The ground: where terrain surfaces and water levels are, for placing things on them.
 
 Scenes place houses, trees and marchers by coordinates written by hand, while the
-terrain's relief comes from noise. Left alone, houses would float or sink and a
-column of marchers would walk through a hillside. So the world works both ways:
-terrains are *shaped* by what stands on them (level pads under buildings, a graded
-track along a marchers' path) and trees are *placed* on the finished surface, away
-from the water.
+terrain's relief comes from noise. Left alone, houses would float or sink, a column
+of marchers would walk through a hillside and a camera at eye height could end up
+under a hump. So the world works both ways: terrains are *shaped* by what stands on
+them (level pads under buildings, a graded track along a marchers' path, room under
+every camera key) and trees are *placed* on the finished surface, away from the water.
 """
 
 from __future__ import annotations
@@ -42,9 +42,19 @@ class Track:
 
 
 @dataclass(frozen=True)
+class Clearance:
+    """A camera key's position: the ground below it is kept under ``z`` (world)."""
+
+    x: float
+    y: float
+    z: float
+
+
+@dataclass(frozen=True)
 class Shaping:
     pads: tuple[Pad, ...] = ()
     tracks: tuple[Track, ...] = ()
+    clearances: tuple[Clearance, ...] = ()
 
 
 @dataclass(frozen=True)

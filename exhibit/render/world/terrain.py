@@ -15,7 +15,7 @@ from __future__ import annotations
 import numpy as np
 from panda3d.core import NodePath
 
-from exhibit.render.world.ground import Heightfield, Pad, Placement, Shaping, Track
+from exhibit.render.world.ground import Clearance, Heightfield, Pad, Placement, Shaping, Track
 from exhibit.render.world.mesh import Mesh
 from exhibit.render.world.noise import fbm, ridged
 from exhibit.render.world.piece import BuildContext, Piece, placement_of
@@ -32,6 +32,8 @@ TRACK_FALLOFF = 9.0
 PAD_MARGIN = 1.5
 PAD_FALLOFF = 7.0
 TREND_RADIUS = 45.0  # how far the slope follows a path's rise
+CLEARANCE_RADIUS = 10.0  # ground kept low around a camera key, metres
+CLEARANCE_FALLOFF = 20.0
 
 
 def grid_shape(width: float, depth: float) -> tuple[int, int]:
@@ -133,6 +135,14 @@ def shape(heights: Array, xs: Array, ys: Array, place: Placement, shaping: Shapi
         outside = np.hypot(np.maximum(u, 0), np.maximum(v, 0))
         w = 1.0 - _smooth(outside / PAD_FALLOFF)
         h = h * (1 - w) + ((pad.z - place.z) / place.sz - 0.04) * w
+    for room in shaping.clearances:
+        lx, ly = place.to_local(np.array([room.x]), np.array([room.y]))
+        if not (xs[0] - 40 <= lx[0] <= xs[-1] + 40 and ys[0] - 40 <= ly[0] <= ys[-1] + 40):
+            continue
+        ceiling = (room.z - place.z) / place.sz
+        d = np.hypot(gx - lx[0], gy - ly[0])
+        w = 1.0 - _smooth((d - CLEARANCE_RADIUS) / CLEARANCE_FALLOFF)
+        h = np.where(h > ceiling, h * (1 - w) + ceiling * w, h)
     return h, trodden
 
 
@@ -178,6 +188,8 @@ def colors(obj: Terrain, field: Heightfield, n: Array, with_snow: bool) -> Array
     gx, gy = np.meshgrid(xs / 37.0, ys / 37.0)
     var = fbm(gx, gy, obj.seed + 3, 3, 0.5)
     rgb = np.asarray(obj.color.rgba[:3])[None, None, :] * (0.8 + 0.4 * var)[..., None]
+    if with_snow:
+        rgb = rgb * cavity(h, xs, ys)[..., None]
     trodden = field.trodden if field.trodden is not None else np.zeros_like(h)
     allowed = 1.0 - 0.8 * trodden
     rgb = rgb * (1.0 - 0.25 * trodden)[..., None]
@@ -192,6 +204,26 @@ def colors(obj: Terrain, field: Heightfield, n: Array, with_snow: bool) -> Array
             snow *= _smooth((n[..., 2] + (var - 0.5) * 0.3 - hold) / 0.2) * allowed
             rgb = rgb * (1 - snow[..., None]) + SNOW * snow[..., None]
     return np.concatenate([rgb, allowed[..., None]], -1)
+
+
+def _blur(a: Array, radius: int, axis: int) -> Array:
+    pad = [(0, 0), (0, 0)]
+    pad[axis] = (radius + 1, radius)
+    c = np.cumsum(np.pad(a, pad, mode="edge"), axis=axis)
+    hi = np.take(c, np.arange(2 * radius + 1, c.shape[axis]), axis=axis)
+    lo = np.take(c, np.arange(0, c.shape[axis] - 2 * radius - 1), axis=axis)
+    return (hi - lo) / (2 * radius + 1)
+
+
+def cavity(h: Array, xs: Array, ys: Array) -> Array:
+    """Brightness from the relief's curvature: gullies darker, ridges lighter. Without
+    shadows this is what gives a mountainside its form."""
+    cell = float(xs[1] - xs[0])
+    radius = max(1, int(round(40.0 / cell)))
+    smooth = _blur(_blur(h, radius, 0), radius, 1)
+    depth = h - smooth
+    scale = max(float(np.percentile(np.abs(depth), 95)), 0.5)
+    return np.clip(1.0 + 0.28 * depth / scale, 0.6, 1.25)
 
 
 def heightfield(obj: Terrain, shaping: Shaping) -> Heightfield:
@@ -211,7 +243,8 @@ def build(obj_id: str, obj: Terrain, ctx: BuildContext, field: Heightfield) -> P
     gx, gy = np.meshgrid(xs, ys)
     pos = np.stack([gx, gy, h], -1)
     col = colors(obj, field, n, with_snow=not ctx.glsl)
-    uv = np.stack([gx / 8.0, gy / 8.0], -1)
+    # GLSL: the shader samples detail by world position; UV carries the baked cavity shade
+    uv = np.stack([cavity(h, xs, ys), np.zeros_like(h)], -1) if ctx.glsl else np.stack([gx / 8.0, gy / 8.0], -1)
     mesh = Mesh()
     mesh.grid(pos, n, col, uv)
     root = NodePath(obj_id)
@@ -224,5 +257,5 @@ def build(obj_id: str, obj: Terrain, ctx: BuildContext, field: Heightfield) -> P
     return Piece(root)
 
 
-def shaping_for(pads: list[Pad], tracks: list[Track]) -> Shaping:
-    return Shaping(tuple(pads), tuple(tracks))
+def shaping_for(pads: list[Pad], tracks: list[Track], clearances: list[Clearance]) -> Shaping:
+    return Shaping(tuple(pads), tuple(tracks), tuple(clearances))

@@ -172,11 +172,11 @@ def willow_image(seed: int = 13) -> Array:
     alpha = np.zeros((SIZE, SIZE))
     color = np.zeros((SIZE, SIZE, 3))
     leaves = 0.6 + 0.4 * value_noise(x * 0.4, y * 0.35, seed, period=None)
-    for _ in range(70):
+    for _ in range(150):
         cx = rng.uniform(0, SIZE)
         start = rng.uniform(0, SIZE * 0.3)
         length = rng.uniform(SIZE * 0.5, SIZE * 1.0)
-        width = rng.uniform(1.5, 3.5)
+        width = rng.uniform(2.0, 4.0)
         sway = rng.uniform(-6, 6)
         t = np.clip((y - start) / length, 0.0, 1.0)
         center = cx + sway * t * t

@@ -34,7 +34,7 @@ from exhibit.render.world import (
 )
 from exhibit.render.world.capabilities import Capabilities
 from exhibit.render.world.environment import Atmosphere
-from exhibit.render.world.ground import Ground, Pad, Track, WaterSheet
+from exhibit.render.world.ground import Clearance, Ground, Pad, Track, WaterSheet
 from exhibit.render.world.piece import BuildContext, Piece, placement_of
 from exhibit.spec.scene import Scene
 from exhibit.timeline.frame import FrameState, ObjectState
@@ -160,8 +160,11 @@ def _id(piece: Piece) -> str:
     return piece.node.getName()
 
 
-def _shaping(scene: Scene) -> tuple[list[Pad], list[Track]]:
-    """What the terrain must make room for: building pads and marchers' tracks."""
+CAMERA_ROOM = 1.2  # metres kept between a camera key and the ground below it
+
+
+def _shaping(scene: Scene) -> tuple[list[Pad], list[Track], list[Clearance]]:
+    """What the terrain must make room for: building pads, marchers' tracks, camera keys."""
     import numpy as np
 
     pads: list[Pad] = []
@@ -174,7 +177,8 @@ def _shaping(scene: Scene) -> tuple[list[Pad], list[Track]]:
         elif obj.kind == "marchers":
             points = marchers.path_points(obj)
             tracks.append(Track(np.asarray(points, dtype=float), obj.visible))
-    return pads, tracks
+    rooms = [Clearance(k.pos[0], k.pos[1], k.pos[2] - CAMERA_ROOM) for k in scene.camera.keys]
+    return pads, tracks, rooms
 
 
 def build_world(scene: Scene, parent: NodePath, *, project_root: Path, capabilities: Capabilities) -> World:
@@ -192,8 +196,7 @@ def build_world(scene: Scene, parent: NodePath, *, project_root: Path, capabilit
     if capabilities.glsl:
         ctx.shade(root, "lit", 0)
     atmosphere = Atmosphere(root, ctx)
-    pads, tracks = _shaping(scene)
-    shaping = terrain.shaping_for(pads, tracks)
+    shaping = terrain.shaping_for(*_shaping(scene))
     pieces: dict[str, Piece] = {}
     extent = 500.0
     # the ground first: everything else stands on it
