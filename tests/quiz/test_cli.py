@@ -78,21 +78,33 @@ def test_import_csv_and_xlsx_then_play_them(project_root: Path) -> None:
         run_cli("check", "--strict", "quiz/from_csv.yaml", cwd=project_root).returncode == 1
     )  # no sources: warnings
     assert run_cli("check", "quiz/from_csv.yaml", cwd=project_root).returncode == 0
-    play = run_cli(
-        "quiz",
-        "play",
-        "--text",
-        "--bank",
-        "from_csv",
-        "--count",
-        "2",
-        "--seed",
-        "1",
-        cwd=project_root,
-        stdin="B\nT\n",
-    )
+    args = ("quiz", "play", "--text", "--bank", "from_csv", "--count", "2", "--seed", "1")
+    peek = run_cli(
+        *args, cwd=project_root, stdin=""
+    )  # the seed fixes the questions and their order
+    ((_, options),) = _questions_and_letters(peek.stdout)
+    letter = next(k for k, text in options.items() if text == "1921")
+    play = run_cli(*args, cwd=project_root, stdin=f"{letter}\nT\n")
     assert play.returncode == 0, play.stderr
     assert "答题结束：答对 2 / 2 题，得分 200 / 200" in play.stdout
+    # The same questions from a workbook, with a bad row reported by row and column.
+    from openpyxl import Workbook
+
+    book = Workbook()
+    sheet = book.active
+    for line in csv_text.splitlines():
+        sheet.append(line.split(","))
+    sheet.append(["单选", "Bad answer", "a", "b", "", "Z", "", "", ""])
+    book.save(project_root / "bank.xlsx")
+    proc = run_cli("quiz", "import", "bank.xlsx", "-o", "quiz/from_xlsx.yaml", cwd=project_root)
+    assert proc.returncode == 1
+    assert (
+        "bank.xlsx:4:6: error: cannot read the answer 'Z': expected letters among A..B"
+        in proc.stderr
+    )
+    assert run_cli("check", "quiz/from_xlsx.yaml", cwd=project_root).returncode == 0
+    imported = (project_root / "quiz" / "from_xlsx.yaml").read_text(encoding="utf-8")
+    assert imported.count("- id: ") == 2 and "answer: true" in imported
 
 
 def test_import_refuses_to_overwrite_and_reports_nothing_importable(project_root: Path) -> None:
