@@ -244,16 +244,8 @@ def _fade(timeline: Timeline, t: float) -> float:
     return float(timeline._fade.value(t)[0])
 
 
-def comfort_warnings(
-    timeline: Timeline, doc: Document | None = None, rate: float = SAMPLE_RATE
-) -> list[Diagnostic]:
-    """Warnings for camera moves that are uncomfortable in a headset: per rule, one per camera key.
-
-    Each names the moment and the value at its worst point, and is located at
-    the ``at`` of the camera key the camera is moving towards then (the key whose
-    time, position and easing shape that move). Moments when the view is faded to
-    black, and cuts (two keys at one time), are not motion anyone sees.
-    """
+def _worst_moves(timeline: Timeline, rate: float) -> dict[tuple[int, int | None], MotionSample]:
+    """Per (rule, camera key): the sample where that key's move is worst."""
     dt = 1.0 / rate
     cuts = _cut_times(timeline)
     samples = sample_motion(timeline.camera_path.pose, timeline.duration, rate)
@@ -275,16 +267,63 @@ def comfort_warnings(
             held = worst_by_key.get(slot)
             if held is None or rule.value(worst) > rule.value(held):
                 worst_by_key[slot] = worst
-    found: list[Diagnostic] = []
-    for (order, key), worst in worst_by_key.items():
-        rule = RULES[order]
-        where: Location | None = None
-        if doc is not None:
-            where = (
-                doc.locate(("camera", "keys", key, "at"))
-                if key is not None
-                else doc.locate(("camera",))
-            )
-        found.append(Diagnostic(Severity.WARNING, rule.message(worst, rule.value(worst)), where))
-    found.sort(key=lambda d: (d.location or Location(""), d.message))
-    return found
+    return worst_by_key
+
+
+def _diagnostic(
+    order: int, key: int | None, worst: MotionSample, doc: Document | None, suffix: str = ""
+) -> Diagnostic:
+    rule = RULES[order]
+    where: Location | None = None
+    if doc is not None:
+        path = ("camera", "keys", key, "at") if key is not None else ("camera",)
+        where = doc.locate(path)
+    message = rule.message(worst, rule.value(worst))
+    if suffix:
+        head, sep, tail = message.partition(" s")  # "... at 12.30 s (zh) ..."
+        message = f"{head}{sep} {suffix}{tail}"
+    return Diagnostic(Severity.WARNING, message, where)
+
+
+def _ordered(found: list[Diagnostic]) -> list[Diagnostic]:
+    return sorted(found, key=lambda d: (d.location or Location(""), d.message))
+
+
+def comfort_warnings(
+    timeline: Timeline, doc: Document | None = None, rate: float = SAMPLE_RATE
+) -> list[Diagnostic]:
+    """Warnings for camera moves that are uncomfortable in a headset: per rule, one per camera key.
+
+    Each names the moment and the value at its worst point, and is located at
+    the ``at`` of the camera key the camera is moving towards then (the key whose
+    time, position and easing shape that move). Moments when the view is faded to
+    black, and cuts (two keys at one time), are not motion anyone sees.
+    """
+    worst = _worst_moves(timeline, rate)
+    return _ordered([_diagnostic(order, key, s, doc) for (order, key), s in worst.items()])
+
+
+def comfort_warnings_all(
+    timelines: Sequence[Timeline], doc: Document | None = None, rate: float = SAMPLE_RATE
+) -> list[Diagnostic]:
+    """:func:`comfort_warnings` over a scene's languages, one warning per rule and key.
+
+    Camera keys anchored to narration move with each language's voice, so a move
+    can be too fast in one language only; the worst language is named, e.g.
+    ``at 63.07 s (in en)``. With one timeline this is :func:`comfort_warnings`.
+    """
+    if len(timelines) == 1:
+        return comfort_warnings(timelines[0], doc, rate)
+    best: dict[tuple[int, int | None], tuple[MotionSample, str]] = {}
+    for timeline in timelines:
+        for slot, sample in _worst_moves(timeline, rate).items():
+            held = best.get(slot)
+            rule = RULES[slot[0]]
+            if held is None or rule.value(sample) > rule.value(held[0]):
+                best[slot] = (sample, timeline.lang)
+    return _ordered(
+        [
+            _diagnostic(order, key, sample, doc, f"(in {lang})")
+            for (order, key), (sample, lang) in best.items()
+        ]
+    )

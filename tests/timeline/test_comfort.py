@@ -10,7 +10,12 @@ import pytest
 from exhibit.spec.errors import Diagnostic, Severity
 from exhibit.spec.scene import Scene
 from exhibit.spec.source import Document, load_text
-from exhibit.timeline.comfort import comfort_warnings, rotation_angle, sample_motion
+from exhibit.timeline.comfort import (
+    comfort_warnings,
+    comfort_warnings_all,
+    rotation_angle,
+    sample_motion,
+)
 from exhibit.timeline.compile import compile
 from exhibit.timeline.model import Timeline
 
@@ -206,3 +211,33 @@ def test_rotation_angle_matches_known_rotations() -> None:
     assert rotation_angle((0, 0, 0), (0, 30, 0)) == pytest.approx(30.0)
     assert rotation_angle((0, 0, 0), (0, 0, -15)) == pytest.approx(15.0)
     assert rotation_angle((45, 10, 5), (45, 10, 5)) == pytest.approx(0.0, abs=1e-4)
+
+
+def test_each_language_moves_the_camera_with_its_own_voice() -> None:
+    # The second key is anchored to the end of a line: long in Chinese, short in English,
+    # so the same quarter turn is quick only in English.
+    body = """duration: auto
+narration:
+  - id: intro
+    at: 0
+    text:
+      zh: 一九二一年七月，中国共产党第一次全国代表大会在上海召开，后来转移到嘉兴南湖的一艘游船上。
+      en: July 1921.
+camera:
+  keys:
+    - {at: 0, pos: [0, 0, 2], hpr: [0, 0, 0]}
+    - {at: intro.end, pos: [0, 0, 2], hpr: [90, 0, 0], ease: linear}
+"""
+    text = "id: comfort\nlanguages: [zh, en]\n" + body
+    doc = load_text(text, "scenes/comfort.yaml")
+    scene = Scene.model_validate(doc.data)
+    timelines = [compile(scene, lang, None, doc) for lang in ("zh", "en")]
+    zh, en = (comfort_warnings(t, doc) for t in timelines)
+    assert zh == [] and len(en) == 1
+    (merged,) = comfort_warnings_all(timelines, doc)
+    assert merged.location == en[0].location
+    assert re.search(
+        r"the camera turns at [0-9.]+ degrees/s at [0-9.]+ s \(in en\) \(at most 30",
+        merged.message,
+    )
+    assert comfort_warnings_all(timelines[:1], doc) == zh
