@@ -393,8 +393,7 @@ class Kiosk:
 
     def _enter(self, phase: Phase, now: float) -> None:
         self.phase = phase
-        self._since = now
-        self._last_input = now
+        self._since = now  # idle time still counts from the last touch, not from here
         self._warning_since = None
         if phase == Phase.BOARD:
             self._load_boards(include=self.attempt_id if self.saved_nickname else None)

@@ -277,3 +277,18 @@ def test_board_is_unavailable_when_the_database_fails(
         "quiz attempt not stored: database down",  # so there is no attempt to name
         "leaderboard unavailable: database down",
     ]
+
+
+def test_idle_time_counts_from_the_last_touch_across_time_outs(bank: Bank, store: QuizStore) -> None:
+    kiosk = make(bank, store, time_limit=20.0, idle_after=60.0)
+    kiosk.press("start:zh", 0.0)
+    kiosk.tick(20.0)
+    assert kiosk.screen().phase == Phase.FEEDBACK and not kiosk.screen().warning
+    kiosk.tick(59.9)
+    assert not kiosk.screen().warning
+    kiosk.tick(60.0)
+    assert kiosk.screen().warning and kiosk.warning_left(60.0) == CONTINUE_MIN_S
+    kiosk.tick(80.0)
+    assert kiosk.screen().phase == Phase.ATTRACT
+    row = store.attempt(1)
+    assert row is not None and not row["completed"] and row["asked"] == 1
