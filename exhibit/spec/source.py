@@ -68,11 +68,7 @@ _FastLoader: type[Any] | None = None
 if getattr(yaml, "__with_libyaml__", False):
 
     class _CLoader(yaml.CSafeLoader):
-        """The same rules parsed by libyaml: five times faster, which keeps ``check`` quick.
-
-        Only valid files take this path; on any error the file is parsed again by
-        the pure-Python loader, whose error texts are the ones explained to people.
-        """
+        """The same rules, parsed by libyaml."""
 
     _CLoader.yaml_implicit_resolvers = _Loader.yaml_implicit_resolvers
     _FastLoader = _CLoader
@@ -221,30 +217,40 @@ class _Builder:
         return out
 
 
-def _yaml_problem(exc: yaml.MarkedYAMLError, path: str, text: str) -> Diagnostic:
-    """A PyYAML syntax error in words for the person editing the file.
+def _char_at(text: str, mark: yaml.Mark | None) -> str:
+    """The character a parser's mark points at; empty at the end of the text."""
+    if mark is None or not 0 <= mark.index < len(text):
+        return ""
+    return text[mark.index]
 
-    PyYAML's own texts ("expected <block end>, but found '<block mapping
-    start>'") describe the parser, not the file; the common mistakes are
-    recognised and explained, with the place the person needs to look at.
+
+def _yaml_problem(exc: yaml.MarkedYAMLError, path: str, text: str) -> Diagnostic:
+    """A YAML syntax error in words for the person editing the file.
+
+    The parsers' own texts ("expected <block end>, but found '<block mapping
+    start>'", "did not find expected key") describe the parser, not the file;
+    the common mistakes are recognised, by the error and by the text at its
+    place, and explained, with the place the person needs to look at. Both
+    libyaml's and PyYAML's wordings are understood.
     """
     problem = exc.problem or ""
     context = exc.context or ""
     where = exc.problem_mark or exc.context_mark
+    found = _char_at(text, exc.problem_mark)
     opened = exc.context_mark
     opened_at = f"line {opened.line + 1} column {opened.column + 1}" if opened is not None else "above"
+    before = text[: where.index].rstrip(" ")[-1:] if where is not None else ""
     message: str
-    if "'\\t'" in problem or "\t" in problem:
+    if "cannot start any token" in problem and (found == "\t" or "'\\t'" in problem):
         message = "a tab character; YAML is indented with spaces, not tabs: replace the tab with spaces"
-    elif problem == "mapping values are not allowed here":
+    elif problem.startswith("mapping values are not allowed"):
         message = ("unexpected ':' here; if the ': ' is part of a text, put the whole text in quotes "
                    "(\"Note: ...\"), otherwise check the indentation of this line")
     elif problem == "could not find expected ':'":
         message = "this line has no ':'; write 'key: value', or put a text that goes on over several lines in quotes"
         where = exc.context_mark or where
-    elif problem.startswith("expected ',' or '}'") or problem.startswith("expected ',' or ']'"):
-        bracket = "{...}" if problem.startswith("expected ',' or '}'") else "[...]"
-        found = problem.rsplit("but got ", 1)[-1].strip("'")
+    elif "expected ',' or '}'" in problem or "expected ',' or ']'" in problem:
+        bracket = "{...}" if "expected ',' or '}'" in problem else "[...]"
         comment = _comment_in_flow(text, opened, where)
         if comment is not None:
             return Diagnostic(
@@ -253,53 +259,66 @@ def _yaml_problem(exc: yaml.MarkedYAMLError, path: str, text: str) -> Diagnostic
                 "put the value in quotes (\"#c8102e\")",
                 Location(path, comment[0] + 1, comment[1] + 1),
             )
-        ahead = text[where.index:where.index + 6] if where is not None else ""
-        if "<stream end>" in problem:
+        ahead = text[where.index : where.index + 6] if where is not None else ""
+        if not found:
             message = f"the {bracket} that starts at {opened_at} is never closed"
         elif found in ("}", "]") and found != bracket[-1]:
             message = f"the {bracket[0]} at {opened_at} is closed with '{found}'; close it with '{bracket[-1]}'"
+        elif before in ("'", '"') and found not in (",", "}", "]"):
+            message = ("unexpected text after a quoted value; a quote inside a quoted text ends it early: "
+                       "put the text in the other kind of quotes ('say \"hi\"')")
         elif ahead == "{mark:":
             message = (f"a {{mark:...}} inside the {bracket} that starts at {opened_at} must be in a quoted text: "
                        "write \"...{mark:NAME}...\" in quotes, or put the text on its own line")
         else:
             message = (f"inside the {bracket} that starts at {opened_at}, a text holding ',', ':', '{{', '}}', "
                        "'[', ']' or '#' must be in quotes (or a closing bracket is missing)")
-    elif problem.startswith("expected <block end>, but found '<scalar>'"):
-        message = ("unexpected text after a value; a quote inside a quoted text ends it early: "
-                   "put the text in the other kind of quotes ('say \"hi\"')")
-    elif problem.startswith("expected <block end>, but found '}'") or problem.startswith(
-        "expected <block end>, but found ']'"
-    ):
-        message = f"an extra '{problem[-2]}' with nothing to close"
-    elif problem.startswith("expected <block end>") or problem.startswith("did not find expected"):
-        message = (f"this line is indented differently from the lines of the same block (from {opened_at}); "
-                   "keys of one map, and the '-' items of one list, must start at the same column")
-    elif problem.startswith("expected the node content"):
-        found = problem.rsplit("but found ", 1)[-1].strip("'")
-        if found == "<stream end>":
+    elif problem.startswith(("expected <block end>", "did not find expected key", "did not find expected '-'")):
+        if found in ("}", "]"):
+            message = f"an extra '{found}' with nothing to close"
+        elif before in ("'", '"') and where is not None and opened is not None and where.line == opened.line:
+            message = ("unexpected text after a quoted value; a quote inside a quoted text ends it early: "
+                       "put the text in the other kind of quotes ('say \"hi\"')")
+        else:
+            message = (f"this line is indented differently from the lines of the same block (from {opened_at}); "
+                       "keys of one map, and the '-' items of one list, must start at the same column")
+    elif "expected the node content" in problem or "expected node content" in problem:
+        if not found.strip() and where is not None and not text[where.index :].strip():
             message = "the file ends where a value should be; was it cut short?"
         else:
             message = f"a value cannot start with '{found}'; put the text in quotes, or remove the '{found}'"
     elif problem.startswith("found unknown escape character"):
-        message = (f"{problem.removeprefix('found ')} in a \"double-quoted\" text; use 'single quotes', "
+        i = where.index if where is not None else 0
+        if text[i : i + 1] != "\\" and text[i - 1 : i] == "\\" and where is not None:
+            i -= 1  # PyYAML points after the backslash, libyaml at it: point at it
+            return Diagnostic(
+                Severity.ERROR,
+                f"YAML syntax error: '{text[i:i + 2]}' is not an escape that \"double quotes\" know; "
+                "use 'single quotes', or / instead of \\ in file paths",
+                Location(path, where.line + 1, where.column),
+            )
+        escape = text[i : i + 2]
+        message = (f"'{escape}' is not an escape that \"double quotes\" know; use 'single quotes', "
                    "or / instead of \\ in file paths")
     elif "while scanning an alias" in context or "while scanning an anchor" in context:
         first = "*" if "alias" in context else "&"
         message = f"a value that starts with '{first}' must be in quotes"
         where = exc.context_mark or where
-    elif problem.startswith("found character") and "cannot start any token" in problem:
-        char = problem.split("'")[1] if problem.count("'") >= 2 else "this character"
-        message = f"a value cannot start with '{char}'; put it in quotes"
+    elif "cannot start any token" in problem:
+        message = f"a value cannot start with '{found}'; put it in quotes" if found else "unexpected character"
     elif problem == "found unexpected end of stream" and "quoted scalar" in context:
         message = "this quoted text is never closed; add the closing quote"
         where = exc.context_mark or where
     elif problem.startswith("found undefined alias"):
-        name = problem.split("'")[1] if problem.count("'") >= 2 else ""
-        message = f"'*{name}' refers to an anchor '&{name}' that is not defined above it"
+        name = re.match(r"\*([^\s,\[\]{}]*)", text[where.index :]) if where is not None else None
+        word = name.group(1) if name else ""
+        message = (f"'*{word}' is read as a YAML alias (of an anchor '&{word}', and there is none); "
+                   f"put the text in quotes, or write it without the '*'")
     elif problem == "but found another document":
         message = "a second document ('---') starts here; a content file holds a single document"
     elif problem == "second occurrence" and "duplicate anchor" in context:
-        message = f"{context.removeprefix('found ').removesuffix('; first occurrence')} (first given at {opened_at})"
+        name = re.match(r"&([^\s,\[\]{}]*)", text[where.index :]) if where is not None else None
+        message = f"duplicate anchor '{name.group(1) if name else ''}' (first given at {opened_at})"
     else:
         message = f"{problem} {context}".strip() or "invalid YAML"
     return Diagnostic(Severity.ERROR, f"YAML syntax error: {message}", _mark(path, where))
@@ -327,71 +346,62 @@ def _offset_location(text: str, path: str, offset: int) -> Location:
 
 
 def load_text(text: str, path: str = "<string>") -> Document:
-    """Parse YAML text into a :class:`Document`; syntax errors become diagnostics."""
-    if _FastLoader is not None:
-        try:
-            return _load_fast(text, path)
-        except (yaml.YAMLError, ValueError, TypeError, OverflowError):
-            pass  # parsed again below, for PyYAML's error texts and positions
+    """Parse YAML text into a :class:`Document`; syntax errors become diagnostics.
+
+    libyaml parses when it is there (five times faster, which keeps ``check``
+    quick), the pure-Python parser otherwise. The same parser reads valid and
+    broken files, so no file is accepted by one and rejected by the other (they
+    differ, for instance, on a '?' in a text inside {...}).
+    """
     try:
-        loader = _Loader(text)
-    except yaml.reader.ReaderError as exc:
-        # Control characters (NUL, ...) that YAML does not allow anywhere.
-        return Document(path, None, {}, [_unprintable(text, path, exc)])
+        loader = (_FastLoader or _Loader)(text)
+    except yaml.reader.ReaderError:
+        return Document(path, None, {}, [_unprintable(text, path)], text)
     try:
         try:
             node = loader.get_single_node()
-        except yaml.reader.ReaderError as exc:
-            return Document(path, None, {}, [_unprintable(text, path, exc)])
+        except yaml.reader.ReaderError:
+            return Document(path, None, {}, [_unprintable(text, path)], text)
         except yaml.MarkedYAMLError as exc:
-            return Document(path, None, {}, [_yaml_problem(exc, path, text)])
+            return Document(path, None, {}, [_yaml_problem(exc, path, text)], text)
         except yaml.YAMLError as exc:
-            return Document(path, None, {}, [Diagnostic(Severity.ERROR, f"YAML error: {exc}", Location(path, 1, 1))])
+            problem = Diagnostic(Severity.ERROR, f"YAML error: {exc}", Location(path, 1, 1))
+            return Document(path, None, {}, [problem], text)
         if node is None:
             return Document(path, None, {(): Span(Location(path, 1, 1))}, [], text)
         builder = _Builder(path, loader)
         try:
             data = builder.build(node, (), None)
         except yaml.constructor.ConstructorError as exc:
-            problem = exc.problem or "invalid value"
-            if "could not determine a constructor for the tag" in problem:
-                tag = problem.split("'")[1] if problem.count("'") >= 2 else "?"
+            message = exc.problem or "invalid value"
+            if "could not determine a constructor for the tag" in message:
+                tag = message.split("'")[1] if message.count("'") >= 2 else "?"
                 short = tag.replace("tag:yaml.org,2002:", "!!")
-                problem = f"unknown tag '{short}'; content files hold plain text, numbers, lists and maps"
-            return Document(
-                path,
-                None,
-                {},
-                [Diagnostic(Severity.ERROR, f"YAML error: {problem}", _mark(path, exc.problem_mark))],
-            )
+                message = f"unknown tag '{short}'; content files hold plain text, numbers, lists and maps"
+            problem = Diagnostic(Severity.ERROR, f"YAML error: {message}", _mark(path, exc.problem_mark))
+            return Document(path, None, {}, [problem], text)
         except (ValueError, TypeError, OverflowError) as exc:
-            # A scalar PyYAML cannot turn into a value (e.g. an out-of-range float literal).
-            return Document(path, None, {}, [Diagnostic(Severity.ERROR, f"YAML error: {exc}", Location(path, 1, 1))])
+            # A scalar the constructor cannot turn into a value (e.g. an out-of-range float literal).
+            problem = Diagnostic(Severity.ERROR, f"YAML error: {exc}", Location(path, 1, 1))
+            return Document(path, None, {}, [problem], text)
         return Document(path, data, builder.spans, builder.diagnostics, text)
     finally:
         loader.dispose()
 
 
-def _load_fast(text: str, path: str) -> Document:
-    assert _FastLoader is not None
-    loader = _FastLoader(text)
-    try:
-        node = loader.get_single_node()
-        if node is None:
-            return Document(path, None, {(): Span(Location(path, 1, 1))}, [], text)
-        builder = _Builder(path, loader)
-        data = builder.build(node, (), None)
-        return Document(path, data, builder.spans, builder.diagnostics, text)
-    finally:
-        loader.dispose()
+def _unprintable(text: str, path: str) -> Diagnostic:
+    """The first character YAML does not allow, found again in the text.
 
-
-def _unprintable(text: str, path: str, exc: yaml.reader.ReaderError) -> Diagnostic:
-    code = exc.character if isinstance(exc.character, int) else ord(str(exc.character)[:1] or "?")
+    (libyaml gives its position in bytes, PyYAML in characters: searching is
+    simpler than converting.)
+    """
+    found = yaml.reader.Reader.NON_PRINTABLE.search(text)
+    offset = found.start() if found else 0
+    code = ord(found.group(0)[0]) if found else 0
     return Diagnostic(
         Severity.ERROR,
         f"the file holds a control character (U+{code:04X}) that YAML does not allow; delete it",
-        _offset_location(text, path, exc.position),
+        _offset_location(text, path, offset),
     )
 
 

@@ -490,6 +490,11 @@ EXPECTED: dict[str, list[Expected]] = {
         (9, 12, ERROR, "'count' must be a whole number, got 1.5"),
         (11, 8, ERROR, "'fov' must be a number, got 'wide'"),
     ],
+    "scenes/yaml_backslash_in_quotes.yaml": [
+        # Line 2 is fine: a doubled backslash is one backslash.
+        (4, 14, ERROR, ("YAML syntax error: '\\m' is not an escape that \"double quotes\" know",
+                        "use 'single quotes', or / instead of \\ in file paths")),
+    ],
     "scenes/yaml_braces_in_flow_text.yaml": [
         (3, 24, ERROR, "YAML syntax error: a {mark:...} inside the {...} that starts at line 3 "
                        "column 11 must be in a quoted text: write \"...{mark:NAME}...\" in "
@@ -504,6 +509,16 @@ EXPECTED: dict[str, list[Expected]] = {
         (4, 4, ERROR, "YAML syntax error: this line is indented differently from the lines of the "
                       "same block (from line 2 column 3); keys of one map, and the '-' items of "
                       "one list, must start at the same column"),
+    ],
+    "scenes/yaml_quote_inside_quotes.yaml": [
+        (1, 27, ERROR, ("YAML syntax error: unexpected text after a quoted value",
+                        "a quote inside a quoted text ends it early: put the text in the other "
+                        "kind of quotes ('say \"hi\"')")),
+    ],
+    "scenes/yaml_star_value.yaml": [
+        (4, 31, ERROR, ("YAML syntax error: '*boat' is read as a YAML alias (of an anchor '&boat', "
+                        "and there is none)",
+                        "put the text in quotes, or write it without the '*'")),
     ],
     "scenes/yaml_unclosed_bracket.yaml": [
         (2, 40, ERROR, "YAML syntax error: the [ at line 2 column 31 is closed with '}'; close it "

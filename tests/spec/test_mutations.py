@@ -28,7 +28,7 @@ from exhibit.cli.check import check_paths
 from exhibit.spec.checks import SceneContext, check_scene
 from exhibit.spec.errors import Diagnostic, Severity
 from exhibit.spec.project import Project
-from exhibit.spec.source import walk
+from exhibit.spec.source import load_text, walk
 from exhibit.timeline.compile import compile_scene
 
 HERE = Path(__file__).parent
@@ -51,7 +51,6 @@ def _bases() -> dict[str, str]:
 
 
 BASES = _bases()
-BASE_DATA = {name: yaml.safe_load(text) for name, text in BASES.items()}
 
 
 @pytest.fixture(scope="module")
@@ -100,11 +99,12 @@ TIME_TEXT = st.one_of(
 
 
 @st.composite
-def mutated_scene(draw: st.DrawFn) -> tuple[str, str]:
+def mutated_scene(draw: st.DrawFn, bases: dict[str, str] | None = None) -> tuple[str, str]:
     """(what was done, the broken file's text)."""
-    name = draw(st.sampled_from(sorted(BASES)))
-    text = BASES[name]
-    data = copy.deepcopy(BASE_DATA[name])
+    bases = bases or BASES
+    name = draw(st.sampled_from(sorted(bases)))
+    text = bases[name]
+    data = copy.deepcopy(load_text(text).data)
     paths = [p for p, _ in walk(data) if p]
     how = draw(
         st.sampled_from(
@@ -203,6 +203,33 @@ def test_api_answers_every_mutation_with_located_diagnostics(
     _assert_located(everything, shown_path, text, what)
     if loaded.model is None:
         assert any(d.severity is Severity.ERROR for d in everything), what
+
+
+OTHER_FILES = {
+    "bank": ("quiz/party.yaml", (SMALL_ROOT / "quiz" / "party.yaml").read_text(encoding="utf-8")),
+    "hall": ("hall.yaml", (SMALL_ROOT / "hall.yaml").read_text(encoding="utf-8")),
+}
+
+
+@settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(
+    case=st.sampled_from(sorted(OTHER_FILES)).flatmap(
+        lambda kind: st.tuples(st.just(kind), mutated_scene({kind: OTHER_FILES[kind][1]}))
+    )
+)
+def test_banks_and_halls_answer_every_mutation_with_located_diagnostics(
+    root: Project, case: tuple[str, tuple[str, str]]
+) -> None:
+    kind, (what, text) = case
+    path = root.root / OTHER_FILES[kind][0]
+    original = path.read_bytes()
+    try:
+        path.write_bytes(text.encode("utf-8", errors="surrogatepass"))
+        diagnostics, counts = check_paths(root, [str(path)])
+    finally:
+        path.write_bytes(original)
+    assert counts[kind] == 1
+    _assert_located(diagnostics, root.display(path), text, what)
 
 
 # A few mutations through the real command: exit status, format, no traceback.
