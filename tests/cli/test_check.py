@@ -82,7 +82,7 @@ def test_check_of_the_bundled_content_takes_well_under_a_second() -> None:
     print(f"exhibit check over the bundled content: {elapsed * 1000:.0f} ms")
     assert counts["scene"] >= 3 and counts["bank"] >= 1 and counts["hall"] == 1
     assert not [d for d in diagnostics if d.severity is not Severity.NOTE]
-    assert elapsed < 0.5
+    assert elapsed < 1.0  # about 0.1 s on an idle 2-core machine; slack for a busy one
 
 
 def test_small_root_is_clean_even_when_strict(
