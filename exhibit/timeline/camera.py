@@ -74,6 +74,23 @@ class CameraPath:
             j -= 1
         return (eye[0], eye[1] + LOOK_DISTANCE, eye[2]), 0.0
 
+    def _direction(self, i: int) -> Vec3:
+        """The hpr a key (or the nearest earlier key that says) looks along."""
+        for j in range(i, -1, -1):
+            if self.keys[j].hpr is not None:
+                return self.keys[j].hpr  # type: ignore[return-value]
+        return (0.0, 0.0, 0.0)
+
+    def _hpr_only(self, i: int) -> bool:
+        """Whether key i's direction is an hpr (its own or inherited), not a look-at point."""
+        for j in range(i, -1, -1):
+            k = self.keys[j]
+            if k.look is not None:
+                return False
+            if k.hpr is not None:
+                return True
+        return False
+
     def pose(self, t: float) -> tuple[Vec3, Vec3]:
         """Camera position and hpr at t."""
         n = len(self.keys)
@@ -89,6 +106,11 @@ class CameraPath:
             span = k2.t - k1.t
             u = ease(k2.easing, (t - k1.t) / span) if span > 0 else 1.0
             pos = catmull_rom(self._point(i - 1), k1.pos, k2.pos, self._point(i + 2), u)
+        if i < n - 1 and u > 0.0 and self._hpr_only(i) and self._hpr_only(i + 1):
+            # Both keys give a direction: turn between them, whatever the path does.
+            a_hpr = self._direction(i)
+            b_hpr = self._direction(i + 1)
+            return pos, tuple(x + ((y - x + 180.0) % 360.0 - 180.0) * u for x, y in zip(a_hpr, b_hpr, strict=True))  # type: ignore[return-value]
         a, roll_a = self._look_point(i, t, pos)
         if i < n - 1 and u > 0.0:
             b, roll_b = self._look_point(i + 1, t, pos)

@@ -240,8 +240,8 @@ def _cut_times(timeline: Timeline) -> list[float]:
 
 
 def _fade(timeline: Timeline, t: float) -> float:
-    # The fade track alone: building a whole FrameState per sample would cost 20 times more.
-    return float(timeline._fade.value(t)[0])
+    # The fade alone: building a whole FrameState per sample would cost 20 times more.
+    return timeline.fade_at(t)
 
 
 def _worst_moves(timeline: Timeline, rate: float) -> dict[tuple[int, int | None], MotionSample]:

@@ -355,6 +355,10 @@ class Timeline:
         subtitle = cue.subtitle.get(self.lang) if cue.subtitle else None
         return TitleState(cue.text.get(self.lang) or "", subtitle, max(0.0, opacity), tc.start, tc.end)
 
+    def fade_at(self, t: float) -> float:
+        """The whole-view fade at t: 0 clear .. 1 black."""
+        return self._fade.value(t)[0]
+
     def state(self, t: float) -> FrameState:
         """Everything visible and audible at show time ``t`` (pure: same t, same answer)."""
         speaking = self._speech.at(t)
@@ -366,7 +370,7 @@ class Timeline:
             environment=self.environment_state(t),
             captions=tuple(self._captions.at(t)),
             title=self.title_state(t),
-            fade=self._fade.value(t)[0],
+            fade=self.fade_at(t),
             effects=self.effect_levels(t),
             music=self.music_states(t),
             speaking=speaking[-1].id if speaking else None,

@@ -108,36 +108,35 @@ def test_acceleration_beyond_2_m_s2_is_warned_with_time_and_value() -> None:
 
 
 def turn(seconds: float) -> str:
-    # A quarter turn on the spot. Between hpr keys the camera looks at points along the chord
-    # from 10 m ahead to 10 m to the left; with linear easing that chord is swept at constant
-    # speed, and the view turns fastest halfway, where the chord passes closest (10/sqrt(2) m):
-    # (10*sqrt(2)/T) / (10/sqrt(2)) = 2/T radians per second.
+    # A quarter turn on the spot: between keys given as hpr the view turns between the two
+    # directions; with the default in_out_sine easing it turns fastest halfway, at
+    # (90/T) * pi/2 degrees per second.
     return f"""duration: {seconds + 2}
 camera:
   keys:
     - {{at: 0, pos: [0, 0, 2], hpr: [0, 0, 0]}}
-    - {{at: {seconds}, pos: [0, 0, 2], hpr: [90, 0, 0], ease: linear}}
+    - {{at: {seconds}, pos: [0, 0, 2], hpr: [90, 0, 0]}}
 """
 
 
 def test_turning_faster_than_30_degrees_a_second_is_warned_at_its_key() -> None:
     timeline, doc, text = build(turn(3.0))
-    peak = max(
-        sample_motion(timeline.camera_path.pose, timeline.duration), key=lambda s: s.turn_rate
-    )
-    assert peak.t == pytest.approx(1.5)
-    assert peak.turn_rate == pytest.approx(math.degrees(2 / 3.0), abs=0.05)
+    samples = sample_motion(timeline.camera_path.pose, timeline.duration)
+    peak = max(samples, key=lambda s: s.turn_rate)
+    assert peak.t == pytest.approx(1.5, abs=0.05)
+    assert peak.turn_rate == pytest.approx(30 * math.pi / 2, abs=0.3)
+    assert max(s.turn_rate for s in samples if s.t > 3.1) < 1.0
     line, column = where(text, "hpr: [90, 0, 0]")
     assert [str(d) for d in comfort_warnings(timeline, doc)] == [
         f"scenes/comfort.yaml:{line}:{column}: warning: "
-        "the camera turns at 38.2 degrees/s at 1.50 s "
+        f"the camera turns at {peak.turn_rate:.1f} degrees/s at {peak.t:.2f} s "
         "(at most 30 degrees/s is comfortable in a headset): "
         "give this move more time or turn less"
     ]
 
 
 def test_the_same_turn_over_five_seconds_is_comfortable() -> None:
-    timeline, doc, _ = build(turn(5.0))  # peaks at 2/5 rad/s = 22.9 degrees/s
+    timeline, doc, _ = build(turn(5.0))  # peaks at 18 * pi/2 = 28.3 degrees/s
     assert comfort_warnings(timeline, doc) == []
 
 

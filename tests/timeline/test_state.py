@@ -102,3 +102,14 @@ def test_state_never_depends_on_history(history: list[float], t: float) -> None:
         used.state(h)
     assert used.state(t) == fresh.state(t)
     assert used.state(t) == used.state(t)
+
+
+def test_keys_given_as_hpr_turn_only_as_much_as_the_keys_say() -> None:
+    s = scene(camera={"keys": [{"at": 0, "pos": [0, 0, 5], "hpr": [0, 0, 0]},
+                               {"at": 5, "pos": [30, 10, 5], "hpr": [0, 0, 0]},
+                               {"at": 10, "pos": [0, 40, 5], "hpr": [90, -10, 0]}]})
+    tl = compile(s, "zh", TIMINGS)
+    for k in range(50):
+        assert tl.state(k * 0.1).camera.hpr == pytest.approx((0.0, 0.0, 0.0), abs=1e-9)
+    assert tl.state(7.5).camera.hpr[0] == pytest.approx(45.0)
+    assert tl.state(10.0).camera.hpr == pytest.approx((90.0, -10.0, 0.0))
