@@ -1,8 +1,12 @@
 """Turning model validation errors into located, human diagnostics.
 
 Pydantic reports an error path like ``("objects", "boat", "red_boat", "poss")``;
-the document maps the real steps of that path back to the file. The message is
-rewritten for the person editing YAML, with a suggestion where one is obvious.
+the model's types tell which steps are in the file, and the document maps them
+back to a line and column. The message is rewritten for the person editing
+YAML, naming the key, with a suggestion where one is obvious.
+
+:func:`salvage` sets the broken parts of a file aside, so that the checks of
+the rest (names, files, languages) still run in the same ``exhibit check``.
 """
 
 from __future__ import annotations
@@ -156,17 +160,8 @@ def data_path(doc: Document, root: type[BaseModel], loc: tuple[Any, ...]) -> tup
 
 
 def _fields_at(root: type[BaseModel], loc: tuple[Any, ...]) -> list[str]:
-    tp: Any = root
-    for step in loc:
-        member = _tagged_member(tp, step)
-        tp = member if member is not None else _step(tp, step)
-        if tp is None:
-            return []
-    names: list[str] = []
-    for member in _union_members(tp):
-        if isinstance(member, type) and issubclass(member, BaseModel):
-            names.extend(n for n in member.model_fields if n not in names)
-    return names
+    """The keys allowed at a validator location (every alternative's, for a union)."""
+    return _fields_of(_type_at(root, loc))
 
 
 def _owner(doc: Document, path: PathKey) -> str:
