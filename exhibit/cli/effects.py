@@ -32,7 +32,7 @@ def register(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
     common = argparse.ArgumentParser(add_help=False)
     common.add_argument("--config", default=None, help="hall file (default: hall.yaml in the content root)")
     common.add_argument("--port", type=int, default=None,
-                        help="effects host control port on 127.0.0.1 (default 53110)")
+                        help="effects host control port on 127.0.0.1 (default 53120)")
     verbs = p.add_subparsers(dest="verb", metavar="VERB")
     s = verbs.add_parser("set", parents=[common], help="hold one effect at a level (Ctrl-C or --for releases it)")
     s.add_argument("name", help="effect name from hall.yaml (wind, mist, ...)")

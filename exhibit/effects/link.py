@@ -38,7 +38,7 @@ from exhibit.effects.journal import Journal
 from exhibit.effects.motion import SeatPose
 from exhibit.spec.errors import ExhibitError
 
-DEFAULT_PORT = 53110  # the host's control port on 127.0.0.1
+DEFAULT_PORT = 53120  # the host's control port on 127.0.0.1 (53100: remote OSC, 53110: follower sync)
 MAX_DATAGRAM = 65507
 MAX_NAME = 64
 OPS = frozenset({"levels", "heartbeat", "release", "panic", "clear", "input", "disable", "enable", "status"})

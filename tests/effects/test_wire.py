@@ -158,8 +158,8 @@ def test_without_a_host_the_command_drives_the_outputs_itself(olad: Olad, projec
 def test_kill_9_of_the_player_gives_zeros_within_a_second(olad: Olad, project, host) -> None:  # type: ignore[no-untyped-def]
     root, hall_path = project
     port, _ = host
-    player = subprocess.Popen([*EXHIBIT, "--root", str(root), "hall", "--headless", "--no-schedule", "--go", "gale",
-                               "--effects", "process", "--effects-port", str(port)],
+    player = subprocess.Popen([*EXHIBIT, "--root", str(root), "hall", "--headless", "--no-sync", "--no-schedule",
+                               "--go", "gale", "--effects", "process", "--effects-port", str(port)],
                               stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
     try:
         assert wait_until(lambda: olad.dmx(ARTNET_UNIVERSE)[:1] == [204] and olad.dmx(SACN_UNIVERSE)[3:4] == [128],

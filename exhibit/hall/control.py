@@ -1,0 +1,477 @@
+"""Show control: the hall's states, its schedule, the attract loop, and GO / STOP / PANIC.
+
+States:
+
+- ``standby``: between shows. Within opening hours the attract scene loops, silent and
+  without effects; outside them (or after a PANIC) the hall is dark;
+- ``preshow``: :data:`PRESHOW` seconds before a scheduled show the attract loop stops and
+  the show is loaded, so it starts exactly on time;
+- ``show``: a scene plays and its effects run;
+- ``postshow``: the show is over or stopped; every effect is safe while the house empties
+  (:data:`POSTSHOW` seconds, cut short when the next preshow is due).
+
+GO starts a scene at once (stopping whatever plays). STOP ends the show (effects safe at
+once). PANIC puts every effect to its safe value first, then stops everything and holds
+the hall dark, skipping scheduled shows, until an operator sends GO or RESET. A scheduled
+show that cannot start (a GO show still running, a PANIC, a scene that fails to load) is
+logged as missed, never started late.
+
+Commands from the remote arrive on other threads through :meth:`HallControl.submit`
+and are applied by the loop's own thread at the next tick; the loop wakes for them.
+Everything that happens goes to the journal (``var/log/hall.jsonl``).
+"""
+
+from __future__ import annotations
+
+import math
+import queue
+import threading
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+from typing import Any, Literal, Protocol
+
+from exhibit.effects.bus import EffectsBus
+from exhibit.effects.journal import Journal
+from exhibit.hall.catalogue import Catalogue
+from exhibit.hall.clock import Clock
+from exhibit.hall.playback import Playback
+from exhibit.hall.schedule import Schedule, Slot
+from exhibit.hall.show import Listener, Show, ShowFrame
+from exhibit.spec.errors import ExhibitError
+from exhibit.spec.hall import Hall
+from exhibit.spec.project import Project
+
+State = Literal["standby", "preshow", "show", "postshow"]
+
+
+class Sync(Protocol):
+    """Where the hall tells follower PCs what it plays (:class:`exhibit.hall.sync.SyncMaster`)."""
+
+    def listener_for(self, scene: str) -> Listener: ...
+
+    def update(self, scene: str | None, lang: str, status: str, t: float, rate: float,
+               wall: float | None = None) -> None: ...
+
+
+Op = Literal["go", "stop", "panic", "reset", "seek"]
+
+PRESHOW = 30.0  # seconds before a scheduled show: attract stops, the show loads
+POSTSHOW = 20.0  # seconds after a show with every effect safe
+FRAME = 1.0 / 50  # tick while a show plays (effects levels per second)
+IDLE_TICK = 0.1  # tick otherwise; well under the effects host's heartbeat timeout
+STATUS_EVERY = 0.25  # seconds between refreshes of the status snapshot
+
+
+@dataclass(frozen=True)
+class Command:
+    op: Op
+    scene: str | None = None
+    t: float | None = None
+    origin: str = "remote"
+
+
+class HallControl:
+    def __init__(self, project: Project, hall: Hall, *, clock: Clock, bus: EffectsBus, playback: Playback,
+                 journal: Journal, catalogue: Catalogue | None = None, lang: str | None = None,
+                 preshow: float = PRESHOW, postshow: float = POSTSHOW, frame: float = FRAME,
+                 idle_tick: float = IDLE_TICK, attract_tick: float | None = None, use_schedule: bool = True,
+                 sync: Sync | None = None) -> None:
+        self.project = project
+        self.hall = hall
+        self.clock = clock
+        self.bus = bus
+        self.playback = playback
+        self.journal = journal
+        self.catalogue = catalogue or Catalogue(project, hall)
+        self.lang = lang or hall.languages[0]
+        self.preshow = preshow
+        self.postshow = postshow
+        self.frame = frame
+        self.idle_tick = idle_tick
+        self.attract_tick = attract_tick or idle_tick
+        self.schedule = Schedule(hall.schedule if use_schedule else [])
+        self.sync = sync  # follower PCs (exhibit.hall.sync.SyncMaster), told what plays
+        self.state: State = "standby"
+        self.show: Show | None = None  # what plays now: a show, or a pass of the attract loop
+        self.pending: Show | None = None  # the show loaded during preshow
+        self.slot: Slot | None = None  # the scheduled slot of the pending or current show
+        self.next_slot = self.schedule.next_slot(clock.now())
+        self.panicked = False
+        self.last_error: str | None = None
+        self.shows_started = 0
+        self.wake = threading.Event()
+        self._commands: queue.SimpleQueue[Command] = queue.SimpleQueue()
+        self._phase_since = clock.monotonic()
+        self._status: dict[str, Any] = {}
+        self._status_at = -math.inf
+        self._status_lock = threading.Lock()
+        self._changed = False
+        self._publish(force=True)
+
+    # -- commands --------------------------------------------------------------------------------
+
+    def submit(self, command: Command) -> None:
+        """Queue a command from another thread; the loop applies it at once (it is woken)."""
+        self._commands.put(command)
+        self.wake.set()
+
+    def _drain(self) -> None:
+        while True:
+            try:
+                command = self._commands.get_nowait()
+            except queue.Empty:
+                return
+            self.apply(command)
+
+    def apply(self, command: Command) -> None:
+        if command.op == "go":
+            self.go(command.scene, command.origin)
+        elif command.op == "stop":
+            self.stop(command.origin)
+        elif command.op == "panic":
+            self.panic(command.origin)
+        elif command.op == "reset":
+            self.reset(command.origin)
+        elif command.op == "seek" and command.t is not None:
+            self.seek(command.t, command.origin)
+
+    def go(self, scene: str | None = None, origin: str = "operator") -> bool:
+        """Start ``scene`` now (the next playlist scene when None); False when it cannot."""
+        try:
+            name = self.catalogue.check(scene) if scene is not None else self._next_scene()
+        except ExhibitError as exc:
+            self._error("go_rejected", str(exc), origin=origin, scene=scene)
+            self._publish(force=True)
+            return False
+        if self.panicked:
+            self.reset(origin)
+        self._stop_everything("go")
+        show = Show(self.playback, name, self.lang, "show", None, self._listeners(name))
+        if not self._load(show, origin):
+            self._enter("standby")
+            self._publish(force=True)
+            return False
+        self._begin(show, None, origin)
+        self._publish(force=True)
+        return True
+
+    def stop(self, origin: str = "operator") -> None:
+        if self.state == "show" and self.show is not None:
+            self._end_show("stopped", origin)
+        elif self.state == "preshow" and self.pending is not None:
+            self.journal.write("show_cancelled", scene=self.pending.scene, origin=origin,
+                               scheduled=self.slot.at.isoformat() if self.slot else None)
+            self.pending.stop()
+            self.pending = None
+            self.slot = None
+            self._enter("standby")
+        else:
+            self.journal.write("ignored", command="stop", state=self.state, origin=origin)
+        self._publish(force=True)
+
+    def panic(self, origin: str = "operator") -> None:
+        """Every effect safe first; then stop everything and hold the hall dark."""
+        self.bus.panic()
+        self.panicked = True
+        self.journal.write("panic", origin=origin, state=self.state,
+                           scene=self.show.scene if self.show is not None else None)
+        self._stop_everything("panic")
+        self._enter("standby")
+        self._publish(force=True)
+
+    def reset(self, origin: str = "operator") -> None:
+        if self.panicked:
+            self.journal.write("panic_cleared", origin=origin)
+        self.panicked = False
+        self.bus.clear()
+        self._publish(force=True)
+
+    def seek(self, t: float, origin: str = "operator") -> None:
+        if self.state == "show" and self.show is not None and math.isfinite(t) and t >= 0:
+            self.journal.write("seek", scene=self.show.scene, t=round(t, 3), origin=origin)
+            self.show.seek(t)
+            self._step_show()
+        else:
+            self.journal.write("ignored", command="seek", state=self.state, origin=origin)
+        self._publish(force=True)
+
+    # -- the loop ----------------------------------------------------------------------------------
+
+    def tick(self) -> None:
+        self._drain()
+        now = self.clock.now()
+        self._schedule(now)
+        if self.state == "standby":
+            self._attract(now)
+        elif self.state == "preshow":
+            if self.slot is not None and self.pending is not None and now >= self.slot.at:
+                show, self.pending = self.pending, None
+                self._begin(show, self.slot, "schedule")
+        elif self.state == "show":
+            self._step_show()
+        elif self.state == "postshow" and self.clock.monotonic() - self._phase_since >= self.postshow:
+            self._enter("standby")
+            self._attract(now)
+        if self.state != "show":
+            self.bus.idle()  # the heartbeat: the player is alive, nothing is asked
+        if self.show is None and self.sync is not None:
+            self.sync.update(None, self.lang, self.state, 0.0, 0.0)  # followers keep their last picture
+        self._publish(force=self._changed)
+
+    def interval(self) -> float:
+        """Seconds until the next tick: a frame while a show plays, else the idle tick, never
+        past the next thing due (so a scheduled show starts on time)."""
+        if self.state == "show":
+            return self.frame
+        step = self.attract_tick if self.show is not None else self.idle_tick
+        now = self.clock.now()
+        due: float | None = None
+        if self.state == "preshow" and self.slot is not None:
+            due = (self.slot.at - now).total_seconds()
+        elif self.next_slot is not None and not self.panicked:
+            due = (self.next_slot.at - now).total_seconds() - self.preshow
+        if self.state == "postshow":
+            left = self.postshow - (self.clock.monotonic() - self._phase_since)
+            due = left if due is None else min(due, left)
+        if due is not None:
+            step = min(step, max(0.0, due))
+        return step
+
+    def run(self, until: datetime | None = None, stop: threading.Event | None = None) -> None:
+        """Tick until ``stop`` is set or the clock reaches ``until``. Whatever ends the loop (a
+        signal, an exception), every effect goes to its safe value on the way out."""
+        self.journal.write("hall_started", hall=self.hall.hall,
+                           next_show=self._slot_json(self.next_slot))
+        try:
+            while stop is None or not stop.is_set():
+                self.tick()
+                if until is not None and self.clock.now() >= until:
+                    break
+                self.clock.wait(self.interval(), self.wake)
+                self.wake.clear()
+        except BaseException as exc:
+            self.journal.write("error", error=f"{type(exc).__name__}: {exc}", fatal=True)
+            raise
+        finally:
+            self.shutdown()
+
+    def shutdown(self) -> None:
+        self.bus.release()
+        self._stop_everything("shutdown")
+        self.journal.write("hall_stopped")
+
+    # -- transitions -------------------------------------------------------------------------------
+
+    def _enter(self, state: State) -> None:
+        if state != self.state:
+            self.journal.write("state", state=state, was=self.state)
+            self._changed = True
+        self.state = state
+        self._phase_since = self.clock.monotonic()
+
+    def _schedule(self, now: datetime) -> None:
+        """Enter preshow when the next slot is near; log slots that cannot be played as missed."""
+        while self.next_slot is not None:
+            slot = self.next_slot
+            if self.state in ("standby", "postshow") and not self.panicked and now >= slot.at - _seconds(self.preshow):
+                if now >= slot.at + _seconds(self.frame):
+                    self._missed(slot, "the hall was not running at its time")
+                    continue
+                self._preshow(slot)
+                return
+            if now >= slot.at:
+                reason = "panic" if self.panicked else f"the hall was in {self.state}"
+                self._missed(slot, reason)
+                continue
+            return
+
+    def _missed(self, slot: Slot, reason: str, advance: bool = True) -> None:
+        self.journal.write("show_missed", scene=slot.scene, scheduled=slot.at.isoformat(), reason=reason)
+        if advance:
+            self.next_slot = self.schedule.next_slot(slot.at, inclusive=False)
+
+    def _preshow(self, slot: Slot) -> None:
+        self.next_slot = self.schedule.next_slot(slot.at, inclusive=False)
+        self._stop_everything("preshow")
+        show = Show(self.playback, slot.scene, self.lang, "show", slot.at, self._listeners(slot.scene))
+        self._enter("preshow")
+        self.journal.write("preshow", scene=slot.scene, scheduled=slot.at.isoformat())
+        if self._load(show, "schedule"):
+            self.pending = show
+            self.slot = slot
+        else:
+            self._missed(slot, "the scene failed to load", advance=False)
+            self._enter("standby")
+
+    def _load(self, show: Show, origin: str) -> bool:
+        try:
+            show.load()
+        except (ExhibitError, OSError) as exc:
+            self._error("load_failed", _one_line(exc), scene=show.scene, origin=origin)
+            show.stop()
+            return False
+        return True
+
+    def _begin(self, show: Show, slot: Slot | None, origin: str) -> None:
+        now = self.clock.now()
+        show.start(now, self.clock.monotonic())
+        self.show = show
+        self.slot = slot
+        self.shows_started += 1
+        self._enter("show")
+        late = (now - slot.at).total_seconds() if slot is not None else None
+        self.journal.write("show_start", scene=show.scene, lang=self.lang, origin=origin,
+                           scheduled=slot.at.isoformat() if slot else None,
+                           late_s=round(late, 3) if late is not None else None,
+                           duration=round(show.timeline.duration, 3) if show.timeline else None)
+        self._step_show()
+
+    def _step_show(self) -> None:
+        show = self.show
+        if show is None:
+            return
+        try:
+            show.step()
+        except (ExhibitError, OSError) as exc:
+            self._error("show_failed", _one_line(exc), scene=show.scene)
+            self._end_show("failed", "hall")
+            return
+        if show.ended:
+            self._end_show("ended", "show")
+
+    def _to_effects(self, frame: ShowFrame) -> None:
+        self.bus.update(frame.timeline, frame.t)
+
+    def _listeners(self, scene: str, effects: bool = True) -> list[Listener]:
+        listeners: list[Listener] = [self._to_effects] if effects else []
+        if self.sync is not None:
+            listeners.append(self.sync.listener_for(scene))
+        return listeners
+
+    def _end_show(self, reason: str, origin: str) -> None:
+        show = self.show
+        self.bus.release()  # effects safe first
+        if show is not None:
+            self.journal.write("show_end", scene=show.scene, reason=reason, origin=origin,
+                               played_s=round(show.t, 3), frames=show.frames)
+            show.stop()
+        self.show = None
+        self.slot = None
+        self._enter("postshow")
+
+    def _stop_everything(self, why: str) -> None:
+        if self.show is not None:
+            if self.show.kind == "show":
+                self.bus.release()
+                self.journal.write("show_end", scene=self.show.scene, reason=why, played_s=round(self.show.t, 3),
+                                   frames=self.show.frames)
+            self.show.stop()
+            self.show = None
+        if self.pending is not None:
+            self.journal.write("show_cancelled", scene=self.pending.scene, reason=why,
+                               scheduled=self.slot.at.isoformat() if self.slot else None)
+            self.pending.stop()
+            self.pending = None
+        self.slot = None
+
+    def _attract(self, now: datetime) -> None:
+        """The attract loop: silent, no effects, within opening hours, never after a PANIC."""
+        name = self.hall.attract
+        wanted = name is not None and not self.panicked and self.schedule.is_open(now)
+        if not wanted:
+            if self.show is not None:
+                self._stop_everything("closed")
+            return
+        assert name is not None
+        if self.show is None:
+            show = Show(self.playback, name, self.lang, "attract", None, self._listeners(name, effects=False))
+            if not self._load(show, "attract"):
+                self.hall = self.hall.model_copy(update={"attract": None})  # do not retry every tick
+                return
+            show.start(now, self.clock.monotonic())
+            self.show = show
+            self._changed = True
+            self.journal.write("attract", scene=name)
+        show = self.show
+        show.step()
+        if show.ended:
+            show.start(now, self.clock.monotonic())  # loop
+
+    def _next_scene(self) -> str:
+        """For a GO without a scene: the next scheduled show's scene, else the first in a playlist."""
+        if self.next_slot is not None:
+            return self.next_slot.scene
+        for entry in self.hall.schedule:
+            return entry.playlist[0]
+        raise ExhibitError("GO needs a scene name: the hall has no schedule to take one from")
+
+    def _error(self, event: str, message: str, **fields: Any) -> None:
+        self.last_error = message
+        self.journal.write(event, error=message, **fields)
+
+    # -- status ------------------------------------------------------------------------------------
+
+    @staticmethod
+    def _slot_json(slot: Slot | None) -> dict[str, Any] | None:
+        return {"at": slot.at.isoformat(), "scene": slot.scene} if slot is not None else None
+
+    def _effects_health(self) -> dict[str, Any]:
+        found = self.bus.status()
+        if found is None:
+            return {"ok": False, "reachable": False, "error": "the effects host does not answer"}
+        return {
+            "ok": bool(found.get("ok")),
+            "reachable": True,
+            "panic": found.get("panic"),
+            "held": found.get("held", {}),
+            "inputs": found.get("inputs", []),
+            "disabled": found.get("disabled", []),
+            "interventions": found.get("interventions", 0),
+            "outputs": {name: h.get("ok") for name, h in found.get("outputs", {}).items()},
+            "last_error": found.get("last_error"),
+        }
+
+    def _publish(self, force: bool = False) -> None:
+        mono = self.clock.monotonic()
+        if not force and mono - self._status_at < STATUS_EVERY:
+            return
+        self._status_at = mono
+        self._changed = False
+        now = self.clock.now()
+        show = self.show
+        playing = show is not None and show.kind == "show"
+        upcoming = self.pending if self.state == "preshow" else None
+        next_slot = self.slot if self.state == "preshow" else self.next_slot
+        status = {
+            "hall": self.hall.hall,
+            "time": now.isoformat(timespec="seconds"),
+            "state": self.state,
+            "scene": show.scene if playing and show else (upcoming.scene if upcoming else None),
+            "attract": show.scene if show is not None and show.kind == "attract" else None,
+            "show_time": round(show.t, 3) if playing and show else None,
+            "duration": round(show.timeline.duration, 3) if playing and show and show.timeline else None,
+            "next_show": None if next_slot is None else {
+                **(self._slot_json(next_slot) or {}), "in_s": round((next_slot.at - now).total_seconds(), 1)},
+            "panic": self.panicked,
+            "effects": self._effects_health(),
+            "last_error": self.last_error,
+            "shows_started": self.shows_started,
+        }
+        with self._status_lock:
+            self._status = status
+
+    def status(self) -> dict[str, Any]:
+        """The latest status snapshot (safe to call from any thread)."""
+        with self._status_lock:
+            return dict(self._status)
+
+
+def _seconds(s: float) -> timedelta:
+    return timedelta(seconds=s)
+
+
+def _one_line(exc: BaseException) -> str:
+    diagnostics = getattr(exc, "diagnostics", None)
+    if diagnostics:
+        return "; ".join(str(d) for d in diagnostics[:3])
+    return str(exc).splitlines()[0] if str(exc) else type(exc).__name__

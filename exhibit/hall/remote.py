@@ -1,0 +1,352 @@
+"""Remote control from the show-control desk: OSC and HTTP JSON.
+
+OSC (UDP): ``/exhibit/go [scene]``, ``/exhibit/stop``, ``/exhibit/panic``,
+``/exhibit/reset``, ``/exhibit/seek <seconds>``, ``/exhibit/status [reply_port]``. The
+status reply goes to the sender's address (to ``reply_port`` on the sender's host when
+given) as ``/exhibit/status`` with the arguments state, scene, show time, next show time,
+next scene, effects health and last error, then the whole status as a JSON string.
+
+HTTP: ``GET /status``; ``POST /go`` (body ``{"scene": NAME}``, or empty for the next
+scene), ``/stop``, ``/panic``, ``/reset``, ``/seek`` (``{"t": seconds}``). Replies are JSON.
+
+Both bind 127.0.0.1 unless ``hall.yaml`` says otherwise, and refuse to start bound
+elsewhere without a token. With a token, OSC messages carry it as their first argument
+and HTTP requests as ``Authorization: Bearer TOKEN``. Only scene names from ``scenes/``
+are accepted. Anything malformed is logged to the journal and otherwise ignored.
+"""
+
+from __future__ import annotations
+
+import hmac
+import json
+import math
+import socket
+import struct
+import threading
+from collections.abc import Callable
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from typing import Any
+
+from pythonosc.osc_bundle import OscBundle
+from pythonosc.osc_message import OscMessage, ParseError
+from pythonosc.osc_message_builder import OscMessageBuilder
+
+from exhibit.effects.journal import Journal
+from exhibit.hall.control import Command, HallControl
+from exhibit.spec.errors import ExhibitError
+from exhibit.spec.hall import Endpoint
+
+LOOPBACK = frozenset({"127.0.0.1", "localhost", "::1"})
+OSC_PREFIX = "/exhibit/"
+MAX_BODY = 4096
+MAX_DATAGRAM = 65507
+POLL = 0.2  # seconds the OSC thread waits before looking at its stop flag
+
+
+def check_exposure(endpoint: Endpoint, what: str) -> None:
+    """Refuse to listen beyond this machine without a token."""
+    if endpoint.bind not in LOOPBACK and not endpoint.token:
+        raise ExhibitError(f"remote {what} is bound to {endpoint.bind}, which other machines can reach; "
+                           f"set a token in hall.yaml (remote: {what}: token: ...) or bind 127.0.0.1")
+
+
+def _token_ok(expected: str | None, given: str | None) -> bool:
+    if not expected:
+        return True
+    return given is not None and hmac.compare_digest(expected.encode(), given.encode())
+
+
+class Rejected(ValueError):
+    """A well-formed message the hall will not act on (unknown scene, bad token, bad number)."""
+
+
+def parse_seconds(value: Any) -> float:
+    if isinstance(value, bool) or not isinstance(value, (int, float)) or not math.isfinite(value) or value < 0:
+        raise Rejected(f"seek needs a time in seconds >= 0, not {value!r}")
+    return float(value)
+
+
+def status_args(status: dict[str, Any]) -> list[Any]:
+    """The status as OSC arguments (strings and a float, empty strings for "none")."""
+    effects = status.get("effects") or {}
+    if not effects.get("reachable", True):
+        health = "unreachable"
+    elif effects.get("panic"):
+        health = "panic"
+    else:
+        health = "ok" if effects.get("ok") else f"fault: {effects.get('last_error') or 'see status'}"
+    nxt = status.get("next_show") or {}
+    return [
+        status.get("state") or "",
+        status.get("scene") or "",
+        float(status.get("show_time") or 0.0),
+        nxt.get("at") or "",
+        nxt.get("scene") or "",
+        health,
+        status.get("last_error") or "",
+        json.dumps(status, ensure_ascii=False, default=str),
+    ]
+
+
+class OscRemote:
+    def __init__(self, endpoint: Endpoint, control: HallControl, journal: Journal,
+                 emergency: Callable[[], None] | None = None) -> None:
+        check_exposure(endpoint, "osc")
+        self.endpoint = endpoint
+        self.control = control
+        self.journal = journal
+        self.emergency = emergency  # thread-safe PANIC straight to the effects host
+        self.sock = socket.socket(socket.AF_INET, socket.SOCK_DGRAM)
+        try:
+            self.sock.bind((endpoint.bind, endpoint.port))
+        except OSError as exc:
+            self.sock.close()
+            raise ExhibitError(f"cannot listen for OSC on {endpoint.bind}:{endpoint.port}: "
+                               f"{exc.strerror or exc}") from None
+        self.sock.settimeout(POLL)
+        self._stop = threading.Event()
+        self._thread: threading.Thread | None = None
+        self.handled = 0
+        self.malformed = 0
+
+    @property
+    def port(self) -> int:
+        return int(self.sock.getsockname()[1])
+
+    def start(self) -> OscRemote:
+        self._thread = threading.Thread(target=self._run, name="osc-remote", daemon=True)
+        self._thread.start()
+        return self
+
+    def _run(self) -> None:
+        while not self._stop.is_set():
+            try:
+                data, sender = self.sock.recvfrom(MAX_DATAGRAM)
+            except TimeoutError:
+                continue
+            except OSError:
+                return  # closed
+            self.handle(data, sender)
+
+    def close(self) -> None:
+        self._stop.set()
+        if self._thread is not None:
+            self._thread.join(timeout=2 * POLL + 1)
+        self.sock.close()
+
+    def _malformed(self, sender: tuple[str, int], error: str, address: str | None = None) -> None:
+        self.malformed += 1
+        self.journal.write("malformed", channel="osc", sender=f"{sender[0]}:{sender[1]}", address=address,
+                           error=error)
+
+    def handle(self, data: bytes, sender: tuple[str, int]) -> None:
+        try:
+            messages = list(_messages(data))
+        except (ParseError, ValueError, IndexError, struct.error, UnicodeDecodeError) as exc:
+            self._malformed(sender, f"not an OSC packet: {exc}")
+            return
+        for message in messages:
+            self.dispatch(message.address, list(message.params), sender)
+
+    def dispatch(self, address: str, args: list[Any], sender: tuple[str, int]) -> None:
+        if not address.startswith(OSC_PREFIX):
+            self._malformed(sender, "unknown address", address)
+            return
+        if self.endpoint.token:
+            given = args[0] if args and isinstance(args[0], str) else None
+            if not _token_ok(self.endpoint.token, given):
+                self._malformed(sender, "missing or wrong token", address)
+                return
+            args = args[1:]
+        op = address[len(OSC_PREFIX):]
+        try:
+            if op == "go":
+                if len(args) > 1 or (args and not isinstance(args[0], str)):
+                    raise Rejected("go takes one scene name")
+                scene = self.control.catalogue.check(args[0]) if args else None
+                self.control.submit(Command("go", scene=scene, origin="osc"))
+            elif op in ("stop", "reset"):
+                self.control.submit(Command(op, origin="osc"))  # type: ignore[arg-type]
+            elif op == "panic":
+                if self.emergency is not None:
+                    self.emergency()
+                self.control.submit(Command("panic", origin="osc"))
+            elif op == "seek":
+                if len(args) != 1:
+                    raise Rejected("seek takes one time in seconds")
+                self.control.submit(Command("seek", t=parse_seconds(args[0]), origin="osc"))
+            elif op == "status":
+                port = sender[1]
+                if args:
+                    if len(args) != 1 or isinstance(args[0], bool) or not isinstance(args[0], int) \
+                            or not 0 < args[0] < 65536:
+                        raise Rejected("status takes an optional reply port (an integer)")
+                    port = args[0]
+                self.reply((sender[0], port))
+            else:
+                raise Rejected("unknown command")
+        except (Rejected, ExhibitError) as exc:
+            self._malformed(sender, str(exc), address)
+            return
+        self.handled += 1
+        self.journal.write("remote", channel="osc", command=op, args=args, sender=f"{sender[0]}:{sender[1]}")
+
+    def reply(self, to: tuple[str, int]) -> None:
+        builder = OscMessageBuilder("/exhibit/status")
+        for arg in status_args(self.control.status()):
+            builder.add_arg(arg)
+        try:
+            self.sock.sendto(builder.build().dgram, to)
+        except OSError as exc:
+            self.journal.write("reply_failed", channel="osc", to=f"{to[0]}:{to[1]}", error=str(exc))
+
+
+def _messages(data: bytes) -> Any:
+    if OscBundle.dgram_is_bundle(data):
+        stack = [OscBundle(data)]
+        while stack:
+            for item in stack.pop():
+                if isinstance(item, OscBundle):
+                    stack.append(item)
+                else:
+                    yield item
+    else:
+        yield OscMessage(data)
+
+
+class _Server(ThreadingHTTPServer):
+    daemon_threads = True
+    remote: HttpRemote
+
+
+class _Handler(BaseHTTPRequestHandler):
+    server: _Server
+    protocol_version = "HTTP/1.1"
+    server_version = "exhibit-hall"
+
+    def log_message(self, format: str, *args: Any) -> None:  # noqa: A002 - the base class's name
+        pass  # requests go to the journal, not stderr
+
+    def _send(self, code: int, body: dict[str, Any]) -> None:
+        data = json.dumps(body, ensure_ascii=False, default=str).encode("utf-8")
+        self.send_response(code)
+        self.send_header("Content-Type", "application/json; charset=utf-8")
+        self.send_header("Content-Length", str(len(data)))
+        self.send_header("Cache-Control", "no-store")
+        self.end_headers()
+        self.wfile.write(data)
+
+    def _reject(self, code: int, error: str) -> None:
+        remote = self.server.remote
+        remote.malformed += 1
+        remote.journal.write("malformed", channel="http", sender=f"{self.client_address[0]}:{self.client_address[1]}",
+                             path=self.path, error=error)
+        self._send(code, {"ok": False, "error": error})
+
+    def _authorised(self) -> bool:
+        token = self.server.remote.endpoint.token
+        if not token:
+            return True
+        header = self.headers.get("Authorization", "")
+        given = header[7:] if header.startswith("Bearer ") else self.headers.get("X-Exhibit-Token")
+        if _token_ok(token, given):
+            return True
+        self._reject(401, "missing or wrong token")
+        return False
+
+    def do_GET(self) -> None:  # noqa: N802 - the base class's name
+        if not self._authorised():
+            return
+        if self.path.split("?")[0] == "/status":
+            self._send(200, self.server.remote.control.status())
+        else:
+            self._reject(404, f"no such resource: GET {self.path}")
+
+    def _body(self) -> dict[str, Any]:
+        length_text = self.headers.get("Content-Length") or "0"
+        if not length_text.isdigit() or int(length_text) > MAX_BODY:
+            raise Rejected(f"the body must be JSON of at most {MAX_BODY} bytes")
+        raw = self.rfile.read(int(length_text)) if int(length_text) else b""
+        if not raw.strip():
+            return {}
+        try:
+            body = json.loads(raw.decode("utf-8"))
+        except (UnicodeDecodeError, json.JSONDecodeError) as exc:
+            raise Rejected(f"the body is not JSON: {exc}") from None
+        if not isinstance(body, dict):
+            raise Rejected("the body must be a JSON object")
+        return body
+
+    def do_POST(self) -> None:  # noqa: N802 - the base class's name
+        remote = self.server.remote
+        path = self.path.split("?")[0]
+        if path not in ("/go", "/stop", "/panic", "/reset", "/seek"):
+            # Read the body anyway so that a keep-alive connection stays in step.
+            length = self.headers.get("Content-Length") or "0"
+            if length.isdigit() and int(length) <= MAX_BODY:
+                self.rfile.read(int(length))
+            self._reject(404, f"no such command: POST {self.path}")
+            return
+        try:
+            body = self._body()
+        except Rejected as exc:
+            self.close_connection = True
+            self._reject(400, str(exc))
+            return
+        if not self._authorised():
+            return
+        op = path[1:]
+        try:
+            if op == "go":
+                scene = body.get("scene")
+                command = Command("go", scene=remote.control.catalogue.check(scene) if scene is not None else None,
+                                  origin="http")
+            elif op == "seek":
+                command = Command("seek", t=parse_seconds(body.get("t")), origin="http")
+            else:
+                command = Command(op, origin="http")  # type: ignore[arg-type]
+        except (Rejected, ExhibitError) as exc:
+            self._reject(400, str(exc))
+            return
+        if op == "panic" and remote.emergency is not None:
+            remote.emergency()
+        remote.control.submit(command)
+        remote.handled += 1
+        remote.journal.write("remote", channel="http", command=op, scene=command.scene, t=command.t,
+                             sender=f"{self.client_address[0]}:{self.client_address[1]}")
+        self._send(202, {"ok": True, "command": op, "scene": command.scene, "t": command.t})
+
+
+class HttpRemote:
+    def __init__(self, endpoint: Endpoint, control: HallControl, journal: Journal,
+                 emergency: Callable[[], None] | None = None) -> None:
+        check_exposure(endpoint, "http")
+        self.endpoint = endpoint
+        self.control = control
+        self.journal = journal
+        self.emergency = emergency
+        self.handled = 0
+        self.malformed = 0
+        try:
+            self.server = _Server((endpoint.bind, endpoint.port), _Handler)
+        except OSError as exc:
+            raise ExhibitError(f"cannot listen for HTTP on {endpoint.bind}:{endpoint.port}: "
+                               f"{exc.strerror or exc}") from None
+        self.server.remote = self
+        self._thread: threading.Thread | None = None
+
+    @property
+    def port(self) -> int:
+        return int(self.server.server_address[1])
+
+    def start(self) -> HttpRemote:
+        self._thread = threading.Thread(target=self.server.serve_forever, kwargs={"poll_interval": POLL},
+                                        name="http-remote", daemon=True)
+        self._thread.start()
+        return self
+
+    def close(self) -> None:
+        self.server.shutdown()
+        self.server.server_close()
+        if self._thread is not None:
+            self._thread.join(timeout=2)
