@@ -311,6 +311,18 @@ def build(
     warnings = _silent_warning(model, language, voices)
     sources = {v.line_id: v.kind for v in voices}
     line_audio = {v.line_id: store.wav(language, v.key) for v in voices}
+    common: dict[str, Any] = {
+        "scene_id": model.scene_id,
+        "lang": language,
+        "mix_path": paths.mix,
+        "vtt_path": paths.vtt,
+        "srt_path": paths.srt,
+        "timeline_json_path": paths.timeline,
+        "line_audio": line_audio,
+        "sources": sources,
+        "warnings": warnings,
+        "manifest_path": paths.manifest,
+    }
 
     manifest = _read_json(paths.manifest)
     if (
@@ -322,24 +334,13 @@ def build(
         timings = {k: _timing_from_json(v) for k, v in manifest.get("timings", {}).items()}
         timeline = compile_timeline(model, language, timings, doc)
         return NarrationBuild(
-            model.scene_id,
-            language,
-            timeline,
-            paths.mix,
-            paths.vtt,
-            paths.srt,
-            paths.timeline,
-            line_audio,
-            timings,
-            sources,
-            manifest.get("loudness"),
-            manifest.get("true_peak"),
-            False,
-            0,
-            False,
-            warnings,
-            time.perf_counter() - started,
-            paths.manifest,
+            **common,
+            timeline=timeline,
+            timings=timings,
+            loudness=manifest.get("loudness"),
+            true_peak=manifest.get("true_peak"),
+            rebuilt=False,
+            seconds=time.perf_counter() - started,
         )
 
     metas = {v.line_id: store.get(language, v.key) for v in voices}
@@ -391,24 +392,15 @@ def build(
     if progress:
         progress("files", 1, 1)
     return NarrationBuild(
-        model.scene_id,
-        language,
-        timeline,
-        paths.mix,
-        paths.vtt,
-        paths.srt,
-        paths.timeline,
-        line_audio,
-        timings,
-        sources,
-        loudness,
-        peak,
-        True,
-        len(missing),
-        mix_rebuilt,
-        warnings,
-        time.perf_counter() - started,
-        paths.manifest,
+        **common,
+        timeline=timeline,
+        timings=timings,
+        loudness=loudness,
+        true_peak=peak,
+        rebuilt=True,
+        voices_made=len(missing),
+        mix_rebuilt=mix_rebuilt,
+        seconds=time.perf_counter() - started,
     )
 
 
