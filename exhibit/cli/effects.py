@@ -43,6 +43,13 @@ def register(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
     verbs.add_parser("reset", parents=[common], help="clear a PANIC latch")
     st = verbs.add_parser("status", parents=[common], help="what the running effects host does")
     st.add_argument("--json", action="store_true", help="print JSON")
+    for verb, what in (("disable", "hold one effect off (operator disable) until 'enable'"),
+                       ("enable", "let a disabled effect run again")):
+        v = verbs.add_parser(verb, parents=[common], help=what)
+        v.add_argument("name", help="effect name from hall.yaml")
+    i = verbs.add_parser("input", parents=[common], help="set an interlock input, e.g. 'doors_open on'")
+    i.add_argument("name", help="input name from hall.yaml (inputs:)")
+    i.add_argument("state", choices=("on", "off"))
     verbs.add_parser("serve", parents=[common], help="run the effects process (exhibit hall starts it)")
     p.set_defaults(run=run)
 
@@ -76,10 +83,12 @@ def parse_level(text: str) -> float:
 
 def run(args: argparse.Namespace) -> int:
     if args.verb is None:
-        raise ExhibitError("say what to do: exhibit effects set NAME LEVEL | panic | reset | status | serve")
+        raise ExhibitError("say what to do: exhibit effects set NAME LEVEL | panic | reset | status | "
+                           "disable NAME | enable NAME | input NAME on|off | serve")
     project = Project.at(args.root)
     hall, path = load_hall(project, args.config)
-    verb = {"set": _set, "panic": _panic, "reset": _reset, "status": _status, "serve": _serve}[args.verb]
+    verb = {"set": _set, "panic": _panic, "reset": _reset, "status": _status, "serve": _serve,
+            "disable": _hold, "enable": _hold, "input": _hold}[args.verb]
     return verb(args, project, hall, path)
 
 
@@ -189,6 +198,37 @@ def _reset(args: argparse.Namespace, project: Project, hall: Hall, path: Path) -
         return 0
     print("PANIC cleared" if not status.get("panic") else "PANIC is still latched", file=sys.stderr)
     return 0 if not status.get("panic") else 1
+
+
+def _hold(args: argparse.Namespace, project: Project, hall: Hall, path: Path) -> int:
+    """disable / enable an effect, or set an interlock input, on the running effects host."""
+    from exhibit.effects.link import UdpLink
+
+    name = args.name
+    if args.verb == "input":
+        if hall.inputs and name not in hall.inputs:
+            raise ExhibitError(f"no input '{name}' in the hall file{did_you_mean(name, hall.inputs)}")
+    elif hall.effects and name not in hall.effects:
+        raise ExhibitError(f"no effect '{name}' in the hall file{did_you_mean(name, list(hall.effects))}")
+    link = UdpLink(_port(args), source=f"cli:{os.getpid()}")
+    try:
+        if link.query(PROBE) is None:
+            raise ExhibitError(f"no effects host answers on 127.0.0.1:{_port(args)}; "
+                               "these holds live in the running host ('exhibit hall' or 'exhibit effects serve')")
+        if args.verb == "input":
+            link.set_input(name, args.state == "on")
+        elif args.verb == "disable":
+            link.disable(name)
+        else:
+            link.enable(name)
+        status = link.query(PROBE) or {}
+    finally:
+        link.close()
+    if args.verb == "input":
+        print(f"input {name}: {'on' if name in status.get('inputs', []) else 'off'}", file=sys.stderr)
+    else:
+        print(f"{name}: {'disabled' if name in status.get('disabled', []) else 'enabled'}", file=sys.stderr)
+    return 0
 
 
 def _status(args: argparse.Namespace, project: Project, hall: Hall, path: Path) -> int:

@@ -53,7 +53,7 @@ class Sync(Protocol):
                wall: float | None = None) -> None: ...
 
 
-Op = Literal["go", "stop", "panic", "reset", "seek"]
+Op = Literal["go", "stop", "panic", "reset", "seek", "input", "disable", "enable"]
 
 PRESHOW = 30.0  # seconds before a scheduled show: attract stops, the show loads
 POSTSHOW = 20.0  # seconds after a show with every effect safe
@@ -68,6 +68,8 @@ class Command:
     scene: str | None = None
     t: float | None = None
     origin: str = "remote"
+    name: str | None = None  # an interlock input (input) or an effect (disable, enable)
+    active: bool = False  # for input
 
 
 class HallControl:
@@ -134,6 +136,8 @@ class HallControl:
             self.reset(command.origin)
         elif command.op == "seek" and command.t is not None:
             self.seek(command.t, command.origin)
+        elif command.op in ("input", "disable", "enable") and command.name is not None:
+            self.safety(command.op, command.name, command.active, command.origin)
 
     def go(self, scene: str | None = None, origin: str = "operator") -> bool:
         """Start ``scene`` now (the next playlist scene when None); False when it cannot."""
@@ -184,6 +188,18 @@ class HallControl:
             self.journal.write("panic_cleared", origin=origin)
         self.panicked = False
         self.bus.clear()
+        self._publish(force=True)
+
+    def safety(self, op: str, name: str, active: bool = False, origin: str = "operator") -> None:
+        """Operator holds on the effects: an interlock input (doors open), or one effect disabled."""
+        link = self.bus.link
+        if op == "input":
+            link.set_input(name, active)
+        elif op == "disable":
+            link.disable(name)
+        else:
+            link.enable(name)
+        self.journal.write(op, name=name, active=active if op == "input" else None, origin=origin)
         self._publish(force=True)
 
     def seek(self, t: float, origin: str = "operator") -> None:

@@ -1,13 +1,17 @@
 """Remote control from the show-control desk: OSC and HTTP JSON.
 
 OSC (UDP): ``/exhibit/go [scene]``, ``/exhibit/stop``, ``/exhibit/panic``,
-``/exhibit/reset``, ``/exhibit/seek <seconds>``, ``/exhibit/status [reply_port]``. The
+``/exhibit/reset``, ``/exhibit/seek <seconds>``, ``/exhibit/status [reply_port]``, and for
+the safety layer ``/exhibit/input <name> <0|1>`` (an interlock such as doors_open, from a
+door contact's OSC bridge) and ``/exhibit/disable <effect>`` / ``/exhibit/enable <effect>``. The
 status reply goes to the sender's address (to ``reply_port`` on the sender's host when
 given) as ``/exhibit/status`` with the arguments state, scene, show time, next show time,
 next scene, effects health and last error, then the whole status as a JSON string.
 
 HTTP: ``GET /status``; ``POST /go`` (body ``{"scene": NAME}``, or empty for the next
-scene), ``/stop``, ``/panic``, ``/reset``, ``/seek`` (``{"t": seconds}``). Replies are JSON.
+scene), ``/stop``, ``/panic``, ``/reset``, ``/seek`` (``{"t": seconds}``), ``/input``
+(``{"name": N, "active": true}``), ``/disable`` and ``/enable`` (``{"name": EFFECT}``).
+Replies are JSON.
 
 Both bind 127.0.0.1 unless ``hall.yaml`` says otherwise, and refuse to start bound
 elsewhere without a token. With a token, OSC messages carry it as their first argument
@@ -19,6 +23,7 @@ from __future__ import annotations
 
 import hmac
 import json
+import re
 import math
 import socket
 import struct
@@ -33,7 +38,8 @@ from pythonosc.osc_message_builder import OscMessageBuilder
 
 from exhibit.effects.journal import Journal
 from exhibit.hall.control import Command, HallControl
-from exhibit.spec.errors import ExhibitError
+from exhibit.spec.common import ID_PATTERN
+from exhibit.spec.errors import ExhibitError, did_you_mean
 from exhibit.spec.hall import Endpoint
 
 LOOPBACK = frozenset({"127.0.0.1", "localhost", "::1"})
@@ -41,6 +47,7 @@ OSC_PREFIX = "/exhibit/"
 MAX_BODY = 4096
 MAX_DATAGRAM = 65507
 POLL = 0.2  # seconds the OSC thread waits before looking at its stop flag
+SAFE_NAME = re.compile(ID_PATTERN)
 
 
 def check_exposure(endpoint: Endpoint, what: str) -> None:
@@ -64,6 +71,22 @@ def parse_seconds(value: Any) -> float:
     if isinstance(value, bool) or not isinstance(value, (int, float)) or not math.isfinite(value) or value < 0:
         raise Rejected(f"seek needs a time in seconds >= 0, not {value!r}")
     return float(value)
+
+
+def safety_command(control: HallControl, op: str, name: Any, active: Any, origin: str) -> Command:
+    """An input / disable / enable command, with names checked against the hall file."""
+    hall = control.hall
+    if not isinstance(name, str) or not SAFE_NAME.match(name):
+        raise Rejected(f"{op} needs a name (lower-case letters, digits and _), not {name!r}")
+    if op == "input":
+        if hall.inputs and name not in hall.inputs:
+            raise Rejected(f"unknown input '{name}'{did_you_mean(name, hall.inputs)}")
+        if isinstance(active, bool) or active in (0, 1):
+            return Command("input", name=name, active=bool(active), origin=origin)
+        raise Rejected(f"input {name} needs 1 (active) or 0, not {active!r}")
+    if hall.effects and name not in hall.effects:
+        raise Rejected(f"unknown effect '{name}'{did_you_mean(name, list(hall.effects))}")
+    return Command(op, name=name, origin=origin)  # type: ignore[arg-type]
 
 
 def status_args(status: dict[str, Any]) -> list[Any]:
@@ -175,6 +198,14 @@ class OscRemote:
                 if len(args) != 1:
                     raise Rejected("seek takes one time in seconds")
                 self.control.submit(Command("seek", t=parse_seconds(args[0]), origin="osc"))
+            elif op == "input":
+                if len(args) != 2:
+                    raise Rejected("input takes a name and 1 or 0")
+                self.control.submit(safety_command(self.control, "input", args[0], args[1], "osc"))
+            elif op in ("disable", "enable"):
+                if len(args) != 1:
+                    raise Rejected(f"{op} takes one effect name")
+                self.control.submit(safety_command(self.control, op, args[0], None, "osc"))
             elif op == "status":
                 port = sender[1]
                 if args:
@@ -280,7 +311,7 @@ class _Handler(BaseHTTPRequestHandler):
     def do_POST(self) -> None:  # noqa: N802 - the base class's name
         remote = self.server.remote
         path = self.path.split("?")[0]
-        if path not in ("/go", "/stop", "/panic", "/reset", "/seek"):
+        if path not in ("/go", "/stop", "/panic", "/reset", "/seek", "/input", "/disable", "/enable"):
             # Read the body anyway so that a keep-alive connection stays in step.
             length = self.headers.get("Content-Length") or "0"
             if length.isdigit() and int(length) <= MAX_BODY:
@@ -303,6 +334,8 @@ class _Handler(BaseHTTPRequestHandler):
                                   origin="http")
             elif op == "seek":
                 command = Command("seek", t=parse_seconds(body.get("t")), origin="http")
+            elif op in ("input", "disable", "enable"):
+                command = safety_command(remote.control, op, body.get("name"), body.get("active"), "http")
             else:
                 command = Command(op, origin="http")  # type: ignore[arg-type]
         except (Rejected, ExhibitError) as exc:
@@ -313,8 +346,8 @@ class _Handler(BaseHTTPRequestHandler):
         remote.control.submit(command)
         remote.handled += 1
         remote.journal.write("remote", channel="http", command=op, scene=command.scene, t=command.t,
-                             sender=f"{self.client_address[0]}:{self.client_address[1]}")
-        self._send(202, {"ok": True, "command": op, "scene": command.scene, "t": command.t})
+                             name=command.name, sender=f"{self.client_address[0]}:{self.client_address[1]}")
+        self._send(202, {"ok": True, "command": op, "scene": command.scene, "t": command.t, "name": command.name})
 
 
 class HttpRemote:

@@ -140,6 +140,16 @@ def test_exhibit_effects_set_and_panic_on_the_wire(olad: Olad, project, host) ->
     time.sleep(0.1)
     assert olad.dmx(ARTNET_UNIVERSE)[0] == 0
     assert exhibit(root, "effects", "reset", "--port", str(port)).returncode == 0
+    link.send({"wind": 1.0}, {})
+    assert wait_until(lambda: olad.dmx(ARTNET_UNIVERSE)[0] == 255)
+    # An operator disables the wind: off on the wire though the player still asks
+    disabled = exhibit(root, "effects", "disable", "wind", "--port", str(port))
+    assert disabled.returncode == 0 and "wind: disabled" in disabled.stderr
+    link.send({"wind": 1.0}, {})
+    assert wait_until(lambda: olad.dmx(ARTNET_UNIVERSE)[0] == 0)
+    assert exhibit(root, "effects", "enable", "wind", "--port", str(port)).returncode == 0
+    link.send({"wind": 1.0}, {})
+    assert wait_until(lambda: olad.dmx(ARTNET_UNIVERSE)[0] == 255)
     link.release()
     link.close()
 

@@ -34,7 +34,8 @@ SCENES = {"alpha": scene("alpha"), "beta": scene("beta", 45.0, [effect(2.0, "mis
           "idle": scene("idle", 30.0, [effect(1.0, "wind", 1.0, 20.0)])}
 HALL: dict[str, Any] = {
     "hall": "test_hall",
-    "effects": {"wind": {}, "mist": {"max_on": 8}, "seat": {}},
+    "effects": {"wind": {}, "mist": {"max_on": 8}, "seat": {}, "spray": {"interlock": ["doors_open"]}},
+    "inputs": ["doors_open"],
     "schedule": [{"from": "09:00", "to": "10:00", "every": 20, "playlist": ["alpha", "beta"]}],
     "attract": "idle",
 }

@@ -160,3 +160,30 @@ def test_binding_beyond_this_machine_needs_a_token() -> None:
         check_exposure(Endpoint(bind="0.0.0.0", port=53100), "osc")
     check_exposure(Endpoint(bind="0.0.0.0", port=53100, token="t"), "osc")
     check_exposure(Endpoint(bind="127.0.0.1", port=53100), "http")
+
+
+def test_interlocks_and_disables_from_the_desk(hall: LiveHall) -> None:
+    effects = lambda: hall.control.status()["effects"]  # noqa: E731
+    oscsend(hall.osc.port, "/exhibit/input", "si", "doors_open", 1)
+    assert eventually(lambda: effects()["inputs"] == ["doors_open"])
+    assert effects()["held"]["spray"] == "interlock:doors_open"
+    oscsend(hall.osc.port, "/exhibit/input", "s", "doors_open")  # active or not?
+    oscsend(hall.osc.port, "/exhibit/input", "sF", "doors_open")  # OSC false works too
+    assert eventually(lambda: effects()["inputs"] == [])
+    oscsend(hall.osc.port, "/exhibit/input", "sT", "doors_open")
+    assert eventually(lambda: effects()["inputs"] == ["doors_open"])
+    oscsend(hall.osc.port, "/exhibit/input", "si", "door_open", 1)  # a typo is refused
+    oscsend(hall.osc.port, "/exhibit/input", "si", "doors_open", 0)
+    assert eventually(lambda: effects()["inputs"] == [])
+    assert http(hall, "POST", "/disable", {"name": "wind"})[0] == 202
+    http(hall, "POST", "/go", {"scene": "alpha"})
+    http(hall, "POST", "/seek", {"t": 6})
+    assert eventually(lambda: effects()["held"].get("wind") == "disabled")
+    assert hall.level("wind") == 0.0
+    assert http(hall, "POST", "/enable", {"name": "wind"})[0] == 202
+    assert eventually(lambda: hall.level("wind") > 0)
+    assert http(hall, "POST", "/disable", {"name": "wnd"}) == (
+        400, {"ok": False, "error": "unknown effect 'wnd' (did you mean 'wind'?)"})
+    errors = [r["error"] for r in hall.journal("malformed")]
+    assert errors == ["input takes a name and 1 or 0", "unknown input 'door_open' (did you mean 'doors_open'?)",
+                      "unknown effect 'wnd' (did you mean 'wind'?)"]
