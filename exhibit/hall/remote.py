@@ -23,8 +23,8 @@ from __future__ import annotations
 
 import hmac
 import json
-import re
 import math
+import re
 import socket
 import struct
 import threading
