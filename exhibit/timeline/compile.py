@@ -209,6 +209,7 @@ def compile_scene(
         sound_times[i] = first(("sounds", i, "at"), partial(r.expr, snd.at))
 
     # The scene's length.
+    duration_known = True
     if scene.duration == "auto":
         ends = [e for _, e in line_times.values() if e is not None]
         ends += [t + cue_end_offset(scene.cues[i]) for i, t in cue_times.items() if t is not None]
@@ -229,6 +230,7 @@ def compile_scene(
             diags.append(_diag(doc, ("duration",), f"the scene's duration must be greater than 0, got {d:g} s"))
             d = None
         duration = d if d is not None else 0.0
+        duration_known = d is not None
     r.end = duration
 
     for path, fn in pending:
@@ -249,7 +251,7 @@ def compile_scene(
 
     # Range checks: nothing before 0, nothing after the end.
     def in_range(path: PathKey, t: float | None, what: str) -> None:
-        if t is None:
+        if t is None or not duration_known:  # an unusable duration was reported already
             return
         if t < -EPSILON:
             diags.append(_diag(doc, path, f"{what} resolves to {t:.2f} s{tag}, before the scene starts"))
@@ -282,7 +284,7 @@ def compile_scene(
         if s2 < e1 - EPSILON:
             a, b = scene.narration[i1].id, scene.narration[i2].id
             where = ("narration", i2, "at") if scene.narration[i2].at is not None else ("narration", i2, "id")
-            diags.append(_diag(doc, where, f"narration lines '{a}' ({s1:.2f}-{e1:.2f} s) and '{b}' (from {s2:.2f} s) "
+            diags.append(_diag(doc, where, f"narration lines '{a}' ({s1:.2f} s to {e1:.2f} s) and '{b}' (from {s2:.2f} s) "
                                            f"overlap by {e1 - s2:.2f} s{tag}"))
     # Camera keys must be in time order.
     ordered_keys = [(i, t) for i, t in key_times.items() if t is not None]
