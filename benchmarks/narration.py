@@ -12,7 +12,9 @@ speak every line one after the other.
 from __future__ import annotations
 
 import argparse
+import os
 import re
+import resource
 import shutil
 import subprocess
 import sys
@@ -145,6 +147,13 @@ def ebur128(path: Path) -> tuple[float, float]:
     return float(integrated[1]), float(peak[1])
 
 
+def _cpu_seconds() -> float:
+    """CPU time of this process (all threads) and of its finished children (espeak-ng)."""
+    own = resource.getrusage(resource.RUSAGE_SELF)
+    children = resource.getrusage(resource.RUSAGE_CHILDREN)
+    return own.ru_utime + own.ru_stime + children.ru_utime + children.ru_stime
+
+
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--lang", default="zh", choices=["zh", "en"])
@@ -169,9 +178,12 @@ def main() -> int:
                 stages[stage] = stages.get(stage, 0.0) + now - last[0]
                 last[0] = now
 
+        load_before = os.getloadavg()[0]
+        cpu_before = _cpu_seconds()
         started = time.perf_counter()
         cold = build(project, "bench", args.lang, progress)
         cold_s = time.perf_counter() - started
+        cold_cpu = _cpu_seconds() - cpu_before
         started = time.perf_counter()
         warm = build(project, "bench", args.lang)
         warm_s = time.perf_counter() - started
@@ -190,6 +202,10 @@ def main() -> int:
     print(
         f"cold build: {cold_s:.2f} s (voices {stages.get('voices', 0):.2f} s, "
         f"mix {stages.get('mix', 0):.2f} s)"
+    )
+    print(
+        f"cold build CPU time: {cold_cpu:.2f} s (this process and espeak-ng) on "
+        f"{os.cpu_count()} cores; load average before it: {load_before:.1f}"
     )
     print(f"warm rebuild: {warm_s * 1000:.0f} ms (rebuilt: {warm.rebuilt})")
     print(f"mix (ffmpeg ebur128): {lufs:.1f} LUFS, true peak {peak:.1f} dBTP")

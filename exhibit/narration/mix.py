@@ -17,8 +17,7 @@ from exhibit.timeline.model import Timeline
 from exhibit.timeline.music import fade_points
 
 CHANNELS = 2
-CONTROL_FRAMES = 48  # the music envelope is computed every millisecond ...
-BLOCK_FRAMES = 1 << 18  # ... and the bed is added about five seconds at a time
+BLOCK_FRAMES = 1 << 18  # a music bed is added at most about five seconds at a time
 
 #: Loads a media file named in the scene (relative to the content root) as a clip.
 MediaLoader = Callable[[str], Clip]
@@ -32,65 +31,86 @@ def _interp(t: np.ndarray, points: list[tuple[float, float]], outside: float = 0
     return np.interp(t, xs, ys, left=ys[0], right=ys[-1]).astype(np.float32)
 
 
-def _place(buf: np.ndarray, clip: Clip, at: float, gain: np.ndarray | float = 1.0) -> None:
+def _place(buf: np.ndarray, clip: Clip, at: float, gain: float = 1.0) -> None:
     """Add ``clip`` (at the mix rate) into ``buf`` from time ``at``; cut off at both ends."""
     start = round(at * MIX_RATE)
-    data = clip.with_channels(CHANNELS).samples
+    data = clip.samples
     if start < 0:
         data = data[-start:]
-        if isinstance(gain, np.ndarray):
-            gain = gain[-start:]
         start = 0
     n = min(len(data), len(buf) - start)
     if n <= 0:
         return
-    if isinstance(gain, np.ndarray):
-        buf[start : start + n] += data[:n] * gain[:n, None]
-    else:
-        buf[start : start + n] += data[:n] * np.float32(gain)
+    part = data[:n] if clip.channels in (1, CHANNELS) else clip.mono().samples[:n]
+    if gain != 1.0:
+        part = part * np.float32(gain)
+    buf[start : start + n] += part  # a mono clip (n, 1) goes to both channels
+
+
+def _fade_and_depth(timeline: Timeline, index: int, t: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    tm = timeline.music[index]
+    fade = _interp(t, fade_points(tm.start, tm.end, tm.music.fade_in, tm.music.fade_out))
+    fade[(t < tm.start) | (t >= tm.end)] = 0.0
+    return fade, _interp(t, timeline.duck.points())
 
 
 def music_amplitude(timeline: Timeline, index: int, t: np.ndarray) -> np.ndarray:
     """Linear gain of music bed ``index`` at show times ``t`` (same as ``music_gain_db``)."""
-    tm = timeline.music[index]
-    m = tm.music
-    fade = _interp(t, fade_points(tm.start, tm.end, m.fade_in, m.fade_out))
-    fade[(t < tm.start) | (t >= tm.end)] = 0.0
-    depth = _interp(t, timeline.duck.points())
+    m = timeline.music[index].music
+    fade, depth = _fade_and_depth(timeline, index, t)
     db = m.gain + m.duck * depth
     return (fade * np.power(np.float32(10.0), db / np.float32(20.0))).astype(np.float32)
 
 
-def _envelope(timeline: Timeline, index: int, start: float, frames: int) -> np.ndarray:
-    """The bed's gain for every frame from ``start``: exact at each millisecond, linear between.
+def _segments(timeline: Timeline, index: int, start: float, end: float) -> list[tuple[int, int]]:
+    """Frame ranges between the corners of a bed's envelope (fades and ducking)."""
+    tm = timeline.music[index]
+    corners = [t for t, _ in fade_points(tm.start, tm.end, tm.music.fade_in, tm.music.fade_out)]
+    corners += [t for t, _ in timeline.duck.points()]
+    frames = sorted({round(t * MIX_RATE) for t in [start, end, *corners] if start <= t <= end})
+    return list(zip(frames, frames[1:], strict=False))
 
-    Evaluating at 1 kHz and interpolating costs a fraction of evaluating every sample, and a
-    gain that moves at most 10 dB in 250 ms is a straight line over a millisecond.
-    """
-    step = CONTROL_FRAMES
-    points = -(-frames // step) + 1
-    t = start + np.arange(points, dtype=np.float64) * step / MIX_RATE
-    at = music_amplitude(timeline, index, t)
-    ramp = np.arange(step, dtype=np.float32) / np.float32(step)
-    gain = at[:-1, None] + (at[1:] - at[:-1])[:, None] * ramp[None, :]
-    return gain.reshape(-1)[:frames]
+
+def _source(data: np.ndarray, first: int, count: int, loop: bool) -> np.ndarray:
+    """``count`` frames of the music file from frame ``first``, wrapping round when it loops."""
+    if not loop:
+        return data[first : first + count]
+    pieces = []
+    at = first % len(data)
+    while count > 0:
+        take = min(count, len(data) - at)
+        pieces.append(data[at : at + take])
+        count -= take
+        at = 0
+    return pieces[0] if len(pieces) == 1 else np.concatenate(pieces)
 
 
 def _add_bed(
-    buf: np.ndarray, clip: Clip, start: float, frames: int, loop: bool, gain: np.ndarray
+    buf: np.ndarray, timeline: Timeline, index: int, clip: Clip, start: float, end: float
 ) -> None:
-    """Lay the music file over ``frames`` from ``start``: repeated when it loops, else once."""
+    """Lay music bed ``index`` over [start, end) with its envelope.
+
+    Between two corners of the envelope the gain is either constant (one multiply)
+    or a ramp, evaluated for each frame of that stretch only.
+    """
     data = clip.with_channels(CHANNELS).samples
     if len(data) == 0:
         return
-    if not loop:
-        frames = min(frames, len(data))
-    a = round(start * MIX_RATE)
-    frames = min(frames, len(buf) - a)
-    for b in range(0, frames, BLOCK_FRAMES):  # block by block: no giant temporaries
-        e = min(frames, b + BLOCK_FRAMES)
-        src = np.take(data, np.arange(b, e) % len(data), axis=0) if loop else data[b:e]
-        buf[a + b : a + e] += src * gain[b:e, None]
+    origin = round(start * MIX_RATE)  # frame 0 of the music file
+    loop = timeline.music[index].music.loop
+    last = min(len(buf), round(end * MIX_RATE), len(buf) if loop else origin + len(data))
+    for a, b in _segments(timeline, index, start, end):
+        for lo in range(a, min(b, last), BLOCK_FRAMES):
+            hi = min(b, last, lo + BLOCK_FRAMES)
+            src = _source(data, lo - origin, hi - lo, loop)
+            # Fade and depth are each a straight line between corners: equal ends, constant.
+            t = np.array([lo, hi - 1], dtype=np.float64) / MIX_RATE
+            fade, depth = _fade_and_depth(timeline, index, t)
+            if fade[0] == fade[1] and depth[0] == depth[1]:
+                buf[lo:hi] += src * music_amplitude(timeline, index, t[:1])[0]
+            else:
+                gain = music_amplitude(timeline, index, np.arange(lo, hi) / MIX_RATE)
+                buf[lo:hi] += src * gain[:, None]
 
 
 def mix(timeline: Timeline, voices: Mapping[str, Clip], media: MediaLoader) -> Clip:
@@ -102,11 +122,9 @@ def mix(timeline: Timeline, voices: Mapping[str, Clip], media: MediaLoader) -> C
         if voice is not None:
             _place(buf, voice, line.audio_start)
     for i, tm in enumerate(timeline.music):
-        start = max(0.0, tm.start)
-        n = round((min(tm.end, timeline.duration) - start) * MIX_RATE)
-        if n > 0:
-            gain = _envelope(timeline, i, start, n)
-            _add_bed(buf, media(tm.music.file), start, n, tm.music.loop, gain)
+        start, end = max(0.0, tm.start), min(tm.end, timeline.duration)
+        if end > start:
+            _add_bed(buf, timeline, i, media(tm.music.file), start, end)
     for ts in timeline.sounds:
         _place(buf, media(ts.sound.file), ts.start, 10 ** (ts.sound.gain / 20))
     for tc in timeline.cues:
