@@ -39,6 +39,8 @@ MIN_TARGET_PX = 44
 CONTINUE_MIN_S = 20.0
 #: Keys of the on-screen keyboard for nicknames (no names asked, so no IME needed).
 KEYS = "ABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789"
+#: Today's best shown on the result screen, above the keyboard.
+RESULT_BOARD_ROWS = 3
 
 
 class Phase(enum.StrEnum):
@@ -191,7 +193,9 @@ class Kiosk:
             self.lang = (
                 langs[(langs.index(self.lang) + 1) % len(langs)] if self.lang in langs else langs[0]
             )
-            if self.phase == Phase.BOARD or (self.phase == Phase.ATTRACT and self._page == 1):
+            if self.phase in (Phase.BOARD, Phase.RESULT) or (
+                self.phase == Phase.ATTRACT and self._page == 1
+            ):
                 self._load_boards(include=self.attempt_id if self.phase == Phase.BOARD else None)
             self._changed()
             return True
@@ -397,6 +401,8 @@ class Kiosk:
         self._warning_since = None
         if phase == Phase.BOARD:
             self._load_boards(include=self.attempt_id if self.saved_nickname else None)
+        elif phase == Phase.RESULT:
+            self._load_boards(include=None)  # today's best, to aim for
         self._changed()
 
     def _changed(self) -> None:
@@ -494,6 +500,7 @@ class Kiosk:
                     phrase("nickname_prompt", lang),
                 ),
                 entry=self.nickname,
+                boards=tuple(replace(b, rows=b.rows[:RESULT_BOARD_ROWS]) for b in self.boards[:1]),
                 buttons=(
                     *keys,
                     Button("back", phrase("backspace", lang), "secondary"),

@@ -317,6 +317,15 @@ class KioskView:
         self._text(s.title, (0.0, 0.82), 0.11, GOLD, align="center")
         self._text(s.lines[0], (0.0, 0.66), 0.075, WHITE, align="center")
         self._text(s.lines[1], (0.0, 0.54), 0.055, CREAM, align="center", wrap=2 * w - 0.4)
+        if s.boards:
+            board = s.boards[0]
+            self._text(
+                f"{board.title}：" + "   ".join(board.rows),
+                (0.0, -0.52),
+                0.06,
+                GOLD,
+                align="center",
+            )
         entry = s.entry or ""
         box = (-0.9, 0.9, 0.30, 0.46)
         self._frame(box, CREAM)

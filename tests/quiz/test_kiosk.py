@@ -275,11 +275,14 @@ def test_board_is_unavailable_when_the_database_fails(
     assert [r.getMessage() for r in caplog.records] == [
         "quiz history unavailable: database down",
         "quiz attempt not stored: database down",  # so there is no attempt to name
+        "leaderboard unavailable: database down",  # today's best on the result screen
         "leaderboard unavailable: database down",
     ]
 
 
-def test_idle_time_counts_from_the_last_touch_across_time_outs(bank: Bank, store: QuizStore) -> None:
+def test_idle_time_counts_from_the_last_touch_across_time_outs(
+    bank: Bank, store: QuizStore
+) -> None:
     kiosk = make(bank, store, time_limit=20.0, idle_after=60.0)
     kiosk.press("start:zh", 0.0)
     kiosk.tick(20.0)
@@ -292,3 +295,23 @@ def test_idle_time_counts_from_the_last_touch_across_time_outs(bank: Bank, store
     assert kiosk.screen().phase == Phase.ATTRACT
     row = store.attempt(1)
     assert row is not None and not row["completed"] and row["asked"] == 1
+
+
+def test_result_screen_shows_todays_best_above_the_nickname_entry(
+    bank: Bank, store: QuizStore
+) -> None:
+    kiosk = make(bank, store, count=1)
+    for name, t in (("AAA", 0.0), ("BBB", 100.0)):
+        kiosk.press("start:zh", t)
+        answer_right(kiosk, t + 1)
+        kiosk.press("next", t + 2)
+        if name == "AAA":
+            for ch in name:
+                kiosk.press(f"key:{ch}", t + 3)
+            kiosk.press("save", t + 4)
+            kiosk.press("home", t + 5)
+    screen = kiosk.screen()
+    assert screen.phase == Phase.RESULT
+    (today,) = screen.boards
+    assert today.title == "今日排行" and today.rows[0].startswith("1. AAA  ")
+    assert screen.entry == ""
