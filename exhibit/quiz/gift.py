@@ -123,8 +123,12 @@ def parse_gift(text: str) -> tuple[list[Draft], list[Problem]]:
     for block in _blocks(text.lstrip("\ufeff")):
         body = block.text.strip()
         if body.upper().startswith("$CATEGORY:"):
-            category = _category(body)
-            continue
+            first, _, rest = body.partition("\n")
+            category = _category(first)
+            if not rest.strip():
+                continue
+            # A question right under the category line, with no blank line between them.
+            block = _Block(block.line + 1, rest)
         result = _question(block, category)
         if isinstance(result, Problem):
             problems.append(result)

@@ -152,3 +152,9 @@ def test_blank_line_inside_open_answers_does_not_split_the_question() -> None:
 
 def test_byte_order_mark_is_ignored() -> None:
     assert one("\ufeff::t:: Q {=a ~b}")["stem"] == "Q"
+
+
+def test_a_question_right_under_its_category_line() -> None:
+    drafts, problems = parse_gift("$CATEGORY: 长征\nQ {=a ~b}\n")
+    assert problems == []
+    assert [(d.line, d.fields["category"], d.fields["stem"]) for d in drafts] == [(2, "长征", "Q")]
