@@ -155,7 +155,10 @@ def _check_scene(
         # when names are wrong: an unknown name only leaves its own time unresolved. Not with
         # two lines (or cues) of one id, though: which one 'intro.end' means is then unknown.
         if _ids_unique(loaded.model):
-            found += _new(_timeline_checks(project, loaded.model, loaded.doc, compile_scene), found)
+            headset = hall is not None and hall.display.mode == "xr"
+            found += _new(
+                _timeline_checks(project, loaded.model, loaded.doc, compile_scene, headset), found
+            )
         return found
     # The file has errors: check what is left of it, so that one run shows every problem.
     rescued = salvage(loaded.doc, Scene)
@@ -208,16 +211,28 @@ def _names_removed(doc: Document, removed: tuple[PathKey, ...]) -> frozenset[str
 
 
 def _timeline_checks(
-    project: Project, scene: Scene, doc: Document, compile_scene: Any
+    project: Project, scene: Scene, doc: Document, compile_scene: Any, headset: bool = False
 ) -> list[Diagnostic]:
-    """The timeline's findings for every language, said once when they hold in all of them."""
+    """The timeline's findings for every language, said once when they hold in all of them.
+
+    In a headset hall, camera moves are also checked for comfort (roll, turn rate,
+    acceleration), in the worst language.
+    """
     per_lang: dict[str, list[Diagnostic]] = {}
+    timelines = []
     for lang in scene.languages:
         timings = _timings(project, scene, lang)
-        _, diags = compile_scene(scene, lang, timings, doc)
+        timeline, diags = compile_scene(scene, lang, timings, doc)
         per_lang[lang] = list(diags) + _reading_speed(scene, lang, timings, doc)
+        if timeline is not None:
+            timelines.append(timeline)
+    comfort: list[Diagnostic] = []
+    if headset and timelines:
+        from exhibit.timeline.comfort import comfort_warnings_all
+
+        comfort = comfort_warnings_all(timelines, doc)
     if len(per_lang) < 2:
-        return [d for diags in per_lang.values() for d in diags]
+        return [d for diags in per_lang.values() for d in diags] + comfort
 
     def untagged(d: Diagnostic, lang: str) -> tuple[Location | None, Severity, str]:
         return (d.location, d.severity, d.message.replace(f" in {lang}", "", 1))
@@ -236,7 +251,7 @@ def _timeline_checks(
                     out.append(Diagnostic(d.severity, key[2], d.location))
             elif d not in out:
                 out.append(d)
-    return out
+    return out + comfort
 
 
 def _new(found: list[Diagnostic], already: list[Diagnostic]) -> list[Diagnostic]:

@@ -247,3 +247,23 @@ def test_paths_may_be_given_relative_to_the_root(
     assert status == 1
     shown = project.root / "scenes" / "mini.yaml"
     assert lines == [f"{shown}:1:1: error: unknown key 'titel' (did you mean 'title'?)"]
+
+
+def test_headset_halls_get_comfort_warnings_for_fast_camera_moves(tmp_path: Path) -> None:
+    (tmp_path / "scenes").mkdir()
+    scene = (
+        "camera:\n"
+        "  keys:\n"
+        "    - {at: 0, pos: [0, 0, 2], hpr: [0, 0, 0]}\n"
+        "    - {at: 2, pos: [0, 0, 2], hpr: [180, 0, 0]}\n"
+        "duration: 4\n"
+    )
+    (tmp_path / "scenes" / "spin.yaml").write_text(scene, encoding="utf-8")
+    quiet = subprocess.run([sys.executable, "-m", "exhibit", "--root", str(tmp_path), "check", "--strict"],
+                           capture_output=True, text=True, timeout=120)
+    assert quiet.returncode == 0, quiet.stdout + quiet.stderr  # a window hall: no comfort rules
+    (tmp_path / "hall.yaml").write_text("display: {mode: xr}\n", encoding="utf-8")
+    loud = subprocess.run([sys.executable, "-m", "exhibit", "--root", str(tmp_path), "check", "--strict"],
+                          capture_output=True, text=True, timeout=120)
+    assert loud.returncode == 1
+    assert "spin.yaml:4:12: warning: the camera turns at" in loud.stdout
