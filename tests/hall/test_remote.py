@@ -6,6 +6,7 @@ import json
 import shutil
 import socket
 import subprocess
+import threading
 import time
 import urllib.error
 import urllib.request
@@ -13,11 +14,21 @@ from pathlib import Path
 
 import pytest
 
-from exhibit.hall.remote import check_exposure
+from exhibit.effects.bus import EffectsBus
+from exhibit.effects.host import EffectsHost
+from exhibit.effects.journal import Journal
+from exhibit.effects.link import HostServer, UdpLink, bind_control
+from exhibit.hall.catalogue import Catalogue
+from exhibit.hall.clock import SystemClock
+from exhibit.hall.control import Command, HallControl
+from exhibit.hall.playback import TimelinePlayback
+from exhibit.hall.remote import OscRemote, check_exposure
 from exhibit.spec.errors import ExhibitError
 from exhibit.spec.hall import Endpoint
+from exhibit.spec.project import Project
 from tests.effects.olad import free_port
 from tests.hall.live import LiveHall, eventually, live_hall
+from tests.hall.rig import HALL, SCENES, write_hall_project
 
 
 def oscsend(port: int, address: str, types: str = "", *args: object) -> None:
@@ -187,3 +198,59 @@ def test_interlocks_and_disables_from_the_desk(hall: LiveHall) -> None:
     errors = [r["error"] for r in hall.journal("malformed")]
     assert errors == ["input takes a name and 1 or 0", "unknown input 'door_open' (did you mean 'doors_open'?)",
                       "unknown effect 'wnd' (did you mean 'wind'?)"]
+
+
+def test_panic_reaches_the_effects_host_while_the_show_loop_hangs(tmp_path: Path) -> None:
+    """A renderer stuck in one frame must not delay a PANIC: the remote sends it to the host itself."""
+    write_hall_project(tmp_path, {**HALL, "schedule": [], "attract": None, "remote": {"osc": {"port": free_port(2)}}},
+                       SCENES)
+    project = Project.at(tmp_path)
+    hall = project.load_hall().model
+    assert hall is not None and hall.remote.osc is not None
+    host = EffectsHost(hall, {})
+    sock = bind_control(0)
+    server = HostServer(host, sock)
+    threading.Thread(target=server.serve, daemon=True).start()
+    port = sock.getsockname()[1]
+    clock = SystemClock()
+    catalogue = Catalogue(project, hall)
+    playback = TimelinePlayback(catalogue, clock)
+    hang = threading.Event()
+    step = playback.step
+
+    def stuck_step():  # type: ignore[no-untyped-def]
+        if hang.is_set():
+            time.sleep(3.0)  # a frame that takes seconds
+        return step()
+
+    playback.step = stuck_step  # type: ignore[method-assign]
+    journal = Journal(tmp_path / "hall.jsonl")
+    control = HallControl(project, hall, clock=clock, bus=EffectsBus(hall, UdpLink(port, source="hall")),
+                          playback=playback, journal=journal, catalogue=catalogue)
+    emergency = UdpLink(port, source="hall-panic")
+    osc = OscRemote(hall.remote.osc, control, journal, emergency.panic).start()
+    stop = threading.Event()
+    loop = threading.Thread(target=control.run, kwargs={"stop": stop}, daemon=True)
+    loop.start()
+    try:
+        control.submit(Command("go", scene="alpha"))
+        assert eventually(lambda: control.state == "show")
+        control.submit(Command("seek", t=6.0))
+        assert eventually(lambda: host.decisions.get("wind") is not None and host.decisions["wind"].level > 0)
+        hang.set()
+        time.sleep(0.2)  # the loop is now inside a 3 s frame
+        sent = time.monotonic()
+        oscsend(osc.port, "/exhibit/panic")
+        assert eventually(lambda: host.safety.panicked, timeout=2.0)
+        assert time.monotonic() - sent < 1.0
+        assert host.decisions["wind"].level == 0.0
+        assert control.state == "show"  # the loop itself has not got there yet
+    finally:
+        hang.clear()
+        stop.set()
+        control.wake.set()
+        loop.join(10)
+        osc.close()
+        server.stopping = True
+        emergency.close()
+
