@@ -70,3 +70,20 @@ def test_our_meter_agrees_with_ffmpeg(tmp_path: Path) -> None:
 def test_silence_stays_silent() -> None:
     result = normalize(Clip.silence(2.0))
     assert result.lufs == -math.inf and result.clip.peak() == 0.0
+
+
+def test_a_whole_mix_is_measured_like_pyloudnorm_and_ffmpeg(tmp_path: Path) -> None:
+    import pyloudnorm
+
+    # 70 s of stereo with a quiet stretch (relative gate) and strong bass (the K-weighting
+    # high-pass): long enough for the vectorized path that mixes are measured with.
+    voice = np.concatenate(
+        [_speechlike(35.0, 0.3), _speechlike(10.0, 0.003), _speechlike(25.0, 0.2)]
+    )
+    t = np.arange(len(voice)) / RATE
+    stereo = np.stack([voice + 0.1 * np.sin(2 * np.pi * 40 * t), 0.5 * voice], axis=1)
+    clip = Clip.of(stereo, RATE)
+    ours = lufs(clip)
+    assert ours == pytest.approx(pyloudnorm.Meter(RATE).integrated_loudness(stereo), abs=0.01)
+    path = audiofile.write_wav(tmp_path / "mix.wav", clip)
+    assert ours == pytest.approx(ebur128(path).integrated, abs=0.15)
