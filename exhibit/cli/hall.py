@@ -55,13 +55,17 @@ def _size(text: str | None) -> tuple[int, int] | None:
     return w, h
 
 
-def _effects_process(project: Project, config: Path, port: int) -> subprocess.Popen[bytes] | None:
+def _effects_process(project: Project, config: Path, port: int, digest: str) -> subprocess.Popen[bytes] | None:
     """Connect to the running effects host, or start one; the process started, if any."""
     from exhibit.effects.link import UdpLink
 
     probe = UdpLink(port, source="hall-probe")
     try:
-        if probe.query(PROBE) is not None:
+        running = probe.query(PROBE)
+        if running is not None:
+            if running.get("config") != digest:
+                print(f"exhibit: warning: the effects host on 127.0.0.1:{port} runs another hall configuration "
+                      f"('{running.get('hall')}'); restart it to use this one", file=sys.stderr)
             return None
         log_dir = project.var_dir / "log"
         log_dir.mkdir(parents=True, exist_ok=True)
@@ -88,6 +92,7 @@ def _effects_process(project: Project, config: Path, port: int) -> subprocess.Po
 def run(args: argparse.Namespace) -> int:
     from exhibit.cli.effects import load_hall
     from exhibit.effects.bus import EffectsBus
+    from exhibit.effects.host import config_digest
     from exhibit.effects.journal import Journal
     from exhibit.effects.link import DEFAULT_PORT, LocalLink, UdpLink, local_host
     from exhibit.hall.catalogue import Catalogue
@@ -114,7 +119,7 @@ def run(args: argparse.Namespace) -> int:
     emergency_link: UdpLink | None = None
     link: Any
     if mode == "process":
-        process = _effects_process(project, config, port)
+        process = _effects_process(project, config, port, config_digest(hall))
         link = UdpLink(port, source=f"hall:{os.getpid()}")
         emergency_link = UdpLink(port, source=f"hall-panic:{os.getpid()}")
         where = f"effects host on 127.0.0.1:{port}" + (" (started)" if process else " (running)")

@@ -13,6 +13,7 @@ its own process with a UDP control socket, or in-process for simulation.
 
 from __future__ import annotations
 
+import hashlib
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import Any
@@ -30,6 +31,11 @@ HEARTBEAT_TIMEOUT = 0.5
 SHUTDOWN_REPEATS = 3  # safe frames sent on the way out, in case one packet is lost
 
 
+def config_digest(hall: Hall) -> str:
+    """A short digest of the hall configuration (the same file gives the same digest)."""
+    return hashlib.sha256(hall.model_dump_json().encode("utf-8")).hexdigest()[:16]
+
+
 @dataclass
 class Source:
     levels: dict[str, float]
@@ -45,6 +51,8 @@ class EffectsHost:
         self.outputs: dict[str, OutputAdapter] = dict(outputs)
         self.outputs.setdefault("sim", SimOutput("sim", journal))
         self.journal = journal
+        # Which hall file the host obeys, so a player can tell when it talks to a host started with another.
+        self.config = config_digest(hall)
         self.safety = Safety(hall.effects)
         self.sources: dict[str, Source] = {}
         self.decisions: dict[str, Decision] = {}
@@ -202,6 +210,8 @@ class EffectsHost:
         outputs = {name: out.health() for name, out in self.outputs.items()}
         return {
             "ok": all(h["ok"] for h in outputs.values()) and not self.safety.panicked,
+            "hall": self.hall.hall,
+            "config": self.config,
             "panic": self.safety.panicked,
             "inputs": sorted(self.safety.inputs),
             "disabled": sorted(self.safety.disabled),

@@ -70,6 +70,7 @@ class Command:
     origin: str = "remote"
     name: str | None = None  # an interlock input (input) or an effect (disable, enable)
     active: bool = False  # for input
+    lang: str | None = None  # for go: the show's language (default: the hall's first)
 
 
 class HallControl:
@@ -127,7 +128,7 @@ class HallControl:
 
     def apply(self, command: Command) -> None:
         if command.op == "go":
-            self.go(command.scene, command.origin)
+            self.go(command.scene, command.origin, command.lang)
         elif command.op == "stop":
             self.stop(command.origin)
         elif command.op == "panic":
@@ -139,9 +140,12 @@ class HallControl:
         elif command.op in ("input", "disable", "enable") and command.name is not None:
             self.safety(command.op, command.name, command.active, command.origin)
 
-    def go(self, scene: str | None = None, origin: str = "operator") -> bool:
-        """Start ``scene`` now (the next playlist scene when None); False when it cannot."""
+    def go(self, scene: str | None = None, origin: str = "operator", lang: str | None = None) -> bool:
+        """Start ``scene`` now (the next playlist scene when None), in ``lang`` (default: the hall's
+        language); False when it cannot."""
         try:
+            if lang is not None and lang not in self.hall.languages:
+                raise ExhibitError(f"the hall has no language '{lang}'; it has {', '.join(self.hall.languages)}")
             name = self.catalogue.check(scene) if scene is not None else self._next_scene()
         except ExhibitError as exc:
             self._error("go_rejected", str(exc), origin=origin, scene=scene)
@@ -150,7 +154,7 @@ class HallControl:
         if self.panicked:
             self.reset(origin)
         self._stop_everything("go")
-        show = Show(self.playback, name, self.lang, "show", None, self._listeners(name))
+        show = Show(self.playback, name, lang or self.lang, "show", None, self._listeners(name))
         if not self._load(show, origin):
             self._enter("standby")
             self._publish(force=True)
@@ -336,7 +340,7 @@ class HallControl:
         self.shows_started += 1
         self._enter("show")
         late = (now - slot.at).total_seconds() if slot is not None else None
-        self.journal.write("show_start", scene=show.scene, lang=self.lang, origin=origin,
+        self.journal.write("show_start", scene=show.scene, lang=show.lang, origin=origin,
                            scheduled=slot.at.isoformat() if slot else None,
                            late_s=round(late, 3) if late is not None else None,
                            duration=round(show.timeline.duration, 3) if show.timeline else None)
@@ -356,7 +360,10 @@ class HallControl:
             self._end_show("ended", "show")
 
     def _to_effects(self, frame: ShowFrame) -> None:
-        self.bus.update(frame.timeline, frame.t)
+        if self.playback.status == "paused":
+            self.bus.idle()  # held (an in-world quiz): nothing runs while the show stands still
+        else:
+            self.bus.update(frame.timeline, frame.t)
 
     def _listeners(self, scene: str, effects: bool = True) -> list[Listener]:
         listeners: list[Listener] = [self._to_effects] if effects else []
@@ -463,6 +470,7 @@ class HallControl:
             "time": now.isoformat(timespec="seconds"),
             "state": self.state,
             "scene": show.scene if playing and show else (upcoming.scene if upcoming else None),
+            "lang": show.lang if playing and show else None,
             "attract": show.scene if show is not None and show.kind == "attract" else None,
             "show_time": round(show.t, 3) if playing and show else None,
             "duration": round(show.timeline.duration, 3) if playing and show and show.timeline else None,

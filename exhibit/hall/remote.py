@@ -1,6 +1,6 @@
 """Remote control from the show-control desk: OSC and HTTP JSON.
 
-OSC (UDP): ``/exhibit/go [scene]``, ``/exhibit/stop``, ``/exhibit/panic``,
+OSC (UDP): ``/exhibit/go [scene [lang]]``, ``/exhibit/stop``, ``/exhibit/panic``,
 ``/exhibit/reset``, ``/exhibit/seek <seconds>``, ``/exhibit/status [reply_port]``, and for
 the safety layer ``/exhibit/input <name> <0|1>`` (an interlock such as doors_open, from a
 door contact's OSC bridge) and ``/exhibit/disable <effect>`` / ``/exhibit/enable <effect>``. The
@@ -8,7 +8,7 @@ status reply goes to the sender's address (to ``reply_port`` on the sender's hos
 given) as ``/exhibit/status`` with the arguments state, scene, show time, next show time,
 next scene, effects health and last error, then the whole status as a JSON string.
 
-HTTP: ``GET /status``; ``POST /go`` (body ``{"scene": NAME}``, or empty for the next
+HTTP: ``GET /status``; ``POST /go`` (body ``{"scene": NAME, "lang": L}``, or empty for the next
 scene), ``/stop``, ``/panic``, ``/reset``, ``/seek`` (``{"t": seconds}``), ``/input``
 (``{"name": N, "active": true}``), ``/disable`` and ``/enable`` (``{"name": EFFECT}``).
 Replies are JSON.
@@ -71,6 +71,12 @@ def parse_seconds(value: Any) -> float:
     if isinstance(value, bool) or not isinstance(value, (int, float)) or not math.isfinite(value) or value < 0:
         raise Rejected(f"seek needs a time in seconds >= 0, not {value!r}")
     return float(value)
+
+
+def check_lang(control: HallControl, lang: Any) -> str:
+    if not isinstance(lang, str) or lang not in control.hall.languages:
+        raise Rejected(f"the hall has no language {lang!r}; it has {', '.join(control.hall.languages)}")
+    return lang
 
 
 def safety_command(control: HallControl, op: str, name: Any, active: Any, origin: str) -> Command:
@@ -184,10 +190,11 @@ class OscRemote:
         op = address[len(OSC_PREFIX):]
         try:
             if op == "go":
-                if len(args) > 1 or (args and not isinstance(args[0], str)):
-                    raise Rejected("go takes one scene name")
+                if len(args) > 2 or not all(isinstance(a, str) for a in args):
+                    raise Rejected("go takes a scene name and, optionally, a language")
                 scene = self.control.catalogue.check(args[0]) if args else None
-                self.control.submit(Command("go", scene=scene, origin="osc"))
+                lang = check_lang(self.control, args[1]) if len(args) == 2 else None
+                self.control.submit(Command("go", scene=scene, lang=lang, origin="osc"))
             elif op in ("stop", "reset"):
                 self.control.submit(Command(op, origin="osc"))  # type: ignore[arg-type]
             elif op == "panic":
@@ -330,7 +337,9 @@ class _Handler(BaseHTTPRequestHandler):
         try:
             if op == "go":
                 scene = body.get("scene")
+                lang = body.get("lang")
                 command = Command("go", scene=remote.control.catalogue.check(scene) if scene is not None else None,
+                                  lang=check_lang(remote.control, lang) if lang is not None else None,
                                   origin="http")
             elif op == "seek":
                 command = Command("seek", t=parse_seconds(body.get("t")), origin="http")

@@ -192,3 +192,26 @@ def test_followers_are_told_what_plays_and_when_nothing_does(tmp_path) -> None: 
     rig.control.stop("test")
     rig.advance(0.5)
     assert sync.updates[-1] == (None, "zh", "postshow", 0.0, 0.0)
+
+
+def test_go_in_another_language(tmp_path) -> None:  # type: ignore[no-untyped-def]
+    rig = build(tmp_path, start=at(8, 0))
+    assert not rig.control.go("alpha", "test", lang="fr")
+    assert rig.control.last_error == "the hall has no language 'fr'; it has zh, en"
+    assert rig.control.go("alpha", "test", lang="en")
+    assert rig.control.status()["lang"] == "en" and rig.journal("show_start")[0]["lang"] == "en"
+    assert rig.control.show is not None and rig.control.show.timeline is not None
+    assert rig.control.show.timeline.lang == "en"
+
+
+def test_effects_rest_while_the_show_is_held(tmp_path) -> None:  # type: ignore[no-untyped-def]
+    rig = build(tmp_path, start=at(8, 0))
+    rig.control.go("alpha", "test")
+    rig.advance(6.0)
+    assert rig.level("wind") > 0
+    rig.control.playback._status = "paused"  # type: ignore[attr-defined]  # as the player holds for a quiz
+    rig.advance(0.5)
+    assert rig.level("wind") == 0.0
+    rig.control.playback._status = "playing"  # type: ignore[attr-defined]
+    rig.advance(0.5)
+    assert rig.level("wind") > 0

@@ -60,8 +60,9 @@ def hall(tmp_path: Path):  # type: ignore[no-untyped-def]
 
 def test_osc_go_seek_stop_and_panic(hall: LiveHall) -> None:
     port = hall.osc.port
-    oscsend(port, "/exhibit/go", "s", "alpha")
+    oscsend(port, "/exhibit/go", "ss", "alpha", "en")
     assert eventually(lambda: hall.control.status()["state"] == "show" and hall.control.status()["scene"] == "alpha")
+    assert hall.control.status()["lang"] == "en"
     oscsend(port, "/exhibit/seek", "f", 6.5)
     assert eventually(lambda: hall.level("wind") == pytest.approx(0.8))  # the wind cue runs 5..15 s
     assert hall.control.status()["show_time"] >= 6.5
@@ -115,7 +116,7 @@ def test_malformed_osc_is_logged_and_ignored(hall: LiveHall) -> None:
     assert eventually(lambda: len(hall.journal("malformed")) == 7)
     errors = [r["error"] for r in hall.journal("malformed")]
     assert errors[0] == "'../etc/passwd' is not a scene name (lower-case letters, digits and _; no paths)"
-    assert errors[1] == "go takes one scene name"
+    assert errors[1] == "go takes a scene name and, optionally, a language"
     assert errors[2] == "seek needs a time in seconds >= 0, not 'soon'"
     assert errors[3] == "seek needs a time in seconds >= 0, not -4.0"
     assert errors[4:6] == ["unknown command", "unknown address"]
