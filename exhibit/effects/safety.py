@@ -80,7 +80,7 @@ class ChannelGuard:
         if level < ON_THRESHOLD:
             self._latched = False
             self._go_off(now)
-            return Decision(self.name, requested, level)
+            return Decision(self.name, requested, 0.0)  # off is exactly off, not a level DMX rounds away
         limits = self.channel
         if self._on_since is not None:
             if limits.max_on is not None and now - self._on_since >= limits.max_on:
