@@ -315,10 +315,8 @@ def compile_scene(
                                timing.source))
         for cs, ce, ctext in time_captions(split_caption_text(text), s, e):
             raw_captions.append((cs, ce, ctext, line.id))
-    raw_captions.sort(key=lambda c: c[0])  # settle() keeps this order, one result per caption
-    settled = settle([(cs, ce, ct) for cs, ce, ct, _ in raw_captions], duration)
     captions = [
-        TimedCaption(cs, ce, ct, "bottom", owner[3]) for (cs, ce, ct), owner in zip(settled, raw_captions, strict=True)
+        TimedCaption(cs, ce, ct, "bottom", line_id) for cs, ce, ct, line_id in settle(raw_captions, duration)
     ]
     cues = [
         TimedCue(i, c, cue_times[i] or 0.0, (cue_times[i] or 0.0) + cue_end_offset(c))
