@@ -29,7 +29,7 @@ class FakeClock:
 def bank(tmp_path: Path) -> Bank:
     from exhibit.quiz.banks import load_bank
     from exhibit.spec.project import Project
-    from tests.quiz.conftest import write_project
+    from tests.quiz.banks import write_project
 
     return load_bank(Project.at(write_project(tmp_path / "content")), "demo")
 

@@ -68,7 +68,7 @@ def world(app: Any) -> Iterator[World]:
 def bank(tmp_path: Path) -> Bank:
     from exhibit.quiz.banks import load_bank
     from exhibit.spec.project import Project
-    from tests.quiz.conftest import write_project
+    from tests.quiz.banks import write_project
 
     return load_bank(Project.at(write_project(tmp_path / "content")), "demo")
 
@@ -231,7 +231,7 @@ def test_a_scene_cue_starts_a_session_stored_like_a_kiosk_round(
     from exhibit.quiz.cue import start_cue_session
     from exhibit.spec.project import Project
     from exhibit.spec.scene import QuizCue
-    from tests.quiz.conftest import write_project
+    from tests.quiz.banks import write_project
 
     project = Project.at(write_project(tmp_path / "scene_content"))
     cue = QuizCue(do="quiz", at=0, bank="demo", count=2, tags=["nanhu"])
