@@ -22,13 +22,8 @@ from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 
 from exhibit.effects.motion import SeatPose
-from exhibit.spec.hall import Channel, SeatLimits
+from exhibit.spec.hall import FLASH_LIMIT, FLASHING_EFFECTS, Channel, SeatLimits
 
-#: Flashes per second no strobe may exceed: WCAG 2.2 success criterion 2.3.1 ("Three Flashes
-#: or Below Threshold"), the limit broadcasters use too (Ofcom, ITU-R BT.1702).
-FLASH_LIMIT = 3.0
-#: Effects that flash, and so get :data:`FLASH_LIMIT` even when the hall file sets no ``max_rate``.
-FLASHING_EFFECTS = frozenset({"strobe", "lightning", "flash"})
 #: Below this a level is "off": it rounds to DMX value 0.
 ON_THRESHOLD = 0.5 / 255
 

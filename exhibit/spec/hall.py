@@ -9,6 +9,13 @@ from pydantic import Field, field_validator, model_validator
 
 from exhibit.spec.common import DEFAULT_LANGUAGES, Id, Lang, Model, NonNegative, Positive, Vec3
 
+#: Flashes per second no strobe may exceed, whatever a hall or scene asks: WCAG 2.2 success
+#: criterion 2.3.1 ("Three Flashes or Below Threshold"), the limit broadcasters use too
+#: (Ofcom, ITU-R BT.1702).
+FLASH_LIMIT = 3.0
+#: Effects that flash, and so are held to :data:`FLASH_LIMIT` even without a ``max_rate``.
+FLASHING_EFFECTS = frozenset({"strobe", "lightning", "flash"})
+
 DisplayMode = Literal["window", "fullscreen", "sbs", "anaglyph", "wall", "xr", "offscreen"]
 DISPLAY_MODES = ("window", "fullscreen", "sbs", "anaglyph", "wall", "xr", "offscreen")
 

@@ -14,7 +14,7 @@ from pathlib import Path
 
 from exhibit.spec.common import ID_PATTERN
 from exhibit.spec.errors import Diagnostic, Location, Severity
-from exhibit.spec.hall import Hall, default_hall
+from exhibit.spec.hall import FLASH_LIMIT, FLASHING_EFFECTS, Hall, default_hall
 from exhibit.spec.quiz import Bank, check_bank
 from exhibit.spec.scene import Scene
 from exhibit.spec.source import Document, load_file
@@ -153,16 +153,32 @@ def check_hall(hall: Hall, doc: Document, project: Project) -> list[Diagnostic]:
             if hall.inputs and inp not in hall.inputs:
                 out.append(Diagnostic(Severity.ERROR, f"unknown interlock input '{inp}'{did_you_mean(inp, hall.inputs)}",
                                       doc.locate(("effects", name, "interlock", i))))
-    # Two effects on the same DMX address would fight over it.
+    # Two effects on the same DMX address would fight over it. A motion seat with
+    # `limits` takes three slots: pitch, roll and heave.
     used: dict[tuple[str, int, int], str] = {}
     for name, channel in hall.effects.items():
         if channel.channel is None:
             continue
-        key = (channel.output, channel.universe, channel.channel)
-        if key in used:
-            out.append(Diagnostic(Severity.ERROR, f"effect '{name}' uses the same DMX channel as '{used[key]}'",
+        slots = 3 if channel.limits is not None else 1
+        if channel.channel + slots - 1 > 512:
+            out.append(Diagnostic(Severity.ERROR, f"effect '{name}' needs channels {channel.channel} to "
+                                  f"{channel.channel + slots - 1}, past the last DMX channel (512)",
                                   doc.locate(("effects", name, "channel"))))
-        used.setdefault(key, name)
+        for slot in range(channel.channel, channel.channel + slots):
+            key = (channel.output, channel.universe, slot)
+            if key in used and used[key] != name:
+                out.append(Diagnostic(Severity.ERROR,
+                                      f"effect '{name}' uses DMX channel {slot} of universe {channel.universe}, "
+                                      f"which '{used[key]}' uses too",
+                                      doc.locate(("effects", name, "channel"))))
+                break
+            used.setdefault(key, name)
+    for name, channel in hall.effects.items():
+        if name in FLASHING_EFFECTS and channel.max_rate is not None and channel.max_rate > FLASH_LIMIT:
+            out.append(Diagnostic(Severity.WARNING,
+                                  f"'{name}' may flash at most {FLASH_LIMIT:g} times a second (photosensitive "
+                                  f"epilepsy guidance); {channel.max_rate:g} is lowered to {FLASH_LIMIT:g}",
+                                  doc.locate(("effects", name, "max_rate"))))
     scenes = project.scene_names()
     for i, entry in enumerate(hall.schedule):
         start, end = entry.minutes()

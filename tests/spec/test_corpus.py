@@ -29,7 +29,7 @@ EXPECTED: dict[str, list[Expected]] = {
                       "one of: window, fullscreen, sbs, anaglyph, wall, xr, offscreen"),
         (4, 10, ERROR, "item 1 of 'size' must be at least 16, got 10"),
         (6, 32, ERROR, "'channel' must be at most 512, got 600"),
-        (8, 33, ERROR, "effect 'spray' uses the same DMX channel as 'mist'"),
+        (8, 33, ERROR, "effect 'spray' uses DMX channel 2 of universe 1, which 'mist' uses too"),
         (10, 28, ERROR, "'fps' must be at most 44, got 100"),
         (11, 26, ERROR, "'port' must be at most 65535, got 70000"),
         (12, 15, ERROR, "'simulated' is not a valid value for 'kind'; expected one of: artnet, "

@@ -1,0 +1,30 @@
+"""hall.yaml checks that relate channels to each other and to safety limits."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from exhibit.spec.errors import Severity
+from exhibit.spec.project import Project
+
+HALL = """\
+effects:
+  seat:   {output: dmx, channel: 10, limits: {pitch: 8, roll: 8, heave: 0.05}}
+  wind:   {output: dmx, channel: 12}
+  strobe: {output: dmx, channel: 20, max_rate: 10}
+  end:    {output: dmx, channel: 511, limits: {pitch: 5}}
+outputs:
+  dmx: {kind: artnet}
+"""
+
+
+def test_seat_slots_strobe_rate_and_last_channel(tmp_path: Path) -> None:
+    (tmp_path / "hall.yaml").write_text(HALL, encoding="utf-8")
+    found = Project.at(tmp_path).load_hall().diagnostics
+    text = sorted((d.location.line, d.location.column, d.severity, d.message) for d in found if d.location)
+    assert text == [
+        (3, 34, Severity.ERROR, "effect 'wind' uses DMX channel 12 of universe 1, which 'seat' uses too"),
+        (4, 48, Severity.WARNING, "'strobe' may flash at most 3 times a second (photosensitive epilepsy "
+                                  "guidance); 10 is lowered to 3"),
+        (5, 34, Severity.ERROR, "effect 'end' needs channels 511 to 513, past the last DMX channel (512)"),
+    ]
