@@ -75,6 +75,24 @@ def _load(path: str, face: int) -> DynamicTextFont:
     return font
 
 
+@cache
+def _bold(path: str, face: int) -> DynamicTextFont:
+    font = DynamicTextFont(Filename.fromOsSpecific(path), face)
+    if not font.isValid():
+        raise ExhibitError(f"the font {path} cannot be read")
+    font.setPixelsPerUnit(PIXELS_PER_UNIT)
+    font.setPageSize(PAGE_SIZE, PAGE_SIZE)
+    # an outline in the glyph's own colour thickens the strokes: slogans read from afar
+    font.setOutline((1.0, 1.0, 1.0, 1.0), 0.06, 0.4)
+    return font
+
+
+def display_font(style: str = "sans") -> DynamicTextFont:
+    """A heavier cut of the CJK font for large text in the world (slogans)."""
+    path, face = font_choice(style)
+    return _bold(str(path), face)
+
+
 def cjk_font(loader: Any = None, style: str = "sans") -> DynamicTextFont:
     """The shared CJK font (loaded once). ``loader`` is accepted for symmetry with
     ShowBase's ``loader.loadFont`` but not needed: the font is read straight from its file."""

@@ -15,7 +15,8 @@ out vec4 o_color;
 void main() {
     vec4 albedo = texture(p3d_Texture0, v_uv) * v_color * p3d_ColorScale * p3d_Material.baseColor;
     if (albedo.a < u_surface.z) discard;
-    vec3 n = normalize(v_normal);
+    // geometry without normals (text, some models) is lit as if it faced the sky
+    vec3 n = dot(v_normal, v_normal) > 1e-8 ? normalize(v_normal) : vec3(0.0, 0.0, 1.0);
     if (!gl_FrontFacing) n = -n;
     vec3 light = mix(lighting(v_world, n), vec3(1.0), u_surface.x);
     vec3 color = albedo.rgb * light;

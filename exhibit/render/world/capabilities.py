@@ -18,6 +18,7 @@ class Capabilities:
     def detect(cls, gsg: object) -> Capabilities:
         """Read them from a graphics state guardian (``base.win.getGsg()``)."""
         glsl = bool(getattr(gsg, "getSupportsGlsl")())
+        kind = str(getattr(gsg, "getType")().getName()).lower()
         renderer = str(getattr(gsg, "getDriverRenderer")()).lower()
-        software = "tinydisplay" in renderer or "tinygl" in renderer or "software" in renderer
+        software = kind.startswith("tiny") or "tinydisplay" in renderer
         return cls(glsl=glsl and not software, fog=not software)

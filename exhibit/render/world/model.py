@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from functools import cache
 
-from panda3d.core import Filename, Loader, LoaderOptions, NodePath
+from panda3d.core import Filename, Loader, LoaderOptions, Material, NodePath
 
 from exhibit.render.world.piece import BuildContext, Piece
 from exhibit.spec.errors import ExhibitError
@@ -40,5 +40,12 @@ def build(obj_id: str, obj: ModelObject, ctx: BuildContext) -> Piece:
     root = NodePath(obj_id)
     model = load(str(path))
     model.reparentTo(root)
+    # the model program reads the material's base colour: give parts without a
+    # material plain white (their own materials, lower down, still win)
+    plain = Material("plain")
+    plain.setBaseColor((1.0, 1.0, 1.0, 1.0))
+    plain.setDiffuse((1.0, 1.0, 1.0, 1.0))
+    plain.setAmbient((1.0, 1.0, 1.0, 1.0))
+    model.setMaterial(plain)
     ctx.shade(model, "model", 2)
     return Piece(root)

@@ -29,6 +29,7 @@ PROGRAMS: dict[str, tuple[str, str]] = {
     "mist": ("mist.vert.glsl", "mist.frag.glsl"),
     "model": ("lit.vert.glsl", "model.frag.glsl"),
     "marchers": ("marchers.vert.glsl", "lit.frag.glsl"),
+    "text": ("lit.vert.glsl", "text.frag.glsl"),
 }
 
 

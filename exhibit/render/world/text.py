@@ -11,7 +11,7 @@ from __future__ import annotations
 
 from panda3d.core import NodePath, TextNode
 
-from exhibit.render.fonts import cjk_font
+from exhibit.render.fonts import display_font
 from exhibit.render.world.piece import BuildContext, Piece, surface
 from exhibit.spec.scene import TextObject
 
@@ -21,17 +21,18 @@ EMISSIVE = 0.8
 def build(obj_id: str, obj: TextObject, ctx: BuildContext) -> Piece:
     root = NodePath(obj_id)
     node = TextNode(f"{obj_id}_text")
-    node.setFont(cjk_font())
+    node.setFont(display_font())
     node.setAlign(TextNode.ACenter)
-    node.setTextColor(*obj.color.rgba)
-    node.setShadow(0.04, 0.04)
-    node.setShadowColor(0.05, 0.03, 0.03, 0.6 * obj.color.a)
+    # white glyphs coloured by a colour scale: the shaders see a scale, not TextNode's colour
+    node.setTextColor(1.0, 1.0, 1.0, 1.0)
     holder = root.attachNewNode("text_holder")
     if obj.billboard:
         holder.setBillboardPointEye()
     card = holder.attachNewNode(node)
     card.setScale(obj.size)
+    card.setColorScale(*obj.color.rgba)
     surface(card, emissive=EMISSIVE)
+    ctx.shade(card, "text", 2)
     card.setTwoSided(True)
 
     def set_lang(lang: str) -> None:

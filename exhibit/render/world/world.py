@@ -184,6 +184,14 @@ def _shaping(scene: Scene) -> tuple[list[Pad], list[Track], list[Clearance]]:
 def build_world(scene: Scene, parent: NodePath, *, project_root: Path, capabilities: Capabilities) -> World:
     """Build every object of ``scene`` under a new node of ``parent``."""
     root = parent.attachNewNode(f"world_{scene.scene_id}")
+    try:
+        return _build(scene, root, Path(project_root), capabilities)
+    except BaseException:
+        root.removeNode()  # a failed build leaves nothing behind
+        raise
+
+
+def _build(scene: Scene, root: NodePath, project_root: Path, capabilities: Capabilities) -> World:
     ground = Ground()
     ctx = BuildContext(
         scene=scene,

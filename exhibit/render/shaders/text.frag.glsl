@@ -1,0 +1,25 @@
+#version 130
+// Text in the world: glyph textures hold coverage in alpha only; the colour comes from
+// the vertex colour (TextNode's, white) times the colour scale (the slogan's colour, the
+// object's tint and opacity). Mostly self-lit, so red reads as red in haze and at night.
+#include "common.glsl"
+uniform sampler2D p3d_Texture0;
+uniform vec4 p3d_ColorScale;
+uniform vec4 u_surface;   // x: emissive 0..1
+in vec3 v_world;
+in vec3 v_normal;
+in vec4 v_color;
+in vec2 v_uv;
+in vec3 v_cam;
+out vec4 o_color;
+
+void main() {
+    vec4 albedo = vec4(1.0, 1.0, 1.0, texture(p3d_Texture0, v_uv).a) * v_color * p3d_ColorScale;
+    if (albedo.a < 0.01) discard;
+    // geometry without normals (text, some models) is lit as if it faced the sky
+    vec3 n = dot(v_normal, v_normal) > 1e-8 ? normalize(v_normal) : vec3(0.0, 0.0, 1.0);
+    if (!gl_FrontFacing) n = -n;
+    vec3 light = mix(lighting(v_world, n), vec3(1.0), u_surface.x);
+    float k = exp(-fog_depth(v_cam, v_world) * (1.0 - 0.6 * u_surface.x));
+    o_color = vec4(tone(mix(u_fog_color.rgb, albedo.rgb * light, k)), albedo.a);
+}
