@@ -55,7 +55,8 @@ def font_choice(style: str = "sans") -> tuple[Path, int]:
         if path.is_file():
             return path, face
     raise ExhibitError(
-        "no Chinese font found: install the project's dependencies (pip install pylopdf-fonts-zh-cn) "
+        "no Chinese font found: install the project's dependencies "
+        "(pip install pylopdf-fonts-zh-cn) "
         "or Debian's fonts-wqy-microhei"
     )
 

@@ -69,8 +69,9 @@ class WorldView:
             fb.setDepthBits(24)
             props = WindowProperties()
             props.setSize(*size)
-            self.buffer = self.base.openWindow(props=props, fbprops=fb, type="offscreen", makeCamera=False,
-                                               requireWindow=True)
+            self.buffer = self.base.openWindow(
+                props=props, fbprops=fb, type="offscreen", makeCamera=False, requireWindow=True
+            )
         assert isinstance(self.buffer, GraphicsOutput)
         self.buffer.setClearColorActive(True)
         self.buffer.setClearColor((0.0, 0.0, 0.0, 1.0))
@@ -87,14 +88,18 @@ class WorldView:
 
         return Capabilities.detect(self.buffer.getGsg())
 
-    def place(self, pos: tuple[float, float, float], hpr: tuple[float, float, float], fov: float) -> None:
+    def place(
+        self, pos: tuple[float, float, float], hpr: tuple[float, float, float], fov: float
+    ) -> None:
         """Camera pose as a CameraState gives it (fov: horizontal degrees)."""
         aspect = self.size[0] / self.size[1]
         vfov = math.degrees(2 * math.atan(math.tan(math.radians(fov) / 2) / aspect))
         self.lens.setFov(fov, vfov)
         self.camera.setPosHpr(*pos, *hpr)
 
-    def look_at(self, pos: tuple[float, float, float], target: tuple[float, float, float], fov: float = 60.0) -> None:
+    def look_at(
+        self, pos: tuple[float, float, float], target: tuple[float, float, float], fov: float = 60.0
+    ) -> None:
         self.camera.setPos(*pos)
         self.camera.lookAt(*target)
         self.place(pos, tuple(self.camera.getHpr()), fov)  # type: ignore[arg-type]

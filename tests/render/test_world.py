@@ -37,12 +37,20 @@ def view() -> WorldView:
     v.close()
 
 
-def render(view: WorldView, scene_text: str, t: float, caps: Capabilities | None = None,
-           camera: tuple[tuple[float, float, float], tuple[float, float, float]] | None = None,
-           fov: float = 60.0, lang: str = "zh") -> np.ndarray:
+def render(
+    view: WorldView,
+    scene_text: str,
+    t: float,
+    caps: Capabilities | None = None,
+    camera: tuple[tuple[float, float, float], tuple[float, float, float]] | None = None,
+    fov: float = 60.0,
+    lang: str = "zh",
+) -> np.ndarray:
     scene = scene_from(scene_text)
     timeline = timeline_of(scene, lang)
-    world = build_world(scene, view.root, project_root=view_root(), capabilities=caps or view.capabilities)
+    world = build_world(
+        scene, view.root, project_root=view_root(), capabilities=caps or view.capabilities
+    )
     try:
         state = timeline.state(t)
         world.apply(state)
@@ -63,14 +71,18 @@ def view_root():  # type: ignore[no-untyped-def]
 
 def red_fraction(image: np.ndarray) -> float:
     rgb = image.astype(int)
-    red = (rgb[..., 0] > 1.8 * rgb[..., 1] + 10) & (rgb[..., 0] > 1.8 * rgb[..., 2] + 10) & (rgb[..., 0] > 60)
+    red = (
+        (rgb[..., 0] > 1.8 * rgb[..., 1] + 10)
+        & (rgb[..., 0] > 1.8 * rgb[..., 2] + 10)
+        & (rgb[..., 0] > 60)
+    )
     return float(red.mean())
 
 
 def centre(image: np.ndarray, fraction: float = 0.3) -> np.ndarray:
     h, w = image.shape[:2]
     dh, dw = int(h * fraction / 2), int(w * fraction / 2)
-    return image[h // 2 - dh: h // 2 + dh, w // 2 - dw: w // 2 + dw]
+    return image[h // 2 - dh : h // 2 + dh, w // 2 - dw : w // 2 + dw]
 
 
 @pytest.mark.parametrize("glsl", [True, False], ids=["glsl", "fixed-function"])
@@ -93,7 +105,9 @@ MOUNTAIN = """
       sun: {azimuth: 140, elevation: 40, intensity: 0.9}
       ambient: {color: "#b4c0cc", intensity: 0.5}
     objects:
-      range: {kind: terrain, size: [600, 600], height: 160, roughness: 0.5, seed: 5, snowline: 70, color: "#6b655b"}
+      range:
+        {kind: terrain, size: [600, 600], height: 160, roughness: 0.5, seed: 5, snowline: 70,
+         color: "#6b655b"}
 """
 
 
@@ -132,7 +146,9 @@ def test_snow_is_white_above_the_snowline_and_darker_below(view: WorldView, glsl
         world.destroy()
     assert high.min() > 185, f"sunlit snow should be near white, got {high}"
     assert high.max() - high.min() < 40, f"snow should be grey-white, not coloured: {high}"
-    assert high.mean() - low.mean() > 50, f"ground below the snowline should be darker: {high} vs {low}"
+    assert high.mean() - low.mean() > 50, (
+        f"ground below the snowline should be darker: {high} vs {low}"
+    )
 
 
 MARCH = """
@@ -157,8 +173,16 @@ def test_marchers_walk_along_their_path_with_time(view: WorldView, glsl: bool) -
     if glsl and not caps.glsl:
         pytest.skip("this renderer has no GLSL")
     camera = ((10.0, -40.0, 1.0), (10.0, 0.0, 1.0))
-    empty = render(view, MARCH.replace("count: 6", "count: 1").replace("speed: 1.0", "speed: 0.0")
-                   .replace("[[-5, 0, 0], [80, 0, 0]]", "[[-500, 0, 0], [-499, 0, 0]]"), 0.0, caps, camera, 50.0)
+    empty = render(
+        view,
+        MARCH.replace("count: 6", "count: 1")
+        .replace("speed: 1.0", "speed: 0.0")
+        .replace("[[-5, 0, 0], [80, 0, 0]]", "[[-500, 0, 0], [-499, 0, 0]]"),
+        0.0,
+        caps,
+        camera,
+        50.0,
+    )
     at0 = _figure_columns(render(view, MARCH, 0.0, caps, camera, 50.0), empty)
     at10 = _figure_columns(render(view, MARCH, 10.0, caps, camera, 50.0), empty)
     assert len(at0) and len(at10), "the column should be in view"
@@ -243,7 +267,9 @@ def test_a_frame_depends_on_show_time_alone(view: WorldView, glsl: bool) -> None
         world.destroy()
     assert np.array_equal(frames[0], frames[2]), "seeking back to a time gives its picture again"
     assert np.array_equal(frames[0], frames[3]), "applying the same state twice changes nothing"
-    assert not np.array_equal(frames[0], frames[1]), "waves, snow and walkers move between 12.3 s and 40 s"
+    assert not np.array_equal(frames[0], frames[1]), (
+        "waves, snow and walkers move between 12.3 s and 40 s"
+    )
 
 
 def test_destroy_leaves_nothing_under_the_parent(view: WorldView) -> None:

@@ -40,7 +40,9 @@ def blue_fraction(image: np.ndarray) -> float:
 
 def red_fraction(image: np.ndarray) -> float:
     rgb = image.astype(int)
-    return float(((rgb[..., 0] > 1.8 * rgb[..., 1] + 10) & (rgb[..., 0] > 1.8 * rgb[..., 2] + 10)).mean())
+    return float(
+        ((rgb[..., 0] > 1.8 * rgb[..., 1] + 10) & (rgb[..., 0] > 1.8 * rgb[..., 2] + 10)).mean()
+    )
 
 
 SLOGAN = """
@@ -48,7 +50,9 @@ SLOGAN = """
     environment:
       sky: {zenith: "#dfe6ee", horizon: "#f4f4f0"}
     objects:
-      slogan: {kind: text, text: {zh: 为人民服务, en: Serve the people}, pos: [0, 20, 2], size: 2.5, color: "#b3232b", billboard: true}
+      slogan:
+        {kind: text, text: {zh: 为人民服务, en: Serve the people}, pos: [0, 20, 2], size: 2.5,
+         color: "#b3232b", billboard: true}
     camera:
       keys:
         - {at: 0, pos: [0, 0, 2], look_at: [0, 20, 2]}
@@ -101,16 +105,41 @@ def write_gltf(path: Path) -> None:
         "scene": 0,
         "scenes": [{"nodes": [0]}],
         "nodes": [{"mesh": 0}],
-        "meshes": [{"primitives": [{"attributes": {"POSITION": 0, "NORMAL": 1}, "indices": 2, "material": 0}]}],
-        "materials": [{"pbrMetallicRoughness": {"baseColorFactor": [0.1, 0.25, 0.9, 1.0], "metallicFactor": 0.0}}],
-        "buffers": [{"byteLength": len(blob), "uri": "data:application/octet-stream;base64," + base64.b64encode(blob).decode()}],
+        "meshes": [
+            {
+                "primitives": [
+                    {"attributes": {"POSITION": 0, "NORMAL": 1}, "indices": 2, "material": 0}
+                ]
+            }
+        ],
+        "materials": [
+            {
+                "pbrMetallicRoughness": {
+                    "baseColorFactor": [0.1, 0.25, 0.9, 1.0],
+                    "metallicFactor": 0.0,
+                }
+            }
+        ],
+        "buffers": [
+            {
+                "byteLength": len(blob),
+                "uri": "data:application/octet-stream;base64," + base64.b64encode(blob).decode(),
+            }
+        ],
         "bufferViews": [
             {"buffer": 0, "byteOffset": 0, "byteLength": 48},
             {"buffer": 0, "byteOffset": 48, "byteLength": 48},
             {"buffer": 0, "byteOffset": 96, "byteLength": 12},
         ],
         "accessors": [
-            {"bufferView": 0, "componentType": 5126, "count": 4, "type": "VEC3", "min": [-2, 0, -0.0], "max": [2, 4, 0]},
+            {
+                "bufferView": 0,
+                "componentType": 5126,
+                "count": 4,
+                "type": "VEC3",
+                "min": [-2, 0, -0.0],
+                "max": [2, 4, 0],
+            },
             {"bufferView": 1, "componentType": 5126, "count": 4, "type": "VEC3"},
             {"bufferView": 2, "componentType": 5123, "count": 6, "type": "SCALAR"},
         ],
@@ -119,7 +148,9 @@ def write_gltf(path: Path) -> None:
 
 
 @pytest.mark.parametrize("suffix", ["egg", "bam", "gltf"])
-def test_models_load_and_show_in_their_colours(view: WorldView, tmp_path: Path, suffix: str) -> None:
+def test_models_load_and_show_in_their_colours(
+    view: WorldView, tmp_path: Path, suffix: str
+) -> None:
     from panda3d.core import Filename, NodePath
 
     models = tmp_path / "models"
@@ -177,7 +208,9 @@ NIGHT = """
     objects:
       ground: {kind: terrain, size: [100, 100], height: 0.5, roughness: 0.1, seed: 1}
       house: {kind: house, pos: [0, 10, 0], size: [6, 5, 3.5]}
-      lamp: {kind: light, type: point, pos: [-1.4, 6.8, 1.8], color: "#ffa94d", intensity: 0.9, range: 9}
+      lamp:
+        {kind: light, type: point, pos: [-1.4, 6.8, 1.8], color: "#ffa94d", intensity: 0.9,
+         range: 9}
     camera:
       keys:
         - {at: 0, pos: [0, -4, 1.7], look_at: [0, 10, 1.6]}
@@ -202,7 +235,9 @@ def test_a_lamp_lights_the_night_and_fades_with_opacity(view: WorldView, glsl: b
     finally:
         world.destroy()
     # per-pixel light in GLSL; per-vertex fixed-function light is coarser on big walls
-    assert lit.mean() > dark.mean() + (4 if glsl else 0.5), "the lamp brightens the house front and the lane"
+    assert lit.mean() > dark.mean() + (4 if glsl else 0.5), (
+        "the lamp brightens the house front and the lane"
+    )
     warm = lit[..., 0] - lit[..., 2]
     assert (warm > 30).mean() > 0.01, "lamplight is warm"
 
@@ -224,7 +259,9 @@ def test_bundled_scenes_build_and_are_not_blank(view: WorldView, name: str) -> N
             world.apply(state)
             view.place(state.camera.pos, state.camera.hpr, state.camera.fov)
             image = view.frame().astype(float)
-            assert image.std() > 6.0, f"{name} at {t:.1f} s should show something, not a flat colour"
+            assert image.std() > 6.0, (
+                f"{name} at {t:.1f} s should show something, not a flat colour"
+            )
     finally:
         world.destroy()
 
@@ -239,7 +276,8 @@ import numpy as np
 base = ShowBase(windowType="none")
 fb = FrameBufferProperties(); fb.setRgbColor(True); fb.setRgbaBits(8, 8, 8, 8); fb.setDepthBits(24)
 props = WindowProperties(); props.setSize(160, 90)
-buf = base.openWindow(props=props, fbprops=fb, type="offscreen", makeCamera=False, requireWindow=True)
+buf = base.openWindow(props=props, fbprops=fb, type="offscreen", makeCamera=False,
+                      requireWindow=True)
 from exhibit.render.world import Capabilities, build_world
 caps = Capabilities.detect(buf.getGsg())
 print("caps", caps.glsl, caps.fog)
@@ -259,7 +297,8 @@ for t in (1.0, 3.0):
     tex = buf.getScreenshot()
     img = np.frombuffer(bytes(tex.getRamImageAs("RGB")), np.uint8).reshape(90, 160, 3).astype(int)
     frames.append(img)
-red = ((frames[0][..., 0] > 1.8 * frames[0][..., 1] + 10) & (frames[0][..., 0] > 1.8 * frames[0][..., 2] + 10)).mean()
+f = frames[0]
+red = ((f[..., 0] > 1.8 * f[..., 1] + 10) & (f[..., 0] > 1.8 * f[..., 2] + 10)).mean()
 print("red", red)
 print("moved", float(np.abs(frames[0] - frames[1]).mean()))
 world.destroy()
@@ -288,7 +327,11 @@ def test_the_software_renderer_shows_the_boat_and_moves_the_water(tmp_path: Path
     env = dict(os.environ, EXHIBIT_RENDERER="software")
     done = subprocess.run(
         [sys.executable, "-c", SOFTWARE_SCRIPT, str(REPO), lake],
-        capture_output=True, text=True, timeout=120, env=env, cwd=tmp_path,
+        capture_output=True,
+        text=True,
+        timeout=120,
+        env=env,
+        cwd=tmp_path,
     )
     assert done.returncode == 0, done.stderr[-2000:]
     lines = dict(line.split(" ", 1) for line in done.stdout.splitlines() if " " in line)

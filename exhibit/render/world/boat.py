@@ -41,22 +41,30 @@ ROOF_MAT = Material("tiles", gloss=0.1)
 def half_beam(s: Array, length: float, beam: float) -> Array:
     """Half width of the hull at ``s`` metres from midships: full, with blunt narrowed ends."""
     u = np.clip(np.abs(s) / (length / 2 * 1.04), 0.0, 1.0)
-    return beam / 2 * np.sqrt(np.clip(1.0 - u ** 3, 0.0, 1.0)) + 0.05
+    return beam / 2 * np.sqrt(np.clip(1.0 - u**3, 0.0, 1.0)) + 0.05
 
 
 def sheer(s: Array, length: float) -> Array:
     """Height of the deck edge: low midships, sweeping up at bow and stern."""
     u = np.abs(s) / (length / 2)
-    return 0.55 + 0.85 * u ** 2.6
+    return 0.55 + 0.85 * u**2.6
 
 
 def keel(s: Array, length: float) -> Array:
     u = np.abs(s) / (length / 2)
-    return -0.45 + 0.4 * u ** 2
+    return -0.45 + 0.4 * u**2
 
 
-def hull(parts: Parts, length: float, beam: float, side: tuple[float, ...], bottom: tuple[float, ...],
-         deck: tuple[float, ...], stations: int = 28, girth: int = 9) -> None:
+def hull(
+    parts: Parts,
+    length: float,
+    beam: float,
+    side: tuple[float, ...],
+    bottom: tuple[float, ...],
+    deck: tuple[float, ...],
+    stations: int = 28,
+    girth: int = 9,
+) -> None:
     """Loft a hull between its ends; colour the lower strake dark (the waterline)."""
     s = np.linspace(-length / 2, length / 2, stations)
     b = half_beam(s, length, beam)
@@ -77,7 +85,9 @@ def hull(parts: Parts, length: float, beam: float, side: tuple[float, ...], bott
     # deck: a surface between the deck edges, a little below them
     across = np.linspace(-1, 1, 5)
     dz = zd[:, None] - 0.08 + 0.04 * (1 - across[None, :] ** 2)
-    dpos = np.stack([across[None, :] * (b[:, None] - 0.04), np.broadcast_to(s[:, None], dz.shape), dz], -1)
+    dpos = np.stack(
+        [across[None, :] * (b[:, None] - 0.04), np.broadcast_to(s[:, None], dz.shape), dz], -1
+    )
     duv = np.stack([dpos[..., 1] / 1.5, dpos[..., 0] / 1.5], -1)
     parts[WOOD].surface(dpos, np.asarray(deck), duv, outward=(0.0, 0.0, 1.0))
     # end transoms close the hull
@@ -95,7 +105,9 @@ def hull(parts: Parts, length: float, beam: float, side: tuple[float, ...], bott
         _strip(parts[PLAIN], rail, 0.09, 0.12, TRIM)
 
 
-def _strip(mesh: object, path: Array, width: float, height: float, color: tuple[float, ...]) -> None:
+def _strip(
+    mesh: object, path: Array, width: float, height: float, color: tuple[float, ...]
+) -> None:
     """A square rod following a polyline (rails, ridges)."""
     from exhibit.render.world.mesh import Mesh
 
@@ -115,7 +127,9 @@ def _strip(mesh: object, path: Array, width: float, height: float, color: tuple[
         mesh.extend(seg, rot, a)
 
 
-def cabin(parts: Parts, start: float, end: float, half_width: float, floor: float, height: float) -> None:
+def cabin(
+    parts: Parts, start: float, end: float, half_width: float, floor: float, height: float
+) -> None:
     """The long low cabin: red panels below, a band of lattice windows between red posts,
     a dark beam above; end walls with a dark door opening."""
     length = end - start
@@ -123,14 +137,33 @@ def cabin(parts: Parts, start: float, end: float, half_width: float, floor: floa
     window_top = height - 0.22
     for sx in (-1.0, 1.0):
         x = sx * half_width
-        def q(y0: float, y1: float, z0: float, z1: float, mat: Material, color: tuple[float, ...],
-              uv: tuple[float, float]) -> None:
+
+        def q(
+            y0: float,
+            y1: float,
+            z0: float,
+            z1: float,
+            mat: Material,
+            color: tuple[float, ...],
+            uv: tuple[float, float],
+            x: float = x,
+            sx: float = sx,
+        ) -> None:
             corners = [(x, y0, z0), (x, y1, z0), (x, y1, z1), (x, y0, z1)]
             if sx < 0:
                 corners = [(x, y1, z0), (x, y0, z0), (x, y0, z1), (x, y1, z1)]
             parts[mat].quad(corners, color, uv)
+
         q(start, end, floor, floor + panel, LACQUER, RED, (1.2, 1.2))
-        q(start, end, floor + panel, floor + window_top, WINDOWS, LATTICE, (0.95, window_top - panel))
+        q(
+            start,
+            end,
+            floor + panel,
+            floor + window_top,
+            WINDOWS,
+            LATTICE,
+            (0.95, window_top - panel),
+        )
         q(start, end, floor + window_top, floor + height, PLAIN, TRIM, (1.0, 1.0))
         # posts between the windows, standing proud of the wall
         n = max(2, int(round(length / 0.95)))
@@ -138,14 +171,25 @@ def cabin(parts: Parts, start: float, end: float, half_width: float, floor: floa
             y = start + length * i / n
             parts[LACQUER].box((x + sx * 0.04, y, floor + height / 2), (0.1, 0.12, height), RED)
         # a dark sill under the windows
-        parts[PLAIN].box((x + sx * 0.05, (start + end) / 2, floor + panel), (0.08, length + 0.1, 0.07), TRIM)
+        parts[PLAIN].box(
+            (x + sx * 0.05, (start + end) / 2, floor + panel), (0.08, length + 0.1, 0.07), TRIM
+        )
     for y, sy in ((start, -1.0), (end, 1.0)):
-        corners = [(-half_width, y, floor), (half_width, y, floor), (half_width, y, floor + height), (-half_width, y, floor + height)]
+        corners = [
+            (-half_width, y, floor),
+            (half_width, y, floor),
+            (half_width, y, floor + height),
+            (-half_width, y, floor + height),
+        ]
         if sy > 0:
             corners = [corners[1], corners[0], corners[3], corners[2]]
         parts[LACQUER].quad(corners, RED, (1.2, 1.2))
-        door = [(-0.45, y + sy * 0.02, floor), (0.45, y + sy * 0.02, floor), (0.45, y + sy * 0.02, floor + 1.55),
-                (-0.45, y + sy * 0.02, floor + 1.55)]
+        door = [
+            (-0.45, y + sy * 0.02, floor),
+            (0.45, y + sy * 0.02, floor),
+            (0.45, y + sy * 0.02, floor + 1.55),
+            (-0.45, y + sy * 0.02, floor + 1.55),
+        ]
         if sy > 0:
             door = [door[1], door[0], door[3], door[2]]
         parts[PLAIN].quad(door, (0.08, 0.05, 0.04, 1.0))
@@ -153,22 +197,30 @@ def cabin(parts: Parts, start: float, end: float, half_width: float, floor: floa
         for side in (-1.0, 1.0):
             x0, x1 = side * 0.6, side * (half_width - 0.15)
             lo, hi = min(x0, x1), max(x0, x1)
-            win = [(lo, y + sy * 0.02, floor + panel), (hi, y + sy * 0.02, floor + panel),
-                   (hi, y + sy * 0.02, floor + window_top), (lo, y + sy * 0.02, floor + window_top)]
+            win = [
+                (lo, y + sy * 0.02, floor + panel),
+                (hi, y + sy * 0.02, floor + panel),
+                (hi, y + sy * 0.02, floor + window_top),
+                (lo, y + sy * 0.02, floor + window_top),
+            ]
             if sy > 0:
                 win = [win[1], win[0], win[3], win[2]]
             parts[WINDOWS].quad(win, LATTICE, (0.95, window_top - panel))
 
 
-def roof(parts: Parts, start: float, end: float, half_width: float, base: float, rise: float) -> None:
+def roof(
+    parts: Parts, start: float, end: float, half_width: float, base: float, rise: float
+) -> None:
     """An arched roof over the cabin, its ends lifting a little, with a red fascia."""
     ys = np.linspace(start, end, 14)
     xs = np.linspace(-half_width, half_width, 11)
     u = np.abs(ys - (start + end) / 2) / ((end - start) / 2)
-    lift = 0.18 * u ** 3
+    lift = 0.18 * u**3
     arch = rise * (1 - (xs / half_width) ** 2)
     z = base + lift[:, None] + arch[None, :]
-    pos = np.stack([np.broadcast_to(xs[None, :], z.shape), np.broadcast_to(ys[:, None], z.shape), z], -1)
+    pos = np.stack(
+        [np.broadcast_to(xs[None, :], z.shape), np.broadcast_to(ys[:, None], z.shape), z], -1
+    )
     uv = np.stack([pos[..., 0] * 1.0, pos[..., 1] * 1.0], -1)
     parts[ROOF_MAT].surface(pos, ROOF, uv, outward=(0.0, 0.0, 1.0))
     under = pos.copy()
@@ -187,12 +239,28 @@ def roof(parts: Parts, start: float, end: float, half_width: float, base: float,
 def tender(parts: Parts, offset: tuple[float, float, float]) -> None:
     """A small dark sampan with an arched mat canopy, tied alongside."""
     sub = Parts()
-    hull(sub, 5.2, 1.3, TENDER, (0.12, 0.09, 0.07, 1.0), (0.33, 0.25, 0.18, 1.0), stations=14, girth=7)
+    hull(
+        sub,
+        5.2,
+        1.3,
+        TENDER,
+        (0.12, 0.09, 0.07, 1.0),
+        (0.33, 0.25, 0.18, 1.0),
+        stations=14,
+        girth=7,
+    )
     ys = np.linspace(-1.0, 0.9, 6)
     angle = np.linspace(0, np.pi, 9)
     x = -0.55 * np.cos(angle)
     z = 0.62 + 0.62 * np.sin(angle)
-    pos = np.stack([np.broadcast_to(x[None, :], (6, 9)), np.broadcast_to(ys[:, None], (6, 9)), np.broadcast_to(z[None, :], (6, 9))], -1)
+    pos = np.stack(
+        [
+            np.broadcast_to(x[None, :], (6, 9)),
+            np.broadcast_to(ys[:, None], (6, 9)),
+            np.broadcast_to(z[None, :], (6, 9)),
+        ],
+        -1,
+    )
     uv = np.stack([pos[..., 0] * 2, pos[..., 1] * 2], -1)
     sub[Material("thatch", two_sided=True)].surface(pos, CANOPY, uv, outward=(0.0, 0.0, 1.0))
     for material, mesh in sub.meshes.items():
@@ -232,8 +300,12 @@ def build(obj_id: str, obj: RedBoat, ctx: BuildContext) -> Piece:
     def animate(frame: FrameState) -> None:
         t = frame.t
         body.setPosHpr(
-            0.0, 0.0, 0.035 * math.sin(t * 0.8),
-            0.0, 0.35 * math.sin(t * 0.6 + 1.0), 0.6 * math.sin(t * 0.71),
+            0.0,
+            0.0,
+            0.035 * math.sin(t * 0.8),
+            0.0,
+            0.35 * math.sin(t * 0.6 + 1.0),
+            0.6 * math.sin(t * 0.71),
         )
 
     return Piece(root, animate=animate)

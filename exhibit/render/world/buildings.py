@@ -50,14 +50,30 @@ def is_thatch(roof: Color) -> bool:
     return roof.r - roof.b > 0.06
 
 
-def _front_decal(mesh: Mesh, x0: float, x1: float, z0: float, z1: float, y: float, color: Rgba,
-                 uv: tuple[float, float] | None = None) -> None:
+def _front_decal(
+    mesh: Mesh,
+    x0: float,
+    x1: float,
+    z0: float,
+    z1: float,
+    y: float,
+    color: Rgba,
+    uv: tuple[float, float] | None = None,
+) -> None:
     """A rectangle on the front (-y) wall, facing -y."""
     mesh.quad([(x0, y, z0), (x1, y, z0), (x1, y, z1), (x0, y, z1)], color, uv)
 
 
-def _back_decal(mesh: Mesh, x0: float, x1: float, z0: float, z1: float, y: float, color: Rgba,
-                uv: tuple[float, float] | None = None) -> None:
+def _back_decal(
+    mesh: Mesh,
+    x0: float,
+    x1: float,
+    z0: float,
+    z1: float,
+    y: float,
+    color: Rgba,
+    uv: tuple[float, float] | None = None,
+) -> None:
     mesh.quad([(x1, y, z0), (x0, y, z0), (x0, y, z1), (x1, y, z1)], color, uv)
 
 
@@ -65,29 +81,61 @@ def door(parts: Parts, x: float, y: float, width: float = DOOR_W, height: float 
     """A wooden double door in a dark frame, on the front wall at ``y``."""
     f = 0.1
     parts[PLAIN].box((x, y - DECAL, height / 2 + f / 2), (width + 2 * f, 0.08, height + f), FRAME)
-    _front_decal(parts[WOOD], x - width / 2, x + width / 2, 0.0, height, y - DECAL - 0.045, DOOR, (0.5, 2.0))
-    parts[PLAIN].box((x, y - DECAL - 0.05, height / 2), (0.03, 0.02, height), FRAME)  # the leaves' meeting line
+    _front_decal(
+        parts[WOOD], x - width / 2, x + width / 2, 0.0, height, y - DECAL - 0.045, DOOR, (0.5, 2.0)
+    )
+    parts[PLAIN].box(
+        (x, y - DECAL - 0.05, height / 2), (0.03, 0.02, height), FRAME
+    )  # the leaves' meeting line
     # stone step
     parts[STONE].box((x, y - 0.35, 0.07), (width + 0.5, 0.55, 0.14), PLINTH, (1.0, 1.0))
 
 
-def window(parts: Parts, x: float, y: float, front: bool = True, width: float = WINDOW_W,
-           height: float = WINDOW_H, sill: float = SILL) -> None:
+def window(
+    parts: Parts,
+    x: float,
+    y: float,
+    front: bool = True,
+    width: float = WINDOW_W,
+    height: float = WINDOW_H,
+    sill: float = SILL,
+) -> None:
     """A paper lattice window with a wooden frame and sill (front: -y wall, else +y wall)."""
     sign = -1.0 if front else 1.0
     f = 0.08
-    parts[PLAIN].box((x, y + sign * DECAL, sill + height / 2), (width + 2 * f, 0.07, height + 2 * f), FRAME)
+    parts[PLAIN].box(
+        (x, y + sign * DECAL, sill + height / 2), (width + 2 * f, 0.07, height + 2 * f), FRAME
+    )
     decal = _front_decal if front else _back_decal
-    decal(parts[WINDOW], x - width / 2, x + width / 2, sill, sill + height, y + sign * (DECAL + 0.04), PAPER,
-          (width, height))
-    parts[STONE].box((x, y + sign * 0.08, sill - f - 0.04), (width + 0.3, 0.2, 0.08), PLINTH, (1.0, 1.0))
+    decal(
+        parts[WINDOW],
+        x - width / 2,
+        x + width / 2,
+        sill,
+        sill + height,
+        y + sign * (DECAL + 0.04),
+        PAPER,
+        (width, height),
+    )
+    parts[STONE].box(
+        (x, y + sign * 0.08, sill - f - 0.04), (width + 0.3, 0.2, 0.08), PLINTH, (1.0, 1.0)
+    )
 
 
-def walls(parts: Parts, material: Material, w: float, d: float, h: float, tint: Rgba, below: float = 0.6) -> None:
+def walls(
+    parts: Parts, material: Material, w: float, d: float, h: float, tint: Rgba, below: float = 0.6
+) -> None:
     """Four walls from below ground (to meet uneven terrain) up to the eaves, and a plinth."""
-    parts[material].box((0.0, 0.0, (h - below) / 2), (w, d, h + below), tint, (2.0, 2.0), bottom=False)
-    parts[STONE].box((0.0, 0.0, (0.3 - below) / 2), (w + 0.12, d + 0.12, 0.3 + below), PLINTH, (1.5, 1.5),
-                     bottom=False)
+    parts[material].box(
+        (0.0, 0.0, (h - below) / 2), (w, d, h + below), tint, (2.0, 2.0), bottom=False
+    )
+    parts[STONE].box(
+        (0.0, 0.0, (0.3 - below) / 2),
+        (w + 0.12, d + 0.12, 0.3 + below),
+        PLINTH,
+        (1.5, 1.5),
+        bottom=False,
+    )
 
 
 def gable_roof(parts: Parts, w: float, d: float, h: float, roof: Color, material: Material) -> None:
@@ -114,8 +162,12 @@ def gable_roof(parts: Parts, w: float, d: float, h: float, roof: Color, material
         under = [a, e, c, b] if sy < 0 else [b, c, e, a]
         parts[PLAIN].quad(under, (0.12, 0.1, 0.09, 1.0))
         # the eave's edge board
-        edge = [(x0, sy * eave_y, eave_z), (x1, sy * eave_y, eave_z), (x1, sy * eave_y, eave_z + thick),
-                (x0, sy * eave_y, eave_z + thick)]
+        edge = [
+            (x0, sy * eave_y, eave_z),
+            (x1, sy * eave_y, eave_z),
+            (x1, sy * eave_y, eave_z + thick),
+            (x0, sy * eave_y, eave_z + thick),
+        ]
         if sy > 0:
             edge = [edge[1], edge[0], edge[3], edge[2]]
         parts[material].quad(edge, tuple(c * 0.7 for c in color[:3]) + (1.0,), (0.5, 0.5))  # type: ignore[arg-type]
@@ -130,15 +182,30 @@ def gable_roof(parts: Parts, w: float, d: float, h: float, roof: Color, material
             xv = sx * (w / 2 + over_gable)
             a = np.array([xv, sy * eave_y, eave_z + thick / 2])
             b = np.array([xv, 0.0, ridge_z + thick / 2])
-            _beam(parts[material], a, b, 0.12, thick + 0.06, tuple(c * 0.8 for c in color[:3]) + (1.0,))
+            _beam(
+                parts[material],
+                a,
+                b,
+                0.12,
+                thick + 0.06,
+                tuple(c * 0.8 for c in color[:3]) + (1.0,),
+            )
     # ridge cap, its ends raised a little as on north-China tile roofs
     cap = 0.3 if not thatch else 0.45
-    parts[material].box((0.0, 0.0, ridge_z + thick + cap / 3), (x1 - x0 + 0.1, cap, cap * 0.8),
-                        tuple(c * 0.75 for c in color[:3]) + (1.0,), (0.5, 0.5))  # type: ignore[arg-type]
+    parts[material].box(
+        (0.0, 0.0, ridge_z + thick + cap / 3),
+        (x1 - x0 + 0.1, cap, cap * 0.8),
+        tuple(c * 0.75 for c in color[:3]) + (1.0,),
+        (0.5, 0.5),
+    )  # type: ignore[arg-type]
     if not thatch:
         for sx in (-1.0, 1.0):
-            parts[material].box((sx * (x1 + 0.05), 0.0, ridge_z + thick + cap * 0.55), (0.35, cap, cap * 1.2),
-                                tuple(c * 0.7 for c in color[:3]) + (1.0,), (0.5, 0.5))  # type: ignore[arg-type]
+            parts[material].box(
+                (sx * (x1 + 0.05), 0.0, ridge_z + thick + cap * 0.55),
+                (0.35, cap, cap * 1.2),
+                tuple(c * 0.7 for c in color[:3]) + (1.0,),
+                (0.5, 0.5),
+            )  # type: ignore[arg-type]
 
 
 def _beam(mesh: Mesh, a: Array, b: Array, width: float, height: float, color: Rgba) -> None:
@@ -153,8 +220,18 @@ def _beam(mesh: Mesh, a: Array, b: Array, width: float, height: float, color: Rg
     mesh.extend(seg, rotation_z(heading) @ rotation_x(pitch), a)
 
 
-def hip_faces(parts: Parts, material: Material, outer: tuple[float, float], inner: tuple[float, float],
-              z_outer: float, z_inner: float, color: Rgba, lift: float, rows: int = 5, cols: int = 9) -> None:
+def hip_faces(
+    parts: Parts,
+    material: Material,
+    outer: tuple[float, float],
+    inner: tuple[float, float],
+    z_outer: float,
+    z_inner: float,
+    color: Rgba,
+    lift: float,
+    rows: int = 5,
+    cols: int = 9,
+) -> None:
     """Four sloping faces from an outer rectangle (eaves) up to an inner one (ridge or the
     wall of an upper storey), the eaves curving up toward the corners."""
     ox, oy = outer
@@ -171,10 +248,19 @@ def hip_faces(parts: Parts, material: Material, outer: tuple[float, float], inne
         xy = eave[None, :, :] + (ridge - eave)[None, :, :] * v[:, None, None]
         corner = (2 * u - 1) ** 4  # 0 midway, 1 at the corners
         sag = np.sin(v * np.pi / 2)  # a concave slope: steep at the top, flat at the eave
-        z = z_outer + (z_inner - z_outer) * sag[:, None] + lift * corner[None, :] * (1 - v[:, None]) ** 2
+        z = (
+            z_outer
+            + (z_inner - z_outer) * sag[:, None]
+            + lift * corner[None, :] * (1 - v[:, None]) ** 2
+        )
         pos = np.concatenate([xy, z[..., None]], -1)
-        uvs = np.stack([u[None, :].repeat(rows, 0) * np.linalg.norm(a1 - a0) / TILE_UV[0],
-                        v[:, None].repeat(cols, 1) * 2.0], -1)
+        uvs = np.stack(
+            [
+                u[None, :].repeat(rows, 0) * np.linalg.norm(a1 - a0) / TILE_UV[0],
+                v[:, None].repeat(cols, 1) * 2.0,
+            ],
+            -1,
+        )
         out = np.array([*(a0 + a1) / 2, 0.0])
         out = out / (np.linalg.norm(out) or 1.0) + np.array([0, 0, 1.0])
         parts[material].surface(pos, color, uvs, outward=out)
@@ -218,16 +304,36 @@ def house_parts(obj: House, ctx: BuildContext) -> Parts:
             for sy in (-1.0, 1.0):
                 parts[PLAIN].box((sx * w / 2, sy * d / 2, h / 2), (0.22, 0.22, h), TIMBER)
         _lattice_band(parts, w, d, h)
-        hip_faces(parts, Material("tiles"), (w / 2 + 1.1, d / 2 + 1.1), (w * 0.12, 0.05), h - 0.3, h + 0.45 * d,
-                  obj.roof.rgba, lift=0.7)
-        parts[Material("tiles")].box((0.0, 0.0, h + 0.45 * d + 0.12), (w * 0.24 + 0.4, 0.3, 0.3),
-                                     tuple(c * 0.75 for c in obj.roof.rgba[:3]) + (1.0,), (0.5, 0.5))  # type: ignore[arg-type]
+        hip_faces(
+            parts,
+            Material("tiles"),
+            (w / 2 + 1.1, d / 2 + 1.1),
+            (w * 0.12, 0.05),
+            h - 0.3,
+            h + 0.45 * d,
+            obj.roof.rgba,
+            lift=0.7,
+        )
+        parts[Material("tiles")].box(
+            (0.0, 0.0, h + 0.45 * d + 0.12),
+            (w * 0.24 + 0.4, 0.3, 0.3),
+            tuple(c * 0.75 for c in obj.roof.rgba[:3]) + (1.0,),
+            (0.5, 0.5),
+        )  # type: ignore[arg-type]
         return parts
     walls(parts, STONE, w, d, h, STONE_TINT)
     if above is not None:
         uw, ud, _ = above.size
-        hip_faces(parts, Material("tiles"), (w / 2 + 1.0, d / 2 + 1.0), (uw / 2, ud / 2), h - 0.25, h + 1.1,
-                  obj.roof.rgba, lift=0.6)
+        hip_faces(
+            parts,
+            Material("tiles"),
+            (w / 2 + 1.0, d / 2 + 1.0),
+            (uw / 2, ud / 2),
+            h - 0.25,
+            h + 1.1,
+            obj.roof.rgba,
+            lift=0.6,
+        )
         door(parts, 0.0, -d / 2, 1.6, 2.4)
         for sx in (-1.0, 1.0):
             window(parts, sx * w * 0.3, -d / 2, width=1.4, height=1.2)
@@ -248,7 +354,9 @@ def _lattice_band(parts: Parts, w: float, d: float, h: float) -> None:
         n = max(2, int(w // 1.6))
         for i in range(n):
             x = -w / 2 + (i + 0.5) * w / n
-            window(parts, x, sy * d / 2, front=front, width=w / n - 0.4, height=top - sill, sill=sill)
+            window(
+                parts, x, sy * d / 2, front=front, width=w / n - 0.4, height=top - sill, sill=sill
+            )
     for sx in (-1.0, 1.0):
         n = max(2, int(d // 1.6))
         for i in range(n):
@@ -277,7 +385,13 @@ def build_school(obj_id: str, obj: Schoolhouse, ctx: BuildContext) -> Piece:
     parts = Parts()
     walls(parts, BRICK, w, d, h, (0.92, 0.92, 0.92, 1.0))
     # whitewashed band under the eaves
-    parts[PLASTER].box((0.0, 0.0, h - 0.3), (w + 0.04, d + 0.04, 0.6), (0.92, 0.9, 0.86, 1.0), (2.0, 2.0), bottom=False)
+    parts[PLASTER].box(
+        (0.0, 0.0, h - 0.3),
+        (w + 0.04, d + 0.04, 0.6),
+        (0.92, 0.9, 0.86, 1.0),
+        (2.0, 2.0),
+        bottom=False,
+    )
     gable_roof(parts, w, d, h, Color.hex("#3b3d40"), Material("tiles"))
     door(parts, 0.0, -d / 2, 1.3, 2.3)
     side = (w - 3.0) / 2  # wall on each side of the door bay
@@ -291,21 +405,41 @@ def build_school(obj_id: str, obj: Schoolhouse, ctx: BuildContext) -> Piece:
     for sx in (-1.0, 1.0):
         parts[PLAIN].box((sx * 1.0, -d / 2 - 1.0, 1.35), (0.16, 0.16, 2.7), TIMBER)
     parts[Material("tiles")].quad(
-        [(-1.4, -d / 2 - 1.35, 2.75), (1.4, -d / 2 - 1.35, 2.75), (1.4, -d / 2, 3.25), (-1.4, -d / 2, 3.25)],
-        (0.24, 0.25, 0.26, 1.0), TILE_UV,
+        [
+            (-1.4, -d / 2 - 1.35, 2.75),
+            (1.4, -d / 2 - 1.35, 2.75),
+            (1.4, -d / 2, 3.25),
+            (-1.4, -d / 2, 3.25),
+        ],
+        (0.24, 0.25, 0.26, 1.0),
+        TILE_UV,
     )
     parts[PLAIN].quad(
-        [(-1.4, -d / 2, 3.2), (1.4, -d / 2, 3.2), (1.4, -d / 2 - 1.35, 2.7), (-1.4, -d / 2 - 1.35, 2.7)],
+        [
+            (-1.4, -d / 2, 3.2),
+            (1.4, -d / 2, 3.2),
+            (1.4, -d / 2 - 1.35, 2.7),
+            (-1.4, -d / 2 - 1.35, 2.7),
+        ],
         (0.12, 0.1, 0.09, 1.0),
     )
-    parts[WOOD].box((0.0, -d / 2 - 0.04, 3.6), (2.0, 0.06, 0.55), (0.3, 0.22, 0.16, 1.0), (1.0, 1.0))
+    parts[WOOD].box(
+        (0.0, -d / 2 - 0.04, 3.6), (2.0, 0.06, 0.55), (0.3, 0.22, 0.16, 1.0), (1.0, 1.0)
+    )
     # a low stone yard wall in front, with a gap for the path
     yard = d / 2 + 5.0
     for sx in (-1.0, 1.0):
         length = w / 2 - 1.0
-        parts[STONE].box((sx * (1.2 + length / 2), -yard, 0.45), (length, 0.45, 1.3), STONE_TINT, (2.0, 2.0))
+        parts[STONE].box(
+            (sx * (1.2 + length / 2), -yard, 0.45), (length, 0.45, 1.3), STONE_TINT, (2.0, 2.0)
+        )
     for sx in (-1.0, 1.0):
-        parts[STONE].box((sx * (w / 2 + 0.7), -yard / 2 - 0.5, 0.45), (0.45, yard + 1.0, 1.3), STONE_TINT, (2.0, 2.0))
+        parts[STONE].box(
+            (sx * (w / 2 + 0.7), -yard / 2 - 0.5, 0.45),
+            (0.45, yard + 1.0, 1.3),
+            STONE_TINT,
+            (2.0, 2.0),
+        )
     root = NodePath(obj_id)
     parts.attach(root, obj_id, ctx.glsl)
     return Piece(root)

@@ -17,8 +17,8 @@ class Capabilities:
     @classmethod
     def detect(cls, gsg: object) -> Capabilities:
         """Read them from a graphics state guardian (``base.win.getGsg()``)."""
-        glsl = bool(getattr(gsg, "getSupportsGlsl")())
-        kind = str(getattr(gsg, "getType")().getName()).lower()
-        renderer = str(getattr(gsg, "getDriverRenderer")()).lower()
+        glsl = bool(gsg.getSupportsGlsl())
+        kind = str(gsg.getType().getName()).lower()
+        renderer = str(gsg.getDriverRenderer()).lower()
         software = kind.startswith("tiny") or "tinydisplay" in renderer
         return cls(glsl=glsl and not software, fog=not software)

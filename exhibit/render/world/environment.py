@@ -16,13 +16,13 @@ from __future__ import annotations
 import math
 
 from panda3d.core import (
-    PTA_LVecBase4f,
     AmbientLight,
     DirectionalLight,
     Fog,
     LVecBase4f,
     NodePath,
     PointLight,
+    PTA_LVecBase4f,
     Spotlight,
 )
 
@@ -74,7 +74,9 @@ class Atmosphere:
                 return
             self.lamps.append(lamp)
             if not self.glsl:
-                light = Spotlight(lamp.node.getName()) if lamp.spot else PointLight(lamp.node.getName())
+                light = (
+                    Spotlight(lamp.node.getName()) if lamp.spot else PointLight(lamp.node.getName())
+                )
                 if lamp.spot:
                     light.getLens().setFov(lamp.cone * 2)
                 # a quadratic fall-off reaching about 4 % at the lamp's range
@@ -112,7 +114,9 @@ class Atmosphere:
         assert self.sun_np is not None and self.ambient_np is not None
         self.sun_np.node().setColor((*sun_color, 1.0))
         self.sun_np.lookAt(-sun[0], -sun[1], -sun[2])
-        self.ambient_np.node().setColor((ambient[0] * 0.85, ambient[1] * 0.85, ambient[2] * 0.85, 1.0))
+        self.ambient_np.node().setColor(
+            (ambient[0] * 0.85, ambient[1] * 0.85, ambient[2] * 0.85, 1.0)
+        )
         if self.fog is not None:
             self.fog.setColor(env.fog_color[0], env.fog_color[1], env.fog_color[2])
             self.fog.setExpDensity(density)
@@ -126,11 +130,15 @@ class Atmosphere:
                 p = lamp.node.getPos(self.root)
                 k = lamp.intensity * lamp.level
                 self.lamp_pos.setElement(count, LVecBase4f(p[0], p[1], p[2], lamp.range))
-                self.lamp_color.setElement(count, LVecBase4f(lamp.color[0] * k, lamp.color[1] * k, lamp.color[2] * k, 1.0))
+                self.lamp_color.setElement(
+                    count, LVecBase4f(lamp.color[0] * k, lamp.color[1] * k, lamp.color[2] * k, 1.0)
+                )
                 if lamp.spot:
                     d = self.root.getRelativeVector(lamp.node, (0, 1, 0))
                     d.normalize()
-                    self.lamp_dir.setElement(count, LVecBase4f(d[0], d[1], d[2], math.cos(math.radians(lamp.cone))))
+                    self.lamp_dir.setElement(
+                        count, LVecBase4f(d[0], d[1], d[2], math.cos(math.radians(lamp.cone)))
+                    )
                 else:
                     self.lamp_dir.setElement(count, LVecBase4f(0, 0, -1, -2.0))
                 count += 1

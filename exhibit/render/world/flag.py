@@ -64,13 +64,20 @@ def build(obj_id: str, obj: Flag, ctx: BuildContext) -> Piece:
     height = pole_height(size)
     parts = Parts()
     parts[Material("wood")].cylinder((0, 0, 0), (0, 0, height), 0.035, 0.025, POLE, sides=6)
-    parts[Material("white")].sphere((0, 0, height + 0.04), (0.05, 0.05, 0.05), POLE, rings=3, segments=6)
+    parts[Material("white")].sphere(
+        (0, 0, height + 0.04), (0.05, 0.05, 0.05), POLE, rings=3, segments=6
+    )
     root = NodePath(obj_id)
     parts.attach(root, obj_id, ctx.glsl)
 
     rest, uv = cloth_rest(size)
     mesh = Mesh()
-    mesh.grid(rest, np.broadcast_to(np.array([0.0, -1.0, 0.0]), rest.shape), np.broadcast_to(np.array(obj.color.rgba), rest.shape[:2] + (4,)), uv)
+    mesh.grid(
+        rest,
+        np.broadcast_to(np.array([0.0, -1.0, 0.0]), rest.shape),
+        np.broadcast_to(np.array(obj.color.rgba), rest.shape[:2] + (4,)),
+        uv,
+    )
     cloth = root.attachNewNode(mesh.node(f"{obj_id}_cloth", dynamic=not ctx.glsl))
     cloth.setTwoSided(True)
     phase = phase_of(obj_id)

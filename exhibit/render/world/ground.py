@@ -59,7 +59,7 @@ class Shaping:
 
 @dataclass(frozen=True)
 class Placement:
-    """A 2D similarity transform from world to an object's local frame (heading + uniform xy scale)."""
+    """A 2D transform from world to an object's local frame (heading and xy scale)."""
 
     x: float
     y: float
@@ -103,7 +103,9 @@ class Heightfield:
         ix, iy = fx.astype(int), fy.astype(int)
         tx, ty = fx - ix, fy - iy
         h = self.heights
-        z = (h[iy, ix] * (1 - tx) + h[iy, ix + 1] * tx) * (1 - ty) + (h[iy + 1, ix] * (1 - tx) + h[iy + 1, ix + 1] * tx) * ty
+        z = (h[iy, ix] * (1 - tx) + h[iy, ix + 1] * tx) * (1 - ty) + (
+            h[iy + 1, ix] * (1 - tx) + h[iy + 1, ix + 1] * tx
+        ) * ty
         world = self.placement.z + z * self.placement.sz
         return np.where(inside, world, np.nan)
 
@@ -130,7 +132,10 @@ class Ground:
 
     def height(self, wx: Array, wy: Array) -> Array:
         """The highest terrain surface at each point; NaN where no terrain lies."""
-        wx, wy = np.atleast_1d(np.asarray(wx, dtype=float)), np.atleast_1d(np.asarray(wy, dtype=float))
+        wx, wy = (
+            np.atleast_1d(np.asarray(wx, dtype=float)),
+            np.atleast_1d(np.asarray(wy, dtype=float)),
+        )
         best = np.full(wx.shape, np.nan)
         for f in self.fields:
             z = f.sample(wx, wy)
@@ -139,10 +144,15 @@ class Ground:
 
     def water(self, wx: Array, wy: Array) -> Array:
         """The water level at each point; NaN where there is no water."""
-        wx, wy = np.atleast_1d(np.asarray(wx, dtype=float)), np.atleast_1d(np.asarray(wy, dtype=float))
+        wx, wy = (
+            np.atleast_1d(np.asarray(wx, dtype=float)),
+            np.atleast_1d(np.asarray(wy, dtype=float)),
+        )
         level = np.full(wx.shape, np.nan)
         for w in self.waters:
-            level = np.where(w.covers(wx, wy) & (np.isnan(level) | (w.placement.z > level)), w.placement.z, level)
+            level = np.where(
+                w.covers(wx, wy) & (np.isnan(level) | (w.placement.z > level)), w.placement.z, level
+            )
         return level
 
     def dry(self, wx: Array, wy: Array, margin: float = 0.15) -> Array:

@@ -29,7 +29,9 @@ def build(obj_id: str, obj: Light, ctx: BuildContext) -> Piece:
         flame = Mesh()
         flame.sphere((0, 0, 0), (0.05, 0.05, 0.08), (1.0, 0.9, 0.7, 1.0), rings=4, segments=6)
         halo = Mesh()
-        halo.quad([(-HALO, 0, -HALO), (HALO, 0, -HALO), (HALO, 0, HALO), (-HALO, 0, HALO)], (*color, 1.0))
+        halo.quad(
+            [(-HALO, 0, -HALO), (HALO, 0, -HALO), (HALO, 0, HALO), (-HALO, 0, HALO)], (*color, 1.0)
+        )
         glow = root.attachNewNode("glow")
         body = glow.attachNewNode(flame.node(f"{obj_id}_flame"))
         surface(body, emissive=1.0)
@@ -37,7 +39,11 @@ def build(obj_id: str, obj: Light, ctx: BuildContext) -> Piece:
         card.setBillboardPointEye()
         card.setTexture(ctx.texture("glow"), 1)
         card.setTransparency(TransparencyAttrib.MAlpha)
-        card.setAttrib(ColorBlendAttrib.make(ColorBlendAttrib.MAdd, ColorBlendAttrib.OIncomingAlpha, ColorBlendAttrib.OOne))
+        card.setAttrib(
+            ColorBlendAttrib.make(
+                ColorBlendAttrib.MAdd, ColorBlendAttrib.OIncomingAlpha, ColorBlendAttrib.OOne
+            )
+        )
         card.setDepthWrite(False)
         card.setBin("transparent", 30)
         surface(card, emissive=1.0)

@@ -20,7 +20,7 @@ from __future__ import annotations
 import math
 
 import numpy as np
-from panda3d.core import PTA_LVecBase4f, LVecBase4f, NodePath, OmniBoundingVolume
+from panda3d.core import LVecBase4f, NodePath, OmniBoundingVolume, PTA_LVecBase4f
 
 from exhibit.render.world.mesh import Mesh, write_colors, write_positions
 from exhibit.render.world.piece import BuildContext, Piece
@@ -49,13 +49,21 @@ MAX_SHADER_POINTS = 64  # path points the vertex shader takes (longer paths move
 
 # vertex groups: how each part swings
 BODY, LEFT_LEG, RIGHT_LEG, LEFT_ARM, RIGHT_ARM = range(5)
-SWING = {BODY: 0.0, LEFT_LEG: LEG_SWING, RIGHT_LEG: -LEG_SWING, LEFT_ARM: -ARM_SWING, RIGHT_ARM: ARM_SWING}
+SWING = {
+    BODY: 0.0,
+    LEFT_LEG: LEG_SWING,
+    RIGHT_LEG: -LEG_SWING,
+    LEFT_ARM: -ARM_SWING,
+    RIGHT_ARM: ARM_SWING,
+}
 PIVOT = {BODY: 0.0, LEFT_LEG: HIP, RIGHT_LEG: HIP, LEFT_ARM: SHOULDER, RIGHT_ARM: SHOULDER}
 
 
 def path_points(obj: Marchers) -> list[tuple[float, float, float]]:
     """The path in world coordinates (object placement applied, heading and scale included)."""
-    local = [tuple(p) for p in obj.path] if obj.path else [(0.0, 0.0, 0.0), (0.0, STRAIGHT_LENGTH, 0.0)]
+    local = (
+        [tuple(p) for p in obj.path] if obj.path else [(0.0, 0.0, 0.0), (0.0, STRAIGHT_LENGTH, 0.0)]
+    )
     a = math.radians(obj.hpr[0])
     c, s = math.cos(a), math.sin(a)
     out = []
@@ -82,7 +90,14 @@ def figure(flag: bool, tint: float) -> list[tuple[Mesh, int]]:
     body.box((0.0, 0.0, 1.7), (0.23, 0.25, 0.09), uniform)
     body.box((0.0, 0.1, 1.66), (0.22, 0.08, 0.025), uniform)  # cap brim
     body.box((0.0, -0.2, 1.2), (0.34, 0.16, 0.36), PACK)
-    body.cylinder((-0.2, -0.2, 1.44), (0.2, -0.2, 1.44), 0.08, 0.08, PACK * np.array([0.85, 0.85, 0.85, 1.0]), sides=6)
+    body.cylinder(
+        (-0.2, -0.2, 1.44),
+        (0.2, -0.2, 1.44),
+        0.08,
+        0.08,
+        PACK * np.array([0.85, 0.85, 0.85, 1.0]),
+        sides=6,
+    )
     parts.append((body, BODY))
     for group, x in ((LEFT_ARM, -0.26), (RIGHT_ARM, 0.26)):
         m = Mesh()
@@ -93,8 +108,14 @@ def figure(flag: bool, tint: float) -> list[tuple[Mesh, int]]:
         m = Mesh()
         m.cylinder((0.3, 0.05, 0.8), (0.3, 0.05, 3.1), 0.02, 0.02, POLE, sides=5)
         # both faces of the cloth, so it shows from either side with back faces culled
-        m.quad([(0.32, 0.05, 2.45), (1.22, 0.05, 2.5), (1.22, 0.05, 3.05), (0.32, 0.05, 3.08)], FLAG_RED)
-        m.quad([(1.22, 0.05, 2.5), (0.32, 0.05, 2.45), (0.32, 0.05, 3.08), (1.22, 0.05, 3.05)], FLAG_RED)
+        m.quad(
+            [(0.32, 0.05, 2.45), (1.22, 0.05, 2.5), (1.22, 0.05, 3.05), (0.32, 0.05, 3.08)],
+            FLAG_RED,
+        )
+        m.quad(
+            [(1.22, 0.05, 2.5), (0.32, 0.05, 2.45), (0.32, 0.05, 3.08), (1.22, 0.05, 3.05)],
+            FLAG_RED,
+        )
         parts.append((m, BODY))
     return parts
 
@@ -106,7 +127,11 @@ class Column:
         self.count = obj.count
         self.spacing = obj.spacing
         self.speed = obj.speed
-        local = [tuple(p) for p in obj.path] if obj.path else [(0.0, 0.0, 0.0), (0.0, STRAIGHT_LENGTH, 0.0)]
+        local = (
+            [tuple(p) for p in obj.path]
+            if obj.path
+            else [(0.0, 0.0, 0.0), (0.0, STRAIGHT_LENGTH, 0.0)]
+        )
         self.path = np.asarray(local, dtype=np.float64)
         seg = np.linalg.norm(np.diff(self.path, axis=0), axis=1)
         self.arc = np.concatenate([[0.0], np.cumsum(seg)])
@@ -146,8 +171,12 @@ class Column:
         x = np.interp(s, self.arc, self.path[:, 0])
         y = np.interp(s, self.arc, self.path[:, 1])
         z = np.interp(s, self.arc, self.path[:, 2])
-        ahead_x = np.interp(s + 1.2, self.arc, self.path[:, 0]) - np.interp(s - 1.2, self.arc, self.path[:, 0])
-        ahead_y = np.interp(s + 1.2, self.arc, self.path[:, 1]) - np.interp(s - 1.2, self.arc, self.path[:, 1])
+        ahead_x = np.interp(s + 1.2, self.arc, self.path[:, 0]) - np.interp(
+            s - 1.2, self.arc, self.path[:, 0]
+        )
+        ahead_y = np.interp(s + 1.2, self.arc, self.path[:, 1]) - np.interp(
+            s - 1.2, self.arc, self.path[:, 1]
+        )
         heading = np.arctan2(-ahead_x, ahead_y)
         return np.stack([x, y, z], 1), heading
 
@@ -196,8 +225,15 @@ def build(obj_id: str, obj: Marchers, ctx: BuildContext) -> Piece:
         for i, (p, arc) in enumerate(zip(column.path, column.arc, strict=True)):
             path.setElement(i, LVecBase4f(p[0], p[1], p[2], arc))
         walkers.setShaderInput("u_path", path)
-        walkers.setShaderInput("u_march", ((column.count - 1) * column.spacing, column.speed, column.spacing,
-                                           float(len(column.path))))
+        walkers.setShaderInput(
+            "u_march",
+            (
+                (column.count - 1) * column.spacing,
+                column.speed,
+                column.spacing,
+                float(len(column.path)),
+            ),
+        )
         return Piece(root)
 
     pos, normals = column.positions(0.0)

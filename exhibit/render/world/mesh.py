@@ -103,7 +103,9 @@ class Mesh:
         if len(normals) == 1:
             normals = np.repeat(normals, n, axis=0)
         colors = np.asarray(color, dtype=np.float32)
-        colors = np.broadcast_to(colors.reshape(-1, 4), (n, 4)) if colors.size in (4, n * 4) else colors
+        colors = (
+            np.broadcast_to(colors.reshape(-1, 4), (n, 4)) if colors.size in (4, n * 4) else colors
+        )
         if uvs is None:
             uvs = np.zeros((n, 2), dtype=np.float32)
         start = self.count
@@ -140,7 +142,9 @@ class Mesh:
         uv = uv + np.array(uv_origin)
         self.add(p, normal[None, :], color, uv, np.array([[0, 1, 2], [0, 2, 3]]))
 
-    def polygon(self, points: Sequence[Sequence[float]], color: Sequence[float], uv_size: float = 1.0) -> None:
+    def polygon(
+        self, points: Sequence[Sequence[float]], color: Sequence[float], uv_size: float = 1.0
+    ) -> None:
         """A convex planar polygon (fan), front face counter-clockwise; planar-projected UVs."""
         p = np.asarray(points, dtype=np.float64)
         normal = np.cross(p[1] - p[0], p[2] - p[0])
@@ -164,10 +168,18 @@ class Mesh:
         cx, cy, cz = center
         sx, sy, sz = (s / 2.0 for s in size)
         x0, x1, y0, y1, z0, z1 = cx - sx, cx + sx, cy - sy, cy + sy, cz - sz, cz + sz
-        self.quad([(x0, y0, z0), (x1, y0, z0), (x1, y0, z1), (x0, y0, z1)], color, uv_size)  # front -y
-        self.quad([(x1, y1, z0), (x0, y1, z0), (x0, y1, z1), (x1, y1, z1)], color, uv_size)  # back +y
-        self.quad([(x0, y1, z0), (x0, y0, z0), (x0, y0, z1), (x0, y1, z1)], color, uv_size)  # left -x
-        self.quad([(x1, y0, z0), (x1, y1, z0), (x1, y1, z1), (x1, y0, z1)], color, uv_size)  # right +x
+        self.quad(
+            [(x0, y0, z0), (x1, y0, z0), (x1, y0, z1), (x0, y0, z1)], color, uv_size
+        )  # front -y
+        self.quad(
+            [(x1, y1, z0), (x0, y1, z0), (x0, y1, z1), (x1, y1, z1)], color, uv_size
+        )  # back +y
+        self.quad(
+            [(x0, y1, z0), (x0, y0, z0), (x0, y0, z1), (x0, y1, z1)], color, uv_size
+        )  # left -x
+        self.quad(
+            [(x1, y0, z0), (x1, y1, z0), (x1, y1, z1), (x1, y0, z1)], color, uv_size
+        )  # right +x
         self.quad([(x0, y0, z1), (x1, y0, z1), (x1, y1, z1), (x0, y1, z1)], color, uv_size)  # top
         if bottom:
             self.quad([(x0, y1, z0), (x1, y1, z0), (x1, y0, z0), (x0, y0, z0)], color, uv_size)
@@ -200,11 +212,16 @@ class Mesh:
         pos = np.concatenate([b + ring * radius_base, t + ring * radius_top])
         nor = np.concatenate([normals, normals])
         uv = np.concatenate(
-            [np.stack([angles / (2 * np.pi), np.zeros_like(angles)], 1), np.stack([angles / (2 * np.pi), np.ones_like(angles)], 1)]
+            [
+                np.stack([angles / (2 * np.pi), np.zeros_like(angles)], 1),
+                np.stack([angles / (2 * np.pi), np.ones_like(angles)], 1),
+            ]
         )
         m = sides + 1
         i = np.arange(sides)
-        tris = np.concatenate([np.stack([i, i + 1, m + i + 1], 1), np.stack([i, m + i + 1, m + i], 1)])
+        tris = np.concatenate(
+            [np.stack([i, i + 1, m + i + 1], 1), np.stack([i, m + i + 1, m + i], 1)]
+        )
         self.add(pos, nor, color, uv, tris)
         if cap and radius_top > 0:
             cap_pos = np.concatenate([t[None, :], t + ring[:-1] * radius_top])
@@ -225,7 +242,14 @@ class Mesh:
         theta = np.linspace(0.0, np.pi, rings + 1)
         phi = np.linspace(0.0, 2 * np.pi, segments + 1)
         st, ct = np.sin(theta)[:, None], np.cos(theta)[:, None]
-        unit = np.stack([st * np.cos(phi)[None, :], st * np.sin(phi)[None, :], np.broadcast_to(ct, (rings + 1, segments + 1))], -1)
+        unit = np.stack(
+            [
+                st * np.cos(phi)[None, :],
+                st * np.sin(phi)[None, :],
+                np.broadcast_to(ct, (rings + 1, segments + 1)),
+            ],
+            -1,
+        )
         unit = unit.reshape(-1, 3)
         scale = np.ones(len(unit)) if jitter is None else np.asarray(jitter).reshape(-1)
         pos = np.asarray(center) + unit * np.asarray(radii) * scale[:, None]
@@ -235,7 +259,12 @@ class Mesh:
         s = np.arange(segments)[None, :]
         a = r * (segments + 1) + s
         b = a + segments + 1
-        tris = np.concatenate([np.stack([a, b, a + 1], -1).reshape(-1, 3), np.stack([a + 1, b, b + 1], -1).reshape(-1, 3)])
+        tris = np.concatenate(
+            [
+                np.stack([a, b, a + 1], -1).reshape(-1, 3),
+                np.stack([a + 1, b, b + 1], -1).reshape(-1, 3),
+            ]
+        )
         uv = np.stack(np.meshgrid(phi / (2 * np.pi), theta / np.pi), -1).reshape(-1, 2)
         self.add(pos, normals, color, uv, tris)
 
@@ -246,10 +275,27 @@ class Mesh:
         c = np.arange(cols - 1)[None, :]
         a = r * cols + c
         b = a + cols
-        tris = np.concatenate([np.stack([a, a + 1, b + 1], -1).reshape(-1, 3), np.stack([a, b + 1, b], -1).reshape(-1, 3)])
-        self.add(positions.reshape(-1, 3), normals.reshape(-1, 3), colors.reshape(-1, 4), uvs.reshape(-1, 2), tris)
+        tris = np.concatenate(
+            [
+                np.stack([a, a + 1, b + 1], -1).reshape(-1, 3),
+                np.stack([a, b + 1, b], -1).reshape(-1, 3),
+            ]
+        )
+        self.add(
+            positions.reshape(-1, 3),
+            normals.reshape(-1, 3),
+            colors.reshape(-1, 4),
+            uvs.reshape(-1, 2),
+            tris,
+        )
 
-    def surface(self, positions: Array, colors: Array | Sequence[float], uvs: Array, outward: Sequence[float] | None = None) -> None:
+    def surface(
+        self,
+        positions: Array,
+        colors: Array | Sequence[float],
+        uvs: Array,
+        outward: Sequence[float] | None = None,
+    ) -> None:
         """A smooth surface through a (rows, cols) grid of points; normals from the grid.
 
         ``outward`` is a direction the surface should face (at its middle); when the grid
@@ -267,7 +313,9 @@ class Mesh:
         colors = np.broadcast_to(np.asarray(colors, dtype=np.float32), positions.shape[:2] + (4,))
         self.grid(positions, normals, colors, np.asarray(uvs))
 
-    def extend(self, other: Mesh, transform: Array | None = None, offset: Sequence[float] = (0.0, 0.0, 0.0)) -> None:
+    def extend(
+        self, other: Mesh, transform: Array | None = None, offset: Sequence[float] = (0.0, 0.0, 0.0)
+    ) -> None:
         """Append another mesh, rotated by a 3x3 ``transform`` and moved by ``offset``."""
         if other.count == 0:
             return
@@ -284,7 +332,13 @@ class Mesh:
         """Everything concatenated: positions, normals, colours, UVs, triangles."""
         if self.count == 0:
             empty3 = np.zeros((0, 3), np.float32)
-            return empty3, empty3, np.zeros((0, 4), np.float32), np.zeros((0, 2), np.float32), np.zeros((0, 3), np.int64)
+            return (
+                empty3,
+                empty3,
+                np.zeros((0, 4), np.float32),
+                np.zeros((0, 2), np.float32),
+                np.zeros((0, 3), np.int64),
+            )
         return (
             np.concatenate(self.positions).astype(np.float32),
             np.concatenate(self.normals).astype(np.float32),
@@ -314,14 +368,18 @@ def grid_normals(positions: Array) -> Array:
     return n / np.where(length > 0, length, 1.0)
 
 
-def make_geom(pos: Array, nor: Array, col: Array, uv: Array, tri: Array, dynamic: bool = False) -> Geom:
+def make_geom(
+    pos: Array, nor: Array, col: Array, uv: Array, tri: Array, dynamic: bool = False
+) -> Geom:
     """Copy numpy arrays into a new Geom of the shared vertex format."""
     n = len(pos)
     usage = GeomEnums.UH_dynamic if dynamic else GeomEnums.UH_static
     vdata = GeomVertexData("mesh", vertex_format(), usage)
     vdata.uncleanSetNumRows(n)
     rest = np.concatenate([nor, col, uv], axis=1).astype(np.float32)
-    memoryview(vdata.modifyArray(0)).cast("B")[:] = np.ascontiguousarray(pos, dtype=np.float32).tobytes()
+    memoryview(vdata.modifyArray(0)).cast("B")[:] = np.ascontiguousarray(
+        pos, dtype=np.float32
+    ).tobytes()
     memoryview(vdata.modifyArray(1)).cast("B")[:] = np.ascontiguousarray(rest).tobytes()
     index_type = GeomEnums.NT_uint16 if n < 65535 else GeomEnums.NT_uint32
     prim = GeomTriangles(GeomEnums.UH_static)
@@ -338,7 +396,9 @@ def make_geom(pos: Array, nor: Array, col: Array, uv: Array, tri: Array, dynamic
 def write_positions(geom: Geom, positions: Array) -> None:
     """Replace a dynamic Geom's vertex positions (same count) without touching the rest."""
     vdata = geom.modifyVertexData()
-    memoryview(vdata.modifyArray(0)).cast("B")[:] = np.ascontiguousarray(positions, dtype=np.float32).tobytes()
+    memoryview(vdata.modifyArray(0)).cast("B")[:] = np.ascontiguousarray(
+        positions, dtype=np.float32
+    ).tobytes()
 
 
 def write_colors(geom: Geom, normals: Array, colors: Array, uvs: Array) -> None:

@@ -42,14 +42,25 @@ def snow_box(obj: Snow) -> tuple[float, float, float]:
     return (min(w, SNOW_BOX[0]), min(d, SNOW_BOX[1]), min(h, SNOW_BOX[2]))
 
 
-def snow_centres(unit: Array, phases: Array, t: float, cam_local: Array, box: tuple[float, float, float],
-                 wind: tuple[float, float]) -> Array:
+def snow_centres(
+    unit: Array,
+    phases: Array,
+    t: float,
+    cam_local: Array,
+    box: tuple[float, float, float],
+    wind: tuple[float, float],
+) -> Array:
     """Flake centres (object frame) at time ``t``: the formula of snow.vert.glsl."""
     phase = phases[:, 0] * 2 * np.pi
     speed = FALL * (0.75 + 0.5 * phases[:, 1])
     b = np.asarray(box)
     drift = np.stack(
-        [wind[0] * t + 0.6 * np.sin(t * 0.9 + phase), wind[1] * t + 0.6 * np.cos(t * 0.7 + phase * 1.3), -speed * t], 1
+        [
+            wind[0] * t + 0.6 * np.sin(t * 0.9 + phase),
+            wind[1] * t + 0.6 * np.cos(t * 0.7 + phase * 1.3),
+            -speed * t,
+        ],
+        1,
     )
     local = unit * b + drift
     rel = local - cam_local
@@ -72,7 +83,9 @@ def _sprites(n: int, centres: Array, colors: Array) -> Mesh:
     uv = np.tile(CORNERS, (n, 1))
     col = np.repeat(colors, 4, axis=0)
     base = np.arange(n)[:, None] * 4
-    tris = np.concatenate([base + np.array([0, 1, 2]), base + np.array([0, 2, 3])], axis=1).reshape(-1, 3)
+    tris = np.concatenate([base + np.array([0, 1, 2]), base + np.array([0, 2, 3])], axis=1).reshape(
+        -1, 3
+    )
     mesh.add(pos, np.array([[0.0, 0.0, 1.0]]), col, uv, tris)
     return mesh
 
@@ -104,6 +117,7 @@ def build_snow(obj_id: str, obj: Snow, ctx: BuildContext) -> Piece:
 
     flakes.setTexture(ctx.texture("glow"), 1)
     flakes.setLightOff(1)
+    flakes.setColor(0.95, 0.96, 0.98, 1.0)  # the vertex colours hold the shader's random phases
     geom = node.modifyGeom(0)
     size = FLAKE * 3.0  # a software-rendered flake needs a few pixels to be seen
 
@@ -114,7 +128,12 @@ def build_snow(obj_id: str, obj: Snow, ctx: BuildContext) -> Piece:
         right, up = camera_axes(frame.camera.hpr)
         corners = CORNERS[:, 0, None] * right + CORNERS[:, 1, None] * up
         quads = centres[:, None, :] + corners[None, :, :] * size
-        inside = (np.abs(centres[:, 0]) < w / 2) & (np.abs(centres[:, 1]) < d / 2) & (centres[:, 2] > -2) & (centres[:, 2] < h)
+        inside = (
+            (np.abs(centres[:, 0]) < w / 2)
+            & (np.abs(centres[:, 1]) < d / 2)
+            & (centres[:, 2] > -2)
+            & (centres[:, 2] < h)
+        )
         quads[~inside] = centres[~inside][:, None, :]
         write_positions(geom, quads.reshape(-1, 3))
 
@@ -128,13 +147,27 @@ def mist_layout(obj: Mist) -> tuple[Array, Array]:
     count = int(np.clip(w * d / (2 * size) ** 2 * 2.2, 10, 160))
     rng = np.random.default_rng(count * 31 + int(w) + int(d))
     centres = np.stack(
-        [rng.uniform(-w / 2, w / 2, count), rng.uniform(-d / 2, d / 2, count), rng.uniform(0.25, 0.7, count) * h], 1
+        [
+            rng.uniform(-w / 2, w / 2, count),
+            rng.uniform(-d / 2, d / 2, count),
+            rng.uniform(0.25, 0.7, count) * h,
+        ],
+        1,
     )
-    params = np.stack([size * rng.uniform(0.7, 1.2, count), rng.uniform(0, 1, count), rng.uniform(0.5, 1.0, count)], 1)
+    params = np.stack(
+        [
+            size * rng.uniform(0.7, 1.2, count),
+            rng.uniform(0, 1, count),
+            rng.uniform(0.5, 1.0, count),
+        ],
+        1,
+    )
     return centres, params
 
 
-def mist_centres(centres: Array, params: Array, t: float, area: tuple[float, float, float]) -> tuple[Array, Array]:
+def mist_centres(
+    centres: Array, params: Array, t: float, area: tuple[float, float, float]
+) -> tuple[Array, Array]:
     """Drifted centres and an edge fade per puff at time ``t``: the formula of mist.vert.glsl."""
     w, d, h = area
     ax = w / 2
@@ -187,7 +220,10 @@ def build_mist(obj_id: str, obj: Mist, ctx: BuildContext) -> Piece:
     def animate(frame: FrameState) -> None:
         c, edge = mist_centres(centres, params, frame.t, (w, d, h))
         right, up = camera_axes(frame.camera.hpr)
-        corner = CORNERS[:, 0, None, None] * right * params[None, :, 0, None] + CORNERS[:, 1, None, None] * up * half_h[None, :, None]
+        corner = (
+            CORNERS[:, 0, None, None] * right * params[None, :, 0, None]
+            + CORNERS[:, 1, None, None] * up * half_h[None, :, None]
+        )
         quads = c[None, :, :] + corner * edge[None, :, None]
         write_positions(geom, np.transpose(quads, (1, 0, 2)).reshape(-1, 3))
 

@@ -50,7 +50,9 @@ class Parts:
             if material.texture != "white":
                 np_.setTexture(textures.texture(material.texture), 1)
             if material.emissive or material.translucent or material.alpha_cut or material.gloss:
-                surface(np_, material.emissive, material.translucent, material.alpha_cut, material.gloss)
+                surface(
+                    np_, material.emissive, material.translucent, material.alpha_cut, material.gloss
+                )
             if material.emissive and not glsl:
                 np_.setLightOff(1)
             if material.two_sided:

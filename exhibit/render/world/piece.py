@@ -74,14 +74,19 @@ class BuildContext:
 
 def placement_of(obj: object) -> Placement:
     """An object's initial ground placement from its scene fields."""
-    pos = getattr(obj, "pos")
-    hpr = getattr(obj, "hpr")
-    scale = getattr(obj, "scale")
+    pos = obj.pos
+    hpr = obj.hpr
+    scale = obj.scale
     return Placement(pos[0], pos[1], pos[2], hpr[0], scale[0], scale[1], scale[2])
 
 
-def surface(node: NodePath, emissive: float = 0.0, translucent: float = 0.0, alpha_cut: float = 0.0,
-            gloss: float = 0.0) -> None:
+def surface(
+    node: NodePath,
+    emissive: float = 0.0,
+    translucent: float = 0.0,
+    alpha_cut: float = 0.0,
+    gloss: float = 0.0,
+) -> None:
     """Per-node inputs of the lit shader (harmless without shaders)."""
     node.setShaderInput("u_surface", (emissive, translucent, alpha_cut, gloss))
     if alpha_cut > 0:

@@ -29,15 +29,18 @@ FALLBACK_RADIUS = 1500.0  # metres; needs the camera's far plane beyond it
 
 
 def sun_direction(azimuth: float, elevation: float) -> tuple[float, float, float]:
-    """Unit vector toward the sun: azimuth clockwise from north (+y), elevation up from the horizon."""
+    """Unit vector toward the sun: azimuth clockwise from north (+y), elevation above the
+    horizon."""
     az, el = math.radians(azimuth), math.radians(elevation)
     return (math.sin(az) * math.cos(el), math.cos(az) * math.cos(el), math.sin(el))
 
 
-def gradient(zenith: np.ndarray, horizon: np.ndarray, fog: np.ndarray, haze: float, elevation: np.ndarray) -> np.ndarray:
+def gradient(
+    zenith: np.ndarray, horizon: np.ndarray, fog: np.ndarray, haze: float, elevation: np.ndarray
+) -> np.ndarray:
     """Sky colour by elevation (radians): the same curve as sky.frag.glsl, for vertex colours."""
     up = np.clip(np.sin(elevation), 0.0, 1.0)
-    c = horizon[None, :] + (zenith - horizon)[None, :] * (up ** 0.55)[:, None]
+    c = horizon[None, :] + (zenith - horizon)[None, :] * (up**0.55)[:, None]
     h = (1.0 - np.exp(-haze * 0.5 / np.maximum(up, 0.02))) * 0.85
     c = c * (1 - h[:, None]) + fog[None, :] * h[:, None]
     below = np.clip(-np.sin(elevation) / 0.05, 0.0, 1.0)
@@ -50,7 +53,9 @@ class Sky:
     def __init__(self, parent: NodePath, ctx: BuildContext) -> None:
         self.glsl = ctx.glsl
         self.root = parent.attachNewNode("sky")
-        theta = np.linspace(-np.pi / 2, np.pi / 2, RINGS * 2 + 1)  # the whole sphere: below the horizon too
+        theta = np.linspace(
+            -np.pi / 2, np.pi / 2, RINGS * 2 + 1
+        )  # the whole sphere: below the horizon too
         phi = np.linspace(0, 2 * np.pi, SEGMENTS + 1)
         el, az = np.meshgrid(theta, phi, indexing="ij")
         dirs = np.stack([np.cos(el) * np.sin(az), np.cos(el) * np.cos(az), np.sin(el)], -1)
@@ -58,7 +63,9 @@ class Sky:
         self.elevation = el.reshape(-1)
         mesh = Mesh()
         # rows climb in elevation, columns turn east: the grid's front faces the centre
-        mesh.grid(dirs * radius, -dirs, np.ones(dirs.shape[:2] + (4,)), np.zeros(dirs.shape[:2] + (2,)))
+        mesh.grid(
+            dirs * radius, -dirs, np.ones(dirs.shape[:2] + (4,)), np.zeros(dirs.shape[:2] + (2,))
+        )
         self.dome = self.root.attachNewNode(mesh.node("sky_dome"))
         self.dome.setTwoSided(True)
         for np_ in (self.root,):
@@ -79,7 +86,11 @@ class Sky:
             self.sun = self.root.attachNewNode(card.node("sun"))
             self.sun.setTexture(ctx.texture("glow"), 1)
             self.sun.setTransparency(TransparencyAttrib.MAlpha)
-            self.sun.setAttrib(ColorBlendAttrib.make(ColorBlendAttrib.MAdd, ColorBlendAttrib.OIncomingAlpha, ColorBlendAttrib.OOne))
+            self.sun.setAttrib(
+                ColorBlendAttrib.make(
+                    ColorBlendAttrib.MAdd, ColorBlendAttrib.OIncomingAlpha, ColorBlendAttrib.OOne
+                )
+            )
             self.sun.setTwoSided(True)
             self.sun.node().setBounds(OmniBoundingVolume())
         self._key: tuple[object, ...] | None = None
@@ -90,8 +101,16 @@ class Sky:
             return
         env = frame.environment
         self.root.setPos(*frame.camera.pos)
-        key = (env.sky_zenith, env.sky_horizon, env.fog_color, round(haze, 5), env.sun_azimuth, env.sun_elevation,
-               env.sun_color, env.sun_intensity)
+        key = (
+            env.sky_zenith,
+            env.sky_horizon,
+            env.fog_color,
+            round(haze, 5),
+            env.sun_azimuth,
+            env.sun_elevation,
+            env.sun_color,
+            env.sun_intensity,
+        )
         if key == self._key:
             return
         self._key = key
@@ -99,7 +118,11 @@ class Sky:
 
     def _recolor(self, env: EnvironmentState, haze: float) -> None:
         colors = gradient(
-            np.array(env.sky_zenith[:3]), np.array(env.sky_horizon[:3]), np.array(env.fog_color[:3]), haze, self.elevation
+            np.array(env.sky_zenith[:3]),
+            np.array(env.sky_horizon[:3]),
+            np.array(env.fog_color[:3]),
+            haze,
+            self.elevation,
         )
         rgba = np.concatenate([colors, np.ones((len(colors), 1))], 1)
         geom = self.dome.node().modifyGeom(0)

@@ -85,8 +85,9 @@ def _segments(points: Array, step: float = 3.0) -> Array:
     return np.array(out)
 
 
-def shape(heights: Array, xs: Array, ys: Array, place: Placement, shaping: Shaping,
-          visible: bool = True) -> tuple[Array, Array]:
+def shape(
+    heights: Array, xs: Array, ys: Array, place: Placement, shaping: Shaping, visible: bool = True
+) -> tuple[Array, Array]:
     """Level the pads and grade the tracks that lie on this terrain (local coordinates).
 
     A terrain that carries a track takes the track's rise as its broad form: a plane
@@ -244,7 +245,11 @@ def build(obj_id: str, obj: Terrain, ctx: BuildContext, field: Heightfield) -> P
     pos = np.stack([gx, gy, h], -1)
     col = colors(obj, field, n, with_snow=not ctx.glsl)
     # GLSL: the shader samples detail by world position; UV carries the baked cavity shade
-    uv = np.stack([cavity(h, xs, ys), np.zeros_like(h)], -1) if ctx.glsl else np.stack([gx / 8.0, gy / 8.0], -1)
+    uv = (
+        np.stack([cavity(h, xs, ys), np.zeros_like(h)], -1)
+        if ctx.glsl
+        else np.stack([gx / 8.0, gy / 8.0], -1)
+    )
     mesh = Mesh()
     mesh.grid(pos, n, col, uv)
     root = NodePath(obj_id)

@@ -63,7 +63,7 @@ def stone_image(seed: int = 11) -> Array:
             edges.append(edges[-1] + int(rng.integers(34, 84)))
         edges[-1] = start + SIZE
         for a, b in zip(edges[:-1], edges[1:], strict=True):
-            cols = (np.arange(a, b) % SIZE)
+            cols = np.arange(a, b) % SIZE
             tone = rng.uniform(0.72, 1.08)
             hue = rng.uniform(-0.05, 0.05)
             color = np.array([0.62 + hue, 0.58 + hue * 0.3, 0.52 - hue]) * tone
@@ -260,7 +260,9 @@ def to_texture(name: str, image: Array, tiles: bool = True) -> Texture:
     fmt = Texture.F_rgba8 if channels == 4 else Texture.F_rgb8
     tex.setup2dTexture(cols, rows, Texture.T_unsigned_byte, fmt)
     # Panda3D keeps row 0 at the bottom of the image
-    tex.setRamImageAs(np.ascontiguousarray(image[::-1]).tobytes(), "RGBA" if channels == 4 else "RGB")
+    tex.setRamImageAs(
+        np.ascontiguousarray(image[::-1]).tobytes(), "RGBA" if channels == 4 else "RGB"
+    )
     wrap = SamplerState.WM_repeat if tiles else SamplerState.WM_clamp
     tex.setWrapU(wrap)
     tex.setWrapV(wrap)

@@ -59,8 +59,14 @@ def willow(parts: Parts, rng: np.random.Generator) -> None:
     color = WILLOW * np.array([tone, tone, tone * 0.95, 1.0])
     center = top + np.array([0, 0, radius * 0.25])
     jitter = 1.0 + rng.uniform(-0.12, 0.12, (6 + 1) * (10 + 1))
-    parts[LEAVES].sphere(center, (radius, radius, radius * 0.55), color * np.array([0.85, 0.85, 0.85, 1.0]),
-                         rings=6, segments=10, jitter=jitter)
+    parts[LEAVES].sphere(
+        center,
+        (radius, radius, radius * 0.55),
+        color * np.array([0.85, 0.85, 0.85, 1.0]),
+        rings=6,
+        segments=10,
+        jitter=jitter,
+    )
     # the weeping curtain: strands hanging from the crown almost to the ground
     bottom = rng.uniform(0.5, 1.4)
     sides = 9
@@ -71,9 +77,16 @@ def willow(parts: Parts, rng: np.random.Generator) -> None:
         p0 = center + np.array([math.cos(a0) * r0, math.sin(a0) * r0, 0.0])
         p1 = center + np.array([math.cos(a1) * r0, math.sin(a1) * r0, 0.0])
         drop = center[2] - bottom
-        corners = [p0 - np.array([0, 0, drop]) * 1.0, p1 - np.array([0, 0, drop]), p1 + np.array([0, 0, radius * 0.3]),
-                   p0 + np.array([0, 0, radius * 0.3])]
-        corners = [c + np.array([math.cos(a0) * 0.25, math.sin(a0) * 0.25, 0]) * (i < 2) for i, c in enumerate(corners)]
+        corners = [
+            p0 - np.array([0, 0, drop]) * 1.0,
+            p1 - np.array([0, 0, drop]),
+            p1 + np.array([0, 0, radius * 0.3]),
+            p0 + np.array([0, 0, radius * 0.3]),
+        ]
+        corners = [
+            c + np.array([math.cos(a0) * 0.25, math.sin(a0) * 0.25, 0]) * (i < 2)
+            for i, c in enumerate(corners)
+        ]
         parts[STRANDS].quad(corners, color, None, (rng.uniform(0, 1), 0.0))
 
 
@@ -84,10 +97,18 @@ def broadleaf(parts: Parts, rng: np.random.Generator) -> None:
     tone = rng.uniform(0.8, 1.15)
     for i in range(3):
         r = height * rng.uniform(0.22, 0.3)
-        offset = np.array([rng.uniform(-1, 1) * r * 0.5, rng.uniform(-1, 1) * r * 0.5, r * (0.3 + 0.5 * i)])
+        offset = np.array(
+            [rng.uniform(-1, 1) * r * 0.5, rng.uniform(-1, 1) * r * 0.5, r * (0.3 + 0.5 * i)]
+        )
         jitter = 1.0 + rng.uniform(-0.15, 0.15, (4 + 1) * (7 + 1))
-        parts[LEAVES].sphere(top + offset, (r, r, r * 0.85), BROADLEAF * np.array([tone, tone, tone, 1.0]),
-                             rings=4, segments=7, jitter=jitter)
+        parts[LEAVES].sphere(
+            top + offset,
+            (r, r, r * 0.85),
+            BROADLEAF * np.array([tone, tone, tone, 1.0]),
+            rings=4,
+            segments=7,
+            jitter=jitter,
+        )
 
 
 def pine(parts: Parts, rng: np.random.Generator) -> None:
@@ -97,8 +118,15 @@ def pine(parts: Parts, rng: np.random.Generator) -> None:
     for i in range(3):
         base = height * (0.25 + 0.22 * i)
         r = height * (0.3 - 0.07 * i)
-        parts[LEAVES].cylinder((0, 0, base), (0, 0, base + height * 0.38), r, 0.0, PINE * np.array([tone, tone, tone, 1.0]),
-                               sides=7, cap=False)
+        parts[LEAVES].cylinder(
+            (0, 0, base),
+            (0, 0, base + height * 0.38),
+            r,
+            0.0,
+            PINE * np.array([tone, tone, tone, 1.0]),
+            sides=7,
+            cap=False,
+        )
 
 
 def build(obj_id: str, obj: Trees, ctx: BuildContext) -> Piece:

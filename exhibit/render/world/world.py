@@ -181,7 +181,9 @@ def _shaping(scene: Scene) -> tuple[list[Pad], list[Track], list[Clearance]]:
     return pads, tracks, rooms
 
 
-def build_world(scene: Scene, parent: NodePath, *, project_root: Path, capabilities: Capabilities) -> World:
+def build_world(
+    scene: Scene, parent: NodePath, *, project_root: Path, capabilities: Capabilities
+) -> World:
     """Build every object of ``scene`` under a new node of ``parent``."""
     root = parent.attachNewNode(f"world_{scene.scene_id}")
     try:
@@ -213,10 +215,16 @@ def _build(scene: Scene, root: NodePath, project_root: Path, capabilities: Capab
             field_ = terrain.heightfield(obj, shaping)
             ground.fields.append(field_)
             pieces[obj_id] = terrain.build(obj_id, obj, ctx, field_)
-            extent = max(extent, abs(obj.pos[0]) + obj.size[0] * obj.scale[0] / 2, abs(obj.pos[1]) + obj.size[1] * obj.scale[1] / 2)
+            extent = max(
+                extent,
+                abs(obj.pos[0]) + obj.size[0] * obj.scale[0] / 2,
+                abs(obj.pos[1]) + obj.size[1] * obj.scale[1] / 2,
+            )
         elif obj.kind == "water":
             place = placement_of(obj)
-            ground.waters.append(WaterSheet(place, obj.size[0] * obj.scale[0] / 2, obj.size[1] * obj.scale[1] / 2))
+            ground.waters.append(
+                WaterSheet(place, obj.size[0] * obj.scale[0] / 2, obj.size[1] * obj.scale[1] / 2)
+            )
     for obj_id, obj in scene.objects.items():
         if obj.kind == "terrain":
             continue
