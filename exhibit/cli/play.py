@@ -70,22 +70,23 @@ def run(args: argparse.Namespace) -> int:
         size = parse_size(args.size)
     from exhibit.render.player import Player, load_show, moment, stderr_progress
 
-    show = load_show(project, args.scene, args.lang, hall, stderr_progress)
-    start = moment(show.timeline, args.start, "--from")
+    # The display first: a missing display is reported before any narration is built.
     with Player(
         project,
         hall,
         display=args.display,
         size=size,
         audio=True,
+        progress=stderr_progress,
         on_reload_error=_report_reload_error,
     ) as player:
+        show = load_show(project, args.scene, args.lang, hall, stderr_progress)
+        start = moment(show.timeline, args.start, "--from")
         player.load(show)
         backend = player.app.backend.describe() if player.app.backend else "unknown renderer"
         print(
             f"exhibit: playing {show.scene.scene_id} ({show.lang}, "
-            f"{show.timeline.duration:.1f} s) on "
-            f"{player.displays.mode}, {backend}",
+            f"{show.timeline.duration:.1f} s) on {player.displays.mode}, {backend}",
             file=sys.stderr,
         )
         if show.mix is None or player.mix is None or not player.mix.live:

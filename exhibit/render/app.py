@@ -140,6 +140,7 @@ class App:
         self.audio_enabled = audio
         self.clock: ClockObject = ClockObject.getGlobalClock()
         self.backend: Backend | None = None
+        self._gsg: Any = None
         self.started_in = time.perf_counter() - started
         self._closed = False
 
@@ -181,13 +182,12 @@ class App:
                 props.setFullscreen(True)
             if undecorated:
                 props.setUndecorated(True)
-        host_gsg = self.base.win.getGsg() if self.base.win is not None else None
         output = self.base.openWindow(
             props=props,
             fbprops=fb,
             type="onscreen" if onscreen else "offscreen",
             makeCamera=False,
-            gsg=host_gsg,
+            gsg=self._gsg,
             requireWindow=False,
         )
         if output is None:
@@ -198,6 +198,11 @@ class App:
             )
         if self.backend is None:
             self.backend = classify(output)
+        if self._gsg is None:
+            # Hold the graphics state for the life of the process: later outputs share it
+            # (shaders and textures stay prepared), and it is not torn down when the last
+            # output closes. Tearing it down takes Mesa's llvmpipe minutes of CPU.
+            self._gsg = output.getGsg()
         if onscreen and output is self.base.win and self.base.mouseWatcherNode is None:
             self.base.setupMouse(output)
         return output
@@ -231,6 +236,7 @@ class App:
         self._closed = True
         for output in list(self.base.winList):
             self.base.closeWindow(output)
+        self._gsg = None
         self.base.destroy()
         if _SHARED is self:
             _SHARED = None

@@ -31,7 +31,7 @@ CAPTION_BOX = (
     0.22,
     0.18,
 )  # box margins around the text (left, right, bottom, top), in em
-CAPTION_BOX_COLOR = (0.0, 0.0, 0.0, 0.62)
+CAPTION_BOX_COLOR = (0.0, 0.0, 0.0, 0.72)  # white letters keep WCAG AA contrast even on snow
 CAPTION_COLOR = (1.0, 1.0, 1.0, 1.0)
 SHADOW_OFFSET = (0.06, 0.06)  # em
 TITLE_SCALE = 0.16
@@ -160,23 +160,36 @@ class Overlay:
         key = (title.text, title.subtitle)
         if key != self._title_key:
             self._title_key = key
-            self._title_text.setText(title.text)
-            self._subtitle_text.setText(title.subtitle or "")
-            gap = 0.06
-            title_h = (self._title_text.getTop() - self._title_text.getBottom()) * TITLE_SCALE
+            self._layout_title(title.text, title.subtitle)
+        self.title_root.show()
+        self.title_root.setAlphaScale(max(0.0, min(1.0, title.opacity)))
+
+    def _layout_title(self, text: str, subtitle: str | None) -> None:
+        """Centre the title (and its subtitle under it) a little above the middle of the view.
+
+        Only text that is set is measured: an empty TextNode has no bounds to measure.
+        """
+        gap = 0.06
+        self._title_text.setText(text)
+        title_top = self._title_text.getTop() * TITLE_SCALE
+        title_h = title_top - self._title_text.getBottom() * TITLE_SCALE
+        sub_h = 0.0
+        if subtitle:
+            self._subtitle_text.setText(subtitle)
             sub_h = (
-                (self._subtitle_text.getTop() - self._subtitle_text.getBottom()) * SUBTITLE_SCALE
-                if title.subtitle
-                else 0.0
+                gap
+                + (self._subtitle_text.getTop() - self._subtitle_text.getBottom()) * SUBTITLE_SCALE
             )
-            block = title_h + (gap + sub_h if title.subtitle else 0.0)
-            top = block / 2 + 0.08  # a little above the centre, where titles sit in film
-            self._title_np.setZ(top - self._title_text.getTop() * TITLE_SCALE)
+            self._subtitle_np.show()
+        else:
+            self._subtitle_text.clearText()
+            self._subtitle_np.hide()
+        top = (title_h + sub_h) / 2 + 0.08  # a little above the centre, where titles sit in film
+        self._title_np.setZ(top - title_top)
+        if subtitle:
             self._subtitle_np.setZ(
                 top - title_h - gap - self._subtitle_text.getTop() * SUBTITLE_SCALE
             )
-        self.title_root.show()
-        self.title_root.setAlphaScale(max(0.0, min(1.0, title.opacity)))
 
     def _apply_captions(self, captions: tuple[CaptionState, ...]) -> None:
         wanted: dict[str, list[str]] = {}
@@ -214,15 +227,19 @@ class Overlay:
             "fade": self._fade,
         }
 
-    def caption_box(self, position: str = "bottom") -> tuple[float, float] | None:
-        """The caption box's vertical extent as shares of the view's height from the top (0..1)."""
+    def caption_box(self, position: str = "bottom") -> tuple[float, float, float, float] | None:
+        """Where the caption box is: (left, right, top, bottom) as shares of the view (0..1) from
+        its top-left corner; None when nothing is shown there."""
         slot = self.slots[position]
         if not slot.shown:
             return None
-        z = slot.node.getZ()
-        bottom = z + (slot.text.getBottom() - CAPTION_BOX[2]) * CAPTION_SCALE
-        top = z + (slot.text.getTop() + CAPTION_BOX[3]) * CAPTION_SCALE
-        return (1 - top) / 2, (1 - bottom) / 2
+        tn, z = slot.text, slot.node.getZ()
+        left = (tn.getLeft() - CAPTION_BOX[0]) * CAPTION_SCALE
+        right = (tn.getRight() + CAPTION_BOX[1]) * CAPTION_SCALE
+        bottom = z + (tn.getBottom() - CAPTION_BOX[2]) * CAPTION_SCALE
+        top = z + (tn.getTop() + CAPTION_BOX[3]) * CAPTION_SCALE
+        a = self.aspect
+        return (left + a) / (2 * a), (right + a) / (2 * a), (1 - top) / 2, (1 - bottom) / 2
 
     def destroy(self) -> None:
         self.root.removeNode()

@@ -19,7 +19,7 @@ import hashlib
 import math
 import sys
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, Literal
@@ -269,7 +269,7 @@ class Player:
             self._open_audio(show)
         self.clock = ShowClock(self.mix.position if self.mix is not None else None, start=t)
         self._t = max(0.0, min(t, show.timeline.duration))
-        self._apply(show.timeline.state(self._t), [])
+        self.apply(show.timeline.state(self._t), [])
 
     def _open_audio(self, show: Show) -> None:
         from exhibit.render.audio import MixTrack, SoundEffects, manager_is_live
@@ -388,7 +388,7 @@ class Player:
             self._events_from = target
         frame = timeline.state(target)
         self._t = target
-        self._apply(frame, events)
+        self.apply(frame, events)
         if self._status == "playing" and target >= timeline.duration:
             self._status = "ended"
             if self.mix is not None:
@@ -398,7 +398,8 @@ class Player:
         self.app.render_frame()
         return frame
 
-    def _apply(self, frame: FrameState, events: list[Event]) -> None:
+    def apply(self, frame: FrameState, events: Sequence[Event] = ()) -> None:
+        """Show ``frame`` (world, rig, overlay) and hand ``events`` to the listeners; no drawing."""
         if self.world is not None:
             self.world.apply(frame)
         self.rig.apply(frame.camera)
@@ -408,9 +409,9 @@ class Player:
         if events:
             self._play_sounds(events)
         for listener in list(self.listeners):
-            listener(frame, events)
+            listener(frame, list(events))
 
-    def _play_sounds(self, events: list[Event]) -> None:
+    def _play_sounds(self, events: Sequence[Event]) -> None:
         """One-shot sounds from events, at the object they ``follow``.
 
         The mix already carries every sound at its place in time, so sounds are

@@ -1,0 +1,136 @@
+"""Video export: the frames asked for, at the size asked for, with the mix in time with them."""
+
+from __future__ import annotations
+
+import dataclasses
+import io
+import re
+import subprocess
+from pathlib import Path
+
+import numpy as np
+import pytest
+
+from exhibit.render.export import ProgressBar, VideoSpec, VideoWriter, export_video, ffmpeg_exe
+from exhibit.spec.errors import ExhibitError
+from tests.render.conftest import project_with
+from tests.render.test_player import tone
+
+pytestmark = pytest.mark.needs_display
+
+
+def probe(path: Path) -> dict[str, object]:
+    """Streams of a media file, read from ``ffmpeg -i`` (the bundled ffmpeg has no ffprobe)."""
+    text = subprocess.run(
+        [ffmpeg_exe(), "-hide_banner", "-i", str(path)], capture_output=True, text=True
+    ).stderr
+    video = re.search(r"Stream #\S+: Video: (\w+).*?, (\d+)x(\d+).*?, ([\d.]+) fps", text)
+    audio = re.search(r"Stream #\S+: Audio: (\w+).*?, (\d+) Hz", text)
+    return {
+        "video": (video.group(1), int(video.group(2)), int(video.group(3)), float(video.group(4)))
+        if video
+        else None,
+        "audio": (audio.group(1), int(audio.group(2))) if audio else None,
+    }
+
+
+def decoded_frames(path: Path) -> int:
+    """Frames counted by decoding the whole video stream."""
+    cmd = [
+        ffmpeg_exe(),
+        "-hide_banner",
+        "-nostats",
+        "-i",
+        str(path),
+        "-map",
+        "0:v:0",
+        "-f",
+        "null",
+        "-",
+    ]
+    text = subprocess.run(cmd + ["-progress", "pipe:1"], capture_output=True, text=True).stdout
+    return int(re.findall(r"^frame=(\d+)", text, re.M)[-1])
+
+
+def decoded_audio(path: Path, rate: int = 48000) -> np.ndarray:
+    cmd = [
+        ffmpeg_exe(),
+        "-hide_banner",
+        "-loglevel",
+        "error",
+        "-i",
+        str(path),
+        "-map",
+        "0:a:0",
+        "-ac",
+        "1",
+        "-ar",
+        str(rate),
+        "-f",
+        "f32le",
+        "-",
+    ]
+    raw = subprocess.run(cmd, capture_output=True, check=True).stdout
+    return np.frombuffer(raw, np.float32)
+
+
+def test_a_video_has_the_frames_size_and_streams_asked_for(make_player, tmp_path):
+    player = make_player(project_with(tmp_path), audio=False)
+    show = player.load("still_life", "zh")
+    source = tone(tmp_path / "mix.wav", show.timeline.duration)
+    player.load(dataclasses.replace(show, mix=tmp_path / "mix.wav"))
+    out = tmp_path / "clip.mp4"
+    spec = VideoSpec((320, 180), 12.0, 1.0, 2.5)
+    times: list[float] = []
+    result = export_video(player, out, spec, progress=False, on_frame=lambda i, t: times.append(t))
+    assert result.frames == spec.frames == 18
+    assert times == pytest.approx([1.0 + i / 12 for i in range(18)])
+    info = probe(out)
+    assert info["video"] == ("h264", 320, 180, 12.0)
+    assert info["audio"] == ("aac", 48000)
+    assert decoded_frames(out) == 18
+    # The sound track is the mix from --from on: correlate it with the source at 1.0 s.
+    heard = decoded_audio(out)
+    assert len(heard) == pytest.approx(1.5 * 48000, rel=0.05)
+    window = heard[4800 : 4800 + 24000]
+    lags = range(-2400, 2400, 8)
+    scores = []
+    for lag in lags:
+        ref = source[48000 + 4800 + lag : 48000 + 4800 + lag + window.size]
+        scores.append(
+            float(np.dot(window, ref) / (np.linalg.norm(window) * np.linalg.norm(ref) + 1e-12))
+        )
+    best = int(np.argmax(scores))
+    assert scores[best] > 0.9
+    assert abs(list(lags)[best]) <= 48 * 5  # within 5 ms of the picture's time
+
+
+def test_without_a_mix_the_video_still_has_a_silent_sound_track(make_player, tmp_path, capsys):
+    player = make_player(project_with(tmp_path), audio=False, narrate=False)
+    player.load("still_life", "zh")
+    out = tmp_path / "silent.mp4"
+    export_video(player, out, VideoSpec((320, 180), 10.0, 0.0, 0.5), progress=False)
+    assert "silent" in capsys.readouterr().err
+    assert probe(out)["audio"] == ("aac", 48000)
+    assert decoded_frames(out) == 5
+    assert np.abs(decoded_audio(out)).max() < 1e-3
+
+
+def test_h264_needs_even_sizes(tmp_path):
+    with pytest.raises(ExhibitError, match="even width and height"):
+        VideoWriter(tmp_path / "x.mp4", VideoSpec((321, 180), 10.0, 0.0, 1.0), None)
+
+
+def test_the_progress_bar_reports_frames_and_rate():
+    stream = io.StringIO()
+    bar = ProgressBar("nanhu_red_boat", 20, stream)
+    for done in range(1, 21):
+        bar.update(done)
+    lines = stream.getvalue().splitlines()
+    assert 5 <= len(lines) <= 11  # a log gets a line every 10 %, not one per frame
+    assert (
+        lines[-1].startswith("nanhu_red_boat [")
+        and "100%" in lines[-1]
+        and "20/20 frames" in lines[-1]
+    )
+    assert "fps" in lines[-1]
