@@ -10,9 +10,11 @@ in vec3 v_normal;
 in vec4 v_color;
 in vec2 v_uv;
 in vec3 v_cam;
+uniform vec4 u_clip;      // x: 1 for a reflection, y: the water level it is cut at
 out vec4 o_color;
 
 void main() {
+    if (u_clip.x > 0.5 && v_world.z > u_clip.y + 0.02) discard;   // a reflection ends at the water
     vec4 albedo = texture(p3d_Texture0, v_uv) * v_color * p3d_ColorScale * p3d_Material.baseColor;
     if (albedo.a < u_surface.z) discard;
     // geometry without normals (text, some models) is lit as if it faced the sky

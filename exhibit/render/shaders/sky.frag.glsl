@@ -10,7 +10,10 @@ out vec4 o_color;
 
 void main() {
     vec3 d = normalize(v_dir);
-    float el = d.z;
+    // below the horizon the sky is seen mirrored in water (where there is no water,
+    // ground covers it)
+    float el = abs(d.z);
+    d.z = el;
     float up = clamp(el, 0.0, 1.0);
     vec3 color = mix(u_sky_horizon.rgb, u_sky_zenith.rgb, pow(up, 0.55));
     float mu = dot(d, u_sun_dir);
@@ -25,7 +28,5 @@ void main() {
     float depth = u_fog.x * u_fog.y * exp(-zc / u_fog.y) / max(el, 0.02);
     float haze = 1.0 - exp(-depth * 0.5);
     color = mix(color, u_fog_color.rgb, haze * 0.85);
-    // below the horizon: the fog colour (hidden by ground almost everywhere)
-    color = mix(color, u_fog_color.rgb, smoothstep(0.0, -0.05, el));
-    o_color = vec4(color, 1.0);
+    o_color = vec4(tone(color), 1.0);
 }

@@ -11,9 +11,11 @@ in vec3 v_normal;
 in vec4 v_color;
 in vec2 v_uv;
 in vec3 v_cam;
+uniform vec4 u_clip;      // x: 1 for a reflection, y: the water level it is cut at
 out vec4 o_color;
 
 void main() {
+    if (u_clip.x > 0.5 && v_world.z > u_clip.y + 0.02) discard;   // a reflection ends at the water
     vec4 albedo = vec4(1.0, 1.0, 1.0, texture(p3d_Texture0, v_uv).a) * v_color * p3d_ColorScale;
     if (albedo.a < 0.01) discard;
     // geometry without normals (text, some models) is lit as if it faced the sky

@@ -5,7 +5,7 @@
 uniform sampler2D p3d_Texture0;   // grey detail noise, tiling
 uniform vec4 p3d_ColorScale;
 uniform float u_time;
-uniform vec4 u_water;             // x: waves 0..1
+uniform vec4 u_water;             // x: waves 0..1, y: 1 when mirrored objects lie behind (blend)
 uniform vec4 u_sky_zenith;
 uniform vec4 u_sky_horizon;
 in vec3 v_world;
@@ -40,8 +40,18 @@ void main() {
     float fresnel = 0.02 + 0.98 * pow(1.0 - cosi, 5.0);
     vec3 body = v_color.rgb * p3d_ColorScale.rgb * (u_ambient * 0.9 + u_sun_color * max(u_sun_dir.z, 0.0) * 0.6);
     body += v_color.rgb * lamp_light(v_world, vec3(0.0, 0.0, 1.0), 0.0) * 0.6;
-    vec3 color = mix(body, sky, clamp(fresnel * 0.85 + 0.08, 0.0, 1.0));
+    float reflected = clamp(fresnel * 0.85 + 0.08, 0.0, 1.0);
     float spec = pow(max(dot(r, u_sun_dir), 0.0), 250.0) * 1.2 + pow(max(dot(r, u_sun_dir), 0.0), 16.0) * 0.06;
-    color += u_sun_color * spec;
-    o_color = vec4(apply_fog(color, v_cam, v_world), p3d_ColorScale.a);
+    float k = exp(-fog_depth(v_cam, v_world));
+    float opacity = p3d_ColorScale.a;
+    if (u_water.y > 0.5) {
+        // premultiplied: what lies behind (the mirrored sky and mirrored objects, drawn
+        // before the water) shows in proportion to the reflectance
+        vec3 own = mix(u_fog_color.rgb, body, k) * (1.0 - reflected) + u_sun_color * spec * k;
+        float a = 1.0 - reflected;
+        o_color = vec4(tone(own) * opacity, a * opacity);
+        return;
+    }
+    vec3 color = mix(body, sky, reflected) + u_sun_color * spec;
+    o_color = vec4(tone(mix(u_fog_color.rgb, color, k)), opacity);
 }

@@ -275,14 +275,14 @@ def _stacked(obj: House, ctx: BuildContext) -> tuple[House | None, House | None]
     for other in ctx.scene.objects.values():
         if other is obj or other.kind != "house":
             continue
-        if _on_top(other, obj):
+        if stands_on(other, obj):
             above = other
-        if _on_top(obj, other):
+        if stands_on(obj, other):
             below = other
     return above, below
 
 
-def _on_top(upper: House, lower: House) -> bool:
+def stands_on(upper: House, lower: House) -> bool:
     eaves = lower.pos[2] + lower.size[2] * lower.scale[2]
     dx, dy = upper.pos[0] - lower.pos[0], upper.pos[1] - lower.pos[1]
     return (

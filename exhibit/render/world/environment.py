@@ -54,6 +54,7 @@ class Atmosphere:
             root.setShaderInput("u_lamp_count", 0.0)
             root.setShaderInput("u_time", 0.0)
             root.setShaderInput("u_surface", (0.0, 0.0, 0.0, 0.0))
+            root.setShaderInput("u_clip", (0.0, 0.0, 0.0, 0.0))
             root.setTexture(ctx.texture("white"))
             self.sun_np: NodePath | None = None
             self.ambient_np: NodePath | None = None

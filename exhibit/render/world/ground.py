@@ -129,6 +129,7 @@ class Ground:
 
     fields: list[Heightfield] = field(default_factory=list)
     waters: list[WaterSheet] = field(default_factory=list)
+    pads: list[Pad] = field(default_factory=list)
 
     def height(self, wx: Array, wy: Array) -> Array:
         """The highest terrain surface at each point; NaN where no terrain lies."""
@@ -154,6 +155,21 @@ class Ground:
                 w.covers(wx, wy) & (np.isnan(level) | (w.placement.z > level)), w.placement.z, level
             )
         return level
+
+    def open_ground(self, wx: Array, wy: Array, margin: float) -> Array:
+        """True where no building stands within ``margin`` metres."""
+        wx, wy = (
+            np.atleast_1d(np.asarray(wx, dtype=float)),
+            np.atleast_1d(np.asarray(wy, dtype=float)),
+        )
+        free = np.ones(wx.shape, bool)
+        for pad in self.pads:
+            a = np.radians(pad.heading)
+            dx, dy = wx - pad.x, wy - pad.y
+            u = np.abs(dx * np.cos(a) + dy * np.sin(a)) - pad.half_w
+            v = np.abs(-dx * np.sin(a) + dy * np.cos(a)) - pad.half_d
+            free &= (u > margin) | (v > margin)
+        return free
 
     def dry(self, wx: Array, wy: Array, margin: float = 0.15) -> Array:
         """True where the ground stands above any water there (or there is no water)."""

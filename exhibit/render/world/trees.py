@@ -1,8 +1,8 @@
 """Scattered trees: weeping willows by the water, broadleaf trees and pines elsewhere.
 
 Trees are placed from ``seed`` inside ``area`` (centred on the object), each standing
-on the terrain surface beneath it; spots under water are skipped and drawn again, so
-shore willows line the bank instead of growing out of the lake. All trees of one
+on the terrain surface beneath it; spots under water or by a building are skipped and
+drawn again, so shore willows line the bank instead of growing out of the lake. All trees of one
 object are a few meshes (bark, leaves, hanging willow strands) - a handful of draw
 calls for a hundred trees.
 """
@@ -29,6 +29,7 @@ WILLOW = np.array([0.5, 0.6, 0.3, 1.0])
 BROADLEAF = np.array([0.27, 0.34, 0.19, 1.0])
 PINE = np.array([0.17, 0.25, 0.17, 1.0])
 TRIES = 6  # draws per tree before a spot under water is given up
+BUILDING_MARGIN = 4.0  # metres kept clear round a building
 
 
 def spots(obj: Trees, ctx: BuildContext) -> Array:
@@ -45,49 +46,63 @@ def spots(obj: Trees, ctx: BuildContext) -> Array:
     ground = ctx.ground.height(wx, wy)
     z = np.where(np.isnan(ground), obj.pos[2], ground)
     dry = ctx.ground.dry(wx, wy) if ctx.ground.waters else np.ones(len(wx), bool)
-    keep = np.flatnonzero(dry)[:n]
+    clear = ctx.ground.open_ground(wx, wy, BUILDING_MARGIN)
+    keep = np.flatnonzero(dry & clear)[:n]
     return np.stack([lx[keep], ly[keep], (z[keep] - obj.pos[2]) / obj.scale[2]], 1)
 
 
 def willow(parts: Parts, rng: np.random.Generator) -> None:
-    height = rng.uniform(4.5, 7.5)
-    lean = rng.uniform(-0.5, 0.5, 2)
-    top = np.array([lean[0], lean[1], height * 0.72])
-    parts[BARK].cylinder((0, 0, -0.3), top, 0.22, 0.12, BARK_COLOR, sides=6)
-    radius = height * rng.uniform(0.42, 0.55)
+    """A weeping willow: a leaning trunk, a low dome, and long strands arching out of the
+    crown and hanging down almost to the ground like a fountain."""
+    height = rng.uniform(6.0, 9.0)
+    lean = rng.uniform(-0.6, 0.6, 2)
+    top = np.array([lean[0], lean[1], height * 0.62])
+    parts[BARK].cylinder((0, 0, -0.3), top, 0.24, 0.13, BARK_COLOR, sides=6)
+    radius = height * rng.uniform(0.36, 0.45)
     tone = rng.uniform(0.85, 1.1)
     color = WILLOW * np.array([tone, tone, tone * 0.95, 1.0])
-    center = top + np.array([0, 0, radius * 0.25])
-    jitter = 1.0 + rng.uniform(-0.12, 0.12, (6 + 1) * (10 + 1))
+    crown = top + np.array([0.0, 0.0, radius * 0.35])
+    jitter = 1.0 + rng.uniform(-0.15, 0.15, (5 + 1) * (9 + 1))
     parts[LEAVES].sphere(
-        center,
-        (radius, radius, radius * 0.55),
-        color * np.array([0.85, 0.85, 0.85, 1.0]),
-        rings=6,
-        segments=10,
+        crown,
+        (radius * 0.75, radius * 0.75, radius * 0.45),
+        color * np.array([0.75, 0.8, 0.7, 1.0]),
+        rings=5,
+        segments=9,
         jitter=jitter,
     )
-    # the weeping curtain: strands hanging from the crown almost to the ground
-    bottom = rng.uniform(0.5, 1.4)
-    sides = 9
-    for k in range(sides):
-        a0 = 2 * math.pi * k / sides + rng.uniform(-0.1, 0.1)
-        a1 = a0 + 2 * math.pi / sides * 1.15
-        r0 = radius * rng.uniform(0.85, 1.0)
-        p0 = center + np.array([math.cos(a0) * r0, math.sin(a0) * r0, 0.0])
-        p1 = center + np.array([math.cos(a1) * r0, math.sin(a1) * r0, 0.0])
-        drop = center[2] - bottom
-        corners = [
-            p0 - np.array([0, 0, drop]) * 1.0,
-            p1 - np.array([0, 0, drop]),
-            p1 + np.array([0, 0, radius * 0.3]),
-            p0 + np.array([0, 0, radius * 0.3]),
-        ]
-        corners = [
-            c + np.array([math.cos(a0) * 0.25, math.sin(a0) * 0.25, 0]) * (i < 2)
-            for i, c in enumerate(corners)
-        ]
-        parts[STRANDS].quad(corners, color, None, (rng.uniform(0, 1), 0.0))
+    strips = int(rng.integers(8, 11))
+    for k in range(strips):
+        a = 2 * math.pi * (k + rng.uniform(-0.3, 0.3)) / strips
+        out = np.array([math.cos(a), math.sin(a), 0.0])
+        side = np.array([-math.sin(a), math.cos(a), 0.0])
+        width = 2 * math.pi * radius / strips * rng.uniform(0.9, 1.4)
+        bottom = rng.uniform(0.6, 2.2)
+        reach = radius * rng.uniform(0.9, 1.15)
+        # the strip's spine: up and out of the crown, over, and down
+        spine = np.array(
+            [
+                crown + out * radius * 0.25 + np.array([0, 0, radius * 0.45]),
+                crown + out * reach * 0.75 + np.array([0, 0, radius * 0.42]),
+                crown + out * reach + np.array([0, 0, radius * 0.1]),
+                crown + out * reach * 1.06 - np.array([0, 0, (crown[2] - bottom) * 0.45]),
+                np.array([0.0, 0.0, bottom])
+                + out * reach * 1.12
+                + np.array([crown[0], crown[1], 0.0]),
+            ]
+        )
+        half = np.linspace(-0.5, 0.5, 2)[None, :, None] * width
+        widen = np.array([0.5, 0.9, 1.0, 1.0, 1.05])[:, None, None]
+        pos = spine[:, None, :] + side[None, None, :] * half * widen
+        v = np.array([1.0, 0.85, 0.7, 0.35, 0.0])
+        uv = np.stack(
+            [
+                np.broadcast_to(np.array([0.0, width / 3.0]) + rng.uniform(0, 1), (5, 2)),
+                np.broadcast_to(v[:, None], (5, 2)),
+            ],
+            -1,
+        )
+        parts[STRANDS].surface(pos, color, uv, outward=tuple(out + np.array([0, 0, 0.2])))
 
 
 def broadleaf(parts: Parts, rng: np.random.Generator) -> None:

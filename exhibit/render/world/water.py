@@ -1,15 +1,18 @@
 """Water: a lake or river surface with moving waves.
 
-GLSL: the water shader reflects the sky by Fresnel's law, ripples the normal with a
-scrolling detail texture and travelling waves (their speed from ``frame.t``), and
-adds the sun's glitter. Software renderer: the grid's vertices rise and fall with
-the same swell formula, and the colour is the water's tinted toward the sky.
+GLSL: the water shader ripples the normal with a scrolling detail texture and
+travelling waves (their speed from ``frame.t``), adds the sun's glitter, and lets
+what lies behind it show in proportion to Fresnel's reflectance: the sky dome is
+mirrored below the horizon and the world mirrors the objects standing at the water
+(see ``world.py``), so the boat and the willows are reflected in a calm lake.
+Software renderer: the grid's vertices rise and fall with the same swell formula,
+and the colour is the water's tinted toward the sky.
 """
 
 from __future__ import annotations
 
 import numpy as np
-from panda3d.core import NodePath
+from panda3d.core import ColorBlendAttrib, CullBinEnums, CullBinManager, NodePath
 
 from exhibit.render.world.mesh import Mesh, write_positions
 from exhibit.render.world.piece import BuildContext, Piece
@@ -17,6 +20,14 @@ from exhibit.spec.scene import Water
 from exhibit.timeline.frame import FrameState
 
 Array = np.ndarray
+WATER_BIN = "water"
+
+
+def _register_bin() -> None:
+    """A cull bin between the opaque and the transparent ones, for water surfaces."""
+    manager = CullBinManager.getGlobalPtr()
+    if manager.findBin(WATER_BIN) < 0:
+        manager.addBin(WATER_BIN, CullBinEnums.BT_fixed, 25)
 
 
 def swell(x: Array, y: Array, t: float, waves: float) -> Array:
@@ -26,6 +37,7 @@ def swell(x: Array, y: Array, t: float, waves: float) -> Array:
 
 
 def build(obj_id: str, obj: Water, ctx: BuildContext) -> Piece:
+    _register_bin()
     w, d = obj.size
     cells = 96 if ctx.glsl else 48
     xs = np.linspace(-w / 2, w / 2, cells + 1)
@@ -46,9 +58,19 @@ def build(obj_id: str, obj: Water, ctx: BuildContext) -> Piece:
     surface = root.attachNewNode(mesh.node(f"{obj_id}_surface", dynamic=not ctx.glsl))
     if ctx.glsl:
         ctx.shade(surface, "water")
-        surface.setShaderInput("u_water", (obj.waves, 0.0, 0.0, 0.0))
+        surface.setShaderInput("u_water", (obj.waves, 1.0, 0.0, 0.0))
         surface.setTexture(ctx.texture("detail"), 1)
-        return Piece(root)
+        # drawn after everything opaque (the reflections among it), before mist and snow;
+        # the shader's colour is premultiplied by its own opacity
+        surface.setBin(WATER_BIN, 0)
+        surface.setAttrib(
+            ColorBlendAttrib.make(
+                ColorBlendAttrib.MAdd,
+                ColorBlendAttrib.OOne,
+                ColorBlendAttrib.OOneMinusIncomingAlpha,
+            )
+        )
+        return Piece(root, self_blended=True)
 
     base = pos.reshape(-1, 3).astype(np.float32)
     geom = surface.node().modifyGeom(0)

@@ -75,6 +75,8 @@ class World:
     ground: Ground
     capabilities: Capabilities
     view_distance: float  # a far clip plane that shows the whole world (metres)
+    #: a mirror node per water id (GLSL only): instances of the objects at that water
+    reflections: dict[str, NodePath] = field(default_factory=dict)
     _applied: dict[str, _Applied] = field(default_factory=dict)
     _animated: list[Piece] = field(default_factory=list)
     _lang: str | None = None
@@ -93,6 +95,13 @@ class World:
             piece = self.pieces.get(obj_id)
             if piece is not None:
                 self._apply_object(obj_id, piece, state)
+        for water_id, mirror in self.reflections.items():
+            hidden = self._applied[water_id].hidden
+            if hidden != mirror.isStashed():
+                if hidden:
+                    mirror.stash()
+                else:
+                    mirror.unstash()
         for piece in self._animated:
             if not self._applied[_id(piece)].hidden:
                 piece.animate(frame)  # type: ignore[misc]
@@ -171,6 +180,11 @@ def _shaping(scene: Scene) -> tuple[list[Pad], list[Track], list[Clearance]]:
     tracks: list[Track] = []
     for obj in scene.objects.values():
         if obj.kind in ("house", "schoolhouse"):
+            if obj.kind == "house" and any(
+                other.kind == "house" and other is not obj and buildings.stands_on(obj, other)
+                for other in scene.objects.values()
+            ):
+                continue  # an upper storey stands on the house below, not on the ground
             w, d, _ = obj.size
             sx, sy = obj.scale[0], obj.scale[1]
             pads.append(Pad(obj.pos[0], obj.pos[1], w * sx / 2, d * sy / 2, obj.hpr[0], obj.pos[2]))
@@ -206,7 +220,9 @@ def _build(scene: Scene, root: NodePath, project_root: Path, capabilities: Capab
     if capabilities.glsl:
         ctx.shade(root, "lit", 0)
     atmosphere = Atmosphere(root, ctx)
-    shaping = terrain.shaping_for(*_shaping(scene))
+    pads, tracks, rooms = _shaping(scene)
+    ground.pads.extend(pads)
+    shaping = terrain.shaping_for(pads, tracks, rooms)
     pieces: dict[str, Piece] = {}
     extent = 500.0
     # the ground first: everything else stands on it
@@ -250,4 +266,50 @@ def _build(scene: Scene, root: NodePath, project_root: Path, capabilities: Capab
         if piece.animate is not None:
             world._animated.append(piece)
         atmosphere.add_lamps(piece.lamps)
+    if capabilities.glsl:
+        _reflect(scene, world)
     return world
+
+
+#: kinds mirrored in water (terrain, water and particles are not; text faces the viewer)
+REFLECTED = ("red_boat", "house", "schoolhouse", "trees", "flag", "marchers", "model", "light")
+REFLECTION_HEIGHT = 30.0  # objects based this far above the water are reflected
+
+
+def _reflect(scene: Scene, world: World) -> None:
+    """Mirror the objects standing at each water surface about its plane.
+
+    A mirror is a node with scale z = -1 about the water level holding *instances* of
+    the objects' nodes, so a reflection moves, fades and animates with its object at no
+    cost per frame. Fragments of a reflection above the water are discarded by the
+    shaders (u_clip), and faces are culled the other way round under the mirror.
+    """
+    from panda3d.core import CullFaceAttrib
+
+    from exhibit.render.world.ground import Placement
+
+    taken: set[str] = set()
+    for water_id, water_obj in scene.objects.items():
+        if water_obj.kind != "water":
+            continue
+        level = water_obj.pos[2]
+        sheet = WaterSheet(placement_of(water_obj), water_obj.size[0] / 2, water_obj.size[1] / 2)
+        mirror: NodePath | None = None
+        for obj_id, obj in scene.objects.items():
+            if obj.kind not in REFLECTED or obj_id in taken:
+                continue
+            if not (level - 2.0 <= obj.pos[2] <= level + REFLECTION_HEIGHT):
+                continue
+            if not bool(sheet.covers(obj.pos[0], obj.pos[1])[0]):
+                continue
+            if mirror is None:
+                mirror = world.root.attachNewNode(f"reflections_{water_id}")
+                mirror.setPos(0, 0, 2 * level)
+                mirror.setScale(1, 1, -1)
+                mirror.setAttrib(CullFaceAttrib.makeReverse(), 1)
+                mirror.setShaderInput("u_clip", (1.0, level, 0.0, 0.0))
+            world.nodes[obj_id].instanceTo(mirror)
+            taken.add(obj_id)
+        if mirror is not None:
+            world.reflections[water_id] = mirror
+    del Placement
