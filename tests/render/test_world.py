@@ -322,3 +322,31 @@ def test_tint_colours_an_object(view: WorldView) -> None:
     finally:
         world.destroy()
     assert red_fraction(centre(image)) < 0.02
+
+
+def test_the_boat_is_reflected_in_calm_water(view: WorldView) -> None:
+    if not view.capabilities.glsl:
+        pytest.skip("reflections are drawn by the shaders")
+    from panda3d.core import Point2, Point3
+
+    calm = LAKE.replace("waves: 0.2", "waves: 0.0")
+    image = render(view, calm, 5.0, camera=((0.0, 0.0, 4.0), (0.0, 30.0, 0.0)), fov=60.0)
+    screen = Point2()
+    assert view.lens.project(view.camera.getRelativePoint(view.root, Point3(0, 30, -0.5)), screen)
+    waterline = int((1 - (screen[1] + 1) / 2) * image.shape[0])
+    below = image[waterline + 4 :]
+    above = image[: waterline - 2]
+    without = render(
+        view,
+        calm.replace("boat: {kind: red_boat", "boat: {kind: light"),
+        5.0,
+        camera=((0.0, 0.0, 4.0), (0.0, 30.0, 0.0)),
+        fov=60.0,
+    )[waterline + 4 :]
+
+    mirrored = np.abs(below.astype(int) - without.astype(int)).sum(axis=2) > 30
+    assert red_fraction(above) > 0.02, "the boat itself"
+    # the boat's image in the water: as wide as the boat, under it
+    columns = np.flatnonzero(mirrored.any(axis=0))
+    assert mirrored.mean() > 0.03, "the boat is mirrored in the water below it"
+    assert columns.max() - columns.min() > image.shape[1] * 0.3
