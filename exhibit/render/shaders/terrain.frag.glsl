@@ -20,15 +20,22 @@ void main() {
     float fine = texture(p3d_Texture0, v_world.xy / 9.0).r * w.z
                + texture(p3d_Texture0, v_world.yz / vec2(9.0, 23.0)).r * w.x
                + texture(p3d_Texture0, v_world.xz / vec2(9.0, 23.0)).r * w.y;
-    float coarse = texture(p3d_Texture0, v_world.xy / 97.0 + vec2(0.37, 0.11)).r * w.z
-                 + texture(p3d_Texture0, v_world.yz / vec2(61.0, 140.0)).r * w.x
-                 + texture(p3d_Texture0, v_world.xz / vec2(61.0, 140.0)).r * w.y;
+    // a rotated, non-repeating-looking second scale so the tiling does not show from afar
+    vec2 rot = mat2(0.8, -0.6, 0.6, 0.8) * v_world.xy;
+    // projected from above: on steep faces it runs down the slope like gullies
+    float coarse = texture(p3d_Texture0, rot / 131.0 + vec2(0.37, 0.11)).r;
     vec3 base = v_color.rgb * (0.72 + 0.38 * fine) * (0.85 + 0.3 * coarse);
     // steep faces show bare, darker rock
     float steep = smoothstep(0.8, 0.55, n.z + (fine - 0.5) * 0.1);
     float shade = v_uv.x;   // baked cavity: gullies darker, ridges lighter
     base *= shade;
-    base = mix(base, vec3(0.36, 0.34, 0.32) * (0.45 + 0.5 * fine + 0.5 * coarse) * shade, steep * 0.7);
+    // rock faces: darker, with strata that give big walls their scale
+    float strata = 0.92 + 0.08 * sin(v_world.z * 0.03 + coarse * 4.0);
+    base = mix(base, vec3(0.36, 0.34, 0.32) * (0.45 + 0.5 * fine + 0.5 * coarse) * shade * strata, steep * 0.75);
+    // fine noise breaks the snow's edges up close; far away (where it averages out) it fades
+    float dist = length(v_cam - v_world);
+    float near = 1.0 - smoothstep(150.0, 600.0, dist);
+    fine = mix(0.5, fine, near);
     float line = u_terrain.x + (coarse - 0.5) * 4.0 * u_terrain.y + (fine - 0.5) * u_terrain.y;
     float snow = smoothstep(line - u_terrain.y, line + u_terrain.y, v_world.z);
     // snow holds on gentle slopes, streaks down steeper ones, and leaves cliffs bare

@@ -220,11 +220,12 @@ def cavity(h: Array, xs: Array, ys: Array) -> Array:
     """Brightness from the relief's curvature: gullies darker, ridges lighter. Without
     shadows this is what gives a mountainside its form."""
     cell = float(xs[1] - xs[0])
-    radius = max(1, int(round(40.0 / cell)))
+    span = max(40.0, float(xs[-1] - xs[0]) / 40.0)  # gullies of big ranges are wider
+    radius = max(1, int(round(span / cell)))
     smooth = _blur(_blur(h, radius, 0), radius, 1)
     depth = h - smooth
     scale = max(float(np.percentile(np.abs(depth), 95)), 0.5)
-    return np.clip(1.0 + 0.28 * depth / scale, 0.6, 1.25)
+    return np.clip(1.0 + 0.35 * depth / scale, 0.55, 1.3)
 
 
 def heightfield(obj: Terrain, shaping: Shaping) -> Heightfield:
