@@ -122,6 +122,28 @@ class Atmosphere:
             self.fog.setColor(env.fog_color[0], env.fog_color[1], env.fog_color[2])
             self.fog.setExpDensity(density)
 
+    def glow_windows(self, windows: list[NodePath], env: EnvironmentState) -> None:
+        """Without shaders: paper windows (unlit) take the daylight plus the lamps near them."""
+        k = env.sun_intensity * max(0.0, math.sin(math.radians(env.sun_elevation)))
+        day = [
+            min(
+                1.0, env.ambient_color[i] * env.ambient_intensity * 0.9 + env.sun_color[i] * k * 0.6
+            )
+            for i in range(3)
+        ]
+        for window in windows:
+            centre = window.getBounds().getCenter()
+            p = self.root.getRelativePoint(window, centre)
+            glow = list(day)
+            for lamp in self.lamps:
+                if lamp.level <= 0.0:
+                    continue
+                d = (lamp.node.getPos(self.root) - p).length()
+                att = max(0.0, 1.0 - (d * d) / (lamp.range * lamp.range)) ** 2
+                for i in range(3):
+                    glow[i] += lamp.color[i] * lamp.intensity * lamp.level * att * 1.5
+            window.setColorScale(min(glow[0], 1.0), min(glow[1], 1.0), min(glow[2], 1.0), 1.0)
+
     def _apply_lamps(self) -> None:
         if self.glsl:
             count = 0

@@ -26,6 +26,7 @@ class Material:
 
 
 PLAIN = Material()
+TRANSLUCENT_TAG = "translucent"
 
 
 @dataclass
@@ -41,7 +42,8 @@ class Parts:
     def attach(self, parent: NodePath, name: str, glsl: bool) -> list[NodePath]:
         """One node per material under ``parent``; returns them in material order.
 
-        Without GLSL an emissive material simply ignores the lights."""
+        Without GLSL an emissive material simply ignores the lights, and translucent ones
+        (paper windows) are tagged so the world can light them from nearby lamps."""
         out = []
         for i, (material, mesh) in enumerate(self.meshes.items()):
             if mesh.count == 0:
@@ -57,5 +59,8 @@ class Parts:
                 np_.setLightOff(1)
             if material.two_sided:
                 np_.setTwoSided(True)
+            if material.translucent and not glsl:
+                np_.setLightOff(1)
+                np_.setTag(TRANSLUCENT_TAG, "1")
             out.append(np_)
         return out

@@ -79,6 +79,7 @@ class World:
     reflections: dict[str, NodePath] = field(default_factory=dict)
     _applied: dict[str, _Applied] = field(default_factory=dict)
     _animated: list[Piece] = field(default_factory=list)
+    _windows: list[NodePath] = field(default_factory=list)  # paper windows, software renderer
     _lang: str | None = None
     t: float | None = None
 
@@ -106,6 +107,8 @@ class World:
             if not self._applied[_id(piece)].hidden:
                 piece.animate(frame)  # type: ignore[misc]
         self.atmosphere.apply(frame)
+        if self._windows:
+            self.atmosphere.glow_windows(self._windows, frame.environment)
 
     def _apply_object(self, obj_id: str, piece: Piece, state: ObjectState) -> None:
         applied = self._applied[obj_id]
@@ -268,6 +271,10 @@ def _build(scene: Scene, root: NodePath, project_root: Path, capabilities: Capab
         atmosphere.add_lamps(piece.lamps)
     if capabilities.glsl:
         _reflect(scene, world)
+    else:
+        from exhibit.render.world.parts import TRANSLUCENT_TAG
+
+        world._windows = list(root.findAllMatches("**/=" + TRANSLUCENT_TAG))
     return world
 
 
