@@ -2,7 +2,7 @@
 // Water: ripple normals from a scrolling detail texture and a few travelling waves, the
 // sky's gradient reflected by Fresnel's law, the sun's glitter, and fog.
 #include "common.glsl"
-uniform sampler2D p3d_Texture0;   // grey detail noise, tiling
+uniform sampler2D p3d_Texture0;   // ripple slopes, tiling
 uniform vec4 p3d_ColorScale;
 uniform float u_time;
 uniform vec4 u_water;             // x: waves 0..1, y: 1 when mirrored objects lie behind (blend)
@@ -13,13 +13,16 @@ in vec4 v_color;
 in vec3 v_cam;
 out vec4 o_color;
 
-float height(vec2 p) {
+// Slope of the surface: two scrolling scales of the ripple slope texture (x and y
+// slopes in red and green, 0.5 flat; one texel = 1/256 of a repeat) and two travelling
+// waves, summed. Slopes in "texture units": the caller scales them.
+vec2 slope(vec2 p) {
     float t = u_time;
-    float h = texture(p3d_Texture0, p / 23.0 + vec2(t * 0.011, t * 0.007)).r;
-    h += 0.6 * texture(p3d_Texture0, p / 9.0 + vec2(-t * 0.017, t * 0.013)).r;
-    h += 0.3 * texture(p3d_Texture0, p / 3.7 + vec2(t * 0.031, -t * 0.023)).r;
-    h += 0.25 * sin(dot(p, vec2(0.35, 0.2)) - t * 1.3) + 0.2 * sin(dot(p, vec2(-0.14, 0.41)) - t * 1.1);
-    return h;
+    vec2 s = (texture(p3d_Texture0, p / 23.0 + vec2(t * 0.011, t * 0.007)).rg - 0.5) * 2.0;
+    s += 0.6 * (texture(p3d_Texture0, p / 9.0 + vec2(-t * 0.017, t * 0.013)).rg - 0.5) * 2.0;
+    s += 0.25 * vec2(0.35, 0.2) * cos(dot(p, vec2(0.35, 0.2)) - t * 1.3) * 4.0;
+    s += 0.2 * vec2(-0.14, 0.41) * cos(dot(p, vec2(-0.14, 0.41)) - t * 1.1) * 4.0;
+    return s;
 }
 
 void main() {
@@ -28,11 +31,8 @@ void main() {
     vec3 v = toeye / dist;
     // ripples fade with distance (they are below a pixel there) to avoid shimmering
     float strength = (0.03 + 0.45 * u_water.x) / (1.0 + dist * 0.02);
-    float e = 0.35;
-    float h0 = height(v_world.xy);
-    float hx = height(v_world.xy + vec2(e, 0.0));
-    float hy = height(v_world.xy + vec2(0.0, e));
-    vec3 n = normalize(vec3(-(hx - h0) / e * strength, -(hy - h0) / e * strength, 1.0));
+    vec2 g = slope(v_world.xy) * 0.6 * strength;
+    vec3 n = normalize(vec3(-g, 1.0));
     vec3 r = reflect(-v, n);
     float up = clamp(r.z, 0.0, 1.0);
     vec3 sky = mix(u_sky_horizon.rgb, u_sky_zenith.rgb, pow(up, 0.6));

@@ -219,6 +219,18 @@ def detail_image(seed: int = 29) -> Array:
     return _to_u8(np.repeat(n[..., None], 3, axis=2))
 
 
+def ripple_image(seed: int = 31) -> Array:
+    """The slope of tiling noise, for water: x and y slopes in red and green (0.5 is flat).
+    One lookup gives a ripple normal, where sampling heights would take three."""
+    n = _noise(SIZE, 8, seed, 5)
+    n = (n - n.min()) / (n.max() - n.min())
+    dx = (np.roll(n, -1, axis=1) - np.roll(n, 1, axis=1)) / 2.0
+    dy = (np.roll(n, 1, axis=0) - np.roll(n, -1, axis=0)) / 2.0  # rows run downward
+    scale = 0.5 / max(float(np.abs(dx).max()), float(np.abs(dy).max()), 1e-6)
+    image = np.stack([0.5 + dx * scale, 0.5 + dy * scale, np.full_like(n, 0.5)], -1)
+    return _to_u8(image)
+
+
 def white_image() -> Array:
     return np.full((4, 4, 3), 255, dtype=np.uint8)
 
@@ -236,6 +248,7 @@ GENERATORS: dict[str, tuple[Callable[[], Array], bool]] = {
     "puff": (puff_image, False),
     "glow": (glow_image, False),
     "detail": (detail_image, True),
+    "ripple": (ripple_image, True),
     "white": (white_image, True),
 }
 

@@ -1,6 +1,6 @@
 """Water: a lake or river surface with moving waves.
 
-GLSL: the water shader ripples the normal with a scrolling detail texture and
+GLSL: the water shader ripples the normal with a scrolling slope texture and
 travelling waves (their speed from ``frame.t``), adds the sun's glitter, and lets
 what lies behind it show in proportion to Fresnel's reflectance: the sky dome is
 mirrored below the horizon and the world mirrors the objects standing at the water
@@ -59,7 +59,7 @@ def build(obj_id: str, obj: Water, ctx: BuildContext) -> Piece:
     if ctx.glsl:
         ctx.shade(surface, "water")
         surface.setShaderInput("u_water", (obj.waves, 1.0, 0.0, 0.0))
-        surface.setTexture(ctx.texture("detail"), 1)
+        surface.setTexture(ctx.texture("ripple"), 1)
         # drawn after everything opaque (the reflections among it), before mist and snow;
         # the shader's colour is premultiplied by its own opacity
         surface.setBin(WATER_BIN, 0)
