@@ -339,3 +339,48 @@ def test_the_software_renderer_shows_the_boat_and_moves_the_water(tmp_path: Path
     assert float(lines["red"]) > 0.01, "the boat is red in the software renderer too"
     assert float(lines["moved"]) > 0.1, "water, flag and snow move between t = 1 and t = 3"
     assert lines["left"] == "0"
+
+
+LANE = """
+    duration: 30
+    environment:
+      sky: {zenith: "#0a1120", horizon: "#26314a"}
+      sun: {azimuth: 230, elevation: 28, color: "#9fb0d0", intensity: 0.1}
+      ambient: {color: "#2a3246", intensity: 0.2}
+    objects:
+      ground: {kind: terrain, size: [100, 100], height: 0.5, roughness: 0.1, seed: 1}
+      west: {kind: house, pos: [-4, 12, 0], hpr: [90, 0, 0], size: [6, 5, 3.5]}
+      east: {kind: house, pos: [4, 12, 0], hpr: [-90, 0, 0], size: [6, 5, 3.5]}
+      lamp: {kind: light, type: point, pos: [1.9, 12, 1.5], color: "#ffa94d", intensity: 0.9, range: 9}
+"""
+
+
+@pytest.mark.parametrize("glsl", [True, False], ids=["glsl", "fixed-function"])
+def test_a_lamp_indoors_lights_its_own_windows_not_the_house_across_the_lane(
+    view: WorldView, glsl: bool
+) -> None:
+    caps = view.capabilities if glsl else Capabilities(glsl=False, fog=True)
+    if glsl and not caps.glsl:
+        pytest.skip("this renderer has no GLSL")
+    scene = scene_from(LANE)
+    world = build_world(scene, view.root, project_root=REPO, capabilities=caps)
+    gains = {}
+    try:
+        state = timeline_of(scene).state(1.0)
+        off = replace(state.objects["lamp"], opacity=0.0)
+        dark_state = replace(state, objects={**state.objects, "lamp": off})
+        # from the middle of the lane, look at each house's front in turn
+        for side, camera, target in (
+            ("own", (-1.0, 12.0, 1.7), (4.0, 12.0, 1.7)),
+            ("across", (1.0, 12.0, 1.7), (-4.0, 12.0, 1.7)),
+        ):
+            view.look_at(camera, target, 70.0)
+            world.apply(state)
+            lit = view.frame().astype(float)
+            world.apply(dark_state)
+            dark = view.frame().astype(float)
+            gains[side] = float(((lit - dark).sum(axis=2) > 90).mean())
+    finally:
+        world.destroy()
+    assert gains["own"] > 0.02, "the lamp's own paper windows glow"
+    assert gains["across"] < gains["own"] / 4, "the house across the lane stays dark"

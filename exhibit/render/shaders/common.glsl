@@ -9,7 +9,7 @@ uniform vec4 u_fog;              // x: density per metre at z = 0, y: scale heig
 uniform float u_lamp_count;      // lamps in use (float: Panda3D passes numbers as floats)
 uniform vec4 u_lamp_pos[8];      // xyz world position, w range (m)
 uniform vec4 u_lamp_color[8];    // rgb colour * intensity * opacity
-uniform vec4 u_lamp_dir[8];      // xyz spot direction, w cos(cone) (-2 for a point light)
+uniform vec4 u_lamp_dir[8];      // xyz spot direction, w cos(cone) (point light: -2, -3 indoors)
 
 vec3 lamp_light(vec3 p, vec3 n, float wrap) {
     // wrap = 0: ordinary diffuse; wrap = 1: light passes through (paper windows)
@@ -23,11 +23,29 @@ vec3 lamp_light(vec3 p, vec3 n, float wrap) {
         att *= att;
         vec3 l = d / dist;
         float ndl = mix(max(dot(n, l), 0.0), 1.0, wrap);
+        if (u_lamp_dir[i].w < -2.5) att *= 0.2;   // indoors: only what the windows let out
         if (u_lamp_dir[i].w > -1.5) {
             float cosang = dot(-l, u_lamp_dir[i].xyz);
             att *= smoothstep(u_lamp_dir[i].w, mix(u_lamp_dir[i].w, 1.0, 0.3), cosang);
         }
         c += u_lamp_color[i].rgb * att * ndl;
+    }
+    return c;
+}
+
+// Light that passes through paper (windows): only from lamps behind the surface, so a
+// lamp inside a house lights its own windows and not those across the lane.
+vec3 lamp_through(vec3 p, vec3 n) {
+    vec3 c = vec3(0.0);
+    for (int i = 0; i < 8; ++i) {
+        if (float(i) >= u_lamp_count) break;
+        vec3 d = u_lamp_pos[i].xyz - p;
+        float dist = max(length(d), 0.05);
+        // a lamp lights the paper of its own room: a few metres, whatever its range outdoors
+        float range = min(u_lamp_pos[i].w, 3.5);
+        float att = clamp(1.0 - (dist * dist) / (range * range), 0.0, 1.0);
+        float behind = dot(-n, d / dist);
+        c += u_lamp_color[i].rgb * att * att * (behind > 0.0 ? 0.4 + 0.6 * behind : 0.0);
     }
     return c;
 }

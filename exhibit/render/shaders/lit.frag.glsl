@@ -20,7 +20,7 @@ void main() {
     if (!gl_FrontFacing) n = -n;
     vec3 light = mix(lighting(v_world, n), vec3(1.0), u_surface.x);
     vec3 color = albedo.rgb * light;
-    color += albedo.rgb * u_surface.y * lamp_light(v_world, n, 1.0) * 2.5;
+    color += albedo.rgb * u_surface.y * lamp_through(v_world, n) * 3.5;
     if (u_surface.w > 0.0) {
         vec3 v = normalize(v_cam - v_world);
         vec3 h = normalize(v + u_sun_dir);

@@ -33,6 +33,8 @@ from exhibit.timeline.frame import EnvironmentState, FrameState
 FOG_SCALE = 0.45
 FOG_HEIGHT = 200.0  # metres: the haze halves every ~140 m of height
 MAX_LAMPS = 8  # the shaders' uniform arrays
+OUTDOOR, INDOOR = -2.0, -3.0  # u_lamp_dir.w of point lights (a spot light holds its cone there)
+INDOOR_SPILL = 0.2  # share of an indoor lamp's light that reaches outside, through its windows
 
 
 class Atmosphere:
@@ -134,9 +136,15 @@ class Atmosphere:
         for window in windows:
             centre = window.getBounds().getCenter()
             p = self.root.getRelativePoint(window, centre)
+            house = window.getParent()
             glow = list(day)
             for lamp in self.lamps:
                 if lamp.level <= 0.0:
+                    continue
+                # paper lets a lamp through only from inside the house
+                inside = house.getRelativePoint(lamp.node, (0, 0, 0))
+                box = house.getTightBounds(house)
+                if box is None or not all(box[0][i] <= inside[i] <= box[1][i] for i in range(3)):
                     continue
                 d = (lamp.node.getPos(self.root) - p).length()
                 att = max(0.0, 1.0 - (d * d) / (lamp.range * lamp.range)) ** 2
@@ -163,12 +171,13 @@ class Atmosphere:
                         count, LVecBase4f(d[0], d[1], d[2], math.cos(math.radians(lamp.cone)))
                     )
                 else:
-                    self.lamp_dir.setElement(count, LVecBase4f(0, 0, -1, -2.0))
+                    kind = INDOOR if lamp.indoor else OUTDOOR
+                    self.lamp_dir.setElement(count, LVecBase4f(0, 0, -1, kind))
                 count += 1
             self.root.setShaderInput("u_lamp_count", float(count))
             return
         for lamp, np_ in self._lamp_lights:
-            k = lamp.intensity * lamp.level * 1.6
+            k = lamp.intensity * lamp.level * 1.6 * (INDOOR_SPILL if lamp.indoor else 1.0)
             np_.node().setColor((lamp.color[0] * k, lamp.color[1] * k, lamp.color[2] * k, 1.0))
 
     def destroy(self) -> None:

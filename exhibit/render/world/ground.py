@@ -27,6 +27,17 @@ class Pad:
     half_d: float
     heading: float  # degrees
     z: float
+    height: float = 0.0  # the building's eaves above z (0: unknown)
+
+    def contains(self, x: float, y: float, z: float) -> bool:
+        """Whether a point is inside the building standing on this pad."""
+        a = np.radians(self.heading)
+        dx, dy = x - self.x, y - self.y
+        u = abs(dx * np.cos(a) + dy * np.sin(a))
+        v = abs(-dx * np.sin(a) + dy * np.cos(a))
+        return bool(
+            u < self.half_w and v < self.half_d and self.z - 0.5 <= z <= self.z + self.height
+        )
 
 
 @dataclass(frozen=True)

@@ -31,6 +31,9 @@ class Lamp:
     spot: bool = False
     cone: float = 40.0  # half angle of a spot light, degrees
     level: float = 1.0  # the object's opacity: a hidden lamp is dark
+    #: inside a building: its light reaches outside only through the windows, so it
+    #: lights paper windows fully and the lane outside faintly
+    indoor: bool = False
 
 
 @dataclass

@@ -188,9 +188,19 @@ def _shaping(scene: Scene) -> tuple[list[Pad], list[Track], list[Clearance]]:
                 for other in scene.objects.values()
             ):
                 continue  # an upper storey stands on the house below, not on the ground
-            w, d, _ = obj.size
+            w, d, h = obj.size
             sx, sy = obj.scale[0], obj.scale[1]
-            pads.append(Pad(obj.pos[0], obj.pos[1], w * sx / 2, d * sy / 2, obj.hpr[0], obj.pos[2]))
+            pads.append(
+                Pad(
+                    obj.pos[0],
+                    obj.pos[1],
+                    w * sx / 2,
+                    d * sy / 2,
+                    obj.hpr[0],
+                    obj.pos[2],
+                    h * obj.scale[2],
+                )
+            )
         elif obj.kind == "marchers":
             points = marchers.path_points(obj)
             tracks.append(Track(np.asarray(points, dtype=float), obj.visible))
@@ -268,6 +278,9 @@ def _build(scene: Scene, root: NodePath, project_root: Path, capabilities: Capab
         world._applied[obj_id] = _Applied()
         if piece.animate is not None:
             world._animated.append(piece)
+        for lamp in piece.lamps:
+            p = lamp.node.getPos(root)
+            lamp.indoor = any(pad.contains(p[0], p[1], p[2]) for pad in ground.pads)
         atmosphere.add_lamps(piece.lamps)
     if capabilities.glsl:
         _reflect(scene, world)
