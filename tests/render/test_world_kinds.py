@@ -351,7 +351,8 @@ LANE = """
       ground: {kind: terrain, size: [100, 100], height: 0.5, roughness: 0.1, seed: 1}
       west: {kind: house, pos: [-4, 12, 0], hpr: [90, 0, 0], size: [6, 5, 3.5]}
       east: {kind: house, pos: [4, 12, 0], hpr: [-90, 0, 0], size: [6, 5, 3.5]}
-      lamp: {kind: light, type: point, pos: [1.9, 12, 1.5], color: "#ffa94d", intensity: 0.9, range: 9}
+      lamp:  # inside the east house, behind its front wall
+        {kind: light, type: point, pos: [1.9, 12, 1.5], color: "#ffa94d", intensity: 0.9, range: 9}
 """
 
 
