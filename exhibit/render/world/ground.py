@@ -54,11 +54,14 @@ class Track:
 
 @dataclass(frozen=True)
 class Clearance:
-    """A camera key's position: the ground below it is kept under ``z`` (world)."""
+    """A camera key's position, or a point on its line of sight: the ground there is
+    kept under ``z`` (world) within ``radius``, blending back over ``falloff`` metres."""
 
     x: float
     y: float
     z: float
+    radius: float = 10.0
+    falloff: float = 20.0
 
 
 @dataclass(frozen=True)

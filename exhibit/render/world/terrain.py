@@ -27,13 +27,12 @@ MAX_VERTICES = 30000  # per terrain: enough for 3 m cells on a 500 m slope
 SNOW_BLEND = 6.0  # metres over which snow gives way to rock at the snowline
 SNOW = np.array([0.93, 0.95, 0.98])
 ROCK = np.array([0.36, 0.34, 0.32])
-TRACK_WIDTH = 2.5  # half width of a graded path, metres
-TRACK_FALLOFF = 9.0
+TRACK_WIDTH = 2.0  # half width of a graded path, metres
+TRACK_FALLOFF = 4.0
 PAD_MARGIN = 1.5
 PAD_FALLOFF = 12.0
 TREND_RADIUS = 45.0  # how far the slope follows a path's rise
-CLEARANCE_RADIUS = 10.0  # ground kept low around a camera key, metres
-CLEARANCE_FALLOFF = 20.0
+TREND_SIGMA = 12.0  # smoothing of the slope through a path's legs
 
 
 def grid_shape(width: float, depth: float) -> tuple[int, int]:
@@ -120,7 +119,12 @@ def shape(
             dist = np.where(closer, d, dist)
             near_z = np.where(closer, z, near_z)
         relief_k = 0.12 + 0.88 * (1.0 - np.exp(-((dist / (TREND_RADIUS * 2)) ** 2)))
-        h = plane + (h - h.mean()) * relief_k
+        far = plane + (h - h.mean()) * relief_k
+        # near the tracks the ground is a smooth surface through them: a slope between
+        # switchback legs, not a staircase
+        near = _trend(gx, gy, points) + (h - h.mean()) * 0.05
+        w_near = np.exp(-((dist / TREND_RADIUS) ** 2))
+        h = far * (1 - w_near) + near * w_near
         w_track = 1.0 - _smooth((dist - TRACK_WIDTH) / TRACK_FALLOFF)
         h = h * (1 - w_track) + (near_z - 0.05) * w_track
         trodden = 1.0 - _smooth((dist - TRACK_WIDTH * 0.6) / 2.0)
@@ -142,7 +146,7 @@ def shape(
             continue
         ceiling = (room.z - place.z) / place.sz
         d = np.hypot(gx - lx[0], gy - ly[0])
-        w = 1.0 - _smooth((d - CLEARANCE_RADIUS) / CLEARANCE_FALLOFF)
+        w = 1.0 - _smooth((d - room.radius) / room.falloff)
         h = np.where(h > ceiling, h * (1 - w) + ceiling * w, h)
     return h, trodden
 
@@ -156,6 +160,18 @@ def _near(points: Array, xs: Array, ys: Array, margin: float) -> bool:
             & (points[:, 1] < ys[-1] + margin)
         )
     )
+
+
+def _trend(gx: Array, gy: Array, samples: Array) -> Array:
+    """A Gaussian-weighted mean of the sample heights (sigma TREND_SIGMA metres)."""
+    num = np.zeros(gx.shape)
+    den = np.zeros(gx.shape)
+    for chunk in np.array_split(samples, max(1, len(samples) // 48)):
+        d2 = (gx[..., None] - chunk[:, 0]) ** 2 + (gy[..., None] - chunk[:, 1]) ** 2
+        k = np.exp(-d2 / (2 * TREND_SIGMA * TREND_SIGMA))
+        num += (k * chunk[:, 2]).sum(axis=-1)
+        den += k.sum(axis=-1)
+    return num / np.maximum(den, 1e-12)
 
 
 def _nearest(gx: Array, gy: Array, points: Array) -> tuple[Array, Array]:
