@@ -120,6 +120,17 @@ def figure(flag: bool, tint: float) -> list[tuple[Mesh, int]]:
     return parts
 
 
+def _template(flag: bool) -> tuple[Array, Array, Array, Array, Array, Array]:
+    """One figure's arrays (positions, normals, colours, UVs, triangles, swing groups)."""
+    mesh = Mesh()
+    groups = []
+    for part, g in figure(flag, 1.0):
+        groups.append(np.full(part.count, g))
+        mesh.extend(part)
+    p, n, c, u, t = mesh.arrays()
+    return p, n, c, u, t, np.concatenate(groups)
+
+
 class Column:
     """The column's vertices as a function of show time."""
 
@@ -137,21 +148,21 @@ class Column:
         self.arc = np.concatenate([[0.0], np.cumsum(seg)])
         self.length = float(self.arc[-1])
         rng = np.random.default_rng(obj.count * 7 + 1)
+        templates = {flag: _template(flag) for flag in (False, True)}
         pos, nor, col, uv, tri, fig, group = [], [], [], [], [], [], []
         offset = 0
         for i in range(self.count):
             tint = float(rng.uniform(0.9, 1.08))
             scale = float(rng.uniform(0.93, 1.04))
-            for mesh, g in figure(i % FLAG_EVERY == 0, tint):
-                p, n, c, u, t = mesh.arrays()
-                pos.append(p * scale)
-                nor.append(n)
-                col.append(c)
-                uv.append(u)
-                tri.append(t + offset)
-                fig.append(np.full(len(p), i))
-                group.append(np.full(len(p), g))
-                offset += len(p)
+            p, n, c, u, t, g = templates[i % FLAG_EVERY == 0]
+            pos.append(p * scale)
+            nor.append(n)
+            col.append(c * np.array([tint, tint, tint, 1.0], dtype=np.float32))
+            uv.append(u)
+            tri.append(t + offset)
+            fig.append(np.full(len(p), i))
+            group.append(g)
+            offset += len(p)
         self.local = np.concatenate(pos).astype(np.float64)
         self.normals = np.concatenate(nor).astype(np.float64)
         self.colors = np.concatenate(col)

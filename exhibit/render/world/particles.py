@@ -26,7 +26,7 @@ from exhibit.timeline.frame import FrameState, ObjectState
 
 Array = np.ndarray
 
-FLAKE = 0.035  # half size of a flake quad, metres
+FLAKE = 0.045  # half size of a flake quad, metres
 FALL = 1.1  # metres per second
 SNOW_BOX = (70.0, 70.0, 36.0)
 MIST_DRIFT = 0.6  # metres per second
@@ -34,7 +34,7 @@ CORNERS = np.array([[-1.0, -1.0], [1.0, -1.0], [1.0, 1.0], [-1.0, 1.0]])
 
 
 def flake_count(rate: float, glsl: bool) -> int:
-    return int(np.clip(rate * 8, 300, 20000 if glsl else 3000))
+    return int(np.clip(rate * 12, 300, 20000 if glsl else 3000))
 
 
 def snow_box(obj: Snow) -> tuple[float, float, float]:

@@ -178,13 +178,18 @@ def willow_image(seed: int = 13) -> Array:
         length = rng.uniform(SIZE * 0.5, SIZE * 1.0)
         width = rng.uniform(2.0, 4.0)
         sway = rng.uniform(-6, 6)
-        t = np.clip((y - start) / length, 0.0, 1.0)
-        center = cx + sway * t * t
-        d = np.abs(((x - center + SIZE / 2) % SIZE) - SIZE / 2)
-        strand = (d < width * (1.0 - 0.5 * t)) & (y >= start) & (y <= start + length)
         tone = rng.uniform(0.8, 1.1)
-        alpha = np.maximum(alpha, strand * leaves)
-        color[strand] = np.array([0.55, 0.66, 0.3]) * tone
+        cols = np.arange(int(cx) - 12, int(cx) + 13) % SIZE  # the strand's own band of columns
+        bx, by = x[:, cols], y[:, cols]
+        t = np.clip((by - start) / length, 0.0, 1.0)
+        center = cx + sway * t * t
+        d = np.abs(((bx - center + SIZE / 2) % SIZE) - SIZE / 2)
+        strand = (d < width * (1.0 - 0.5 * t)) & (by >= start) & (by <= start + length)
+        band = alpha[:, cols]
+        alpha[:, cols] = np.maximum(band, strand * leaves[:, cols])
+        patch = color[:, cols]
+        patch[strand] = np.array([0.55, 0.66, 0.3]) * tone
+        color[:, cols] = patch
     alpha = (alpha > 0.45).astype(float)
     image = np.concatenate([color, alpha[..., None]], axis=2)
     return _to_u8(image)

@@ -144,17 +144,20 @@ def pine(parts: Parts, rng: np.random.Generator) -> None:
         )
 
 
+VARIANTS = 8  # distinct trees of each species per object; each is turned and scaled
+
+
 def build(obj_id: str, obj: Trees, ctx: BuildContext) -> Piece:
     rng = np.random.default_rng(obj.seed + 1)
+    species = [willow] if ctx.has_water else [broadleaf, broadleaf, pine]
+    variants = []
+    for i in range(VARIANTS * len(species)):
+        tree = Parts()
+        species[i % len(species)](tree, rng)
+        variants.append(tree)
     parts = Parts()
     for base in spots(obj, ctx):
-        tree = Parts()
-        if ctx.has_water:
-            willow(tree, rng)
-        elif rng.random() < 0.3:
-            pine(tree, rng)
-        else:
-            broadleaf(tree, rng)
+        tree = variants[int(rng.integers(len(variants)))]
         turn = rotation_z(float(rng.uniform(0, 360)))
         scale = float(rng.uniform(0.85, 1.15))
         for material, mesh in tree.meshes.items():
