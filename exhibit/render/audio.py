@@ -15,7 +15,6 @@ effect after ``play()``, so every seek is stop, set, play.
 from __future__ import annotations
 
 import math
-import os
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -31,11 +30,6 @@ MIX_TAIL = 0.05  # seconds: a position this close to the end counts as the end
 
 def gain_from_db(db: float) -> float:
     return 0.0 if db == -math.inf else 10.0 ** (db / 20.0)
-
-
-def quiet_openal() -> None:
-    """OpenAL Soft logs warnings (no capture device, ...) to stderr: keep the console clean."""
-    os.environ.setdefault("ALSOFT_LOGLEVEL", "0")
 
 
 def manager_is_live(manager: AudioManager | None) -> bool:

@@ -50,6 +50,7 @@ SEEK_EPSILON = 1e-6  # events exactly at the time played from still fire
 RELOAD_POLL = 0.5  # seconds between looks at the scene file while playing
 MOUSE_LOOK_DEGREES = (120.0, 70.0)  # heading / pitch for a drag across the whole window
 QUIZ_DISTANCE = 1.6  # metres in front of the visitor's head
+SEEK_STEP = 5.0  # seconds per arrow key in exhibit play
 
 
 @dataclass(frozen=True)
@@ -210,6 +211,7 @@ class Player:
         self.clock = ShowClock(None)
         self.listeners: list[Listener] = []
         self.quiz_panel: Any = None
+        self._quiz_store: Any = None  # opened when the first quiz cue fires; False: unavailable
         self._status: Status = "idle"
         self._t = 0.0
         self._events_from = -math.inf
@@ -297,15 +299,19 @@ class Player:
     # -- transport -------------------------------------------------------------------------
 
     def play(self, from_t: float | None = None) -> None:
-        """Play from ``from_t`` (default: where the player is)."""
+        """Play from ``from_t``, where events starting exactly then fire too; without it,
+        go on from where the player is (after a pause or a quiz nothing fires twice)."""
         if self.show is None:
             raise ExhibitError("no scene is loaded")
         t = self._t if from_t is None else self._clamp(from_t)
         if t >= self.timeline.duration:
-            t = 0.0
+            t, from_t = 0.0, 0.0  # played to the end: play again from the start
         wall = time.perf_counter()
         self._t = t
-        self._events_from = t - SEEK_EPSILON
+        if from_t is not None:
+            self._events_from = t - SEEK_EPSILON
+        else:
+            self._events_from = min(self._events_from, t)
         self.clock.seek(t, wall)
         self.clock.resume(wall)
         if self.mix is not None:
@@ -451,18 +457,15 @@ class Player:
         """Pause and show the in-world quiz panel; False when there is no quiz to show."""
         if not self.quiz_enabled or self.show is None or self._status != "playing":
             return False
-        try:
-            from exhibit.render.quiz_panel import InWorldQuizPanel
-        except ImportError:
-            return False
+        from exhibit.render.quiz_panel import InWorldQuizPanel
+
         session = self._quiz_session(event)
         if session is None:
             return False
         self.pause()
         self._t = event.t
         self.clock.seek(event.t)
-        if self.mix is not None:
-            self.mix.pause()
+        pointer = self.displays.views[0].camera if self.displays.views else None
         self.quiz_panel = InWorldQuizPanel(
             self.app.base,
             self.quiz_anchor,
@@ -470,36 +473,34 @@ class Player:
             self.show.lang,
             font=self.overlay.font,
             on_done=self._quiz_done,
+            camera=pointer,
         )
         return True
 
     def _quiz_session(self, event: Event) -> Any:
-        """Draw the cue's questions from its bank; None when there is nothing to ask."""
+        """Draw the cue's questions from its bank; None (and a message) when it cannot be asked.
+
+        Answers are stored like a kiosk's round (hall.yaml's ``quiz.db``); a quiz whose
+        database cannot be opened is still asked, just not recorded.
+        """
         assert self.show is not None
+        from exhibit.quiz.cue import open_store, start_cue_session
+        from exhibit.quiz.store import StoreError
         from exhibit.spec.scene import QuizCue
 
         cue = self.show.scene.cues[event.index]
         if not isinstance(cue, QuizCue):
             return None
+        if self._quiz_store is None:
+            try:
+                self._quiz_store = open_store(self.project, self.hall.quiz.db)
+            except StoreError as exc:
+                stderr_progress(f"warning: quiz answers will not be stored: {exc}")
+                self._quiz_store = False
+        store = self._quiz_store or None
         try:
-            from exhibit.quiz.draw import DrawRequest
-            from exhibit.quiz.session import start_session
-        except ImportError:
-            return None
-        path = self.project.bank_names().get(cue.bank)
-        if path is None:
-            return None
-        bank = self.project.load_bank(path).model
-        if bank is None:
-            return None
-        request = DrawRequest(cue.count, cue.category, tuple(cue.tags))
-        try:
-            return start_session(
-                bank,
-                request,
-                time_limit=self.hall.quiz.time_limit,
-                kiosk=f"scene:{self.show.scene.scene_id}",
-                lang=self.show.lang,
+            return start_cue_session(
+                self.project, cue, store=store, lang=self.show.lang, scene=self.show.scene.scene_id
             )
         except ExhibitError as exc:
             stderr_progress(f"quiz skipped: {exc}")
@@ -512,9 +513,7 @@ class Player:
 
     def _close_quiz(self) -> None:
         if self.quiz_panel is not None:
-            destroy = getattr(self.quiz_panel, "destroy", None)
-            if destroy is not None:
-                destroy()
+            self.quiz_panel.destroy()
             self.quiz_panel = None
 
     # -- language, captions, reload --------------------------------------------------------
@@ -530,7 +529,7 @@ class Player:
         self._install(show, t)
         self._events_from = self._t
         if status == "playing":
-            self.play(self._t)
+            self.play()
 
     def next_language(self) -> None:
         if self.show is None:
@@ -558,7 +557,7 @@ class Player:
         self._install(show, t)
         self._events_from = self._t
         if status == "playing":
-            self.play(self._t)
+            self.play()
         else:
             self._status = status
         return True
@@ -596,10 +595,10 @@ class Player:
 
         controls = DirectObject()
         controls.accept("space", self._toggle_pause)
-        controls.accept("arrow_left", lambda: self.seek(self._t - 5.0))
-        controls.accept("arrow_left-repeat", lambda: self.seek(self._t - 5.0))
-        controls.accept("arrow_right", lambda: self.seek(self._t + 5.0))
-        controls.accept("arrow_right-repeat", lambda: self.seek(self._t + 5.0))
+        for key in ("arrow_left", "arrow_left-repeat"):
+            controls.accept(key, self._seek_by, [-SEEK_STEP])
+        for key in ("arrow_right", "arrow_right-repeat"):
+            controls.accept(key, self._seek_by, [SEEK_STEP])
         controls.accept("l", self.next_language)
         controls.accept("c", self.toggle_captions)
         controls.accept("escape", on_quit)
@@ -610,6 +609,10 @@ class Player:
         self._controls = controls
         self._look_from: tuple[float, float, float, float] | None = None
 
+    def _seek_by(self, seconds: float) -> None:
+        if self.quiz_panel is None:  # while a quiz is up, the arrows move its focus
+            self.seek(self._t + seconds)
+
     def _toggle_pause(self) -> None:
         if self._status == "playing":
             self.pause()
@@ -618,7 +621,7 @@ class Player:
 
     def _look_start(self) -> None:
         watcher = self.app.base.mouseWatcherNode
-        if watcher is not None and watcher.hasMouse():
+        if self.quiz_panel is None and watcher is not None and watcher.hasMouse():
             m = watcher.getMouse()
             self._look_from = (m.getX(), m.getY(), self.rig.head.getH(), self.rig.head.getP())
 
@@ -661,10 +664,13 @@ class Player:
             self._controls.ignoreAll()
             self.app.base.taskMgr.remove("exhibit-mouse-look")
         self._drop_show()
+        if self._quiz_store:
+            self._quiz_store.close()
         self.overlay.destroy()
         self.displays.close()
         self.rig.destroy()
         self.scene_root.removeNode()
+        self.app.trim_memory()
 
     def __enter__(self) -> Player:
         return self

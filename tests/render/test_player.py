@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import dataclasses
 import os
+import shutil
 import subprocess
 import sys
 import time
@@ -363,3 +364,59 @@ def test_frames_are_the_same_for_the_same_time_whatever_came_before(make_player,
     frame_at(player, player.timeline.duration)
     again = frame_at(player, t)
     assert np.array_equal(first, again)
+
+
+QUIZ_SCENE = """
+    languages: [zh, en]
+    objects:
+      boat: {kind: red_boat, pos: [0, 30, 0]}
+    camera:
+      keys:
+        - {at: 0, pos: [0, 0, 3], look_at: boat}
+    narration:
+      - id: intro
+        at: 0.2
+        text: {zh: 南湖的游船。, en: The boat on South Lake.}
+    cues:
+      - {id: ask, at: intro.end + 0.3, do: quiz, bank: party_history, count: 2}
+    duration: intro.end + 3
+"""
+
+
+def test_a_quiz_cue_pauses_the_scene_asks_in_the_world_then_goes_on(make_player, tmp_path):
+    project = project_with(tmp_path, QUIZ_SCENE, "quizzed")
+    (tmp_path / "quiz").mkdir()
+    shutil.copy(REPO / "quiz" / "party_history.yaml", tmp_path / "quiz" / "party_history.yaml")
+    player = make_player(project, audio=False)
+    player.load("quizzed", "en")
+    cue_t = next(tc.start for tc in player.timeline.cues if tc.cue.id == "ask")
+    player.play(cue_t - 0.1)
+    deadline = time.perf_counter() + 5
+    while player.quiz_panel is None and time.perf_counter() < deadline:
+        player.step()
+    panel = player.quiz_panel
+    assert panel is not None, "the quiz never came up"
+    assert player.status == "paused" and player.t == pytest.approx(cue_t)
+    assert panel.root.getParent() == player.quiz_anchor  # in the world, in front of the visitor
+    time.sleep(0.2)
+    player.step()
+    assert player.t == pytest.approx(cue_t)  # the scene waits for the visitor
+    for _ in range(40):  # answer with the focused option and go on, as a gaze or a trigger would
+        if player.quiz_panel is None:
+            break
+        if (panel.focused or "").startswith("opt:") and panel.selected:
+            while panel.focused != "submit":  # a multiple-answer question: submit the choice
+                panel.focus_next()
+        panel.select()
+        player.step()
+    assert player.quiz_panel is None and panel.done
+    assert player.status == "playing"
+    time.sleep(0.15)
+    player.step()
+    assert player.t > cue_t + 0.05
+    # The round was stored like a kiosk's, under the scene's name.
+    from exhibit.quiz.store import QuizStore, resolve_url
+
+    with QuizStore(resolve_url("sqlite:///var/quiz.sqlite3", tmp_path)) as store:
+        history = store.history("party_history", "scene:quizzed", 3)
+    assert len(history.recent) == 2
