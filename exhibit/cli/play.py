@@ -79,6 +79,9 @@ def run(args: argparse.Namespace) -> int:
         audio=True,
         progress=stderr_progress,
         on_reload_error=_report_reload_error,
+        # Asked for on the command line, a missing headset is an error; from hall.yaml the
+        # show goes on in a window instead.
+        xr_fallback=args.display != "xr",
     ) as player:
         show = load_show(project, args.scene, args.lang, hall, stderr_progress)
         start = moment(show.timeline, args.start, "--from")
@@ -86,7 +89,8 @@ def run(args: argparse.Namespace) -> int:
         backend = player.app.backend.describe() if player.app.backend else "unknown renderer"
         print(
             f"exhibit: playing {show.scene.scene_id} ({show.lang}, "
-            f"{show.timeline.duration:.1f} s) on {player.displays.mode}, {backend}",
+            f"{show.timeline.duration:.1f} s) on {getattr(player.displays, 'mode', 'xr')}, "
+            f"{backend}",
             file=sys.stderr,
         )
         if show.mix is None or player.mix is None or not player.mix.live:

@@ -185,6 +185,7 @@ class Player:
         narrate: bool = True,
         progress: Progress | None = stderr_progress,
         on_reload_error: Callable[[ContentError | ExhibitError], None] | None = None,
+        xr_fallback: bool = True,
     ) -> None:
         from panda3d.core import NodePath
 
@@ -199,7 +200,7 @@ class Player:
         mode = display or self.hall.display.mode
         self.scene_root: NodePath = NodePath("scene")
         self.rig = Rig(self.scene_root, self.hall.display.iod, self.hall.display.converge)
-        self.displays = Displays(self.app, self.rig, mode, size, self.hall.display)
+        self.displays: Any = self._open_displays(mode, size, xr_fallback)
         self.overlay = Overlay(self.displays.overlay_aspect)
         self.displays.attach_overlay(self.overlay.camera)
         self.quiz_anchor: NodePath = self.rig.head.attachNewNode("quiz_anchor")
@@ -210,6 +211,9 @@ class Player:
         self.sounds: SoundEffects | None = None
         self.clock = ShowClock(None)
         self.listeners: list[Listener] = []
+        on_frame = getattr(self.displays, "on_frame", None)  # a headset's whole-view fade
+        if on_frame is not None:
+            self.listeners.append(on_frame)
         self.quiz_panel: Any = None
         self._quiz_store: Any = None  # opened when the first quiz cue fires; False: unavailable
         self._status: Status = "idle"
@@ -220,6 +224,31 @@ class Player:
         self._failed_digest: str | None = None
         self._controls: Any = None
         self._closed = False
+
+    def _open_displays(self, mode: str, size: tuple[int, int] | None, xr_fallback: bool) -> Any:
+        """The displays of ``mode``; a headset (``xr``) through its own module, which falls
+        back to a window when the headset cannot be used (unless ``xr_fallback`` is off)."""
+        if mode != "xr":
+            return Displays(self.app, self.rig, mode, size, self.hall.display)
+        from exhibit.render.xr.fallback import open_displays
+
+        return open_displays(
+            self.app,
+            self.rig,
+            mode,
+            size,
+            self.hall.display,
+            report=self._say,
+            fallback=xr_fallback,
+        )
+
+    def _say(self, message: str) -> None:
+        """A message for the operator (warnings must be seen even when progress is quiet)."""
+        (self.progress or stderr_progress)(message)
+
+    @property
+    def headset(self) -> bool:
+        return hasattr(self.displays, "lost")
 
     # -- loading ---------------------------------------------------------------------------
 
@@ -401,6 +430,10 @@ class Player:
                 self.mix.stop()
         if interactive:
             self._watch()
+        if self.headset:
+            from exhibit.render.xr.fallback import keep_showing
+
+            keep_showing(self, self._say)  # a lost headset: the show goes on in a window
         self.app.render_frame()
         return frame
 
@@ -466,6 +499,10 @@ class Player:
         self._t = event.t
         self.clock.seek(event.t)
         pointer = self.displays.views[0].camera if self.displays.views else None
+        if self.headset:
+            from exhibit.render.xr.quiz import place_in_front
+
+            place_in_front(self.quiz_anchor, self.rig)  # fixed in the hall where the visitor looks
         self.quiz_panel = InWorldQuizPanel(
             self.app.base,
             self.quiz_anchor,
@@ -475,6 +512,10 @@ class Player:
             on_done=self._quiz_done,
             camera=pointer,
         )
+        if self.headset:
+            from exhibit.render.xr.quiz import point_at_quiz
+
+            point_at_quiz(self.displays, self.quiz_panel, self.rig.world_root)
         return True
 
     def _quiz_session(self, event: Event) -> Any:
@@ -512,9 +553,17 @@ class Player:
             self.play()
 
     def _close_quiz(self) -> None:
-        if self.quiz_panel is not None:
-            self.quiz_panel.destroy()
-            self.quiz_panel = None
+        if self.quiz_panel is None:
+            return
+        self.quiz_panel.destroy()
+        self.quiz_panel = None
+        if self.headset:
+            from exhibit.render.xr.quiz import stop_pointing
+
+            stop_pointing(self.displays)
+        # Back in front of the head for the next quiz (a headset's panel was fixed in the hall).
+        self.quiz_anchor.reparentTo(self.rig.head)
+        self.quiz_anchor.setPosHpr(0, QUIZ_DISTANCE, 0, 0, 0, 0)
 
     # -- language, captions, reload --------------------------------------------------------
 
@@ -639,7 +688,8 @@ class Player:
         return task.cont
 
     def run(self) -> None:
-        """Play until Esc or the end (``exhibit play``)."""
+        """Play until Esc (``exhibit play``). At the end the last frame stays on screen until
+        the visitor leaves or seeks back; with no screen to look at (offscreen) the run ends."""
         self._quit = False
 
         def quit_() -> None:
@@ -651,7 +701,8 @@ class Player:
         while not self._quit:
             self.step()
             if self._status == "ended":
-                # Stay on the last frame until the visitor leaves (Esc) or seeks back.
+                if not self.displays.onscreen:
+                    break
                 time.sleep(1 / 30)
 
     # -- the end -----------------------------------------------------------------------------

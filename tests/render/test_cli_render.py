@@ -5,6 +5,7 @@ from __future__ import annotations
 import os
 import subprocess
 import sys
+import time
 from pathlib import Path
 
 import numpy as np
@@ -158,3 +159,29 @@ def test_play_refuses_a_window_without_a_display(tmp_path):
     assert proc.returncode == 1
     assert "Traceback" not in proc.stderr
     assert "no display" in proc.stderr
+
+
+TINY = """
+    languages: [zh]
+    objects:
+      boat: {kind: red_boat, pos: [0, 30, 0]}
+    camera:
+      keys:
+        - {at: 0, pos: [0, 0, 3], look_at: boat}
+    narration:
+      - {id: hello, at: 0.2, text: 南湖。}
+    duration: hello.end + 0.5
+"""
+
+
+def test_play_offscreen_plays_the_scene_through_with_its_narration_and_returns(tmp_path):
+    write_project(tmp_path, {"tiny": TINY})
+    started = time.perf_counter()
+    proc = exhibit(
+        tmp_path, "play", "tiny", "--display", "offscreen", "--size", "160x90", timeout=60
+    )
+    assert proc.returncode == 0, proc.stderr
+    assert "Traceback" not in proc.stderr
+    assert "playing tiny (zh" in proc.stderr and "on offscreen" in proc.stderr
+    assert (tmp_path / "build" / "tiny" / "mix.zh.wav").is_file()
+    assert time.perf_counter() - started < 30

@@ -420,3 +420,87 @@ def test_a_quiz_cue_pauses_the_scene_asks_in_the_world_then_goes_on(make_player,
     with QuizStore(resolve_url("sqlite:///var/quiz.sqlite3", tmp_path)) as store:
         history = store.history("party_history", "scene:quizzed", 3)
     assert len(history.recent) == 2
+
+
+def test_the_keys_of_exhibit_play(make_player, tmp_path):
+    from direct.showbase.MessengerGlobal import messenger
+
+    player = make_player(project_with(tmp_path, EVENTFUL, "eventful"), audio=False)
+    player.load("eventful", "zh")
+    quit_asked: list[bool] = []
+    player.bind_controls(lambda: quit_asked.append(True))
+    player.play(1.0)
+    messenger.send("space")
+    assert player.status == "paused"
+    at = player.t
+    messenger.send("arrow_right")
+    assert player.t == pytest.approx(min(at + 5.0, player.timeline.duration))
+    messenger.send("arrow_left")
+    assert player.t == pytest.approx(max(0.0, min(at + 5.0, player.timeline.duration) - 5.0))
+    messenger.send("l")
+    assert player.lang == "en"
+    messenger.send("c")
+    assert player.overlay.captions_enabled is False
+    messenger.send("space")
+    assert player.status == "playing"
+    messenger.send("escape")
+    assert quit_asked == [True]
+
+
+def test_an_offscreen_run_plays_to_the_end_and_returns(make_player, tmp_path):
+    player = make_player(project_with(tmp_path, EVENTFUL, "eventful"), audio=False)
+    player.load("eventful", "zh")
+    player.play(player.timeline.duration - 0.3)
+    started = time.perf_counter()
+    player.run()
+    assert player.status == "ended"
+    assert 0.25 < time.perf_counter() - started < 3.0
+
+
+SOUNDING = """
+    languages: [zh]
+    objects:
+      boat: {kind: red_boat, pos: [0, 30, 0]}
+    camera:
+      keys:
+        - {at: 0, pos: [0, 0, 3], look_at: boat}
+    cues:
+      - {at: 0.3, do: sound, file: audio/sounds/lap.wav, gain: -6, follow: boat}
+    sounds:
+      - {at: 0.4, file: audio/sounds/lap.wav, gain: -3}
+    duration: 2
+"""
+
+
+def test_without_a_mix_sounds_play_once_at_the_object_they_follow(make_player, tmp_path):
+    project = project_with(tmp_path, SOUNDING, "sounding")
+    (tmp_path / "audio" / "sounds").mkdir(parents=True)
+    tone(tmp_path / "audio" / "sounds" / "lap.wav", 0.5)
+    player = make_player(project, audio=True, narrate=False)
+    player.load("sounding")
+    assert player.mix is None and player.sounds is not None
+    player.play(0.0)
+    deadline = time.perf_counter() + 1.0
+    while time.perf_counter() < deadline:
+        player.step()
+    assert player.sounds.played == [
+        ("audio/sounds/lap.wav", -6.0, "boat"),
+        ("audio/sounds/lap.wav", -3.0, None),
+    ]
+    player.seek(0.1)  # seeking back and playing again plays them again, once each
+    deadline = time.perf_counter() + 0.6
+    while time.perf_counter() < deadline:
+        player.step()
+    assert len(player.sounds.played) == 4
+
+
+def test_a_headset_that_is_not_there_gives_way_to_a_window_or_a_clear_error(make_player, tmp_path):
+    project = project_with(tmp_path)
+    said: list[str] = []
+    player = make_player(project, display="xr", audio=False, narrate=False, progress=said.append)
+    assert not player.headset and player.displays.mode == "offscreen"  # no display here
+    assert len(said) == 1 and said[0].startswith("warning: ") and "instead" in said[0]
+    player.load("still_life")
+    assert player.step(1.0).t == 1.0
+    with pytest.raises(ExhibitError):
+        make_player(project, display="xr", audio=False, narrate=False, xr_fallback=False)
