@@ -58,8 +58,8 @@ def frame_cost() -> None:
 
 
 def simulated_day() -> None:
-    from tests.hall.test_soak import HALL, SCENES
     from tests.hall.rig import build
+    from tests.hall.test_soak import HALL, SCENES
 
     with tempfile.TemporaryDirectory() as tmp:
         rig = build(Path(tmp), hall=HALL, scenes=SCENES, start=datetime(2025, 7, 4, 8, 55), frame=0.05,

@@ -82,15 +82,11 @@ def check_paths(project: Project, paths: list[str]) -> tuple[list[Diagnostic], d
     targets = collect(project, paths)
     if not targets:
         where = ", ".join(paths) if paths else str(project.root)
-        diagnostics.append(
-            Diagnostic(Severity.ERROR, f"no scenes, banks or hall.yaml found in {where}", None)
-        )
+        diagnostics.append(Diagnostic(Severity.ERROR, f"no scenes, banks or hall.yaml found in {where}", None))
     for kind, path in targets:
         counts[kind] += 1
         if not path.exists():
-            diagnostics.append(
-                Diagnostic(Severity.ERROR, "no such file", Location(project.display(path)))
-            )
+            diagnostics.append(Diagnostic(Severity.ERROR, "no such file", Location(project.display(path))))
             continue
         if kind == "hall":
             diagnostics.extend(_check_hall(project, path))
@@ -118,9 +114,7 @@ def _check_hall(project: Project, path: Path) -> list[Diagnostic]:
     if loaded.model is None:
         rescued = salvage(loaded.doc, Hall)
         if rescued is not None:
-            found += _new(
-                _beside(check_hall(rescued.model, rescued.doc, project), loaded.doc, rescued), found
-            )
+            found += _new(_beside(check_hall(rescued.model, rescued.doc, project), loaded.doc, rescued), found)
     return found
 
 
@@ -130,9 +124,7 @@ def _check_bank(project: Project, path: Path) -> list[Diagnostic]:
     if loaded.model is None:
         rescued = salvage(loaded.doc, Bank)
         if rescued is not None:
-            found += _new(
-                _beside(check_bank(rescued.model, rescued.doc), loaded.doc, rescued), found
-            )
+            found += _new(_beside(check_bank(rescued.model, rescued.doc), loaded.doc, rescued), found)
     return found
 
 
@@ -140,9 +132,7 @@ def _check_bank(project: Project, path: Path) -> list[Diagnostic]:
 _NEEDED = {("objects",), ("narration",), ("cues",), ("languages",)}
 
 
-def _check_scene(
-    project: Project, path: Path, hall: Hall | None, banks: dict[str, Path]
-) -> list[Diagnostic]:
+def _check_scene(project: Project, path: Path, hall: Hall | None, banks: dict[str, Path]) -> list[Diagnostic]:
     from exhibit.spec.checks import SceneContext, check_scene
     from exhibit.timeline.compile import compile_scene
 
@@ -156,9 +146,7 @@ def _check_scene(
         # two lines (or cues) of one id, though: which one 'intro.end' means is then unknown.
         if _ids_unique(loaded.model):
             headset = hall is not None and hall.display.mode == "xr"
-            found += _new(
-                _timeline_checks(project, loaded.model, loaded.doc, compile_scene, headset), found
-            )
+            found += _new(_timeline_checks(project, loaded.model, loaded.doc, compile_scene, headset), found)
         return found
     # The file has errors: check what is left of it, so that one run shows every problem.
     rescued = salvage(loaded.doc, Scene)
@@ -237,9 +225,7 @@ def _timeline_checks(
     def untagged(d: Diagnostic, lang: str) -> tuple[Location | None, Severity, str]:
         return (d.location, d.severity, d.message.replace(f" in {lang}", "", 1))
 
-    everywhere = set.intersection(
-        *({untagged(d, lang) for d in diags} for lang, diags in per_lang.items())
-    )
+    everywhere = set.intersection(*({untagged(d, lang) for d in diags} for lang, diags in per_lang.items()))
     out: list[Diagnostic] = []
     said: set[tuple[Location | None, Severity, str]] = set()
     for lang, diags in per_lang.items():
@@ -278,18 +264,13 @@ def _has_audio(project: Project, scene: Scene, lang: str) -> bool:
     from exhibit.spec.checks import recording_for
 
     for line in scene.narration:
-        if (
-            recording_for(project, scene.scene_id, line.id, lang, (line.audio or {}).get(lang))
-            is not None
-        ):
+        if recording_for(project, scene.scene_id, line.id, lang, (line.audio or {}).get(lang)) is not None:
             return True
     built = project.build_dir / "voice" / lang
     return built.is_dir() and any(built.iterdir())
 
 
-def _reading_speed(
-    scene: Scene, lang: str, timings: dict[str, LineTiming], doc: Document
-) -> list[Diagnostic]:
+def _reading_speed(scene: Scene, lang: str, timings: dict[str, LineTiming], doc: Document) -> list[Diagnostic]:
     if not timings:
         return []  # only measured voices are judged
     from exhibit.narration import reading_speed_warnings
@@ -310,8 +291,7 @@ def run(args: argparse.Namespace) -> int:
     what = ", ".join(f"{n} {k}{'s' if n != 1 else ''}" for k, n in counts.items() if n)
     elapsed = time.perf_counter() - started
     print(
-        f"checked {what or 'nothing'}: {errors} error(s), {warnings} warning(s), {notes} note(s) "
-        f"in {elapsed:.2f} s",
+        f"checked {what or 'nothing'}: {errors} error(s), {warnings} warning(s), {notes} note(s) in {elapsed:.2f} s",
         file=sys.stderr,
     )
     if errors or (args.strict and warnings):

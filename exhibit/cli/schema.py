@@ -74,8 +74,6 @@ def run(args: argparse.Namespace) -> int:
     out.mkdir(parents=True, exist_ok=True)
     for name in SCHEMAS:
         path = out / f"{name}.schema.json"
-        path.write_text(
-            json.dumps(schema_for(name), indent=2, ensure_ascii=False) + "\n", encoding="utf-8"
-        )
+        path.write_text(json.dumps(schema_for(name), indent=2, ensure_ascii=False) + "\n", encoding="utf-8")
         print(path, file=sys.stderr)
     return 0

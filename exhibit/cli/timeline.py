@@ -8,14 +8,17 @@ import sys
 from pathlib import Path
 from typing import Any
 
-from exhibit.spec.errors import ContentError, ExhibitError
+from exhibit.spec.errors import ExhibitError
 from exhibit.spec.project import Project
 
 
 def register(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
-    p = sub.add_parser("timeline", help="show the resolved timeline of a scene",
-                       description="Every narration line, mark, cue, music and effect with absolute "
-                                   "start/end seconds in one language.")
+    p = sub.add_parser(
+        "timeline",
+        help="show the resolved timeline of a scene",
+        description="Every narration line, mark, cue, music and effect with absolute "
+        "start/end seconds in one language.",
+    )
     p.add_argument("scene", help="scene name (from scenes/) or path to its file")
     p.add_argument("--lang", default=None, help="language (default: the scene's first)")
     p.add_argument("--json", action="store_true", help="print JSON")
@@ -25,35 +28,26 @@ def register(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
 
 def load_timeline(project: Project, scene_arg: str, lang: str | None) -> Any:
     """Load, check and compile a scene, with measured timings where audio exists."""
-    from exhibit.spec.checks import SceneContext, check_scene
+    from exhibit.spec.checks import load_playable, pick_language
+    from exhibit.spec.errors import did_you_mean
     from exhibit.timeline.compile import compile as compile_timeline
 
     path = project.scene_path(scene_arg)
     if not path.exists():
         names = project.scene_names()
-        from exhibit.spec.errors import did_you_mean
-
-        raise ExhibitError(f"no scene '{scene_arg}'{did_you_mean(scene_arg, names)}"
-                           + (f"; scenes: {', '.join(names)}" if names else ""))
-    loaded = project.load_scene(path)
-    if loaded.model is None:
-        raise ContentError(loaded.diagnostics)
-    scene = loaded.model
-    hall = project.load_hall().model
-    found = check_scene(SceneContext(scene, loaded.doc, project, hall))
-    errors = [d for d in found if d.is_error]
-    if errors:
-        raise ContentError(errors)
-    language = lang or scene.languages[0]
-    if language not in scene.languages:
-        raise ExhibitError(f"scene '{scene.scene_id}' has no language '{language}'; it has {', '.join(scene.languages)}")
+        raise ExhibitError(
+            f"no scene '{scene_arg}'{did_you_mean(scene_arg, names)}"
+            + (f"; scenes: {', '.join(names)}" if names else "")
+        )
+    scene, doc = load_playable(project, path, project.load_hall().model)
+    language = pick_language(scene, lang)
     try:
-        from exhibit.narration import timings_for  # type: ignore[attr-defined]
+        from exhibit.narration import timings_for
 
         timings = dict(timings_for(project, scene, language))
     except ImportError:
         timings = {}
-    return compile_timeline(scene, language, timings, loaded.doc)
+    return compile_timeline(scene, language, timings, doc)
 
 
 def _table(data: dict[str, Any]) -> str:
@@ -125,8 +119,16 @@ def draw_chart(data: dict[str, Any], path: Path) -> None:
             y = row - 0.35 + sub * height
             ax.broken_barh([(start, width)], (y, height), facecolors=colour, edgecolors="white", linewidth=0.5)
             if width > data["duration"] / 40:
-                ax.text(start + width / 2, y + height / 2, str(label), ha="center", va="center",
-                        fontsize=7 if len(ends) < 3 else 5, color="white", clip_on=True)
+                ax.text(
+                    start + width / 2,
+                    y + height / 2,
+                    str(label),
+                    ha="center",
+                    va="center",
+                    fontsize=7 if len(ends) < 3 else 5,
+                    color="white",
+                    clip_on=True,
+                )
     for n in data["narration"]:
         for mark, t in n["marks"].items():
             ax.axvline(t, color="#2f5d8a", alpha=0.35, linewidth=0.8, linestyle=":")

@@ -11,7 +11,7 @@ import re
 from typing import Any
 
 from exhibit.spec.common import ID_PATTERN
-from exhibit.spec.errors import ContentError, ExhibitError, did_you_mean
+from exhibit.spec.errors import ExhibitError, did_you_mean
 from exhibit.spec.hall import Hall
 from exhibit.spec.project import Project
 from exhibit.timeline.model import Timeline
@@ -39,19 +39,11 @@ class Catalogue:
 
     def compile(self, name: str, lang: str | None = None) -> Timeline:
         """Load, check and compile a scene, with measured narration timings where audio exists."""
-        from exhibit.spec.checks import SceneContext, check_scene
+        from exhibit.spec.checks import load_playable
         from exhibit.timeline.compile import compile as compile_timeline
 
         self.check(name)
-        path = self.project.scene_path(name)
-        loaded = self.project.load_scene(path)
-        if loaded.model is None or any(d.is_error for d in loaded.diagnostics):
-            raise ContentError(loaded.diagnostics)
-        scene = loaded.model
-        errors = [d for d in check_scene(SceneContext(scene, loaded.doc, self.project, self.hall,
-                                                      self.project.bank_names())) if d.is_error]
-        if errors:
-            raise ContentError(errors)
+        scene, doc = load_playable(self.project, self.project.scene_path(name), self.hall)
         language = lang if lang in scene.languages else scene.languages[0]
         try:
             from exhibit.narration import timings_for
@@ -59,4 +51,4 @@ class Catalogue:
             timings = dict(timings_for(self.project, scene, language))
         except ImportError:
             timings = {}
-        return compile_timeline(scene, language, timings, loaded.doc)
+        return compile_timeline(scene, language, timings, doc)

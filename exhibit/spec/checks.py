@@ -103,7 +103,9 @@ def check_ids(ctx: SceneContext, report: _Report) -> None:
     for i, line in enumerate(ctx.scene.narration):
         if line.id in seen:
             first = ctx.doc.locate(("narration", seen[line.id], "id"))
-            report.error(("narration", i, "id"), f"duplicate narration line id '{line.id}' (first used at line {first.line})")
+            report.error(
+                ("narration", i, "id"), f"duplicate narration line id '{line.id}' (first used at line {first.line})"
+            )
         seen.setdefault(line.id, i)
     cues: dict[str, int] = {}
     for i, cue in enumerate(ctx.scene.cues):
@@ -113,8 +115,9 @@ def check_ids(ctx: SceneContext, report: _Report) -> None:
             first = ctx.doc.locate(("cues", cues[cue.id], "id"))
             report.error(("cues", i, "id"), f"duplicate cue id '{cue.id}' (first used at line {first.line})")
         elif cue.id in seen:
-            report.error(("cues", i, "id"),
-                         f"cue id '{cue.id}' is also a narration line id; '{cue.id}.end' would be ambiguous")
+            report.error(
+                ("cues", i, "id"), f"cue id '{cue.id}' is also a narration line id; '{cue.id}.end' would be ambiguous"
+            )
         cues.setdefault(cue.id, i)
     for i, line in enumerate(ctx.scene.narration):
         if line.id == "scene":
@@ -155,14 +158,17 @@ def check_time_refs(ctx: SceneContext, report: _Report) -> None:
         term = expr.term
         if isinstance(term, Ref) and term.name not in lines and term.name not in cue_ids:
             if term.name not in ctx.broken:
-                report.error(path, f"unknown narration line or cue '{term.name}' in '{expr}'"
-                                   f"{did_you_mean(term.name, names)}")
+                report.error(
+                    path, f"unknown narration line or cue '{term.name}' in '{expr}'{did_you_mean(term.name, names)}"
+                )
         elif isinstance(term, MarkRef):
             found = lines.get(term.line)
             if found is None and term.line in ctx.broken:
                 continue
             if found is None:
-                report.error(path, f"unknown narration line '{term.line}' in '{expr}'{did_you_mean(term.line, list(lines))}")
+                report.error(
+                    path, f"unknown narration line '{term.line}' in '{expr}'{did_you_mean(term.line, list(lines))}"
+                )
                 continue
             known = sorted({m for lang in ctx.scene.languages for m in marks_in(found.text.get(lang) or "")})
             if term.mark not in known:
@@ -179,7 +185,10 @@ def check_narration_text(ctx: SceneContext, report: _Report) -> None:
         for lang in ctx.scene.languages:
             text = line.text.get(lang, fallback=False)
             if text is None:
-                report.error(("narration", i, "text"), f"line '{line.id}' has no '{lang}' text; every language in 'languages' needs one")
+                report.error(
+                    ("narration", i, "text"),
+                    f"line '{line.id}' has no '{lang}' text; every language in 'languages' needs one",
+                )
                 continue
             where: PathKey = ("narration", i, "text") if line.text.universal else ("narration", i, "text", lang)
             if not strip_marks(text):
@@ -190,29 +199,35 @@ def check_narration_text(ctx: SceneContext, report: _Report) -> None:
                 for m in MARK.finditer(text):
                     name = m.group(1).strip()
                     if not MARK_NAME.match(name):
-                        report.items.append(Diagnostic(
-                            Severity.ERROR,
-                            f"'{{mark:{name}}}' is not a valid mark name: use lower-case letters, digits and _",
-                            ctx.doc.locate_in(where, m.start()),
-                        ))
+                        report.items.append(
+                            Diagnostic(
+                                Severity.ERROR,
+                                f"'{{mark:{name}}}' is not a valid mark name: use lower-case letters, digits and _",
+                                ctx.doc.locate_in(where, m.start()),
+                            )
+                        )
                 seen_marks: set[str] = set()
                 for m in MARK.finditer(text):
                     name = m.group(1).strip()
                     if name in seen_marks:
-                        report.items.append(Diagnostic(
-                            Severity.ERROR,
-                            f"mark '{name}' appears twice in the '{lang}' text of line '{line.id}'",
-                            ctx.doc.locate_in(where, m.start()),
-                        ))
+                        report.items.append(
+                            Diagnostic(
+                                Severity.ERROR,
+                                f"mark '{name}' appears twice in the '{lang}' text of line '{line.id}'",
+                                ctx.doc.locate_in(where, m.start()),
+                            )
+                        )
                     seen_marks.add(name)
                 rest = MARK.sub(lambda m: " " * len(m.group(0)), text)
                 unclosed = re.search(r"\{\s*mark", rest)
                 if unclosed:
-                    report.items.append(Diagnostic(
-                        Severity.ERROR,
-                        f"a bookmark in the '{lang}' text of line '{line.id}' is not closed; write {{mark:NAME}}",
-                        ctx.doc.locate_in(where, unclosed.start()),
-                    ))
+                    report.items.append(
+                        Diagnostic(
+                            Severity.ERROR,
+                            f"a bookmark in the '{lang}' text of line '{line.id}' is not closed; write {{mark:NAME}}",
+                            ctx.doc.locate_in(where, unclosed.start()),
+                        )
+                    )
             per_lang[lang] = names
         if len(per_lang) > 1:
             langs = list(per_lang)
@@ -222,16 +237,24 @@ def check_narration_text(ctx: SceneContext, report: _Report) -> None:
                     only_a = sorted(ref - set(per_lang[lang]))
                     only_b = sorted(set(per_lang[lang]) - ref)
                     detail = "; ".join(
-                        part for part in (
+                        part
+                        for part in (
                             f"only in {langs[0]}: {', '.join(only_a)}" if only_a else "",
                             f"only in {lang}: {', '.join(only_b)}" if only_b else "",
-                        ) if part
+                        )
+                        if part
                     )
-                    report.error(("narration", i, "text"), f"line '{line.id}' has different marks in {langs[0]} and {lang} ({detail})")
+                    report.error(
+                        ("narration", i, "text"),
+                        f"line '{line.id}' has different marks in {langs[0]} and {lang} ({detail})",
+                    )
         for lang in line.text.languages:
             if lang not in ctx.scene.languages:
-                report.warning(("narration", i, "text", lang),
-                               f"'{lang}' is not in the scene's languages ({', '.join(ctx.scene.languages)}); it is never played", key=True)
+                report.warning(
+                    ("narration", i, "text", lang),
+                    f"'{lang}' is not in the scene's languages ({', '.join(ctx.scene.languages)}); it is never played",
+                    key=True,
+                )
 
 
 def check_captions(ctx: SceneContext, report: _Report) -> None:
@@ -244,8 +267,11 @@ def check_captions(ctx: SceneContext, report: _Report) -> None:
         for field_name, text in texts:
             for lang in ctx.scene.languages:
                 if not text.has(lang):
-                    report.warning(("cues", i, field_name), f"{cue.do} {field_name} has no '{lang}' translation; "
-                                                            f"visitors in '{lang}' see the other language")
+                    report.warning(
+                        ("cues", i, field_name),
+                        f"{cue.do} {field_name} has no '{lang}' translation; "
+                        f"visitors in '{lang}' see the other language",
+                    )
     for name, obj in ctx.scene.objects.items():
         if isinstance(obj, TextObject):
             for lang in ctx.scene.languages:
@@ -262,10 +288,14 @@ def check_effects(ctx: SceneContext, report: _Report) -> None:
         if cue.effect not in known:
             report.error(("cues", i, "effect"), f"unknown effect '{cue.effect}'{did_you_mean(cue.effect, known)}")
         elif ctx.hall is not None and ctx.hall.effects and cue.effect not in ctx.hall.effects:
-            report.warning(("cues", i, "effect"),
-                           f"this hall has no channel for effect '{cue.effect}'; the cue is skipped when played here")
+            report.warning(
+                ("cues", i, "effect"),
+                f"this hall has no channel for effect '{cue.effect}'; the cue is skipped when played here",
+            )
         if cue.follow == "camera" and cue.effect != "seat":
-            report.warning(("cues", i, "follow"), f"'follow: camera' drives motion seats; effect '{cue.effect}' ignores it")
+            report.warning(
+                ("cues", i, "follow"), f"'follow: camera' drives motion seats; effect '{cue.effect}' ignores it"
+            )
 
 
 def check_quiz(ctx: SceneContext, report: _Report) -> None:
@@ -273,11 +303,15 @@ def check_quiz(ctx: SceneContext, report: _Report) -> None:
     for i, cue in enumerate(ctx.scene.cues):
         if isinstance(cue, QuizCue) and cue.bank not in banks:
             hint = did_you_mean(cue.bank, list(banks))
-            known = f"; the banks in quiz/ are: {', '.join(sorted(banks))}" if banks else "; there are no banks in quiz/"
+            known = (
+                f"; the banks in quiz/ are: {', '.join(sorted(banks))}" if banks else "; there are no banks in quiz/"
+            )
             report.error(("cues", i, "bank"), f"unknown question bank '{cue.bank}'{hint}{'' if hint else known}")
 
 
-def _file(ctx: SceneContext, report: _Report, path: PathKey, relative: str, what: str, suffixes: tuple[str, ...]) -> None:
+def _file(
+    ctx: SceneContext, report: _Report, path: PathKey, relative: str, what: str, suffixes: tuple[str, ...]
+) -> None:
     if not relative.strip():
         report.error(path, f"the {what} file name is empty")
         return
@@ -332,8 +366,10 @@ def check_recordings(ctx: SceneContext, report: _Report) -> None:
             if recording_for(ctx.project, ctx.scene.scene_id, line.id, lang, (line.audio or {}).get(lang)) is None
         ]
         if missing:
-            report.note(("narration", i, "id"),
-                        f"line '{line.id}' has no recording yet in {', '.join(missing)}; a placeholder voice is used")
+            report.note(
+                ("narration", i, "id"),
+                f"line '{line.id}' has no recording yet in {', '.join(missing)}; a placeholder voice is used",
+            )
 
 
 CHECKS: tuple[Check, ...] = (
@@ -354,3 +390,32 @@ def check_scene(ctx: SceneContext) -> list[Diagnostic]:
     for check in CHECKS:
         check(ctx, report)
     return report.items
+
+
+def load_playable(project: Project, path: Path, hall: Hall | None = None) -> tuple[Scene, Document]:
+    """Load and check a scene that is about to be compiled and played.
+
+    Raises :class:`ContentError` with every located error; warnings and notes do
+    not stop a show. The player, the hall and ``exhibit timeline`` all start here.
+    """
+    from exhibit.spec.errors import ContentError
+
+    loaded = project.load_scene(path)
+    if loaded.model is None or any(d.is_error for d in loaded.diagnostics):
+        raise ContentError(loaded.diagnostics)
+    ctx = SceneContext(loaded.model, loaded.doc, project, hall, project.bank_names())
+    errors = [d for d in check_scene(ctx) if d.is_error]
+    if errors:
+        raise ContentError(errors)
+    return loaded.model, loaded.doc
+
+
+def pick_language(scene: Scene, lang: str | None) -> str:
+    """``lang`` if the scene has it (default: its first language); else a clear error."""
+    from exhibit.spec.errors import ExhibitError
+
+    if lang is None:
+        return scene.languages[0]
+    if lang not in scene.languages:
+        raise ExhibitError(f"scene '{scene.scene_id}' has no language '{lang}'; it has {', '.join(scene.languages)}")
+    return lang

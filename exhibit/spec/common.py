@@ -21,8 +21,9 @@ LANG_PATTERN = r"^[a-z]{2,3}(?:-[A-Za-z0-9]+)*$"
 DEFAULT_LANGUAGES: tuple[str, ...] = ("zh", "en")
 # Language codes a hall is likely to use; a key outside them in a text map is more
 # likely a piece of text cut off by a comma than a language.
-COMMON_LANGUAGES = frozenset({"zh", "en", "ja", "ko", "fr", "de", "es", "ru", "pt", "it", "ar", "bo", "ug", "mn",
-                              "yue", "nan", "hak", "wuu"})
+COMMON_LANGUAGES = frozenset(
+    {"zh", "en", "ja", "ko", "fr", "de", "es", "ru", "pt", "it", "ar", "bo", "ug", "mn", "yue", "nan", "hak", "wuu"}
+)
 
 Id = Annotated[str, Field(pattern=ID_PATTERN)]
 Lang = Annotated[str, Field(pattern=LANG_PATTERN)]
@@ -64,9 +65,7 @@ class _Custom:
         return value
 
     @classmethod
-    def __get_pydantic_core_schema__(
-        cls, source: Any, handler: GetCoreSchemaHandler
-    ) -> core_schema.CoreSchema:
+    def __get_pydantic_core_schema__(cls, source: Any, handler: GetCoreSchemaHandler) -> core_schema.CoreSchema:
         return core_schema.no_info_plain_validator_function(
             cls._validate, serialization=core_schema.plain_serializer_function_ser_schema(cls._serialize)
         )
@@ -130,7 +129,8 @@ class Text(_Custom):
                     )
                 if text is None and (str(lang) in COMMON_LANGUAGES or "-" in str(lang)):
                     raise PydanticCustomError(
-                        "text_empty", "the '{lang}' text is empty; write it after '{lang}:' or remove '{lang}'",
+                        "text_empty",
+                        "the '{lang}' text is empty; write it after '{lang}:' or remove '{lang}'",
                         {"lang": lang},
                     )
                 if text is None:
@@ -220,20 +220,18 @@ class Color(_Custom):
                 return cls(r, g, b, a)
             hint = "write '#rrggbb' or '#rrggbbaa'"
             if re.fullmatch(r"[0-9a-fA-F]{6}(?:[0-9a-fA-F]{2})?", value.strip()):
-                hint = f"did you mean \"#{value.strip()}\"? (with the # and in quotes)"
+                hint = f'did you mean "#{value.strip()}"? (with the # and in quotes)'
             elif re.fullmatch(r"#[0-9a-fA-F]{3}", value.strip()):
                 short = value.strip()[1:]
-                hint = f"write all six digits: \"#{''.join(c * 2 for c in short)}\""
-            raise PydanticCustomError(
-                "color", "'{value}' is not a colour; {hint}", {"value": value, "hint": hint}
-            )
+                hint = f'write all six digits: "#{"".join(c * 2 for c in short)}"'
+            raise PydanticCustomError("color", "'{value}' is not a colour; {hint}", {"value": value, "hint": hint})
         extra = ""
         if value is None:
-            extra = " (an unquoted # starts a comment in YAML: write \"#rrggbb\" in quotes)"
+            extra = ' (an unquoted # starts a comment in YAML: write "#rrggbb" in quotes)'
         elif isinstance(value, int) and not isinstance(value, bool) and len(str(value)) in (6, 8):
-            extra = f"; did you mean \"#{value}\"? (with the # and in quotes)"
+            extra = f'; did you mean "#{value}"? (with the # and in quotes)'
         raise PydanticCustomError(
-            "color", "expected a colour like \"#c8102e\", got {got}{extra}", {"got": _kind(value), "extra": extra}
+            "color", 'expected a colour like "#c8102e", got {got}{extra}', {"got": _kind(value), "extra": extra}
         )
 
     @classmethod
@@ -322,9 +320,7 @@ def _scale(value: Any) -> tuple[float, float, float]:
     if isinstance(value, (list, tuple)):
         x, y, z = _numbers(value, 3, "[sx, sy, sz]")
         return (x, y, z)
-    raise PydanticCustomError(
-        "scale", "expected a scale: a number or [sx, sy, sz], got {got}", {"got": _kind(value)}
-    )
+    raise PydanticCustomError("scale", "expected a scale: a number or [sx, sy, sz], got {got}", {"got": _kind(value)})
 
 
 Scale = Annotated[

@@ -81,7 +81,9 @@ class Channel(Model):
     @classmethod
     def _osc_address(cls, value: str | None) -> str | None:
         if value is not None and not re.fullmatch(r"/[^\s#*,?\[\]{}]*", value):
-            raise ValueError(f"'{value}' is not an OSC address; it starts with / and has no spaces or # * , ? [ ] {{ }}")
+            raise ValueError(
+                f"'{value}' is not an OSC address; it starts with / and has no spaces or # * , ? [ ] {{ }}"
+            )
         return value
 
 
@@ -117,7 +119,7 @@ class ScheduleEntry(Model):
     @classmethod
     def _clock(cls, value: str) -> str:
         if not _CLOCK.match(str(value)):
-            raise ValueError(f"'{value}' is not a time of day; write it as \"HH:MM\" in quotes, like \"09:00\"")
+            raise ValueError(f'\'{value}\' is not a time of day; write it as "HH:MM" in quotes, like "09:00"')
         return str(value)
 
     def minutes(self) -> tuple[int, int]:

@@ -144,15 +144,30 @@ def check_hall(hall: Hall, doc: Document, project: Project) -> list[Diagnostic]:
             continue
         output = hall.outputs.get(channel.output)
         if output is not None and output.kind in ("artnet", "sacn") and channel.channel is None:
-            out.append(Diagnostic(Severity.ERROR, f"effect '{name}' on DMX output '{channel.output}' needs a 'channel' (1..512)",
-                                  doc.locate(("effects", name), key=True)))
+            out.append(
+                Diagnostic(
+                    Severity.ERROR,
+                    f"effect '{name}' on DMX output '{channel.output}' needs a 'channel' (1..512)",
+                    doc.locate(("effects", name), key=True),
+                )
+            )
         if output is not None and output.kind == "osc" and channel.address is None:
-            out.append(Diagnostic(Severity.ERROR, f"effect '{name}' on OSC output '{channel.output}' needs an 'address' like /seat/level",
-                                  doc.locate(("effects", name), key=True)))
+            out.append(
+                Diagnostic(
+                    Severity.ERROR,
+                    f"effect '{name}' on OSC output '{channel.output}' needs an 'address' like /seat/level",
+                    doc.locate(("effects", name), key=True),
+                )
+            )
         for i, inp in enumerate(channel.interlock):
             if hall.inputs and inp not in hall.inputs:
-                out.append(Diagnostic(Severity.ERROR, f"unknown interlock input '{inp}'{did_you_mean(inp, hall.inputs)}",
-                                      doc.locate(("effects", name, "interlock", i))))
+                out.append(
+                    Diagnostic(
+                        Severity.ERROR,
+                        f"unknown interlock input '{inp}'{did_you_mean(inp, hall.inputs)}",
+                        doc.locate(("effects", name, "interlock", i)),
+                    )
+                )
     # Two effects on the same DMX address would fight over it. A motion seat with
     # `limits` takes three slots: pitch, roll and heave.
     used: dict[tuple[str, int, int], str] = {}
@@ -161,45 +176,78 @@ def check_hall(hall: Hall, doc: Document, project: Project) -> list[Diagnostic]:
             continue
         slots = 3 if channel.limits is not None else 1
         if channel.channel + slots - 1 > 512:
-            out.append(Diagnostic(Severity.ERROR, f"effect '{name}' needs channels {channel.channel} to "
-                                  f"{channel.channel + slots - 1}, past the last DMX channel (512)",
-                                  doc.locate(("effects", name, "channel"))))
+            out.append(
+                Diagnostic(
+                    Severity.ERROR,
+                    f"effect '{name}' needs channels {channel.channel} to "
+                    f"{channel.channel + slots - 1}, past the last DMX channel (512)",
+                    doc.locate(("effects", name, "channel")),
+                )
+            )
         for slot in range(channel.channel, channel.channel + slots):
             key = (channel.output, channel.universe, slot)
             if key in used and used[key] != name:
-                out.append(Diagnostic(Severity.ERROR,
-                                      f"effect '{name}' uses DMX channel {slot} of universe {channel.universe}, "
-                                      f"which '{used[key]}' uses too",
-                                      doc.locate(("effects", name, "channel"))))
+                out.append(
+                    Diagnostic(
+                        Severity.ERROR,
+                        f"effect '{name}' uses DMX channel {slot} of universe {channel.universe}, "
+                        f"which '{used[key]}' uses too",
+                        doc.locate(("effects", name, "channel")),
+                    )
+                )
                 break
             used.setdefault(key, name)
     for name, channel in hall.effects.items():
         if name in FLASHING_EFFECTS and channel.max_rate is not None and channel.max_rate > FLASH_LIMIT:
-            out.append(Diagnostic(Severity.WARNING,
-                                  f"'{name}' may flash at most {FLASH_LIMIT:g} times a second (photosensitive "
-                                  f"epilepsy guidance); {channel.max_rate:g} is lowered to {FLASH_LIMIT:g}",
-                                  doc.locate(("effects", name, "max_rate"))))
+            out.append(
+                Diagnostic(
+                    Severity.WARNING,
+                    f"'{name}' may flash at most {FLASH_LIMIT:g} times a second (photosensitive "
+                    f"epilepsy guidance); {channel.max_rate:g} is lowered to {FLASH_LIMIT:g}",
+                    doc.locate(("effects", name, "max_rate")),
+                )
+            )
     scenes = project.scene_names()
     for i, entry in enumerate(hall.schedule):
         start, end = entry.minutes()
         if end <= start:
-            out.append(Diagnostic(Severity.ERROR, f"the schedule ends ({entry.to}) before it starts ({entry.from_})",
-                                  doc.locate(("schedule", i, "to"))))
+            out.append(
+                Diagnostic(
+                    Severity.ERROR,
+                    f"the schedule ends ({entry.to}) before it starts ({entry.from_})",
+                    doc.locate(("schedule", i, "to")),
+                )
+            )
         for j, name in enumerate(entry.playlist):
             if name not in scenes:
-                out.append(Diagnostic(Severity.ERROR, f"unknown scene '{name}'{_scene_hint(name, scenes)}",
-                                      doc.locate(("schedule", i, "playlist", j))))
+                out.append(
+                    Diagnostic(
+                        Severity.ERROR,
+                        f"unknown scene '{name}'{_scene_hint(name, scenes)}",
+                        doc.locate(("schedule", i, "playlist", j)),
+                    )
+                )
     if hall.attract is not None and hall.attract not in scenes:
-        out.append(Diagnostic(Severity.ERROR, f"unknown scene '{hall.attract}'{_scene_hint(hall.attract, scenes)}",
-                              doc.locate(("attract",))))
+        out.append(
+            Diagnostic(
+                Severity.ERROR,
+                f"unknown scene '{hall.attract}'{_scene_hint(hall.attract, scenes)}",
+                doc.locate(("attract",)),
+            )
+        )
     for i, wall in enumerate(hall.display.walls):
         c = wall.corners
         u = [c.lr[k] - c.ll[k] for k in range(3)]
         v = [c.ul[k] - c.ll[k] for k in range(3)]
         cross = (u[1] * v[2] - u[2] * v[1], u[2] * v[0] - u[0] * v[2], u[0] * v[1] - u[1] * v[0])
         if sum(x * x for x in cross) < 1e-9:
-            out.append(Diagnostic(Severity.ERROR, f"wall '{wall.name}': its corners lie on one line; give ll, lr and ul of the screen",
-                                  doc.locate(("display", "walls", i, "corners"))))
+            out.append(
+                Diagnostic(
+                    Severity.ERROR,
+                    f"wall '{wall.name}': its corners lie on one line; give ll, lr and ul of the screen",
+                    doc.locate(("display", "walls", i, "corners")),
+                )
+            )
     return out
 
 

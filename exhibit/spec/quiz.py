@@ -98,8 +98,10 @@ def check_bank(bank: Bank, doc: Document) -> list[Diagnostic]:
                 err((i, "answer"), f"a truefalse answer is true or false, got '{q.answer}'")
         else:
             if n < 2:
-                err((i, "options") if q.options is not None else (i,),
-                    f"a {q.type}-choice question needs 2 to 8 options, got {n}")
+                err(
+                    (i, "options") if q.options is not None else (i,),
+                    f"a {q.type}-choice question needs 2 to 8 options, got {n}",
+                )
             elif n > 8:
                 err((i, "options"), f"at most 8 options (A..H), got {n}")
             if n < 2 and not isinstance(q.answer, bool):
@@ -126,8 +128,10 @@ def check_bank(bank: Bank, doc: Document) -> list[Diagnostic]:
                     text = (opt.get(lang) or "").strip()
                     if (lang, text) in first_with:
                         said = f" ('{text}')" if lang == "*" else f" (same {lang} text '{text}')"
-                        err((i, "options", j),
-                            f"option {LETTERS[j]} repeats option {LETTERS[first_with[lang, text]]}{said}")
+                        err(
+                            (i, "options", j),
+                            f"option {LETTERS[j]} repeats option {LETTERS[first_with[lang, text]]}{said}",
+                        )
                         break
                     first_with[lang, text] = j
         for lang in bank.languages:

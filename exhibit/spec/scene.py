@@ -7,7 +7,7 @@ object and every cue action is its own small model, selected by ``kind`` or
 
 from __future__ import annotations
 
-from typing import Annotated, Literal, Union
+from typing import Annotated, Literal
 
 from pydantic import Field, field_validator, model_validator
 
@@ -39,9 +39,7 @@ EASINGS = (
     "in_out_cubic",
     "in_out_sine",
 )
-Easing = Literal[
-    "linear", "in_quad", "out_quad", "in_out_quad", "in_cubic", "out_cubic", "in_out_cubic", "in_out_sine"
-]
+Easing = Literal["linear", "in_quad", "out_quad", "in_out_quad", "in_cubic", "out_cubic", "in_out_cubic", "in_out_sine"]
 
 #: Effect names any scene may use; a hall may define more in ``hall.yaml``.
 BUILTIN_EFFECTS = (
@@ -237,21 +235,19 @@ class Light(ObjectBase):
 
 
 SceneObject = Annotated[
-    Union[
-        Terrain,
-        Water,
-        RedBoat,
-        House,
-        Schoolhouse,
-        Flag,
-        Marchers,
-        Trees,
-        Snow,
-        Mist,
-        TextObject,
-        ModelObject,
-        Light,
-    ],
+    Terrain
+    | Water
+    | RedBoat
+    | House
+    | Schoolhouse
+    | Flag
+    | Marchers
+    | Trees
+    | Snow
+    | Mist
+    | TextObject
+    | ModelObject
+    | Light,
     Field(discriminator="kind"),
 ]
 
@@ -416,19 +412,17 @@ class QuizCue(CueBase):
 
 
 Cue = Annotated[
-    Union[
-        ShowCue,
-        HideCue,
-        MoveCue,
-        TintCue,
-        EnvironmentCue,
-        EffectCue,
-        CaptionCue,
-        TitleCue,
-        FadeCue,
-        SoundCue,
-        QuizCue,
-    ],
+    ShowCue
+    | HideCue
+    | MoveCue
+    | TintCue
+    | EnvironmentCue
+    | EffectCue
+    | CaptionCue
+    | TitleCue
+    | FadeCue
+    | SoundCue
+    | QuizCue,
     Field(discriminator="do"),
 ]
 

@@ -169,9 +169,7 @@ class _Builder:
         self._active: set[int] = set()
 
     def build(self, node: yaml.Node, where: PathKey, key_loc: Location | None) -> Any:
-        self.spans[where] = Span(
-            _mark(self.path, node.start_mark), key_loc, _mark(self.path, node.end_mark)
-        )
+        self.spans[where] = Span(_mark(self.path, node.start_mark), key_loc, _mark(self.path, node.end_mark))
         if isinstance(node, yaml.ScalarNode):
             return self.loader.construct_object(node, deep=True)
         if id(node) in self._active:
@@ -244,8 +242,10 @@ def _yaml_problem(exc: yaml.MarkedYAMLError, path: str, text: str) -> Diagnostic
     if "cannot start any token" in problem and (found == "\t" or "'\\t'" in problem):
         message = "a tab character; YAML is indented with spaces, not tabs: replace the tab with spaces"
     elif problem.startswith("mapping values are not allowed"):
-        message = ("unexpected ':' here; if the ': ' is part of a text, put the whole text in quotes "
-                   "(\"Note: ...\"), otherwise check the indentation of this line")
+        message = (
+            "unexpected ':' here; if the ': ' is part of a text, put the whole text in quotes "
+            '("Note: ..."), otherwise check the indentation of this line'
+        )
     elif problem == "could not find expected ':'":
         message = "this line has no ':'; write 'key: value', or put a text that goes on over several lines in quotes"
         where = exc.context_mark or where
@@ -256,7 +256,7 @@ def _yaml_problem(exc: yaml.MarkedYAMLError, path: str, text: str) -> Diagnostic
             return Diagnostic(
                 Severity.ERROR,
                 f"YAML syntax error: an unquoted '#' starts a comment, which hides the rest of the {bracket}; "
-                "put the value in quotes (\"#c8102e\")",
+                'put the value in quotes ("#c8102e")',
                 Location(path, comment[0] + 1, comment[1] + 1),
             )
         ahead = text[where.index : where.index + 6] if where is not None else ""
@@ -265,23 +265,33 @@ def _yaml_problem(exc: yaml.MarkedYAMLError, path: str, text: str) -> Diagnostic
         elif found in ("}", "]") and found != bracket[-1]:
             message = f"the {bracket[0]} at {opened_at} is closed with '{found}'; close it with '{bracket[-1]}'"
         elif before in ("'", '"') and found not in (",", "}", "]"):
-            message = ("unexpected text after a quoted value; a quote inside a quoted text ends it early: "
-                       "put the text in the other kind of quotes ('say \"hi\"')")
+            message = (
+                "unexpected text after a quoted value; a quote inside a quoted text ends it early: "
+                "put the text in the other kind of quotes ('say \"hi\"')"
+            )
         elif ahead == "{mark:":
-            message = (f"a {{mark:...}} inside the {bracket} that starts at {opened_at} must be in a quoted text: "
-                       "write \"...{mark:NAME}...\" in quotes, or put the text on its own line")
+            message = (
+                f"a {{mark:...}} inside the {bracket} that starts at {opened_at} must be in a quoted text: "
+                'write "...{mark:NAME}..." in quotes, or put the text on its own line'
+            )
         else:
-            message = (f"inside the {bracket} that starts at {opened_at}, a text holding ',', ':', '{{', '}}', "
-                       "'[', ']' or '#' must be in quotes (or a closing bracket is missing)")
+            message = (
+                f"inside the {bracket} that starts at {opened_at}, a text holding ',', ':', '{{', '}}', "
+                "'[', ']' or '#' must be in quotes (or a closing bracket is missing)"
+            )
     elif problem.startswith(("expected <block end>", "did not find expected key", "did not find expected '-'")):
         if found in ("}", "]"):
             message = f"an extra '{found}' with nothing to close"
         elif before in ("'", '"') and where is not None and opened is not None and where.line == opened.line:
-            message = ("unexpected text after a quoted value; a quote inside a quoted text ends it early: "
-                       "put the text in the other kind of quotes ('say \"hi\"')")
+            message = (
+                "unexpected text after a quoted value; a quote inside a quoted text ends it early: "
+                "put the text in the other kind of quotes ('say \"hi\"')"
+            )
         else:
-            message = (f"this line is indented differently from the lines of the same block (from {opened_at}); "
-                       "keys of one map, and the '-' items of one list, must start at the same column")
+            message = (
+                f"this line is indented differently from the lines of the same block (from {opened_at}); "
+                "keys of one map, and the '-' items of one list, must start at the same column"
+            )
     elif "expected the node content" in problem or "expected node content" in problem:
         if not found.strip() and where is not None and not text[where.index :].strip():
             message = "the file ends where a value should be; was it cut short?"
@@ -293,13 +303,15 @@ def _yaml_problem(exc: yaml.MarkedYAMLError, path: str, text: str) -> Diagnostic
             i -= 1  # PyYAML points after the backslash, libyaml at it: point at it
             return Diagnostic(
                 Severity.ERROR,
-                f"YAML syntax error: '{text[i:i + 2]}' is not an escape that \"double quotes\" know; "
+                f"YAML syntax error: '{text[i : i + 2]}' is not an escape that \"double quotes\" know; "
                 "use 'single quotes', or / instead of \\ in file paths",
                 Location(path, where.line + 1, where.column),
             )
         escape = text[i : i + 2]
-        message = (f"'{escape}' is not an escape that \"double quotes\" know; use 'single quotes', "
-                   "or / instead of \\ in file paths")
+        message = (
+            f"'{escape}' is not an escape that \"double quotes\" know; use 'single quotes', "
+            "or / instead of \\ in file paths"
+        )
     elif "while scanning an alias" in context or "while scanning an anchor" in context:
         first = "*" if "alias" in context else "&"
         message = f"a value that starts with '{first}' must be in quotes"
@@ -312,8 +324,10 @@ def _yaml_problem(exc: yaml.MarkedYAMLError, path: str, text: str) -> Diagnostic
     elif problem.startswith("found undefined alias"):
         name = re.match(r"\*([^\s,\[\]{}]*)", text[where.index :]) if where is not None else None
         word = name.group(1) if name else ""
-        message = (f"'*{word}' is read as a YAML alias (of an anchor '&{word}', and there is none); "
-                   f"put the text in quotes, or write it without the '*'")
+        message = (
+            f"'*{word}' is read as a YAML alias (of an anchor '&{word}', and there is none); "
+            f"put the text in quotes, or write it without the '*'"
+        )
     elif problem == "but found another document":
         message = "a second document ('---') starts here; a content file holds a single document"
     elif problem == "second occurrence" and "duplicate anchor" in context:

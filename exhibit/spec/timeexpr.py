@@ -98,9 +98,7 @@ class TimeExpr:
 
     # pydantic integration: accepts a number or a string, stores the parsed expression.
     @classmethod
-    def __get_pydantic_core_schema__(
-        cls, source: Any, handler: GetCoreSchemaHandler
-    ) -> core_schema.CoreSchema:
+    def __get_pydantic_core_schema__(cls, source: Any, handler: GetCoreSchemaHandler) -> core_schema.CoreSchema:
         def validate(value: Any) -> TimeExpr:
             if isinstance(value, TimeExpr):
                 return value
@@ -185,8 +183,10 @@ def parse_time(value: Any) -> TimeExpr:
         raise TimeSyntaxError("a time cannot be empty; write seconds like '12.5' or a reference like 'intro.end'")
     m = _TERM.match(text)
     if not m or m.end() == m.start():
-        raise TimeSyntaxError(f"'{text.strip()}' is not a time; write seconds ('12.5'), a clock ('1:02.5') "
-                              "or a reference ('intro.end', 'intro@boat', 'scene.end')")
+        raise TimeSyntaxError(
+            f"'{text.strip()}' is not a time; write seconds ('12.5'), a clock ('1:02.5') "
+            "or a reference ('intro.end', 'intro@boat', 'scene.end')"
+        )
     term: Term
     if m.group("clock"):
         parts = m.group("clock").split(":")
@@ -194,8 +194,9 @@ def parse_time(value: Any) -> TimeExpr:
         mins = int(parts[-2])
         hours = int(parts[0]) if len(parts) == 3 else 0
         if secs >= 60 or (len(parts) == 3 and mins >= 60):
-            raise TimeSyntaxError(f"'{m.group('clock')}' is not a clock time: minutes and seconds go up to 59",
-                                  m.start("clock"))
+            raise TimeSyntaxError(
+                f"'{m.group('clock')}' is not a clock time: minutes and seconds go up to 59", m.start("clock")
+            )
         term = Seconds(hours * 3600 + mins * 60 + secs)
     elif m.group("num") is not None:
         number = m.group("num")
@@ -207,16 +208,16 @@ def parse_time(value: Any) -> TimeExpr:
             edge = m.group("edge")
             if edge not in ("start", "end"):
                 hint = did_you_mean(edge, ["start", "end"])
-                raise TimeSyntaxError(f"'{name}.{edge}': after '{name}.' write 'start' or 'end'{hint}",
-                                      m.start("edge"))
+                raise TimeSyntaxError(f"'{name}.{edge}': after '{name}.' write 'start' or 'end'{hint}", m.start("edge"))
             if name != name.lower() or not re.fullmatch(_NAME, name):
                 raise TimeSyntaxError(f"'{name}' is not a valid name: use lower-case letters, digits and _", col)
             term = SceneRef(edge) if name == "scene" else Ref(name, edge)  # type: ignore[arg-type]
         elif m.group("at"):
             mark = m.group("mark")
             if not mark or not re.fullmatch(_NAME, mark):
-                raise TimeSyntaxError(f"'{name}@{mark}': after '@' write the name of a bookmark from the line's text",
-                                      m.start("mark"))
+                raise TimeSyntaxError(
+                    f"'{name}@{mark}': after '@' write the name of a bookmark from the line's text", m.start("mark")
+                )
             if name == "scene":
                 raise TimeSyntaxError("'scene' has no bookmarks; use 'scene.start' or 'scene.end'", col)
             term = MarkRef(name, mark)
@@ -237,18 +238,22 @@ def parse_time(value: Any) -> TimeExpr:
                 hint = f"write '{_fmt(float(number) * 60)}', or a clock time like '1:30'"
             raise TimeSyntaxError(f"don't know what '{text.strip()}' means: times are in seconds; {hint}", bad_at)
         o = _OFFSET.match(text, rest)
-        if o and o.group("num") is None and not text[o.end():].strip():
-            raise TimeSyntaxError(f"'{o.group('sign')}' needs a number of seconds after it, like "
-                                  f"'{text[:rest].strip()} {o.group('sign')} 1.5'", bad_at)
+        if o and o.group("num") is None and not text[o.end() :].strip():
+            raise TimeSyntaxError(
+                f"'{o.group('sign')}' needs a number of seconds after it, like "
+                f"'{text[:rest].strip()} {o.group('sign')} 1.5'",
+                bad_at,
+            )
         if not o or o.group("num") is None:
-            raise TimeSyntaxError(f"unexpected '{bad}' in time '{text.strip()}'; an offset looks like '+ 1.5' or '- 2s'",
-                                  bad_at)
+            raise TimeSyntaxError(
+                f"unexpected '{bad}' in time '{text.strip()}'; an offset looks like '+ 1.5' or '- 2s'", bad_at
+            )
         number = o.group("num")
         offset = float(number) * _unit(o.group("unit"), number, o.start("num"))
         if o.group("sign") == "-":
             offset = -offset
         if o.end() < len(text):
-            bad = text[o.end():].strip()
+            bad = text[o.end() :].strip()
             raise TimeSyntaxError(f"unexpected '{bad}' at the end of time '{text.strip()}'", o.end())
     if not math.isfinite(offset) or (isinstance(term, Seconds) and not math.isfinite(term.value)):
         raise TimeSyntaxError(f"'{text.strip()}' is too large to be a time", 0)

@@ -256,16 +256,20 @@ def error_to_diagnostic(doc: Document, root: type[BaseModel], err: Any, base: Pa
     elif kind == "literal_error":
         expected_text = str(ctx.get("expected", ""))
         options = [o.strip().strip("'") for o in expected_text.replace(" or ", ", ").split(",") if o.strip()]
-        message = (f"{_describe(value)} is not a valid value for {_subject(path)}{did_you_mean(str(value), options)}; "
-                   f"expected one of: {', '.join(options)}")
+        message = (
+            f"{_describe(value)} is not a valid value for {_subject(path)}{did_you_mean(str(value), options)}; "
+            f"expected one of: {', '.join(options)}"
+        )
     elif kind in _TYPE_NAMES:
         message = f"{_subject(path)} must be {_TYPE_NAMES[kind]}, got {_describe(value)}"
         if kind in ("dict_type", "model_type", "model_attributes_type") and value is None:
             message = f"{_subject(path)} is empty; write its keys below it, indented, or remove it"
         elif kind in ("list_type", "tuple_type") and value is None:
             message = f"{_subject(path)} is empty; write its items below it ('- ...'), or remove it"
-        elif kind in ("dict_type", "model_type", "model_attributes_type") and path and path[-1] in _fields_at(
-            root, tuple(err["loc"])
+        elif (
+            kind in ("dict_type", "model_type", "model_attributes_type")
+            and path
+            and path[-1] in _fields_at(root, tuple(err["loc"]))
         ):
             # `boat:` then `kind: red_boat` at the same indentation: a key of the item above.
             message += f"; if '{path[-1]}' belongs to the item above it, indent it further"
@@ -281,18 +285,26 @@ def error_to_diagnostic(doc: Document, root: type[BaseModel], err: Any, base: Pa
             "less_than": "less than",
             "less_than_equal": "at most",
         }[kind]
-        message = (f"{_subject(path)} must be {words} {bound:g}, got {_describe(value)}"
-                   if isinstance(bound, (int, float)) else str(err.get("msg", "value out of range")))
+        message = (
+            f"{_subject(path)} must be {words} {bound:g}, got {_describe(value)}"
+            if isinstance(bound, (int, float))
+            else str(err.get("msg", "value out of range"))
+        )
     elif kind == "too_short":
-        message = (f"{_subject(path)} needs at least {_plural(ctx.get('min_length'), 'item')}, "
-                   f"got {ctx.get('actual_length', 0)}")
+        message = (
+            f"{_subject(path)} needs at least {_plural(ctx.get('min_length'), 'item')}, "
+            f"got {ctx.get('actual_length', 0)}"
+        )
     elif kind == "too_long":
-        message = (f"{_subject(path)} takes at most {_plural(ctx.get('max_length'), 'item')}, "
-                   f"got {ctx.get('actual_length')}")
+        message = (
+            f"{_subject(path)} takes at most {_plural(ctx.get('max_length'), 'item')}, got {ctx.get('actual_length')}"
+        )
     elif kind == "string_pattern_mismatch":
         pattern = str(ctx.get("pattern", ""))
         if pattern.startswith("^[a-z][a-z0-9_]*"):
-            message = f"{_describe(value)} is not a valid name: use lower-case letters, digits and _, starting with a letter"
+            message = (
+                f"{_describe(value)} is not a valid name: use lower-case letters, digits and _, starting with a letter"
+            )
             fixed = re.sub(r"[^a-z0-9_]+", "_", str(value).strip().lower()).strip("_")
             if str(value).isascii() and re.fullmatch(r"[a-z][a-z0-9_]*", fixed):
                 message += f" (like '{fixed}')"
@@ -355,10 +367,34 @@ class Loaded(Generic[M]):
 # Complaints that only say "this is not the kind of value I take". Where a value could be
 # one of several kinds (``look_at: boat`` or ``look_at: [x, y, z]``), each alternative
 # complains; the one that fits what was written says the most.
-_TEXT_COMPLAINTS = {"vector", "list_type", "tuple_type", "float_type", "int_type", "bool_type", "dict_type",
-                    "model_type", "model_attributes_type", "float_parsing", "int_parsing", "bool_parsing", "scale"}
-_LIST_COMPLAINTS = {"string_type", "string_pattern_mismatch", "literal_error", "float_type", "int_type",
-                    "bool_type", "dict_type", "model_type", "model_attributes_type", "time_expr", "color"}
+_TEXT_COMPLAINTS = {
+    "vector",
+    "list_type",
+    "tuple_type",
+    "float_type",
+    "int_type",
+    "bool_type",
+    "dict_type",
+    "model_type",
+    "model_attributes_type",
+    "float_parsing",
+    "int_parsing",
+    "bool_parsing",
+    "scale",
+}
+_LIST_COMPLAINTS = {
+    "string_type",
+    "string_pattern_mismatch",
+    "literal_error",
+    "float_type",
+    "int_type",
+    "bool_type",
+    "dict_type",
+    "model_type",
+    "model_attributes_type",
+    "time_expr",
+    "color",
+}
 
 
 def _alternatives(doc: Document, root: type[BaseModel], errors: list[Any]) -> list[Any]:
@@ -423,8 +459,11 @@ def validate_document(doc: Document, model: type[M], what: str) -> Loaded[M]:
     diagnostics = list(doc.diagnostics)
     if doc.data is None:
         if not diagnostics:
-            diagnostics.append(Diagnostic(Severity.ERROR, f"the file is empty; a {what} needs at least a few keys",
-                                          Location(doc.path, 1, 1)))
+            diagnostics.append(
+                Diagnostic(
+                    Severity.ERROR, f"the file is empty; a {what} needs at least a few keys", Location(doc.path, 1, 1)
+                )
+            )
         return Loaded(doc, None, diagnostics)
     if not isinstance(doc.data, dict):
         diagnostics.append(

@@ -69,8 +69,11 @@ class CameraPath:
                 return k.look(t), 0.0
             if k.hpr is not None:
                 f = forward(k.hpr[0], k.hpr[1])
-                return (k.pos[0] + f[0] * LOOK_DISTANCE, k.pos[1] + f[1] * LOOK_DISTANCE,
-                        k.pos[2] + f[2] * LOOK_DISTANCE), k.hpr[2]
+                return (
+                    k.pos[0] + f[0] * LOOK_DISTANCE,
+                    k.pos[1] + f[1] * LOOK_DISTANCE,
+                    k.pos[2] + f[2] * LOOK_DISTANCE,
+                ), k.hpr[2]
             j -= 1
         return (eye[0], eye[1] + LOOK_DISTANCE, eye[2]), 0.0
 

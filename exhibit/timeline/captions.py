@@ -134,9 +134,7 @@ def spoken_weight(text: str) -> int:
     if is_cjk(text):
         return max(
             1,
-            len(_CJK.findall(text))
-            + len(re.findall(r"[0-9]", text))
-            + len(re.findall(r"[A-Za-z]+", text)),
+            len(_CJK.findall(text)) + len(re.findall(r"[0-9]", text)) + len(re.findall(r"[A-Za-z]+", text)),
         )
     return max(1, len(_ALNUM.findall(text)))
 
@@ -331,9 +329,7 @@ def _halves(p: CaptionText) -> list[CaptionText] | None:
     ]
 
 
-def time_captions(
-    pieces: list[CaptionText], speech_start: float, speech_end: float
-) -> list[tuple[float, float, str]]:
+def time_captions(pieces: list[CaptionText], speech_start: float, speech_end: float) -> list[tuple[float, float, str]]:
     """Spread captions over a speech span in proportion to how long each takes to say.
 
     A caption that would stay up longer than 7 s is cut in two; one shorter
@@ -358,11 +354,7 @@ def time_captions(
                     break
     blocked: set[int] = set()
     while True:
-        short = [
-            (seconds(p), i)
-            for i, p in enumerate(items)
-            if seconds(p) < MIN_SECONDS and i not in blocked
-        ]
+        short = [(seconds(p), i) for i, p in enumerate(items) if seconds(p) < MIN_SECONDS and i not in blocked]
         if not short or len(items) < 2:
             break
         _, i = min(short)
@@ -378,9 +370,7 @@ def time_captions(
             blocked.add(i)
             continue
         _, k, joined, lines = min(options)
-        items[k : k + 2] = [
-            CaptionText("\n".join(lines), items[k].weight + items[k + 1].weight, joined)
-        ]
+        items[k : k + 2] = [CaptionText("\n".join(lines), items[k].weight + items[k + 1].weight, joined)]
         blocked = {b if b < k else b - 1 for b in blocked if b not in (k, k + 1)}
 
     total = sum(p.weight for p in items) or 1

@@ -47,9 +47,7 @@ class MotionSample:
 
     t: float
     speed: float  # m/s
-    acceleration: (
-        float  # m/s^2, magnitude of the change of velocity (speeding up, braking, curving)
-    )
+    acceleration: float  # m/s^2, magnitude of the change of velocity (speeding up, braking, curving)
     turn_rate: float  # degrees per second, total rotation of the view (heading, pitch and roll)
     roll: float  # degrees; 0 keeps the horizon level
 
@@ -107,9 +105,7 @@ def sample_motion(
         v_in = _sub(pos, before[0]) if before else None
         v_out = _sub(after[0], pos) if after else None
         speed = _norm(v_out if v_out is not None else v_in or (0.0, 0.0, 0.0)) / dt
-        accel = (
-            _norm(_sub(v_out, v_in)) / (dt * dt) if v_in is not None and v_out is not None else 0.0
-        )
+        accel = _norm(_sub(v_out, v_in)) / (dt * dt) if v_in is not None and v_out is not None else 0.0
         if before is not None and after is not None:
             turn = rotation_angle(before[1], after[1]) / (2 * dt)
         elif after is not None:
@@ -176,9 +172,7 @@ RULES: tuple[_Rule, ...] = (
 )
 
 
-def _split_jolts(
-    samples: list[MotionSample], dt: float
-) -> tuple[list[MotionSample], list[MotionSample]]:
+def _split_jolts(samples: list[MotionSample], dt: float) -> tuple[list[MotionSample], list[MotionSample]]:
     """Separate steps in velocity (a linear move that starts or stops dead) from acceleration.
 
     A step shows as one spike in the sampled acceleration whose size depends on the
@@ -201,9 +195,7 @@ def _split_jolts(
         near = range(max(0, i - 1), min(n, i + 2))
         step = sum(accel[j] for j in near) * dt
         for j in near:
-            smooth[j] = MotionSample(
-                samples[j].t, samples[j].speed, 0.0, samples[j].turn_rate, samples[j].roll
-            )
+            smooth[j] = MotionSample(samples[j].t, samples[j].speed, 0.0, samples[j].turn_rate, samples[j].roll)
         s = samples[i]
         jolts.append(MotionSample(s.t, s.speed, step, s.turn_rate, s.roll))
     return smooth, jolts
@@ -270,9 +262,7 @@ def _worst_moves(timeline: Timeline, rate: float) -> dict[tuple[int, int | None]
     return worst_by_key
 
 
-def _diagnostic(
-    order: int, key: int | None, worst: MotionSample, doc: Document | None, suffix: str = ""
-) -> Diagnostic:
+def _diagnostic(order: int, key: int | None, worst: MotionSample, doc: Document | None, suffix: str = "") -> Diagnostic:
     rule = RULES[order]
     where: Location | None = None
     if doc is not None:
@@ -289,9 +279,7 @@ def _ordered(found: list[Diagnostic]) -> list[Diagnostic]:
     return sorted(found, key=lambda d: (d.location or Location(""), d.message))
 
 
-def comfort_warnings(
-    timeline: Timeline, doc: Document | None = None, rate: float = SAMPLE_RATE
-) -> list[Diagnostic]:
+def comfort_warnings(timeline: Timeline, doc: Document | None = None, rate: float = SAMPLE_RATE) -> list[Diagnostic]:
     """Warnings for camera moves that are uncomfortable in a headset: per rule, one per camera key.
 
     Each names the moment and the value at its worst point, and is located at
@@ -322,8 +310,5 @@ def comfort_warnings_all(
             if held is None or rule.value(sample) > rule.value(held[0]):
                 best[slot] = (sample, timeline.lang)
     return _ordered(
-        [
-            _diagnostic(order, key, sample, doc, f"(in {lang})")
-            for (order, key), (sample, lang) in best.items()
-        ]
+        [_diagnostic(order, key, sample, doc, f"(in {lang})") for (order, key), (sample, lang) in best.items()]
     )

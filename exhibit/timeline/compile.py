@@ -18,13 +18,13 @@ from exhibit.spec.source import Document, PathKey
 from exhibit.spec.timeexpr import MarkRef, Ref, SceneRef, Seconds, TimeExpr
 from exhibit.timeline.captions import settle, split_caption_text, time_captions
 from exhibit.timeline.model import (
-    Timeline,
-    TimedCaption,
     TimedCameraKey,
+    TimedCaption,
     TimedCue,
     TimedLine,
     TimedMusic,
     TimedSound,
+    Timeline,
 )
 from exhibit.timeline.timing import LineTiming, estimate_timing, marks_from_shares
 
@@ -70,7 +70,7 @@ class Resolver:
         if node in self.memo:
             return self.memo[node]
         if node in self.stack:
-            raise _Cycle(self.stack[self.stack.index(node):] + [node])
+            raise _Cycle(self.stack[self.stack.index(node) :] + [node])
         self.stack.append(node)
         try:
             value = compute()
@@ -123,7 +123,7 @@ class Resolver:
             else:
                 if self.end is None:
                     if "scene.end" in self.stack:
-                        raise _Cycle(self.stack[self.stack.index("scene.end"):] + ["scene.end"])
+                        raise _Cycle(self.stack[self.stack.index("scene.end") :] + ["scene.end"])
                     raise _NeedsEnd()
                 base = self.end
         elif isinstance(term, Ref):
@@ -189,8 +189,10 @@ def compile_scene(
 
     line_times: dict[int, tuple[float | None, float | None]] = {}
     for i in range(len(scene.narration)):
-        s = first(("narration", i, "at") if scene.narration[i].at is not None else ("narration", i, "id"),
-                  partial(r.line_start, i))
+        s = first(
+            ("narration", i, "at") if scene.narration[i].at is not None else ("narration", i, "id"),
+            partial(r.line_start, i),
+        )
         e = None if s is None else first(("narration", i, "id"), partial(r.line_end, i))
         line_times[i] = (s, e)
     cue_times: dict[int, float | None] = {}
@@ -237,8 +239,7 @@ def compile_scene(
         value = attempt(path, fn)
         idx = path[1] if len(path) > 1 else None
         if path[0] == "narration" and isinstance(idx, int):
-            line_times[idx] = (attempt(path, partial(r.line_start, idx)),
-                               attempt(path, partial(r.line_end, idx)))
+            line_times[idx] = (attempt(path, partial(r.line_start, idx)), attempt(path, partial(r.line_end, idx)))
         elif path[0] == "cues" and isinstance(idx, int):
             cue_times[idx] = value
         elif path[0] == "camera":
@@ -256,7 +257,9 @@ def compile_scene(
         if t < -EPSILON:
             diags.append(_diag(doc, path, f"{what} resolves to {t:.2f} s{tag}, before the scene starts"))
         elif t > duration + EPSILON:
-            diags.append(_diag(doc, path, f"{what} resolves to {t:.2f} s{tag}, after the scene ends at {duration:.2f} s"))
+            diags.append(
+                _diag(doc, path, f"{what} resolves to {t:.2f} s{tag}, after the scene ends at {duration:.2f} s")
+            )
 
     for i, (s, e) in line_times.items():
         line = scene.narration[i]
@@ -284,20 +287,34 @@ def compile_scene(
         if s2 < e1 - EPSILON:
             a, b = scene.narration[i1].id, scene.narration[i2].id
             where = ("narration", i2, "at") if scene.narration[i2].at is not None else ("narration", i2, "id")
-            diags.append(_diag(doc, where, f"narration lines '{a}' ({s1:.2f} s to {e1:.2f} s) and '{b}' (from {s2:.2f} s) "
-                                           f"overlap by {e1 - s2:.2f} s{tag}"))
+            diags.append(
+                _diag(
+                    doc,
+                    where,
+                    f"narration lines '{a}' ({s1:.2f} s to {e1:.2f} s) and '{b}' (from {s2:.2f} s) "
+                    f"overlap by {e1 - s2:.2f} s{tag}",
+                )
+            )
     # Camera keys must be in time order.
     ordered_keys = [(i, t) for i, t in key_times.items() if t is not None]
     for (i1, t1), (i2, t2) in zip(ordered_keys, ordered_keys[1:], strict=False):
         if t2 < t1 - EPSILON:
-            diags.append(_diag(doc, ("camera", "keys", i2, "at"),
-                               f"camera key {i2 + 1} at {t2:.2f} s comes before key {i1 + 1} at {t1:.2f} s{tag}; "
-                               "keys must be in time order"))
+            diags.append(
+                _diag(
+                    doc,
+                    ("camera", "keys", i2, "at"),
+                    f"camera key {i2 + 1} at {t2:.2f} s comes before key {i1 + 1} at {t1:.2f} s{tag}; "
+                    "keys must be in time order",
+                )
+            )
 
     if any(d.is_error for d in diags):
         return None, diags
-    if any(v is None for v in cue_times.values()) or any(s is None for s, _ in line_times.values()) \
-            or any(v is None for v in key_times.values()):
+    if (
+        any(v is None for v in cue_times.values())
+        or any(s is None for s, _ in line_times.values())
+        or any(v is None for v in key_times.values())
+    ):
         # Unknown references: reported by the scene checks; no timeline can be built.
         return None, diags
 
@@ -311,16 +328,14 @@ def compile_scene(
         shares = marks_from_shares(line.text.get(lang) or "", timing.speech_start, timing.speech_end)
         marks = {name: audio_start + at for name, at in {**shares, **timing.marks}.items()}
         text = strip_marks(line.text.get(lang) or "")
-        lines.append(TimedLine(i, line.id, s, e, audio_start, audio_start + timing.duration, marks, text,
-                               timing.source))
+        lines.append(
+            TimedLine(i, line.id, s, e, audio_start, audio_start + timing.duration, marks, text, timing.source)
+        )
         for cs, ce, ctext in time_captions(split_caption_text(text), s, e):
             raw_captions.append((cs, ce, ctext, line.id))
-    captions = [
-        TimedCaption(cs, ce, ct, "bottom", line_id) for cs, ce, ct, line_id in settle(raw_captions, duration)
-    ]
+    captions = [TimedCaption(cs, ce, ct, "bottom", line_id) for cs, ce, ct, line_id in settle(raw_captions, duration)]
     cues = [
-        TimedCue(i, c, cue_times[i] or 0.0, (cue_times[i] or 0.0) + cue_end_offset(c))
-        for i, c in enumerate(scene.cues)
+        TimedCue(i, c, cue_times[i] or 0.0, (cue_times[i] or 0.0) + cue_end_offset(c)) for i, c in enumerate(scene.cues)
     ]
     keys = [TimedCameraKey(i, key_times[i] or 0.0, k) for i, k in enumerate(scene.camera.keys)]
     music = []
@@ -328,8 +343,9 @@ def compile_scene(
         s, u = music_times[i]
         music.append(TimedMusic(i, m, s or 0.0, u if u is not None else duration))
     sounds = [TimedSound(i, snd, sound_times[i] or 0.0) for i, snd in enumerate(scene.sounds)]
-    timeline = Timeline(scene, lang, duration, tuple(lines), tuple(cues), tuple(keys), tuple(music), tuple(sounds),
-                        tuple(captions))
+    timeline = Timeline(
+        scene, lang, duration, tuple(lines), tuple(cues), tuple(keys), tuple(music), tuple(sounds), tuple(captions)
+    )
     return timeline, diags
 
 
@@ -345,7 +361,8 @@ def compile(  # noqa: A001 - the verb the design names
     if timeline is None:
         if not any(d.is_error for d in diags):
             where = Location(doc.path) if doc is not None else None
-            diags.append(Diagnostic(Severity.ERROR, "the scene refers to names that do not exist; run 'exhibit check'",
-                                    where))
+            diags.append(
+                Diagnostic(Severity.ERROR, "the scene refers to names that do not exist; run 'exhibit check'", where)
+            )
         raise ContentError(diags)
     return timeline

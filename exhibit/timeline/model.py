@@ -15,8 +15,8 @@ from typing import Any
 
 from exhibit.spec.common import Color
 from exhibit.spec.scene import (
-    CaptionCue,
     CameraKey,
+    CaptionCue,
     Cue,
     EffectCue,
     EnvironmentCue,
@@ -400,8 +400,14 @@ class Timeline:
                 for ln in self.lines
             ],
             "cues": [
-                {"index": tc.index, "id": tc.cue.id, "do": tc.cue.do, "target": getattr(tc.cue, "target", None),
-                 "start": r(tc.start), "end": r(tc.end)}
+                {
+                    "index": tc.index,
+                    "id": tc.cue.id,
+                    "do": tc.cue.do,
+                    "target": getattr(tc.cue, "target", None),
+                    "start": r(tc.start),
+                    "end": r(tc.end),
+                }
                 for tc in self.cues
             ],
             "music": [{"file": m.music.file, "start": r(m.start), "end": r(m.end)} for m in self.music],
@@ -417,8 +423,10 @@ class Timeline:
             item["text"] = ln.text
             item["timing"] = ln.source
         data["sounds"] = [{"file": s.sound.file, "start": round(s.start, 3)} for s in self.sounds]
-        data["captions"] = [{"start": round(c.start, 3), "end": round(c.end, 3), "text": c.text, "line": c.line_id}
-                            for c in self.captions]
+        data["captions"] = [
+            {"start": round(c.start, 3), "end": round(c.end, 3), "text": c.text, "line": c.line_id}
+            for c in self.captions
+        ]
         return data
 
 

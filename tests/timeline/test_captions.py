@@ -31,9 +31,7 @@ def _check_zh(pieces: list[CaptionText], particles: bool = True) -> None:
         assert 1 <= len(lines) <= 2, lines
         for line in lines:
             assert 0 < len(line) <= 16, line
-            assert line[0] not in "，。、；：！？」』）》”", (
-                line
-            )  # never starts with closing punctuation
+            assert line[0] not in "，。、；：！？」』）》”", line  # never starts with closing punctuation
             if particles:
                 assert line[0] not in "了着过的", line  # nor with a particle of the word before
             assert line[-1] not in ZH_PUNCT_DROPPED, line  # dropped at the end of a line
@@ -106,9 +104,7 @@ def test_any_chinese_text_fits_the_rules_and_loses_no_words(parts: list[tuple[st
     st.lists(st.text(alphabet="abcdefghij", min_size=1, max_size=14), min_size=1, max_size=40),
     st.floats(0.5, 40),
 )
-def test_timed_english_captions_stay_between_083_and_7_seconds(
-    words: list[str], seconds: float
-) -> None:
+def test_timed_english_captions_stay_between_083_and_7_seconds(words: list[str], seconds: float) -> None:
     text = " ".join(words) + "."
     timed = settle(
         [(s, e, t) for s, e, t in time_captions(split_caption_text(text), 1.0, 1.0 + seconds)],

@@ -19,9 +19,7 @@ from exhibit.timeline.comfort import (
 from exhibit.timeline.compile import compile
 from exhibit.timeline.model import Timeline
 
-FAR_AHEAD = (
-    "[0, 100000, 2]"  # a look-at point so far away that moving sideways does not turn the view
-)
+FAR_AHEAD = "[0, 100000, 2]"  # a look-at point so far away that moving sideways does not turn the view
 
 
 def build(body: str, path: str = "scenes/comfort.yaml") -> tuple[Timeline, Document, str]:
@@ -60,8 +58,7 @@ def quadratic(a: float) -> str:
     between its inner keys, so the camera accelerates at exactly ``a`` there. The ends
     (where the curve has no neighbours) are hidden behind fades to black."""
     keys = "\n".join(
-        f"    - {{at: {t}, pos: [{0.5 * a * t * t}, 0, 2], look_at: {FAR_AHEAD}, ease: linear}}"
-        for t in range(9)
+        f"    - {{at: {t}, pos: [{0.5 * a * t * t}, 0, 2], look_at: {FAR_AHEAD}, ease: linear}}" for t in range(9)
     )
     return f"""duration: 9
 camera:
@@ -76,15 +73,11 @@ cues:
 
 def test_sampled_acceleration_is_the_paths_own() -> None:
     timeline, _, _ = build(quadratic(3.0))
-    inner = [
-        s for s in sample_motion(timeline.camera_path.pose, timeline.duration) if 1.5 <= s.t <= 6.5
-    ]
+    inner = [s for s in sample_motion(timeline.camera_path.pose, timeline.duration) if 1.5 <= s.t <= 6.5]
     assert len(inner) == 151
     for s in inner:
         assert s.acceleration == pytest.approx(3.0, abs=0.01)
-        assert s.speed == pytest.approx(
-            3.0 * s.t, abs=0.06
-        )  # forward difference: half a sample ahead
+        assert s.speed == pytest.approx(3.0 * s.t, abs=0.06)  # forward difference: half a sample ahead
         assert s.turn_rate < 0.05  # the far look-at point drifts by speed / 100 km
 
 
@@ -102,9 +95,7 @@ def test_acceleration_beyond_2_m_s2_is_warned_with_time_and_value() -> None:
     # Located at the key the camera is moving towards at that moment.
     key = math.ceil(at - 1e-9)
     line, column = where(text, f"at: {key}, pos:")
-    assert str(w).startswith(
-        f"scenes/comfort.yaml:{line}:{column}: warning: the camera accelerates"
-    )
+    assert str(w).startswith(f"scenes/comfort.yaml:{line}:{column}: warning: the camera accelerates")
 
 
 def turn(seconds: float) -> str:
@@ -170,8 +161,7 @@ camera:
     for w, (t, needle) in zip(warnings, [(2.0, "at: 2,"), (7.0, "at: 7,")], strict=True):
         line, column = where(text, needle)
         assert str(w).startswith(
-            f"scenes/comfort.yaml:{line}:{column}: warning: the camera changes speed "
-            f"abruptly at {t:.2f} s (by about "
+            f"scenes/comfort.yaml:{line}:{column}: warning: the camera changes speed abruptly at {t:.2f} s (by about "
         )
         assert value_in(w.message, "m/s at once") == pytest.approx(1.0, abs=0.15)
 
@@ -204,9 +194,7 @@ def test_without_a_document_warnings_have_no_location() -> None:
 
 def test_rotation_angle_matches_known_rotations() -> None:
     assert rotation_angle((0, 0, 0), (90, 0, 0)) == pytest.approx(90.0)
-    assert rotation_angle((350, 0, 0), (10, 0, 0)) == pytest.approx(
-        20.0
-    )  # across north, the short way
+    assert rotation_angle((350, 0, 0), (10, 0, 0)) == pytest.approx(20.0)  # across north, the short way
     assert rotation_angle((0, 0, 0), (0, 30, 0)) == pytest.approx(30.0)
     assert rotation_angle((0, 0, 0), (0, 0, -15)) == pytest.approx(15.0)
     assert rotation_angle((45, 10, 5), (45, 10, 5)) == pytest.approx(0.0, abs=1e-4)

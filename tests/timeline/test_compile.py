@@ -96,15 +96,21 @@ def test_cycle_is_reported_naming_every_member() -> None:
 
 
 def test_a_cue_referring_to_itself_through_another_cue_is_a_cycle() -> None:
-    s = scene(cues=[{"id": "x", "at": "y.end", "do": "fade", "to": "black"},
-                    {"id": "y", "at": "x.start", "do": "fade", "to": "clear"}])
+    s = scene(
+        cues=[
+            {"id": "x", "at": "y.end", "do": "fade", "to": "black"},
+            {"id": "y", "at": "x.start", "do": "fade", "to": "clear"},
+        ]
+    )
     _, diags = compile_scene(s, "zh")
     assert any("reference cycle: x.start -> y.start -> x.start" in d.message for d in diags)
 
 
 def test_time_before_zero_and_after_end_are_errors() -> None:
-    s = scene(duration=20, cues=[{"at": "intro.start - 5", "do": "fade", "to": "black"},
-                                 {"at": 25, "do": "fade", "to": "clear"}])
+    s = scene(
+        duration=20,
+        cues=[{"at": "intro.start - 5", "do": "fade", "to": "black"}, {"at": 25, "do": "fade", "to": "clear"}],
+    )
     _, diags = compile_scene(s, "en", {"intro": recorded(3.0), "second": recorded(3.0)})
     texts = [d.message for d in diags]
     assert any("before the scene starts" in t for t in texts)
@@ -112,8 +118,14 @@ def test_time_before_zero_and_after_end_are_errors() -> None:
 
 
 def test_overlapping_lines_name_both() -> None:
-    s = scene(narration=[{"id": "one", "text": "第一句话很长很长很长。"}, {"id": "two", "at": "one.start + 1", "text": "第二句。"}],
-              cues=[], camera={"keys": [{"at": 0, "pos": [0, 0, 0]}]})
+    s = scene(
+        narration=[
+            {"id": "one", "text": "第一句话很长很长很长。"},
+            {"id": "two", "at": "one.start + 1", "text": "第二句。"},
+        ],
+        cues=[],
+        camera={"keys": [{"at": 0, "pos": [0, 0, 0]}]},
+    )
     _, diags = compile_scene(s, "zh", {"one": recorded(5.0)})
     overlap = [d.message for d in diags if "overlap" in d.message]
     assert overlap and "'one'" in overlap[0] and "'two'" in overlap[0]
