@@ -180,8 +180,13 @@ class Displays:
         out.setClearColorActive(True)
         out.setClearColor(self._clear_color)
         out.setClearDepthActive(True)
-        # Panda3D's default region would draw nothing but still clear; keep it as the clearer.
         self.outputs.append(out)
+        if not self.onscreen:
+            # Read every offscreen frame back. Mesa's llvmpipe does not rasterize a frame
+            # that nobody reads (no buffer swap offscreen): unread frames are not really
+            # drawn, and their binned work piles up (measured: +250 MB over 300 frames).
+            # The copy costs 1-2 ms at 1280x720 and makes stills and video ready at once.
+            self.capture(len(self.outputs) - 1)
         return out
 
     def _region(

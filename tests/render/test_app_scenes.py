@@ -12,7 +12,7 @@ import numpy as np
 import pytest
 
 from exhibit.spec.project import Project
-from tests.render.conftest import REPO, frame_at, luminance
+from tests.render.conftest import REPO, frame_at, luminance, project_with
 
 pytestmark = pytest.mark.needs_display
 
@@ -124,52 +124,55 @@ def test_the_red_boat_is_red_where_the_camera_looks_at_it(players):
     assert red.mean() > 0.15, f"only {red.mean():.0%} red pixels around the boat"
 
 
-def snow_scene() -> tuple[str, str]:
-    for name in BUNDLED:
-        scene = Project.at(REPO).load_scene(Project.at(REPO).scene_path(name)).model
-        for obj_id, obj in scene.objects.items() if scene else ():
-            if obj.kind == "terrain" and obj.visible and obj.snowline < obj.height * 0.7:
-                return name, obj_id
-    pytest.skip("no bundled scene has snow mountains")
+SNOW_MOUNTAIN = """
+    languages: [zh]
+    environment:
+      sky: {zenith: "#6d8fb8", horizon: "#c9d6e3"}
+      sun: {azimuth: 140, elevation: 35, intensity: 1.0}
+      ambient: {color: "#c0c8d0", intensity: 0.5}
+    objects:
+      mountain:
+        kind: terrain
+        size: [400, 400]
+        height: 120
+        roughness: 0.5
+        seed: 1935
+        snowline: 50
+        color: "#6b655b"
+    camera:
+      fov: 70
+      keys:
+        - {at: 0, pos: [0, -300, 70], look_at: [0, 0, 45]}
+    duration: 5
+"""
 
 
-def test_snow_lies_white_above_the_snowline_and_not_below(players):
-    name, terrain_id = snow_scene()
-    player = players(name)
-    tl = player.timeline
-    obj = tl.scene.objects[terrain_id]
-    vertices = world_vertices(player, player.world.nodes[terrain_id])
-    base = obj.pos[2]
-    margin = 0.08 * obj.height
-    above = vertices[vertices[:, 2] > base + obj.snowline + margin]
-    below = vertices[
-        (vertices[:, 2] < base + obj.snowline - margin) & (vertices[:, 2] > base + 1.0)
-    ]
+def test_snow_lies_white_above_the_snowline_and_not_below(make_player, tmp_path):
+    """A mountain seen through the whole pipeline (YAML, timeline, player): the vertices above
+    its snowline show white, those below show bare ground."""
+    player = make_player(project_with(tmp_path, SNOW_MOUNTAIN, "mountain"), audio=False, narrate=False)
+    player.load("mountain")
+    obj = player.timeline.scene.objects["mountain"]
+    image = frame_at(player, 1.0)
+    vertices = world_vertices(player, player.world.nodes["mountain"])
+    margin = 0.06 * obj.height
     rng = np.random.default_rng(7)
+    above = vertices[vertices[:, 2] > obj.snowline + margin]
+    below = vertices[(vertices[:, 2] < obj.snowline - margin) & (vertices[:, 2] > 2.0)]
     above = above[rng.choice(len(above), min(400, len(above)), replace=False)]
     below = below[rng.choice(len(below), min(400, len(below)), replace=False)]
-
-    def visible(points: np.ndarray) -> list[tuple[int, int]]:
-        return [p for p in (pixel_of(player, tuple(v)) for v in points) if p is not None]
-
-    def seen(t: float) -> int:
-        state = tl.state(t)
-        if state.fade > 0.05 or state.objects[terrain_id].opacity < 1.0:
-            return -1  # a black or a changing view
-        player.apply(state)
-        return min(len(visible(above)), len(visible(below)))
-
-    # The camera key that sees most of both the snowy and the bare slopes.
-    best = max((k.t for k in tl.camera_keys), key=seen)
-    image = frame_at(player, best)
-    up, down = visible(above), visible(below)
+    up, down = visible(player, above), visible(player, below)
     assert len(up) > 20 and len(down) > 20
     lum_up = np.median([luminance(image[y, x]) for x, y in up])
     lum_down = np.median([luminance(image[y, x]) for x, y in down])
     chroma_up = np.median([int(image[y, x].max()) - int(image[y, x].min()) for x, y in up])
     assert lum_up > 175, "the snow is not white"
     assert chroma_up < 40, "the snow is tinted"
-    assert lum_up - lum_down > 20, "no difference between snow and bare ground"
+    assert lum_up - lum_down > 40, "no difference between snow and bare ground"
+
+
+def visible(player: Any, points: np.ndarray) -> list[tuple[int, int]]:
+    return [p for p in (pixel_of(player, tuple(v)) for v in points) if p is not None]
 
 
 def village_scene() -> str:
@@ -189,10 +192,7 @@ def test_the_village_shows_stone_walls_under_dark_tiled_roofs(players):
         state = tl.state(t)
         player.apply(state)
         return [
-            h
-            for h in houses
-            if state.objects[h].opacity >= 1.0
-            and pixel_of(player, state.objects[h].pos) is not None
+            h for h in houses if state.objects[h].opacity >= 1.0 and pixel_of(player, state.objects[h].pos) is not None
         ]
 
     def daylight(t: float) -> tuple[float, int]:
@@ -217,9 +217,7 @@ def test_the_village_shows_stone_walls_under_dark_tiled_roofs(players):
     w, d, height = tl.scene.objects[h].size
     wall = pixel_of(player, (pos[0], pos[1], pos[2] + 0.4 * height))
     roof = pixel_of(player, (pos[0], pos[1], pos[2] + height + 0.2 * min(w, d)))
-    assert wall is not None and roof is not None and wall[1] - roof[1] >= 4, (
-        "the house is too small to see"
-    )
+    assert wall is not None and roof is not None and wall[1] - roof[1] >= 4, "the house is too small to see"
 
     def patch(p: tuple[int, int]) -> np.ndarray:
         return image[p[1] - 1 : p[1] + 2, p[0] - 1 : p[0] + 2].reshape(-1, 3).astype(int)
