@@ -209,7 +209,9 @@ class App:
             # (shaders and textures stay prepared), and it is not torn down when the last
             # output closes. Tearing it down takes Mesa's llvmpipe minutes of CPU.
             self._gsg = output.getGsg()
-        if onscreen and output is self.base.win and self.base.mouseWatcherNode is None:
+        if onscreen and output is self.base.win:
+            # Keys and mouse come from the main window; a new main window (the hall opening the
+            # next scene's display) takes them over from the one that closed.
             self.base.setupMouse(output)
         return output
 
