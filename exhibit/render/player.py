@@ -92,29 +92,14 @@ def load_show(
 
     Raises :class:`ContentError` with located diagnostics for broken content.
     """
-    from exhibit.spec.checks import SceneContext, check_scene
+    from exhibit.spec.checks import load_playable, pick_language
 
     path = find_scene(project, scene)
     digest = file_digest(path)
-    loaded = project.load_scene(path)
-    if loaded.model is None or any(d.is_error for d in loaded.diagnostics):
-        raise ContentError(loaded.diagnostics)
-    model = loaded.model
-    errors = [
-        d
-        for d in check_scene(SceneContext(model, loaded.doc, project, hall, project.bank_names()))
-        if d.is_error
-    ]
-    if errors:
-        raise ContentError(errors)
-    language = lang or model.languages[0]
-    if language not in model.languages:
-        raise ExhibitError(
-            f"scene '{model.scene_id}' has no language '{language}'; "
-            f"it has {', '.join(model.languages)}"
-        )
-    timeline, mix = _narrated_timeline(project, model, loaded.doc, language, progress, narrate)
-    return Show(path, model, loaded.doc, language, timeline, mix, digest)
+    model, doc = load_playable(project, path, hall)
+    language = pick_language(model, lang)
+    timeline, mix = _narrated_timeline(project, model, doc, language, progress, narrate)
+    return Show(path, model, doc, language, timeline, mix, digest)
 
 
 def _narrated_timeline(
