@@ -10,9 +10,7 @@ from exhibit.spec.errors import ContentError, ExhibitError
 from exhibit.spec.hall import DISPLAY_MODES
 from exhibit.spec.project import Project
 
-CONTROLS = (
-    "space pause · left/right seek 5 s · L language · C captions · Esc quit · drag to look around"
-)
+CONTROLS = "space pause · left/right seek 5 s · L language · C captions · Esc quit · drag to look around"
 
 
 def register(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
@@ -32,12 +30,8 @@ def register(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
         help=f"{' | '.join(DISPLAY_MODES)} (default: hall.yaml's, else window)",
     )
     p.add_argument("--lang", default=None, help="language (default: the scene's first)")
-    p.add_argument(
-        "--from", dest="start", default="0", metavar="T", help="start at this time (default 0)"
-    )
-    p.add_argument(
-        "--hall", default=None, metavar="FILE", help="hall configuration (default: hall.yaml)"
-    )
+    p.add_argument("--from", dest="start", default="0", metavar="T", help="start at this time (default 0)")
+    p.add_argument("--hall", default=None, metavar="FILE", help="hall configuration (default: hall.yaml)")
     p.add_argument("--size", default=None, metavar="WxH", help="window size (default: the hall's)")
     p.set_defaults(run=run)
 
@@ -49,9 +43,7 @@ def _report_reload_error(exc: ContentError | ExhibitError) -> None:
         print_diagnostics(exc.diagnostics)
     else:
         print(f"exhibit: error: {exc}", file=sys.stderr)
-    print(
-        "exhibit: the scene was not reloaded; still playing the last good version", file=sys.stderr
-    )
+    print("exhibit: the scene was not reloaded; still playing the last good version", file=sys.stderr)
 
 
 def run(args: argparse.Namespace) -> int:

@@ -23,19 +23,11 @@ def register(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
         "Builds the narration first when it is missing or stale.",
     )
     p.add_argument("scene", help="scene name (from scenes/) or path to its file")
-    p.add_argument(
-        "-o", "--output", required=True, metavar="FILE.mp4", help="where to write the video"
-    )
-    p.add_argument(
-        "--size", default="1280x720", metavar="WxH", help="frame size (default 1280x720)"
-    )
-    p.add_argument(
-        "--fps", default=DEFAULT_FPS, type=float, metavar="N", help="frames per second (default 30)"
-    )
+    p.add_argument("-o", "--output", required=True, metavar="FILE.mp4", help="where to write the video")
+    p.add_argument("--size", default="1280x720", metavar="WxH", help="frame size (default 1280x720)")
+    p.add_argument("--fps", default=DEFAULT_FPS, type=float, metavar="N", help="frames per second (default 30)")
     p.add_argument("--from", dest="start", default="0", metavar="T", help="start time (default 0)")
-    p.add_argument(
-        "--to", dest="end", default=None, metavar="T", help="end time (default: the scene's end)"
-    )
+    p.add_argument("--to", dest="end", default=None, metavar="T", help="end time (default: the scene's end)")
     p.add_argument("--lang", default=None, help="language (default: the scene's first)")
     p.set_defaults(run=run)
 
@@ -56,9 +48,7 @@ def run(args: argparse.Namespace) -> int:
     hall = project.load_hall().model
     show = load_show(project, args.scene, args.lang, hall, stderr_progress)
     start = moment(show.timeline, args.start, "--from")
-    end = (
-        moment(show.timeline, args.end, "--to") if args.end is not None else show.timeline.duration
-    )
+    end = moment(show.timeline, args.end, "--to") if args.end is not None else show.timeline.duration
     if end <= start:
         raise ExhibitError(f"--to ({end:.2f} s) must come after --from ({start:.2f} s)")
     spec = VideoSpec(size, args.fps, start, end)

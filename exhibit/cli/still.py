@@ -22,9 +22,7 @@ def parse_size(text: str) -> tuple[int, int]:
         raise ExhibitError(f"size '{text}' is not WIDTHxHEIGHT in pixels, like 1280x720")
     w, h = int(m.group(1)), int(m.group(2))
     if not (16 <= w <= MAX_SIDE and 16 <= h <= MAX_SIDE):
-        raise ExhibitError(
-            f"size {w}x{h}: width and height must be between 16 and {MAX_SIDE} pixels"
-        )
+        raise ExhibitError(f"size {w}x{h}: width and height must be between 16 and {MAX_SIDE} pixels")
     return w, h
 
 
@@ -41,15 +39,10 @@ def register(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
         "--at",
         required=True,
         metavar="T",
-        help="the moment: seconds (42.5), a clock (1:02.5) or a reference "
-        "(intro.end + 2, intro@boat)",
+        help="the moment: seconds (42.5), a clock (1:02.5) or a reference (intro.end + 2, intro@boat)",
     )
-    p.add_argument(
-        "-o", "--output", required=True, metavar="FILE.png", help="where to write the PNG"
-    )
-    p.add_argument(
-        "--size", default=DEFAULT_SIZE, metavar="WxH", help=f"image size (default {DEFAULT_SIZE})"
-    )
+    p.add_argument("-o", "--output", required=True, metavar="FILE.png", help="where to write the PNG")
+    p.add_argument("--size", default=DEFAULT_SIZE, metavar="WxH", help=f"image size (default {DEFAULT_SIZE})")
     p.add_argument("--lang", default=None, help="language (default: the scene's first)")
     p.set_defaults(run=run)
 

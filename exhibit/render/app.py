@@ -75,9 +75,7 @@ class Backend:
         return Capabilities(glsl=self.glsl, fog=self.fog)
 
     def describe(self) -> str:
-        what = {"window": "OpenGL window", "egl": "EGL offscreen", "software": "software renderer"}[
-            self.kind
-        ]
+        what = {"window": "OpenGL window", "egl": "EGL offscreen", "software": "software renderer"}[self.kind]
         return f"{what} ({self.renderer or self.pipe}; GLSL {'yes' if self.glsl else 'no'})"
 
 
@@ -128,9 +126,7 @@ class App:
         loadPrcFileData("exhibit", BASE_CONFIG + pipe_config(self.display_available, self.software))
         # No audio device is opened unless asked: stills and video never need one,
         # and on a machine without a sound card OpenAL only prints errors.
-        loadPrcFileData(
-            "exhibit-audio", f"audio-library-name {'p3openal_audio' if audio else 'null'}\n"
-        )
+        loadPrcFileData("exhibit-audio", f"audio-library-name {'p3openal_audio' if audio else 'null'}\n")
         if audio:
             # OpenAL Soft logs warnings (no capture device, ...) to stderr; keep the console clean.
             os.environ.setdefault("ALSOFT_LOGLEVEL", "0")

@@ -34,9 +34,7 @@ def gain_from_db(db: float) -> float:
 
 def manager_is_live(manager: AudioManager | None) -> bool:
     """False for Panda3D's null manager (no library, or OpenAL found no device)."""
-    return (
-        manager is not None and manager.isValid() and type(manager).__name__ != "NullAudioManager"
-    )
+    return manager is not None and manager.isValid() and type(manager).__name__ != "NullAudioManager"
 
 
 class MixTrack:
@@ -48,9 +46,7 @@ class MixTrack:
         self.manager = manager
         self.path = Path(path)
         if not self.path.exists():
-            raise ExhibitError(
-                f"the narration mix {self.path} does not exist; run 'exhibit narrate'"
-            )
+            raise ExhibitError(f"the narration mix {self.path} does not exist; run 'exhibit narrate'")
         self._filename = Filename.fromOsSpecific(str(self.path))
         # OpenAL caches samples by file name; a rebuilt mix keeps its name: never reuse the cache.
         manager.uncacheSound(self._filename)
@@ -127,9 +123,7 @@ class SoundEffects:
             self._audio3d = Audio3DManager(self.manager, self.listener, self.root)
         return self._audio3d
 
-    def play(
-        self, file: str, gain_db: float = 0.0, follow: NodePath | None = None
-    ) -> AudioSound | None:
+    def play(self, file: str, gain_db: float = 0.0, follow: NodePath | None = None) -> AudioSound | None:
         from panda3d.core import Filename
 
         path = self.resolve(file)

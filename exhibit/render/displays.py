@@ -139,9 +139,7 @@ class Displays:
         elif self.mode == "wall":
             walls = self.hall_display.walls if self.hall_display is not None else []
             if not walls:
-                raise ExhibitError(
-                    "display mode 'wall' needs walls in hall.yaml (display: walls: ...)"
-                )
+                raise ExhibitError("display mode 'wall' needs walls in hall.yaml (display: walls: ...)")
             names = [wall.name for wall in walls]
             captioned = "front" if "front" in names else names[len(names) // 2]
             for wall in walls:
@@ -189,9 +187,7 @@ class Displays:
             self.capture(len(self.outputs) - 1)
         return out
 
-    def _region(
-        self, out: GraphicsOutput, frame: tuple[float, float, float, float]
-    ) -> DisplayRegion:
+    def _region(self, out: GraphicsOutput, frame: tuple[float, float, float, float]) -> DisplayRegion:
         region = out.makeDisplayRegion(*frame)
         region.setSort(WORLD_SORT)
         return region
@@ -231,11 +227,7 @@ class Displays:
     def _mask(cam: NodePath, which: str) -> None:
         from panda3d.core import ColorWriteAttrib, RenderState
 
-        bits = (
-            ColorWriteAttrib.CRed
-            if which == "red"
-            else (ColorWriteAttrib.CGreen | ColorWriteAttrib.CBlue)
-        )
+        bits = ColorWriteAttrib.CRed if which == "red" else (ColorWriteAttrib.CGreen | ColorWriteAttrib.CBlue)
         cam.node().setInitialState(RenderState.make(ColorWriteAttrib.make(bits)))
 
     # -- the overlay ---------------------------------------------------------------------------
@@ -257,9 +249,7 @@ class Displays:
             if not view.overlay:
                 continue
             dr = view.region
-            region = view.output.makeDisplayRegion(
-                dr.getLeft(), dr.getRight(), dr.getBottom(), dr.getTop()
-            )
+            region = view.output.makeDisplayRegion(dr.getLeft(), dr.getRight(), dr.getBottom(), dr.getTop())
             region.setSort(OVERLAY_SORT)
             region.setClearDepthActive(True)
             region.setCamera(camera)

@@ -39,9 +39,7 @@ def ffmpeg_exe() -> str:
     try:
         import imageio_ffmpeg
     except ImportError as exc:
-        raise ExhibitError(
-            "video export needs the imageio-ffmpeg package (pip install imageio-ffmpeg)"
-        ) from exc
+        raise ExhibitError("video export needs the imageio-ffmpeg package (pip install imageio-ffmpeg)") from exc
     return str(imageio_ffmpeg.get_ffmpeg_exe())
 
 
@@ -140,9 +138,7 @@ class VideoWriter:
             str(path),
         ]
         self._log: IO[bytes] = tempfile.TemporaryFile()
-        self.proc = subprocess.Popen(
-            cmd, stdin=subprocess.PIPE, stdout=subprocess.DEVNULL, stderr=self._log
-        )
+        self.proc = subprocess.Popen(cmd, stdin=subprocess.PIPE, stdout=subprocess.DEVNULL, stderr=self._log)
         self.frames = 0
 
     def write(self, frame: bytes | memoryview) -> None:
@@ -151,9 +147,7 @@ class VideoWriter:
             self.proc.stdin.write(frame)
         except BrokenPipeError:
             self.proc.wait()
-            raise ExhibitError(
-                f"ffmpeg stopped while encoding {self.path}: {self._errors()}"
-            ) from None
+            raise ExhibitError(f"ffmpeg stopped while encoding {self.path}: {self._errors()}") from None
         self.frames += 1
 
     def close(self) -> None:
@@ -255,8 +249,7 @@ def export_video(
     capture = player.displays.capture()
     if capture.size != tuple(spec.size):
         raise ExhibitError(
-            f"the player renders {capture.size[0]}x{capture.size[1]}, "
-            f"not the {spec.size[0]}x{spec.size[1]} asked for"
+            f"the player renders {capture.size[0]}x{capture.size[1]}, not the {spec.size[0]}x{spec.size[1]} asked for"
         )
     mix = player.show.mix if player.show.mix is not None and player.show.mix.exists() else None
     if mix is None:

@@ -118,9 +118,7 @@ class Overlay:
             node.hide()
             self.slots[position] = _Slot(node, tn)
 
-    def _text_node(
-        self, name: str, scale: float, color: tuple[float, float, float, float], box: bool
-    ) -> TextNode:
+    def _text_node(self, name: str, scale: float, color: tuple[float, float, float, float], box: bool) -> TextNode:
         tn = self._TextNode(name)
         if self.font is not None:
             tn.setFont(self.font)
@@ -176,10 +174,7 @@ class Overlay:
         sub_h = 0.0
         if subtitle:
             self._subtitle_text.setText(subtitle)
-            sub_h = (
-                gap
-                + (self._subtitle_text.getTop() - self._subtitle_text.getBottom()) * SUBTITLE_SCALE
-            )
+            sub_h = gap + (self._subtitle_text.getTop() - self._subtitle_text.getBottom()) * SUBTITLE_SCALE
             self._subtitle_np.show()
         else:
             self._subtitle_text.clearText()
@@ -187,9 +182,7 @@ class Overlay:
         top = (title_h + sub_h) / 2 + 0.08  # a little above the centre, where titles sit in film
         self._title_np.setZ(top - title_top)
         if subtitle:
-            self._subtitle_np.setZ(
-                top - title_h - gap - self._subtitle_text.getTop() * SUBTITLE_SCALE
-            )
+            self._subtitle_np.setZ(top - title_h - gap - self._subtitle_text.getTop() * SUBTITLE_SCALE)
 
     def _apply_captions(self, captions: tuple[CaptionState, ...]) -> None:
         wanted: dict[str, list[str]] = {}

@@ -442,12 +442,7 @@ class Player:
         played here only when there is no mix (no narration build): then they
         are still heard, positioned at their object; never twice.
         """
-        if (
-            self.sounds is None
-            or self.show is None
-            or self.mix is not None
-            or self._status != "playing"
-        ):
+        if self.sounds is None or self.show is None or self.mix is not None or self._status != "playing":
             return
         for event in events:
             if event.kind != "sound":
@@ -746,13 +741,10 @@ def moment(timeline: Timeline, text: str | float, what: str = "time") -> float:
     elif isinstance(term, MarkRef):
         line = lines.get(term.line)
         if line is None:
-            raise ExhibitError(
-                f"{what} '{text}': no narration line '{term.line}'{did_you_mean(term.line, lines)}"
-            )
+            raise ExhibitError(f"{what} '{text}': no narration line '{term.line}'{did_you_mean(term.line, lines)}")
         if term.mark not in line.marks:
             raise ExhibitError(
-                f"{what} '{text}': line '{term.line}' has no mark '{term.mark}'"
-                f"{did_you_mean(term.mark, line.marks)}"
+                f"{what} '{text}': line '{term.line}' has no mark '{term.mark}'{did_you_mean(term.mark, line.marks)}"
             )
         base = line.marks[term.mark]
     else:  # pragma: no cover - the grammar has no other terms
@@ -760,8 +752,7 @@ def moment(timeline: Timeline, text: str | float, what: str = "time") -> float:
     t = base + expr.offset
     if t < -1e-9 or t > timeline.duration + 1e-9:
         raise ExhibitError(
-            f"{what} '{text}' is {t:.2f} s, outside the scene "
-            f"(0 to {timeline.duration:.2f} s in {timeline.lang})"
+            f"{what} '{text}' is {t:.2f} s, outside the scene (0 to {timeline.duration:.2f} s in {timeline.lang})"
         )
     return max(0.0, min(t, timeline.duration))
 
@@ -776,11 +767,7 @@ def sound_of(timeline: Timeline, event: Event) -> tuple[str, float, str | None] 
 
     if 0 <= event.index < len(timeline.cues):
         tc = timeline.cues[event.index]
-        if (
-            isinstance(tc.cue, SoundCue)
-            and tc.cue.file == event.name
-            and abs(tc.start - event.t) < 1e-9
-        ):
+        if isinstance(tc.cue, SoundCue) and tc.cue.file == event.name and abs(tc.start - event.t) < 1e-9:
             return tc.cue.file, tc.cue.gain, tc.cue.follow
     if 0 <= event.index < len(timeline.sounds):
         ts = timeline.sounds[event.index]

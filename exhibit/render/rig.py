@@ -149,9 +149,7 @@ class Rig:
 
     def apply(self, camera: CameraState) -> None:
         """Place the visitor where the scene's camera is (called every frame)."""
-        self.origin.setPosHpr(
-            camera.pos[0], camera.pos[1], camera.pos[2], camera.hpr[0], camera.hpr[1], camera.hpr[2]
-        )
+        self.origin.setPosHpr(camera.pos[0], camera.pos[1], camera.pos[2], camera.hpr[0], camera.hpr[1], camera.hpr[2])
         if camera.fov != self._fov:
             self._fov = camera.fov
             self._update_eyes()
@@ -180,9 +178,7 @@ class Rig:
             lens = cam.node().getLens()
             aspect = self._aspects[name]
             if name == "mono":
-                lens.setFov(
-                    fov, math.degrees(2 * math.atan(math.tan(math.radians(fov) / 2) / aspect))
-                )
+                lens.setFov(fov, math.degrees(2 * math.atan(math.tan(math.radians(fov) / 2) / aspect)))
                 lens.setNearFar(NEAR, FAR)
                 continue
             # Stereo: both eyes look at one virtual screen at the convergence distance,
@@ -195,9 +191,7 @@ class Rig:
         frustum_from_screen(cam.node().getLens(), screen, self._head_pos)
 
     def lenses(self) -> Sequence[Lens]:
-        return [c.node().getLens() for c in self.eyes.values()] + [
-            c.node().getLens() for c, _ in self.walls.values()
-        ]
+        return [c.node().getLens() for c in self.eyes.values()] + [c.node().getLens() for c, _ in self.walls.values()]
 
     def destroy(self) -> None:
         self.remove_cameras()

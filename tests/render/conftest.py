@@ -18,9 +18,7 @@ from typing import Any
 import numpy as np
 import pytest
 
-os.environ.setdefault(
-    "ALSOFT_DRIVERS", "null"
-)  # before the first ShowBase: OpenAL without a sound card
+os.environ.setdefault("ALSOFT_DRIVERS", "null")  # before the first ShowBase: OpenAL without a sound card
 os.environ.setdefault("ALSOFT_LOGLEVEL", "0")
 
 REPO = Path(__file__).resolve().parents[2]
@@ -95,9 +93,7 @@ STILL_LIFE = """
 """
 
 
-def project_with(
-    tmp_path: Path, text: str = STILL_LIFE, name: str = "still_life", hall: str | None = None
-) -> Any:
+def project_with(tmp_path: Path, text: str = STILL_LIFE, name: str = "still_life", hall: str | None = None) -> Any:
     return write_project(tmp_path, {name: text}, hall)
 
 

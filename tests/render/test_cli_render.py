@@ -177,9 +177,7 @@ TINY = """
 def test_play_offscreen_plays_the_scene_through_with_its_narration_and_returns(tmp_path):
     write_project(tmp_path, {"tiny": TINY})
     started = time.perf_counter()
-    proc = exhibit(
-        tmp_path, "play", "tiny", "--display", "offscreen", "--size", "160x90", timeout=60
-    )
+    proc = exhibit(tmp_path, "play", "tiny", "--display", "offscreen", "--size", "160x90", timeout=60)
     assert proc.returncode == 0, proc.stderr
     assert "Traceback" not in proc.stderr
     assert "playing tiny (zh" in proc.stderr and "on offscreen" in proc.stderr

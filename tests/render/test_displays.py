@@ -115,10 +115,7 @@ def walls_from(text: str) -> list[Screen]:
     import yaml
 
     hall = Hall.model_validate(yaml.safe_load(text))
-    return [
-        Screen(w.name, tuple(w.corners.ll), tuple(w.corners.lr), tuple(w.corners.ul))
-        for w in hall.display.walls
-    ]
+    return [Screen(w.name, tuple(w.corners.ll), tuple(w.corners.lr), tuple(w.corners.ul)) for w in hall.display.walls]
 
 
 def project(lens, point) -> tuple[float, float] | None:
@@ -161,9 +158,7 @@ def test_adjacent_walls_meet_edge_to_edge_for_a_viewer_at_the_origin():
                 point = (seam[0] * depth, seam[1] * depth, z * depth)
                 pa, pb = project(lenses[a], point), project(lenses[b], point)
                 assert pa is not None and pb is not None
-                assert pa[0] == pytest.approx(1.0, abs=1e-4) and pb[0] == pytest.approx(
-                    -1.0, abs=1e-4
-                )
+                assert pa[0] == pytest.approx(1.0, abs=1e-4) and pb[0] == pytest.approx(-1.0, abs=1e-4)
                 assert pa[1] == pytest.approx(pb[1], abs=1e-4)
     # A point just either side of the seam shows on exactly one of the two walls.
     inside_left = project(lenses["left"], (-30, 29.5, 10))
@@ -207,15 +202,10 @@ def test_stereo_eyes_agree_at_the_convergence_distance():
     pr = project(right, point_rel(at_screen, (0.032, 0, 0)))
     assert pl == pytest.approx(pr, abs=1e-5)  # zero parallax on the convergence plane
     near = (0.0, 2.0, 0.0)
-    assert (
-        project(left, point_rel(near, (-0.032, 0, 0)))[0]
-        > project(right, point_rel(near, (0.032, 0, 0)))[0]
-    )
+    assert project(left, point_rel(near, (-0.032, 0, 0)))[0] > project(right, point_rel(near, (0.032, 0, 0)))[0]
 
 
-def test_wall_mode_opens_one_output_per_projector_and_captions_go_on_the_front_wall(
-    make_player, tmp_path
-):
+def test_wall_mode_opens_one_output_per_projector_and_captions_go_on_the_front_wall(make_player, tmp_path):
     player = make_player(
         project_with(tmp_path, NEAR_HOUSE, "near"),
         display="wall",

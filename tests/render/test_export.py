@@ -21,15 +21,11 @@ pytestmark = pytest.mark.needs_display
 
 def probe(path: Path) -> dict[str, object]:
     """Streams of a media file, read from ``ffmpeg -i`` (the bundled ffmpeg has no ffprobe)."""
-    text = subprocess.run(
-        [ffmpeg_exe(), "-hide_banner", "-i", str(path)], capture_output=True, text=True
-    ).stderr
+    text = subprocess.run([ffmpeg_exe(), "-hide_banner", "-i", str(path)], capture_output=True, text=True).stderr
     video = re.search(r"Stream #\S+: Video: (\w+).*?, (\d+)x(\d+).*?, ([\d.]+) fps", text)
     audio = re.search(r"Stream #\S+: Audio: (\w+).*?, (\d+) Hz", text)
     return {
-        "video": (video.group(1), int(video.group(2)), int(video.group(3)), float(video.group(4)))
-        if video
-        else None,
+        "video": (video.group(1), int(video.group(2)), int(video.group(3)), float(video.group(4))) if video else None,
         "audio": (audio.group(1), int(audio.group(2))) if audio else None,
     }
 
@@ -97,9 +93,7 @@ def test_a_video_has_the_frames_size_and_streams_asked_for(make_player, tmp_path
     scores = []
     for lag in lags:
         ref = source[48000 + 4800 + lag : 48000 + 4800 + lag + window.size]
-        scores.append(
-            float(np.dot(window, ref) / (np.linalg.norm(window) * np.linalg.norm(ref) + 1e-12))
-        )
+        scores.append(float(np.dot(window, ref) / (np.linalg.norm(window) * np.linalg.norm(ref) + 1e-12)))
     best = int(np.argmax(scores))
     assert scores[best] > 0.9
     assert abs(list(lags)[best]) <= 48 * 5  # within 5 ms of the picture's time
@@ -128,9 +122,5 @@ def test_the_progress_bar_reports_frames_and_rate():
         bar.update(done)
     lines = stream.getvalue().splitlines()
     assert 5 <= len(lines) <= 11  # a log gets a line every 10 %, not one per frame
-    assert (
-        lines[-1].startswith("nanhu_red_boat [")
-        and "100%" in lines[-1]
-        and "20/20 frames" in lines[-1]
-    )
+    assert lines[-1].startswith("nanhu_red_boat [") and "100%" in lines[-1] and "20/20 frames" in lines[-1]
     assert "fps" in lines[-1]

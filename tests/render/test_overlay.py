@@ -52,9 +52,7 @@ WCAG_AA = 4.5  # minimum contrast ratio for normal text, WCAG 2.x success criter
 
 @pytest.mark.parametrize("sky", ["#ffffff", "#000000", "#c8102e"])
 def test_captions_are_readable_on_white_black_and_red(make_player, tmp_path, sky):
-    scene = STILL_LIFE.replace(
-        'zenith: "#dfe6ee", horizon: "#f4f4f0"', f'zenith: "{sky}", horizon: "{sky}"'
-    )
+    scene = STILL_LIFE.replace('zenith: "#dfe6ee", horizon: "#f4f4f0"', f'zenith: "{sky}", horizon: "{sky}"')
     player = make_player(project_with(tmp_path, scene), audio=False, size=(640, 360))
     player.load("still_life", "zh")
     caption = player.timeline.captions[0]
@@ -110,9 +108,7 @@ def render_caption(player, text: str) -> np.ndarray:
     capture = player.displays.capture()
     player.step(0.2)
     frame = player.frame
-    fake = dataclasses.replace(
-        frame, captions=(CaptionState(text, "bottom", 0.0, 1.0),), title=None
-    )
+    fake = dataclasses.replace(frame, captions=(CaptionState(text, "bottom", 0.0, 1.0),), title=None)
     player.overlay.apply(fake)
     player.app.render_frame()
     return capture.pixels().copy()
@@ -123,9 +119,7 @@ def test_chinese_captions_show_real_glyphs_not_missing_glyph_boxes(make_player, 
     player.load("still_life", "zh")
     a = render_caption(player, "南湖红船")
     b = render_caption(player, "一大会址")
-    missing = render_caption(
-        player, "\U000f0001\U000f0002\U000f0003\U000f0004"
-    )  # private use: no font has them
+    missing = render_caption(player, "\U000f0001\U000f0002\U000f0003\U000f0004")  # private use: no font has them
     rows = caption_rows(player)
     assert np.abs(a[rows].astype(int) - b[rows].astype(int)).max(axis=2).mean() > 3, (
         "different Chinese words look the same: the font has no Chinese glyphs"
@@ -141,9 +135,7 @@ def test_a_title_fades_with_its_opacity(make_player, tmp_path):
     base = dataclasses.replace(player.frame, captions=())
 
     def with_title(opacity: float) -> np.ndarray:
-        player.overlay.apply(
-            dataclasses.replace(base, title=TitleState("南湖红船", None, opacity, 0, 1))
-        )
+        player.overlay.apply(dataclasses.replace(base, title=TitleState("南湖红船", None, opacity, 0, 1)))
         player.app.render_frame()
         return capture.pixels().astype(int)
 

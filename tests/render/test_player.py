@@ -163,9 +163,7 @@ def test_a_broken_save_keeps_the_last_good_scene_and_reports_where(make_player, 
 
 
 def test_a_bad_scene_is_a_located_error(make_player, tmp_path):
-    project = project_with(
-        tmp_path, STILL_LIFE.replace("look_at: [0, 30, 1]", "look_at: boatt"), "bad"
-    )
+    project = project_with(tmp_path, STILL_LIFE.replace("look_at: [0, 30, 1]", "look_at: boatt"), "bad")
     player = make_player(project, audio=False)
     with pytest.raises(ContentError) as err:
         player.load("bad")
@@ -210,9 +208,7 @@ def test_captions_can_be_switched_off_and_on(make_player, tmp_path):
 def tone(path: Path, seconds: float, rate: int = 48000) -> np.ndarray:
     """A sweep (unambiguous to correlate) as 16-bit stereo WAV; returns the mono samples."""
     t = np.arange(int(seconds * rate)) / rate
-    signal = (
-        0.3 * np.sin(2 * np.pi * (300 * t + 200 * t * t)) * (1 + 0.5 * np.sin(2 * np.pi * 0.7 * t))
-    )
+    signal = 0.3 * np.sin(2 * np.pi * (300 * t + 200 * t * t)) * (1 + 0.5 * np.sin(2 * np.pi * 0.7 * t))
     pcm = (signal * 32767).astype(np.int16)
     with wave.open(str(path), "wb") as w:
         w.setnchannels(2)
