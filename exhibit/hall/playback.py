@@ -44,6 +44,10 @@ class Playback(Protocol):
 
     def stop(self) -> None: ...
 
+    def set_muted(self, muted: bool) -> None:
+        """Silence the sound (the attract loop); pictures and timing go on."""
+        ...
+
     def step(self) -> tuple[float, list[Event], FrameState | None]:
         """Advance to now; the show time, the one-shot events since the last step, and the
         FrameState when one was computed (headless playback computes none unless asked)."""
@@ -113,6 +117,9 @@ class TimelinePlayback:
         self._status = "idle"
         self._t = 0.0
 
+    def set_muted(self, muted: bool) -> None:
+        """Nothing to silence: headless playback makes no sound."""
+
     def step(self) -> tuple[float, list[Event], FrameState | None]:
         timeline = self._timeline
         if timeline is None:
@@ -175,6 +182,9 @@ class PlayerPlayback:
 
     def stop(self) -> None:
         self.player.stop()
+
+    def set_muted(self, muted: bool) -> None:
+        self.player.set_muted(muted)
 
     def step(self) -> tuple[float, list[Event], FrameState | None]:
         self._events = []

@@ -49,6 +49,7 @@ class Show:
     def load(self) -> Timeline:
         """Compile (and, with a renderer, build) the scene; done ahead of the start time where possible."""
         self.timeline = self.playback.load(self.scene, self.lang)
+        self.playback.set_muted(self.kind == "attract")  # the attract loop plays silently
         return self.timeline
 
     def start(self, now: datetime, mono: float, from_t: float = 0.0) -> None:

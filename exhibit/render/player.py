@@ -193,6 +193,7 @@ class Player:
         self.show: Show | None = None
         self.world: Any = None
         self.mix: MixTrack | None = None
+        self.muted = False
         self.sounds: SoundEffects | None = None
         self.clock = ShowClock(None)
         self.listeners: list[Listener] = []
@@ -296,7 +297,14 @@ class Player:
             return
         if show.mix is not None and show.mix.exists():
             self.mix = MixTrack(manager, show.mix)
+            self.mix.set_volume(0.0 if self.muted else 1.0)
         self.sounds = SoundEffects(manager, self.rig.head, self.scene_root, self.project.resolve)
+
+    def set_muted(self, muted: bool) -> None:
+        """Silence the scene (the hall's attract loop), keeping the mix as its clock."""
+        self.muted = muted
+        if self.mix is not None:
+            self.mix.set_volume(0.0 if muted else 1.0)
 
     def _drop_show(self) -> None:
         self._close_quiz()
@@ -443,6 +451,8 @@ class Player:
         are still heard, positioned at their object; never twice.
         """
         if self.sounds is None or self.show is None or self.mix is not None or self._status != "playing":
+            return
+        if self.muted:
             return
         for event in events:
             if event.kind != "sound":

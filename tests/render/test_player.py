@@ -500,3 +500,19 @@ def test_a_headset_that_is_not_there_gives_way_to_a_window_or_a_clear_error(make
     assert player.step(1.0).t == 1.0
     with pytest.raises(ExhibitError):
         make_player(project, display="xr", audio=False, narrate=False, xr_fallback=False)
+
+
+def test_a_muted_player_keeps_its_clock_but_plays_at_zero_volume(make_player, tmp_path):
+    """The hall's attract loop: pictures and timing go on, nothing is heard."""
+    player = make_player(project_with(tmp_path, EVENTFUL, "eventful"), audio=True)
+    player.load("eventful", "zh")
+    if player.mix is None:
+        pytest.skip("no live OpenAL device (ALSOFT_DRIVERS=null gives one)")
+    player.set_muted(True)
+    assert player.mix.sound.getVolume() == 0.0
+    player.play(0.0)
+    for _ in range(5):
+        player.step()
+    assert player.mix.position() is not None  # the silent mix still drives the clock
+    player.set_muted(False)
+    assert player.mix.sound.getVolume() == 1.0
