@@ -21,7 +21,7 @@ def register(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
         f"Keys: {CONTROLS}. Saving the scene file reloads it and play goes on "
         "at the same moment.",
     )
-    p.add_argument("scene", help="scene name (from scenes/) or path to its file")
+    p.add_argument("scene", nargs="?", help="scene name (from scenes/) or path to its file")
     p.add_argument(
         "--display",
         default=None,
@@ -33,6 +33,13 @@ def register(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
     p.add_argument("--from", dest="start", default="0", metavar="T", help="start at this time (default 0)")
     p.add_argument("--hall", default=None, metavar="FILE", help="hall configuration (default: hall.yaml)")
     p.add_argument("--size", default=None, metavar="WxH", help="window size (default: the hall's)")
+    p.add_argument(
+        "--follow",
+        default=None,
+        metavar="HOST:PORT",
+        help="show what the hall at HOST:PORT plays, in step with it (walls or headsets on several PCs); "
+        "the scene then comes from the master",
+    )
     p.set_defaults(run=run)
 
 
@@ -61,6 +68,15 @@ def run(args: argparse.Namespace) -> int:
 
         size = parse_size(args.size)
     from exhibit.render.player import Player, load_show, moment, stderr_progress
+
+    if args.follow:
+        if args.scene:
+            raise ExhibitError("--follow plays what the master plays: leave out the scene")
+        from exhibit.render.follow import run_follow
+
+        return run_follow(project, hall, args.follow, display=args.display, size=size, report=stderr_progress)
+    if not args.scene:
+        raise ExhibitError("which scene? e.g. 'exhibit play nanhu_red_boat' (or --follow HOST:PORT)")
 
     # The display first: a missing display is reported before any narration is built.
     with Player(
