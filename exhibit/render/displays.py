@@ -75,7 +75,45 @@ class Capture:
         return image[::-1]
 
 
-class Displays:
+class CapturingOutputs:
+    """What every set of outputs offers the player: frames read back, the primary output.
+
+    Subclasses set ``mode``, ``outputs``, ``views`` and an empty ``_captures`` dict.
+    """
+
+    mode: str
+    outputs: list[GraphicsOutput]
+    views: list[View]
+    _captures: dict[int, Capture]
+    capture_prefix = "capture"
+
+    def capture(self, index: int = 0) -> Capture:
+        """Start copying output ``index`` to memory every frame (for stills and video)."""
+        found = self._captures.get(index)
+        if found is not None:
+            return found
+        from panda3d.core import GraphicsOutput, Texture
+
+        out = self.outputs[index]
+        texture = Texture(f"{self.capture_prefix}_{index}")
+        out.addRenderTexture(texture, GraphicsOutput.RTMCopyRam)
+        found = Capture(out, texture)
+        self._captures[index] = found
+        return found
+
+    @property
+    def primary(self) -> GraphicsOutput:
+        return self.outputs[0]
+
+    def describe(self) -> dict[str, Any]:
+        return {
+            "mode": self.mode,
+            "outputs": [(o.getXSize(), o.getYSize()) for o in self.outputs],
+            "views": [v.name for v in self.views],
+        }
+
+
+class Displays(CapturingOutputs):
     """The outputs and views of one display mode, wired to a rig."""
 
     def __init__(
@@ -271,31 +309,6 @@ class Displays:
                 out.setClearColor(color)
 
     # -- reading frames back ---------------------------------------------------------------------
-
-    def capture(self, index: int = 0) -> Capture:
-        """Start copying output ``index`` to memory every frame (for stills and video)."""
-        found = self._captures.get(index)
-        if found is not None:
-            return found
-        from panda3d.core import GraphicsOutput, Texture
-
-        out = self.outputs[index]
-        texture = Texture(f"capture_{index}")
-        out.addRenderTexture(texture, GraphicsOutput.RTMCopyRam)
-        found = Capture(out, texture)
-        self._captures[index] = found
-        return found
-
-    @property
-    def primary(self) -> GraphicsOutput:
-        return self.outputs[0]
-
-    def describe(self) -> dict[str, Any]:
-        return {
-            "mode": self.mode,
-            "outputs": [(o.getXSize(), o.getYSize()) for o in self.outputs],
-            "views": [v.name for v in self.views],
-        }
 
     def close(self) -> None:
         for view in self.views:

@@ -26,7 +26,7 @@ import time
 from collections.abc import Callable, Sequence
 from typing import TYPE_CHECKING, Any, Protocol
 
-from exhibit.render.displays import OVERLAY_SORT, WORLD_SORT, Capture, View
+from exhibit.render.displays import OVERLAY_SORT, WORLD_SORT, Capture, CapturingOutputs, View
 from exhibit.render.rig import FAR, NEAR, Rig
 from exhibit.render.xr.convert import apply_fov, pose_to_panda
 from exhibit.render.xr.interaction import Gaze, HitTest, Pointer, Ray, Select
@@ -71,10 +71,15 @@ class Session(Protocol):
     def close(self) -> None: ...
 
 
-class XrDisplays:
-    """The headset's eyes and the operator's mirror window, wired to a rig."""
+class XrDisplays(CapturingOutputs):
+    """The headset's eyes and the operator's mirror window, wired to a rig.
+
+    For :meth:`capture`, output 0 is the mirror, 1 and 2 the eyes (the eyes hold a
+    picture only when the session renders into Panda3D's buffers).
+    """
 
     mode = "xr"
+    capture_prefix = "xr_capture"
 
     def __init__(
         self,
@@ -326,32 +331,6 @@ class XrDisplays:
     @property
     def clear_color(self) -> tuple[float, float, float, float]:
         return self._clear_color
-
-    def capture(self, index: int = 0) -> Capture:
-        """Copy output ``index`` to memory every frame: 0 is the mirror, 1 and 2 the eyes
-        (eyes only hold a picture when the session renders into Panda3D's buffers)."""
-        found = self._captures.get(index)
-        if found is not None:
-            return found
-        from panda3d.core import GraphicsOutput, Texture
-
-        out = self.outputs[index]
-        texture = Texture(f"xr_capture_{index}")
-        out.addRenderTexture(texture, GraphicsOutput.RTMCopyRam)
-        found = Capture(out, texture)
-        self._captures[index] = found
-        return found
-
-    @property
-    def primary(self) -> GraphicsOutput:
-        return self.outputs[0]
-
-    def describe(self) -> dict[str, Any]:
-        return {
-            "mode": self.mode,
-            "outputs": [(o.getXSize(), o.getYSize()) for o in self.outputs],
-            "views": [v.name for v in self.views],
-        }
 
     def close(self) -> None:
         base = self.app.base
