@@ -54,14 +54,16 @@ class Track:
 
 @dataclass(frozen=True)
 class Clearance:
-    """A camera key's position, or a point on its line of sight: the ground there is
-    kept under ``z`` (world) within ``radius``, blending back over ``falloff`` metres."""
+    """A point the camera passes: the ground is kept under ``z`` (world) within
+    ``radius`` and, farther out, under a cone rising ``slope`` metres per metre. Ground
+    already below that is left alone, so a camera that flies above a slope changes
+    nothing, and one that would pass through a hillside gets a hollow just big enough."""
 
     x: float
     y: float
     z: float
-    radius: float = 10.0
-    falloff: float = 20.0
+    radius: float = 4.0
+    slope: float = 1.0
 
 
 @dataclass(frozen=True)
@@ -105,6 +107,8 @@ class Heightfield:
     ys: Array  # (rows,) local y of grid rows, ascending
     heights: Array  # (rows, cols) local z
     trodden: Array | None = None  # (rows, cols) 1 on a graded track (no fresh snow there)
+    #: the paths graded into this terrain, each (n, 3) in local coordinates
+    tracks: tuple[Array, ...] = ()
 
     def sample(self, wx: Array, wy: Array) -> Array:
         """World z of the surface at world (x, y); NaN outside the terrain."""

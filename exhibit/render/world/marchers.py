@@ -44,6 +44,8 @@ ARM_SWING = 0.32
 HIP = 0.86
 SHOULDER = 1.42
 FLAG_EVERY = 15
+FLAG_SIZE = (1.05, 0.7)  # metres: a small marching flag
+FLAG_TRAIL = (0.5, -0.866)  # the cloth's direction from the pole: back, 30 degrees outward
 STRAIGHT_LENGTH = 400.0  # a column without a path walks this far along +y
 MAX_SHADER_POINTS = 64  # path points the vertex shader takes (longer paths move on the CPU)
 
@@ -107,13 +109,17 @@ def figure(flag: bool, tint: float) -> list[tuple[Mesh, int]]:
     if flag:
         m = Mesh()
         m.cylinder((0.3, 0.05, 0.8), (0.3, 0.05, 3.1), 0.02, 0.02, POLE, sides=5)
+        # the cloth streams back from the pole and a little outward: seen from the side
+        # (a column crossing the view on its switchbacks) it is a flag, not a stick
+        ax, ay = 0.3 + FLAG_TRAIL[0] * FLAG_SIZE[0], 0.05 + FLAG_TRAIL[1] * FLAG_SIZE[0]
+        top, bottom = 3.08, 3.08 - FLAG_SIZE[1]
         # both faces of the cloth, so it shows from either side with back faces culled
         m.quad(
-            [(0.32, 0.05, 2.45), (1.22, 0.05, 2.5), (1.22, 0.05, 3.05), (0.32, 0.05, 3.08)],
+            [(0.3, 0.05, bottom), (0.3, 0.05, top), (ax, ay, top - 0.04), (ax, ay, bottom + 0.05)],
             FLAG_RED,
         )
         m.quad(
-            [(1.22, 0.05, 2.5), (0.32, 0.05, 2.45), (0.32, 0.05, 3.08), (1.22, 0.05, 3.05)],
+            [(ax, ay, bottom + 0.05), (ax, ay, top - 0.04), (0.3, 0.05, top), (0.3, 0.05, bottom)],
             FLAG_RED,
         )
         parts.append((m, BODY))

@@ -172,11 +172,52 @@ def _id(piece: Piece) -> str:
     return piece.node.getName()
 
 
-CAMERA_ROOM = 1.2  # metres kept between a camera key and the ground below it
+CAMERA_ROOM = 1.2  # metres kept between the camera and the ground below it
+CAMERA_SAMPLE = 0.25  # seconds between the camera positions the ground makes room for
+CAMERA_RADIUS = 4.0  # metres around the camera kept under it; beyond, the ground may rise
+CAMERA_SLOPE = 1.0  # as steeply as this (45 degrees)
+DARK = 0.95  # fade level from which nothing is seen (the camera may pass anywhere then)
 
 
-def _shaping(scene: Scene) -> tuple[list[Pad], list[Track], list[Clearance]]:
-    """What the terrain must make room for: building pads, marchers' tracks, camera keys."""
+def camera_rooms(scene: Scene) -> dict[str, list[Clearance]]:
+    """Room under the camera, per terrain: wherever the camera goes while it is shown.
+
+    The camera's path is sampled through the scene (timed with the narration's reading
+    estimates: the path's shape and which ground is shown where do not depend on the
+    voice). A terrain makes room only where the camera passes while that terrain is
+    shown and the view is not black, so a camera low over a marsh that replaces a
+    mountain during a fade does not dig a crater into the mountainside.
+    """
+    from exhibit.timeline.compile import compile_scene
+
+    terrains = [i for i, o in scene.objects.items() if o.kind == "terrain"]
+    timeline, _ = compile_scene(scene, scene.languages[0])
+    if timeline is None:  # a broken scene still builds: room under every key, on all ground
+        keys = [Clearance(k.pos[0], k.pos[1], k.pos[2] - CAMERA_ROOM) for k in scene.camera.keys]
+        return {t: list(keys) for t in terrains}
+    rooms: dict[str, list[Clearance]] = {t: [] for t in terrains}
+    last: dict[str, tuple[float, float, float]] = {}
+    steps = int(timeline.duration / CAMERA_SAMPLE) + 1
+    for step in range(steps + 1):
+        t = min(step * CAMERA_SAMPLE, timeline.duration)
+        if timeline.fade_at(t) >= DARK:
+            continue
+        pos = timeline.camera_path.pose(t)[0]
+        for terrain_id in terrains:
+            if timeline.object_state(terrain_id, t).opacity <= 0.0:
+                continue
+            prev = last.get(terrain_id)
+            if prev is not None and max(abs(a - b) for a, b in zip(prev, pos, strict=True)) < 1.0:
+                continue  # a camera that barely moved needs no new room
+            last[terrain_id] = pos
+            rooms[terrain_id].append(
+                Clearance(pos[0], pos[1], pos[2] - CAMERA_ROOM, CAMERA_RADIUS, CAMERA_SLOPE)
+            )
+    return rooms
+
+
+def _shaping(scene: Scene) -> tuple[list[Pad], list[Track]]:
+    """What the terrain must make level: building pads and marchers' tracks."""
     import numpy as np
 
     pads: list[Pad] = []
@@ -204,8 +245,7 @@ def _shaping(scene: Scene) -> tuple[list[Pad], list[Track], list[Clearance]]:
         elif obj.kind == "marchers":
             points = marchers.path_points(obj)
             tracks.append(Track(np.asarray(points, dtype=float), obj.visible))
-    rooms = [Clearance(k.pos[0], k.pos[1], k.pos[2] - CAMERA_ROOM) for k in scene.camera.keys]
-    return pads, tracks, rooms
+    return pads, tracks
 
 
 def build_world(
@@ -233,15 +273,15 @@ def _build(scene: Scene, root: NodePath, project_root: Path, capabilities: Capab
     if capabilities.glsl:
         ctx.shade(root, "lit", 0)
     atmosphere = Atmosphere(root, ctx)
-    pads, tracks, rooms = _shaping(scene)
+    pads, tracks = _shaping(scene)
     ground.pads.extend(pads)
-    shaping = terrain.shaping_for(pads, tracks, rooms)
+    rooms = camera_rooms(scene)
     pieces: dict[str, Piece] = {}
     extent = 500.0
     # the ground first: everything else stands on it
     for obj_id, obj in scene.objects.items():
         if obj.kind == "terrain":
-            field_ = terrain.heightfield(obj, shaping)
+            field_ = terrain.heightfield(obj, terrain.shaping_for(pads, tracks, rooms[obj_id]))
             ground.fields.append(field_)
             pieces[obj_id] = terrain.build(obj_id, obj, ctx, field_)
             extent = max(
