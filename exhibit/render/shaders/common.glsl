@@ -78,3 +78,36 @@ vec3 apply_fog(vec3 color, vec3 cam, vec3 p) {
     float k = exp(-fog_depth(cam, p));
     return tone(mix(u_fog_color.rgb, color, k));
 }
+
+// Per-vertex light for both faces of a surface in one pass over the lamps (sun, sky
+// ambient and lamps; Gouraud): the software rasterizer pays for every instruction per
+// pixel, while the world's surfaces are tessellated finely enough that light varies
+// smoothly between vertices. The fragment shader picks the face it sees.
+void lighting_faces(vec3 p, vec3 n, out vec3 front, out vec3 back) {
+    float sun = dot(n, u_sun_dir);
+    front = u_ambient * (0.8 + 0.3 * n.z) + u_sun_color * max(sun, 0.0);
+    back = u_ambient * (0.8 - 0.3 * n.z) + u_sun_color * max(-sun, 0.0);
+    for (int i = 0; i < 8; ++i) {
+        if (float(i) >= u_lamp_count) break;
+        vec3 d = u_lamp_pos[i].xyz - p;
+        float dist = max(length(d), 0.05);
+        float range = u_lamp_pos[i].w;
+        float att = clamp(1.0 - (dist * dist) / (range * range), 0.0, 1.0);
+        att *= att;
+        vec3 l = d / dist;
+        if (u_lamp_dir[i].w < -2.5) att *= 0.2;
+        if (u_lamp_dir[i].w > -1.5) {
+            float cosang = dot(-l, u_lamp_dir[i].xyz);
+            att *= smoothstep(u_lamp_dir[i].w, mix(u_lamp_dir[i].w, 1.0, 0.3), cosang);
+        }
+        float ndl = dot(n, l);
+        front += u_lamp_color[i].rgb * (att * max(ndl, 0.0));
+        back += u_lamp_color[i].rgb * (att * max(-ndl, 0.0));
+    }
+}
+
+// Optical depth at a vertex; interpolated, it stays close to the per-pixel value (it
+// grows about linearly with distance) and one exp per pixel turns it into haze.
+float fog_vertex(vec3 cam, vec3 p) {
+    return fog_depth(cam, p);
+}

@@ -1,6 +1,7 @@
 #version 130
 // A flag: the cloth's vertices ripple away from the pole (u = 0) as a travelling wave.
 // Same formula as flag.py's cloth_offsets(), which moves the vertices where there is no GLSL.
+#include "common.glsl"
 uniform mat4 p3d_ModelViewProjectionMatrix;
 uniform mat4 p3d_ModelMatrix;
 uniform mat4 p3d_ViewMatrixInverse;
@@ -15,6 +16,9 @@ out vec3 v_normal;
 out vec4 v_color;
 out vec2 v_uv;
 out vec3 v_cam;
+out vec3 v_light;
+out vec3 v_light_back;
+out float v_fog;
 
 void main() {
     float u = p3d_MultiTexCoord0.x;
@@ -38,4 +42,6 @@ void main() {
     v_color = p3d_Color * (0.88 + 0.12 * sin(phase + 0.6));
     v_uv = p3d_MultiTexCoord0;
     v_cam = p3d_ViewMatrixInverse[3].xyz;
+    lighting_faces(v_world, normalize(v_normal), v_light, v_light_back);
+    v_fog = fog_depth(v_cam, v_world);
 }

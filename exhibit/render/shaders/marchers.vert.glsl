@@ -3,6 +3,7 @@
 // s_i = head + speed * t - i * spacing along the path, faces along it, and swings legs
 // and arms with the distance walked. Same formula as marchers.py's Column.positions(),
 // which moves the vertices where there is no GLSL.
+#include "common.glsl"
 uniform mat4 p3d_ModelViewProjectionMatrix;
 uniform mat4 p3d_ModelMatrix;
 uniform mat4 p3d_ViewMatrixInverse;
@@ -18,6 +19,9 @@ out vec3 v_normal;
 out vec4 v_color;
 out vec2 v_uv;
 out vec3 v_cam;
+out vec3 v_light;
+out vec3 v_light_back;
+out float v_fog;
 
 const float STRIDE = 1.5;
 const float HIP = 0.86;
@@ -40,7 +44,7 @@ void main() {
     float index = p3d_MultiTexCoord0.x;
     float swing = p3d_MultiTexCoord0.y;
     float s = u_march.x + u_march.y * u_time - index * u_march.z;
-    float length = u_path[int(u_march.w) - 1].w;
+    float path_length = u_path[int(u_march.w) - 1].w;
     vec3 where = at(s);
     vec3 ahead = at(s + 1.2) - at(s - 1.2);
     float heading = atan(-ahead.x, ahead.y);
@@ -56,11 +60,13 @@ void main() {
     float ch = cos(heading), sh = sin(heading);
     vec3 q = vec3(p.x * ch - p.y * sh, p.x * sh + p.y * ch, p.z) + where;
     vec3 n = vec3(p3d_Normal.x * ch - p3d_Normal.y * sh, p3d_Normal.x * sh + p3d_Normal.y * ch, p3d_Normal.z);
-    if (s < 0.0 || s > length) q = where;   // not on the path (yet, or any more): not drawn
+    if (s < 0.0 || s > path_length) q = where;   // not on the path (yet, or any more): not drawn
     gl_Position = p3d_ModelViewProjectionMatrix * vec4(q, 1.0);
     v_world = (p3d_ModelMatrix * vec4(q, 1.0)).xyz;
     v_normal = mat3(p3d_ModelMatrix) * n;
     v_color = p3d_Color;
     v_uv = vec2(0.5, 0.5);
     v_cam = p3d_ViewMatrixInverse[3].xyz;
+    lighting_faces(v_world, normalize(v_normal), v_light, v_light_back);
+    v_fog = fog_depth(v_cam, v_world);
 }

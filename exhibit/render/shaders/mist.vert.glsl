@@ -2,6 +2,7 @@
 // Drifting mist: soft sprites that face the camera, expanded here from their centre
 // (p3d_Vertex) and corner (texcoord), drifting with time and wrapping inside the area.
 // Same formula as particles.py's mist_sprites(), used where there is no GLSL.
+#include "common.glsl"
 uniform mat4 p3d_ViewProjectionMatrix;
 uniform mat4 p3d_ModelMatrix;
 uniform mat4 p3d_ViewMatrixInverse;
@@ -13,8 +14,7 @@ in vec4 p3d_Color;           // r: size factor, g: phase, b: alpha factor
 in vec2 p3d_MultiTexCoord0;  // corner in -1..1
 out vec2 v_uv;
 out float v_alpha;
-out vec3 v_world;
-out vec3 v_cam;
+out vec3 v_rgb;          // lit and fogged once per corner: light and haze barely change across a puff
 
 void main() {
     vec3 cam = p3d_ViewMatrixInverse[3].xyz;
@@ -40,6 +40,6 @@ void main() {
     v_alpha = edge * near * p3d_Color.b * u_mist.x;
     v_uv = corner * 0.5 + 0.5;
     gl_Position = p3d_ViewProjectionMatrix * vec4(world, 1.0);
-    v_world = world;
-    v_cam = cam;
+    vec3 light = u_ambient + u_sun_color * 0.45 + lamp_light(world, vec3(0.0, 0.0, 1.0), 1.0) * 0.6;
+    v_rgb = apply_fog(mix(u_fog_color.rgb, vec3(0.92, 0.93, 0.94) * light, 0.45), cam, world);
 }

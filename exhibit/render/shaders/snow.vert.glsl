@@ -3,6 +3,7 @@
 // of time alone. Flakes live in a box around the camera (wrapped), so the fall stays
 // dense near the viewer wherever the camera goes; they fade outside the object's area.
 // Same formula as particles.py's snow_centres(), used where there is no GLSL.
+#include "common.glsl"
 uniform mat4 p3d_ViewProjectionMatrix;
 uniform mat4 p3d_ModelMatrix;
 uniform mat4 p3d_ViewMatrixInverse;
@@ -16,8 +17,7 @@ in vec4 p3d_Color;           // r, g: random phases
 in vec2 p3d_MultiTexCoord0;  // corner in -1..1
 out float v_alpha;
 out vec2 v_uv;
-out vec3 v_world;
-out vec3 v_cam;
+out vec3 v_rgb;          // lit and fogged once per corner: a flake is a few pixels
 
 void main() {
     vec3 cam = p3d_ViewMatrixInverse[3].xyz;
@@ -49,6 +49,6 @@ void main() {
     vec3 world = center + (right * corner.x + up * corner.y) * size;
     gl_Position = p3d_ViewProjectionMatrix * vec4(world, 1.0);
     v_uv = corner;
-    v_world = world;
-    v_cam = cam;
+    vec3 light = u_ambient * 1.1 + u_sun_color * 0.5 + lamp_light(world, vec3(0.0, 0.0, 1.0), 1.0);
+    v_rgb = apply_fog(vec3(0.97, 0.98, 1.0) * min(light, vec3(1.0)), cam, world);
 }

@@ -11,6 +11,9 @@ in vec3 v_normal;
 in vec4 v_color;
 in vec2 v_uv;
 in vec3 v_cam;
+in vec3 v_light;
+in vec3 v_light_back;
+in float v_fog;
 uniform vec4 u_clip;      // x: 1 for a reflection, y: the water level it is cut at
 out vec4 o_color;
 
@@ -18,10 +21,7 @@ void main() {
     if (u_clip.x > 0.5 && v_world.z > u_clip.y + 0.02) discard;   // a reflection ends at the water
     vec4 albedo = vec4(1.0, 1.0, 1.0, texture(p3d_Texture0, v_uv).a) * v_color * p3d_ColorScale;
     if (albedo.a < 0.01) discard;
-    // geometry without normals (text, some models) is lit as if it faced the sky
-    vec3 n = dot(v_normal, v_normal) > 1e-8 ? normalize(v_normal) : vec3(0.0, 0.0, 1.0);
-    if (!gl_FrontFacing) n = -n;
-    vec3 light = mix(lighting(v_world, n), vec3(1.0), u_surface.x);
-    float k = exp(-fog_depth(v_cam, v_world) * (1.0 - 0.6 * u_surface.x));
+    vec3 light = mix(gl_FrontFacing ? v_light : v_light_back, vec3(1.0), u_surface.x);
+    float k = exp(-v_fog * (1.0 - 0.6 * u_surface.x));
     o_color = vec4(tone(mix(u_fog_color.rgb, albedo.rgb * light, k)), albedo.a);
 }
