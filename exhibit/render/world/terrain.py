@@ -41,8 +41,8 @@ TRACK_FALLOFF = 3.0  # metres over which the ground beside a path returns to the
 #: the trodden line across a path (metres from its middle) and how much fresh snow lies
 #: there: none in the middle of the line, untouched snow at its edges
 TRODDEN_OFFSETS = np.array([-1.3, -0.55, 0.0, 0.55, 1.3])
-TRODDEN_SNOW = np.array([1.0, 0.3, 0.12, 0.3, 1.0])
-TRODDEN_SNOW_COLOR = np.array([0.66, 0.69, 0.74])  # packed snow: greyer than fresh snow
+TRODDEN_SNOW = np.array([1.0, 0.45, 0.25, 0.45, 1.0])
+TRODDEN_SNOW_COLOR = np.array([0.72, 0.75, 0.8])  # packed snow: greyer than fresh snow
 TRODDEN_EARTH = 0.72  # a path through grass or rock: the ground darkened by this factor
 RIBBON_STEP = 1.0  # metres between cross-sections of a trodden line
 RIBBON_LIFT = 0.04  # metres above the terrain's triangles
