@@ -30,9 +30,6 @@ from exhibit.spec.scene import Terrain
 Array = np.ndarray
 
 MAX_VERTICES = 30000  # per terrain: enough for 3 m cells on a 500 m slope
-#: a terrain that marchers walk on: cells under 2 m, so the ground under their feet
-#: follows the path across a steep slope (a coarser grid leaves them knee-deep or afloat)
-MAX_VERTICES_TRACKED = 80000
 SNOW_BLEND = 6.0  # metres over which snow gives way to rock at the snowline
 SNOW = np.array([0.93, 0.95, 0.98])
 ROCK = np.array([0.36, 0.34, 0.32])
@@ -57,11 +54,9 @@ DETAIL_SPAN = 40.0  # metres: relief finer than this is detail, broader is form
 TREND_SIGMA = 10.0  # smoothing of the slope through a path's legs
 
 
-def grid_shape(width: float, depth: float, tracked: bool = False) -> tuple[int, int]:
-    """Columns and rows: square cells, at most MAX_VERTICES vertices (MAX_VERTICES_TRACKED
-    under a path), at least 1 m cells."""
-    most = MAX_VERTICES_TRACKED if tracked else MAX_VERTICES
-    cell = max(1.0, float(np.sqrt(width * depth / most)))
+def grid_shape(width: float, depth: float) -> tuple[int, int]:
+    """Columns and rows: square cells, at most MAX_VERTICES vertices, at least 1 m cells."""
+    cell = max(1.0, float(np.sqrt(width * depth / MAX_VERTICES)))
     return max(8, int(round(width / cell)) + 1), max(8, int(round(depth / cell)) + 1)
 
 
@@ -305,22 +300,11 @@ def cavity(h: Array, xs: Array, ys: Array) -> Array:
     return np.clip(1.0 + 0.35 * depth / scale, 0.55, 1.3)
 
 
-def _carries_track(obj: Terrain, place: Placement, shaping: Shaping) -> bool:
-    w, d = obj.size
-    for track in shaping.tracks:
-        if track.visible != obj.visible:
-            continue
-        lx, ly = place.to_local(track.points[:, 0], track.points[:, 1])
-        if np.any((np.abs(lx) < w / 2) & (np.abs(ly) < d / 2)):
-            return True
-    return False
-
-
 def heightfield(obj: Terrain, shaping: Shaping) -> Heightfield:
     """The finished (shaped) heights of a terrain."""
     w, d = obj.size
     place = placement_of(obj)
-    cols, rows = grid_shape(w, d, _carries_track(obj, place, shaping))
+    cols, rows = grid_shape(w, d)
     xs = np.linspace(-w / 2, w / 2, cols)
     ys = np.linspace(-d / 2, d / 2, rows)
     h, trodden, tracks = shape(relief(obj, xs, ys), xs, ys, place, shaping, obj.visible)
