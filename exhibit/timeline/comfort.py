@@ -270,8 +270,9 @@ def _diagnostic(order: int, key: int | None, worst: MotionSample, doc: Document 
         where = doc.locate(path)
     message = rule.message(worst, rule.value(worst))
     if suffix:
-        head, sep, tail = message.partition(" s")  # "... at 12.30 s (zh) ..."
-        message = f"{head}{sep} {suffix}{tail}"
+        moment = f"at {worst.t:.2f} s"  # "... at 12.30 s (in zh) ..."
+        head, sep, tail = message.partition(moment)
+        message = f"{head}{sep} {suffix}{tail}" if sep else f"{message} {suffix}"
     return Diagnostic(Severity.WARNING, message, where)
 
 
