@@ -14,8 +14,12 @@ import math
 import numpy as np
 from panda3d.core import (
     ColorBlendAttrib,
+    CullBinEnums,
+    CullBinManager,
+    DepthTestAttrib,
     NodePath,
     OmniBoundingVolume,
+    RenderAttrib,
     TransparencyAttrib,
 )
 
@@ -26,6 +30,14 @@ from exhibit.timeline.frame import EnvironmentState, FrameState
 RINGS = 16
 SEGMENTS = 32
 FALLBACK_RADIUS = 1500.0  # metres; needs the camera's far plane beyond it
+SKY_BIN = "sky"
+
+
+def _register_sky_bin() -> None:
+    """A cull bin right after the opaque one (sort 20), before water (25) and transparent (30)."""
+    manager = CullBinManager.getGlobalPtr()
+    if manager.findBin(SKY_BIN) < 0:
+        manager.addBin(SKY_BIN, CullBinEnums.BT_fixed, 22)
 
 
 def sun_direction(azimuth: float, elevation: float) -> tuple[float, float, float]:
@@ -68,12 +80,19 @@ class Sky:
         )
         self.dome = self.root.attachNewNode(mesh.node("sky_dome"))
         self.dome.setTwoSided(True)
-        for np_ in (self.root,):
-            np_.setBin("background", 0)
-            np_.setDepthWrite(False)
-            np_.setDepthTest(False)
-            np_.setLightOff(1)
-            np_.setFogOff(1)
+        if self.glsl:
+            # The shader puts the dome at the far plane: drawn after the opaque world with
+            # a less-or-equal depth test, it is shaded only where nothing covers it (a
+            # software rasterizer shades every pixel it is asked to, hidden or not).
+            _register_sky_bin()
+            self.root.setBin(SKY_BIN, 0)
+            self.root.setAttrib(DepthTestAttrib.make(RenderAttrib.M_less_equal))
+        else:
+            self.root.setBin("background", 0)
+            self.root.setDepthTest(False)
+        self.root.setDepthWrite(False)
+        self.root.setLightOff(1)
+        self.root.setFogOff(1)
         self.dome.node().setBounds(OmniBoundingVolume())
         self.dome.node().setFinal(True)
         self.sun: NodePath | None = None
