@@ -1,19 +1,9 @@
 #version 130
 // Models: like lit.frag.glsl, with the model's material colour (glTF base colour).
 #include "common.glsl"
-uniform sampler2D p3d_Texture0;
-uniform vec4 p3d_ColorScale;
+#include "lit_in.glsl"
 uniform vec4 u_surface;   // x: emissive 0..1, y: translucent (lamplight through paper), z: alpha cut, w: gloss
 uniform struct p3d_MaterialParameters { vec4 baseColor; vec4 diffuse; } p3d_Material;
-in vec3 v_world;
-in vec3 v_normal;
-in vec4 v_color;
-in vec2 v_uv;
-in vec3 v_cam;
-in vec3 v_light;
-in vec3 v_light_back;
-in float v_fog;
-uniform vec4 u_clip;      // x: 1 for a reflection, y: the water level it is cut at
 out vec4 o_color;
 
 void main() {

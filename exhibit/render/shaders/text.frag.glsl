@@ -3,18 +3,8 @@
 // the vertex colour (TextNode's, white) times the colour scale (the slogan's colour, the
 // object's tint and opacity). Mostly self-lit, so red reads as red in haze and at night.
 #include "common.glsl"
-uniform sampler2D p3d_Texture0;
-uniform vec4 p3d_ColorScale;
+#include "lit_in.glsl"
 uniform vec4 u_surface;   // x: emissive 0..1
-in vec3 v_world;
-in vec3 v_normal;
-in vec4 v_color;
-in vec2 v_uv;
-in vec3 v_cam;
-in vec3 v_light;
-in vec3 v_light_back;
-in float v_fog;
-uniform vec4 u_clip;      // x: 1 for a reflection, y: the water level it is cut at
 out vec4 o_color;
 
 void main() {
