@@ -28,6 +28,7 @@ from exhibit.render.follow import (
     PingMessage,
     PongMessage,
     StateMessage,
+    UdpPeer,
     decode,
     encode,
 )
@@ -59,7 +60,7 @@ class _Show:
         return self.t + (wall - self.wall) * self.rate
 
 
-class SyncMaster:
+class SyncMaster(UdpPeer):
     """Sends the show to followers and answers their clock pings (one UDP socket, one thread)."""
 
     def __init__(
@@ -69,6 +70,7 @@ class SyncMaster:
         clock: Callable[[], float] = time.monotonic,
         interval: float = STATE_INTERVAL,
     ) -> None:
+        super().__init__()
         self.bind = bind
         self.clock = clock
         self.interval = interval
@@ -77,9 +79,6 @@ class SyncMaster:
         self._show: _Show | None = None
         self._followers: dict[tuple[str, int], FollowerInfo] = {}
         self._lock = threading.Lock()
-        self._stop = threading.Event()
-        self._sock: socket.socket | None = None
-        self._thread: threading.Thread | None = None
         self.states_sent = 0
         self.pongs_sent = 0
 
@@ -97,9 +96,7 @@ class SyncMaster:
                 f"cannot listen for followers on {self.bind[0]}:{self.bind[1]}: {exc.strerror}; "
                 "is another hall running on this PC?"
             ) from None
-        self._sock = sock
-        self._thread = threading.Thread(target=self._run, name="exhibit-sync-master", daemon=True)
-        self._thread.start()
+        self._serve(sock, "exhibit-sync-master")
         return self
 
     @property
@@ -109,21 +106,6 @@ class SyncMaster:
             return self.bind
         host, port = self._sock.getsockname()[:2]
         return str(host), int(port)
-
-    def close(self) -> None:
-        self._stop.set()
-        if self._thread is not None:
-            self._thread.join(timeout=1.0)
-            self._thread = None
-        if self._sock is not None:
-            self._sock.close()
-            self._sock = None
-
-    def __enter__(self) -> SyncMaster:
-        return self.start()
-
-    def __exit__(self, *exc: object) -> None:
-        self.close()
 
     # -- the hall's side -------------------------------------------------------------------------
 

@@ -47,7 +47,7 @@ import time
 from collections import deque
 from collections.abc import Callable
 from dataclasses import dataclass
-from typing import Any, Literal, Protocol
+from typing import Any, Literal, Protocol, Self
 
 from pythonosc.osc_message import OscMessage, ParseError
 from pythonosc.osc_message_builder import OscMessageBuilder
@@ -363,7 +363,46 @@ class FollowerClock:
 # -- the network (thin adapter) -------------------------------------------------------------------
 
 
-class Follower:
+class UdpPeer:
+    """A UDP socket served by a background thread: the master's and a follower's common life cycle.
+
+    Subclasses open the socket in ``start`` and hand it to :meth:`_serve`; ``_run`` reads it
+    until ``_stop`` is set.
+    """
+
+    def __init__(self) -> None:
+        self._stop = threading.Event()
+        self._thread: threading.Thread | None = None
+        self._sock: socket.socket | None = None
+
+    def start(self) -> Self:  # pragma: no cover - each peer opens its own socket
+        raise NotImplementedError
+
+    def _run(self) -> None:  # pragma: no cover - each peer serves its own protocol
+        raise NotImplementedError
+
+    def _serve(self, sock: socket.socket, thread_name: str) -> None:
+        self._sock = sock
+        self._thread = threading.Thread(target=self._run, name=thread_name, daemon=True)
+        self._thread.start()
+
+    def close(self) -> None:
+        self._stop.set()
+        if self._thread is not None:
+            self._thread.join(timeout=1.0)
+            self._thread = None
+        if self._sock is not None:
+            self._sock.close()
+            self._sock = None
+
+    def __enter__(self) -> Self:
+        return self.start()
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()
+
+
+class Follower(UdpPeer):
     """A :class:`FollowerClock` fed from a master over UDP by one background thread.
 
     The thread stamps every datagram the moment it arrives (a render loop that
@@ -384,11 +423,9 @@ class Follower:
         self.name = name or socket.gethostname()
         self.clock = clock
         self._bind = bind
+        super().__init__()
         self._sync = FollowerClock()
         self._lock = threading.Lock()
-        self._stop = threading.Event()
-        self._thread: threading.Thread | None = None
-        self._sock: socket.socket | None = None
         self.sent = 0
         self.received = 0
 
@@ -404,9 +441,7 @@ class Follower:
         sock = socket.socket(family, socket.SOCK_DGRAM)
         sock.settimeout(RECEIVE_TIMEOUT)
         sock.bind(self._bind)
-        self._sock = sock
-        self._thread = threading.Thread(target=self._run, name="exhibit-follow", daemon=True)
-        self._thread.start()
+        self._serve(sock, "exhibit-follow")
         return self
 
     def read(self, wall: float | None = None) -> FollowReading:
@@ -417,21 +452,6 @@ class Follower:
     @property
     def recoveries(self) -> int:
         return self._sync.recoveries
-
-    def close(self) -> None:
-        self._stop.set()
-        if self._thread is not None:
-            self._thread.join(timeout=1.0)
-            self._thread = None
-        if self._sock is not None:
-            self._sock.close()
-            self._sock = None
-
-    def __enter__(self) -> Follower:
-        return self.start()
-
-    def __exit__(self, *exc: object) -> None:
-        self.close()
 
     def _run(self) -> None:
         sock = self._sock
