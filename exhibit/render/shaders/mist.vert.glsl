@@ -39,6 +39,13 @@ void main() {
     float near = smoothstep(size * 0.25, size * 0.9, dist);
     v_alpha = edge * near * p3d_Color.b * u_mist.x;
     v_uv = corner * 0.5 + 0.5;
+    if (v_alpha < 0.003) {
+        // every pixel of this puff would be discarded (mist.frag.glsl): collapse it to a
+        // point so that it is not rasterized at all (a puff near the lens fills the view)
+        gl_Position = vec4(0.0, 0.0, 2.0, 1.0);
+        v_rgb = vec3(0.0);
+        return;
+    }
     gl_Position = p3d_ViewProjectionMatrix * vec4(world, 1.0);
     vec3 light = u_ambient + u_sun_color * 0.45 + lamp_light(world, vec3(0.0, 0.0, 1.0), 1.0) * 0.6;
     v_rgb = apply_fog(mix(u_fog_color.rgb, vec3(0.92, 0.93, 0.94) * light, 0.45), cam, world);

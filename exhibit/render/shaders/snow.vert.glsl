@@ -42,6 +42,13 @@ void main() {
     float pixel = dist * 2.0 / (p3d_ProjectionMatrix[1][1] * 720.0);
     float size = max(u_snow_box.w, pixel * 1.6);
     v_alpha = inside * fade * clamp(u_snow_box.w / size * 1.6, 0.25, 1.0);
+    if (v_alpha < 0.01) {
+        // every pixel of this flake would be discarded (snow.frag.glsl): skip rasterizing it
+        gl_Position = vec4(0.0, 0.0, 2.0, 1.0);
+        v_uv = vec2(0.0);
+        v_rgb = vec3(0.0);
+        return;
+    }
     vec3 f = rel / dist;
     vec3 right = normalize(cross(vec3(0.0, 0.0, 1.0), -f) + vec3(1e-4, 0.0, 0.0));
     vec3 up = cross(-f, right);

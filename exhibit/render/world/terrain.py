@@ -29,6 +29,10 @@ from exhibit.spec.scene import Terrain
 
 Array = np.ndarray
 
+#: cells along a side of one drawn tile: each tile is its own node, so the ones outside
+#: the view are culled before their vertices are shaded (a software rasterizer shades
+#: every vertex of a Geom it is given), and opaque tiles are drawn near to far
+TILE_CELLS = 24
 MAX_VERTICES = 30000  # per terrain: enough for 3 m cells on a 500 m slope
 SNOW_BLEND = 6.0  # metres over which snow gives way to rock at the snowline
 SNOW = np.array([0.93, 0.95, 0.98])
@@ -413,6 +417,19 @@ def trodden_lines(
     return mesh
 
 
+def tiles(shape: tuple[int, ...], cells: int = TILE_CELLS) -> list[tuple[tuple[int, int], tuple[int, int]]]:
+    """Row and column vertex ranges (end exclusive) of the tiles covering a grid of ``shape``.
+
+    Neighbouring tiles share their edge vertices, so the surface has no cracks.
+    """
+    rows, cols = shape[:2]
+    return [
+        ((r0, min(r0 + cells, rows - 1) + 1), (c0, min(c0 + cells, cols - 1) + 1))
+        for r0 in range(0, rows - 1, cells)
+        for c0 in range(0, cols - 1, cells)
+    ]
+
+
 def build(obj_id: str, obj: Terrain, ctx: BuildContext, field: Heightfield) -> Piece:
     xs, ys, h = field.xs, field.ys, field.heights
     n = normals(h, xs, ys)
@@ -425,10 +442,12 @@ def build(obj_id: str, obj: Terrain, ctx: BuildContext, field: Heightfield) -> P
         if ctx.glsl
         else np.stack([gx / 8.0, gy / 8.0], -1)
     )
-    mesh = Mesh()
-    mesh.grid(pos, n, col, uv)
     root = NodePath(obj_id)
-    surface_np = root.attachNewNode(mesh.node(f"{obj_id}_surface"))
+    surface_np = root.attachNewNode(f"{obj_id}_surface")
+    for (r0, r1), (c0, c1) in tiles(h.shape):
+        tile = Mesh()
+        tile.grid(pos[r0:r1, c0:c1], n[r0:r1, c0:c1], col[r0:r1, c0:c1], uv[r0:r1, c0:c1])
+        surface_np.attachNewNode(tile.node(f"{obj_id}_tile_{r0}_{c0}"))
     paths = trodden_lines(obj, field, n, col, uv, ctx.glsl)
     if paths.count:
         # under the surface node: the same shader, texture and inputs as the ground
