@@ -3,9 +3,10 @@
 A video frame ``i`` shows ``t = start + i / fps`` whatever the machine's speed:
 Panda3D's global clock runs in non-real-time mode at the export's frame rate,
 and the player is stepped to each ``t``. Frames are read back from the
-offscreen buffer (``getRamImageAs("BGR")``, rows flipped: Panda3D stores them
-bottom-up) and piped to the ffmpeg that imageio-ffmpeg bundles, which encodes
-H.264 and muxes the narration mix as AAC, cut to the same span.
+offscreen buffer and piped as they lie in memory (BGRA, bottom row first) to the
+ffmpeg that imageio-ffmpeg bundles, which flips them while converting to YUV,
+encodes H.264 and muxes the narration mix as AAC, cut to the same span: no copy or
+conversion of a frame is made in Python.
 """
 
 from __future__ import annotations
@@ -77,10 +78,31 @@ class VideoSpec:
         return self.start + index / self.fps
 
 
+@dataclass(frozen=True)
+class RawFormat:
+    """How frames are laid out on ffmpeg's stdin: its pixel format name and row order."""
+
+    pix_fmt: str  # "bgr24" or "bgra"
+    bottom_up: bool  # Panda3D's own order: the bottom row first
+
+
+def raw_frame(capture: Capture) -> tuple[memoryview, RawFormat]:
+    """The last rendered frame as Panda3D holds it in memory (no copy), and its layout."""
+    texture = capture.texture
+    data = texture.getRamImage()
+    w, h = texture.getXSize(), texture.getYSize()
+    channels = texture.getNumComponents()
+    if not data or texture.getComponentWidth() != 1 or channels not in (3, 4) or len(data) < w * h * channels:
+        raise ExhibitError("no frame has been rendered yet to read back")
+    return memoryview(data), RawFormat("bgra" if channels == 4 else "bgr24", bottom_up=True)
+
+
 class VideoWriter:
     """An ffmpeg process that takes raw BGR frames on stdin and writes an MP4 (H.264 + AAC)."""
 
-    def __init__(self, path: Path, spec: VideoSpec, audio: Path | None) -> None:
+    def __init__(self, path: Path, spec: VideoSpec, audio: Path | None, *, raw: RawFormat | None = None) -> None:
+        """``raw``: how frames come in; by default top-down BGR rows (``Capture.pixels("BGR")``)."""
+        raw = raw or RawFormat("bgr24", bottom_up=False)
         w, h = spec.size
         if w % 2 or h % 2:
             raise ExhibitError(f"video size {w}x{h}: H.264 needs even width and height")
@@ -97,7 +119,7 @@ class VideoWriter:
             "-f",
             "rawvideo",
             "-pix_fmt",
-            "bgr24",
+            raw.pix_fmt,
             "-s",
             f"{w}x{h}",
             "-framerate",
@@ -110,6 +132,8 @@ class VideoWriter:
         else:
             # No mix: a silent track, so players and tests still find the audio stream they expect.
             cmd += ["-f", "lavfi", "-i", f"anullsrc=r={AUDIO_RATE}:cl=stereo"]
+        if raw.bottom_up:
+            cmd += ["-vf", "vflip"]
         cmd += [
             "-map",
             "0:v:0",
@@ -260,22 +284,27 @@ def export_video(
             file=sys.stderr,
         )
     bar = ProgressBar(f"{player.show.scene.scene_id}", spec.frames) if progress else None
-    writer = VideoWriter(path, spec, mix)
     player.app.use_frame_clock(spec.fps)
     started = time.perf_counter()
+    writer: VideoWriter | None = None
     try:
         player.seek(spec.start, inclusive=True)
         for i in range(spec.frames):
             t = spec.time_of(i)
             player.step(t)
-            writer.write(capture.pixels("BGR").tobytes())
+            frame, layout = raw_frame(capture)
+            if writer is None:
+                writer = VideoWriter(path, spec, mix, raw=layout)
+            writer.write(frame)
             if on_frame is not None:
                 on_frame(i, t)
             if bar is not None:
                 bar.update(i + 1)
-        writer.close()
+        if writer is not None:
+            writer.close()
     except BaseException:
-        writer.abort()
+        if writer is not None:
+            writer.abort()
         raise
     finally:
         player.app.use_real_clock()

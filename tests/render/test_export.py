@@ -99,6 +99,41 @@ def test_a_video_has_the_frames_size_and_streams_asked_for(make_player, tmp_path
     assert abs(list(lags)[best]) <= 48 * 5  # within 5 ms of the picture's time
 
 
+def decoded_pictures(path: Path, size: tuple[int, int]) -> np.ndarray:
+    """Every frame of the video as (frames, rows top to bottom, columns, RGB)."""
+    cmd = [ffmpeg_exe(), "-hide_banner", "-loglevel", "error", "-i", str(path), "-map", "0:v:0"]
+    raw = subprocess.run(cmd + ["-f", "rawvideo", "-pix_fmt", "rgb24", "-"], capture_output=True, check=True).stdout
+    w, h = size
+    return np.frombuffer(raw, np.uint8).reshape(-1, h, w, 3)
+
+
+def test_the_video_shows_the_frames_as_rendered_upright_and_in_their_colours(make_player, tmp_path):
+    player = make_player(project_with(tmp_path), audio=False, narrate=False)
+    player.load("still_life", "zh")
+    spec = VideoSpec((320, 180), 10.0, 1.0, 1.5)
+    rendered: list[np.ndarray] = []
+    capture = player.displays.capture()
+    out = tmp_path / "pictures.mp4"
+    export_video(player, out, spec, progress=False, on_frame=lambda i, t: rendered.append(capture.pixels("RGB").copy()))
+    video = decoded_pictures(out, spec.size)
+    assert len(video) == len(rendered) == 5
+    for shown, drawn in zip(video, rendered, strict=True):
+        error = np.abs(shown.astype(int) - drawn.astype(int))
+        # H.264 at CRF 18 in 4:2:0: small differences, mostly at edges; a flipped picture or
+        # swapped red and blue differ by tens of levels over whole regions
+        assert error.mean() < 4.0
+        assert np.percentile(error, 90) < 10
+    # the red boat is red in the video where it is red in the rendered frame
+    drawn = rendered[0].astype(int)
+    red = (drawn[..., 0] - drawn[..., 2] > 40) & (drawn[..., 0] - drawn[..., 1] > 30)
+    assert red.sum() > 200
+    shown = video[0].astype(int)[red]
+    assert np.abs(shown.mean(axis=0) - drawn[red].mean(axis=0)).max() < 12
+    top, bottom = video[0][:40].mean(axis=(0, 1)), video[0][-40:].mean(axis=(0, 1))
+    drawn_top, drawn_bottom = rendered[0][:40].mean(axis=(0, 1)), rendered[0][-40:].mean(axis=(0, 1))
+    assert np.abs(top - drawn_top).max() < 6 and np.abs(bottom - drawn_bottom).max() < 6
+
+
 def test_without_a_mix_the_video_still_has_a_silent_sound_track(make_player, tmp_path, capsys):
     player = make_player(project_with(tmp_path), audio=False, narrate=False)
     player.load("still_life", "zh")
