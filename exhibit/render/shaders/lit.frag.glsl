@@ -2,11 +2,18 @@
 #include "common.glsl"
 #include "lit_in.glsl"
 uniform vec4 u_surface;   // x: emissive 0..1, y: translucent (lamplight through paper), z: alpha cut, w: gloss
+#ifdef MODEL_MATERIAL
+// artists' models (glTF, bam, egg): their material's base colour counts too
+uniform struct p3d_MaterialParameters { vec4 baseColor; vec4 diffuse; } p3d_Material;
+#endif
 out vec4 o_color;
 
 void main() {
     if (u_clip.x > 0.5 && v_world.z > u_clip.y + 0.02) discard;   // a reflection ends at the water
     vec4 albedo = texture(p3d_Texture0, v_uv) * v_color * p3d_ColorScale;
+#ifdef MODEL_MATERIAL
+    albedo *= p3d_Material.baseColor;
+#endif
     if (albedo.a < u_surface.z) discard;
     vec3 light = mix(gl_FrontFacing ? v_light : v_light_back, vec3(1.0), u_surface.x);
     vec3 color = albedo.rgb * light;

@@ -18,8 +18,8 @@ from exhibit.spec.errors import ExhibitError
 SHADER_DIR = Path(__file__).resolve().parent.parent / "shaders"
 _INCLUDE = re.compile(r'^\s*#include\s+"([^"]+)"\s*$', re.MULTILINE)
 
-#: program name -> (vertex file, fragment file)
-PROGRAMS: dict[str, tuple[str, str]] = {
+#: program name -> (vertex file, fragment file[, macros defined for both])
+PROGRAMS: dict[str, tuple[str, str] | tuple[str, str, tuple[str, ...]]] = {
     "lit": ("lit.vert.glsl", "lit.frag.glsl"),
     "terrain": ("lit.vert.glsl", "terrain.frag.glsl"),
     "flag": ("flag.vert.glsl", "lit.frag.glsl"),
@@ -27,27 +27,36 @@ PROGRAMS: dict[str, tuple[str, str]] = {
     "sky": ("sky.vert.glsl", "sky.frag.glsl"),
     "snow": ("snow.vert.glsl", "snow.frag.glsl"),
     "mist": ("mist.vert.glsl", "mist.frag.glsl"),
-    "model": ("lit.vert.glsl", "model.frag.glsl"),
+    "model": ("lit.vert.glsl", "lit.frag.glsl", ("MODEL_MATERIAL",)),
     "marchers": ("marchers.vert.glsl", "lit.frag.glsl"),
     "text": ("lit.vert.glsl", "text.frag.glsl"),
 }
 
 
-def source(name: str) -> str:
-    """A shader file's text with its includes expanded (one level is all we use)."""
+def source(name: str, defines: tuple[str, ...] = ()) -> str:
+    """A shader file's text with its includes expanded (one level is all we use).
+
+    ``defines`` become ``#define`` lines right after ``#version``: one file serves
+    programs that differ in a line or two, at no cost per pixel.
+    """
     path = SHADER_DIR / name
     try:
         text = path.read_text(encoding="utf-8")
     except OSError as exc:
         raise ExhibitError(f"shader file {path} cannot be read: {exc.strerror}") from exc
-    return _INCLUDE.sub(lambda m: source(m.group(1)), text)
+    text = _INCLUDE.sub(lambda m: source(m.group(1)), text)
+    if defines:
+        version, _, rest = text.partition("\n")
+        text = version + "\n" + "".join(f"#define {name_} 1\n" for name_ in defines) + rest
+    return text
 
 
 @cache
 def program(name: str) -> Shader:
     """The compiled-on-first-use program ``name`` (one of :data:`PROGRAMS`)."""
-    vertex, fragment = PROGRAMS[name]
-    shader = Shader.make(Shader.SL_GLSL, vertex=source(vertex), fragment=source(fragment))
+    vertex, fragment, *rest = PROGRAMS[name]
+    defines = rest[0] if rest else ()
+    shader = Shader.make(Shader.SL_GLSL, vertex=source(vertex, defines), fragment=source(fragment, defines))
     if shader is None:
         raise ExhibitError(f"the {name} shader does not compile; see the messages above")
     return shader
