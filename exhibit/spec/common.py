@@ -35,11 +35,19 @@ class Model(BaseModel):
     model_config = ConfigDict(extra="forbid", frozen=True, populate_by_name=True, allow_inf_nan=False)
 
 
-def _kind(value: Any) -> str:
+def describe(value: Any, *, literal: bool = False) -> str:
+    """A value as an error message names it: ``'red'``, ``a list``, ``a map``.
+
+    ``literal`` spells numbers and booleans out (``3``, ``true``: "3 is not a valid
+    value"); otherwise they are named by kind (``a number``: "expected a colour, got a
+    number").
+    """
     if isinstance(value, bool):
-        return "true/false"
+        return str(value).lower() if literal else "true/false"
     if isinstance(value, (int, float)):
-        return "a number"
+        if not literal:
+            return "a number"
+        return f"{value:g}" if isinstance(value, float) else str(value)
     if isinstance(value, str):
         return f"'{value}'"
     if isinstance(value, list):
@@ -47,7 +55,7 @@ def _kind(value: Any) -> str:
     if isinstance(value, dict):
         return "a map"
     if value is None:
-        return "nothing"
+        return "nothing (an empty value)" if literal else "nothing"
     return type(value).__name__
 
 
@@ -116,7 +124,7 @@ class Text(_Custom):
                 "text",
                 "expected text, got {got}: YAML takes a bare yes, no, on, off, true or false for that; "
                 "put the text in quotes",
-                {"got": _kind(value)},
+                {"got": describe(value)},
             )
         if isinstance(value, dict) and value:
             for lang, text in value.items():
@@ -155,13 +163,15 @@ class Text(_Custom):
                     )
                 if not isinstance(text, (str, int, float)):
                     raise PydanticCustomError(
-                        "text_value", "the {lang} text must be a string, got {got}", {"lang": lang, "got": _kind(text)}
+                        "text_value",
+                        "the {lang} text must be a string, got {got}",
+                        {"lang": lang, "got": describe(text)},
                     )
             return cls.of({k: str(v) for k, v in value.items()})
         raise PydanticCustomError(
             "text",
             "expected text, or a map of languages like {example}, got {got}",
-            {"got": _kind(value), "example": "{zh: ..., en: ...}"},
+            {"got": describe(value), "example": "{zh: ..., en: ...}"},
         )
 
     @classmethod
@@ -231,7 +241,7 @@ class Color(_Custom):
         elif isinstance(value, int) and not isinstance(value, bool) and len(str(value)) in (6, 8):
             extra = f'; did you mean "#{value}"? (with the # and in quotes)'
         raise PydanticCustomError(
-            "color", 'expected a colour like "#c8102e", got {got}{extra}', {"got": _kind(value), "extra": extra}
+            "color", 'expected a colour like "#c8102e", got {got}{extra}', {"got": describe(value), "extra": extra}
         )
 
     @classmethod
@@ -259,7 +269,7 @@ def _numbers(value: Any, n: int, shape: str) -> tuple[float, ...]:
         if isinstance(value, str) and re.fullmatch(r"[\d\s.,+-]+", value) and "," in value:
             hint = f"; write it in brackets: [{value.strip()}]"
         raise PydanticCustomError(
-            "vector", "expected {shape}, got {got}{hint}", {"shape": shape, "got": _kind(value), "hint": hint}
+            "vector", "expected {shape}, got {got}{hint}", {"shape": shape, "got": describe(value), "hint": hint}
         )
     if len(value) != n:
         raise PydanticCustomError(
@@ -269,7 +279,7 @@ def _numbers(value: Any, n: int, shape: str) -> tuple[float, ...]:
     for item in value:
         if isinstance(item, bool) or not isinstance(item, (int, float)) or not math.isfinite(item):
             raise PydanticCustomError(
-                "vector", "expected {shape} with numbers only, got {got} in it", {"shape": shape, "got": _kind(item)}
+                "vector", "expected {shape} with numbers only, got {got} in it", {"shape": shape, "got": describe(item)}
             )
         out.append(float(item))
     return tuple(out)
@@ -320,7 +330,9 @@ def _scale(value: Any) -> tuple[float, float, float]:
     if isinstance(value, (list, tuple)):
         x, y, z = _numbers(value, 3, "[sx, sy, sz]")
         return (x, y, z)
-    raise PydanticCustomError("scale", "expected a scale: a number or [sx, sy, sz], got {got}", {"got": _kind(value)})
+    raise PydanticCustomError(
+        "scale", "expected a scale: a number or [sx, sy, sz], got {got}", {"got": describe(value)}
+    )
 
 
 Scale = Annotated[

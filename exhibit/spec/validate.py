@@ -16,11 +16,12 @@ import types
 import typing
 from collections.abc import Iterable
 from dataclasses import dataclass, field
+from functools import partial
 from typing import Any, Generic, TypeVar
 
 from pydantic import BaseModel, ValidationError
 
-from exhibit.spec.common import LANG_PATTERN, Text
+from exhibit.spec.common import LANG_PATTERN, Text, describe
 from exhibit.spec.errors import Diagnostic, Location, Severity, did_you_mean
 from exhibit.spec.source import Document, PathKey
 from exhibit.spec.timeexpr import TimeSyntaxError
@@ -44,20 +45,8 @@ _TYPE_NAMES = {
 }
 
 
-def _describe(value: Any) -> str:
-    if isinstance(value, bool):
-        return str(value).lower()
-    if isinstance(value, (int, float)):
-        return f"{value:g}" if isinstance(value, float) else str(value)
-    if isinstance(value, str):
-        return f"'{value}'"
-    if isinstance(value, list):
-        return "a list"
-    if isinstance(value, dict):
-        return "a map"
-    if value is None:
-        return "nothing (an empty value)"
-    return type(value).__name__
+#: a value as messages quote it: numbers and booleans spelled out
+_describe = partial(describe, literal=True)
 
 
 def _subject(path: PathKey) -> str:
