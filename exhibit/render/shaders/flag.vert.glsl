@@ -2,23 +2,9 @@
 // A flag: the cloth's vertices ripple away from the pole (u = 0) as a travelling wave.
 // Same formula as flag.py's cloth_offsets(), which moves the vertices where there is no GLSL.
 #include "common.glsl"
-uniform mat4 p3d_ModelViewProjectionMatrix;
-uniform mat4 p3d_ModelMatrix;
-uniform mat4 p3d_ViewMatrixInverse;
+#include "lit_out.glsl"
 uniform float u_time;
 uniform vec4 u_flag;     // x: wave 0..1, y: width (m), z: height (m), w: phase
-in vec4 p3d_Vertex;
-in vec3 p3d_Normal;
-in vec4 p3d_Color;
-in vec2 p3d_MultiTexCoord0;
-out vec3 v_world;
-out vec3 v_normal;
-out vec4 v_color;
-out vec2 v_uv;
-out vec3 v_cam;
-out vec3 v_light;
-out vec3 v_light_back;
-out float v_fog;
 
 void main() {
     float u = p3d_MultiTexCoord0.x;
@@ -36,12 +22,5 @@ void main() {
     p.x -= 0.08 * u * u * u_flag.y * w * (1.0 + 0.3 * sin(t * 1.3));
     p.z -= (0.12 - 0.1 * w) * u * u * u_flag.z;
     vec3 n = normalize(vec3(-dwave, 1.0, 0.0) * sign(p3d_Normal.y + 1e-4));
-    gl_Position = p3d_ModelViewProjectionMatrix * p;
-    v_world = (p3d_ModelMatrix * p).xyz;
-    v_normal = mat3(p3d_ModelMatrix) * n;
-    v_color = p3d_Color * (0.88 + 0.12 * sin(phase + 0.6));
-    v_uv = p3d_MultiTexCoord0;
-    v_cam = p3d_ViewMatrixInverse[3].xyz;
-    lighting_faces(v_world, normalize(v_normal), v_light, v_light_back);
-    v_fog = fog_depth(v_cam, v_world);
+    lit_vertex(p, n, p3d_Color * (0.88 + 0.12 * sin(phase + 0.6)), p3d_MultiTexCoord0);
 }

@@ -1,34 +1,11 @@
 #version 130
 // Lit surfaces: buildings, the boat, trees, figures, models, text, terrain.
-// Sun, sky and lamp light and the fog's optical depth are worked out here, per vertex,
-// and interpolated: the fragment shaders only texture, mix and tone (a software
-// rasterizer pays for every instruction on every pixel).
+// Sun, sky and lamp light and the fog's optical depth are worked out per vertex
+// (lit_out.glsl) and interpolated: the fragment shaders only texture, mix and tone (a
+// software rasterizer pays for every instruction on every pixel).
 #include "common.glsl"
-uniform mat4 p3d_ModelViewProjectionMatrix;
-uniform mat4 p3d_ModelMatrix;
-uniform mat4 p3d_ViewMatrixInverse;
-in vec4 p3d_Vertex;
-in vec3 p3d_Normal;
-in vec4 p3d_Color;
-in vec2 p3d_MultiTexCoord0;
-out vec3 v_world;
-out vec3 v_normal;
-out vec4 v_color;
-out vec2 v_uv;
-out vec3 v_cam;
-out vec3 v_light;        // light on the front face
-out vec3 v_light_back;   // light on the back face (two-sided cloth, paper, text)
-out float v_fog;         // fog optical depth from the camera
+#include "lit_out.glsl"
 
 void main() {
-    gl_Position = p3d_ModelViewProjectionMatrix * p3d_Vertex;
-    v_world = (p3d_ModelMatrix * p3d_Vertex).xyz;
-    v_normal = mat3(p3d_ModelMatrix) * p3d_Normal;
-    v_color = p3d_Color;
-    v_uv = p3d_MultiTexCoord0;
-    v_cam = p3d_ViewMatrixInverse[3].xyz;
-    // geometry without normals (text, some models) is lit as if it faced the sky
-    vec3 n = dot(v_normal, v_normal) > 1e-8 ? normalize(v_normal) : vec3(0.0, 0.0, 1.0);
-    lighting_faces(v_world, n, v_light, v_light_back);
-    v_fog = fog_depth(v_cam, v_world);
+    lit_vertex(p3d_Vertex, p3d_Normal, p3d_Color, p3d_MultiTexCoord0);
 }

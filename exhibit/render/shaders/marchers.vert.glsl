@@ -4,24 +4,10 @@
 // and arms with the distance walked. Same formula as marchers.py's Column.positions(),
 // which moves the vertices where there is no GLSL.
 #include "common.glsl"
-uniform mat4 p3d_ModelViewProjectionMatrix;
-uniform mat4 p3d_ModelMatrix;
-uniform mat4 p3d_ViewMatrixInverse;
+#include "lit_out.glsl"
 uniform float u_time;
 uniform vec4 u_march;          // x: head start (m), y: speed (m/s), z: spacing (m), w: path points
 uniform vec4 u_path[64];       // xyz: path point, w: arc length to it
-in vec4 p3d_Vertex;            // position in the figure's own frame (feet at 0, facing +y)
-in vec3 p3d_Normal;
-in vec4 p3d_Color;
-in vec2 p3d_MultiTexCoord0;    // x: figure index, y: swing (radians, signed)
-out vec3 v_world;
-out vec3 v_normal;
-out vec4 v_color;
-out vec2 v_uv;
-out vec3 v_cam;
-out vec3 v_light;
-out vec3 v_light_back;
-out float v_fog;
 
 const float STRIDE = 1.5;
 const float HIP = 0.86;
@@ -41,6 +27,8 @@ vec3 at(float s) {
 }
 
 void main() {
+    // p3d_Vertex: the position in the figure's own frame (feet at 0, facing +y);
+    // p3d_MultiTexCoord0: x the figure's index in the column, y its swing (radians, signed)
     float index = p3d_MultiTexCoord0.x;
     float swing = p3d_MultiTexCoord0.y;
     float s = u_march.x + u_march.y * u_time - index * u_march.z;
@@ -61,12 +49,5 @@ void main() {
     vec3 q = vec3(p.x * ch - p.y * sh, p.x * sh + p.y * ch, p.z) + where;
     vec3 n = vec3(p3d_Normal.x * ch - p3d_Normal.y * sh, p3d_Normal.x * sh + p3d_Normal.y * ch, p3d_Normal.z);
     if (s < 0.0 || s > path_length) q = where;   // not on the path (yet, or any more): not drawn
-    gl_Position = p3d_ModelViewProjectionMatrix * vec4(q, 1.0);
-    v_world = (p3d_ModelMatrix * vec4(q, 1.0)).xyz;
-    v_normal = mat3(p3d_ModelMatrix) * n;
-    v_color = p3d_Color;
-    v_uv = vec2(0.5, 0.5);
-    v_cam = p3d_ViewMatrixInverse[3].xyz;
-    lighting_faces(v_world, normalize(v_normal), v_light, v_light_back);
-    v_fog = fog_depth(v_cam, v_world);
+    lit_vertex(vec4(q, 1.0), n, p3d_Color, vec2(0.5, 0.5));
 }
