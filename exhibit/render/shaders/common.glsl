@@ -11,24 +11,31 @@ uniform vec4 u_lamp_pos[8];      // xyz world position, w range (m)
 uniform vec4 u_lamp_color[8];    // rgb colour * intensity * opacity
 uniform vec4 u_lamp_dir[8];      // xyz spot direction, w cos(cone) (point light: -2, -3 indoors)
 
+// Light of lamp i arriving at p (its colour times its fall-off with distance, its cone
+// and, indoors, the walls), and the unit direction l toward it.
+vec3 lamp_reach(int i, vec3 p, out vec3 l) {
+    vec3 d = u_lamp_pos[i].xyz - p;
+    float dist = max(length(d), 0.05);
+    float range = u_lamp_pos[i].w;
+    float att = clamp(1.0 - (dist * dist) / (range * range), 0.0, 1.0);
+    att *= att;
+    l = d / dist;
+    if (u_lamp_dir[i].w < -2.5) att *= 0.2;   // indoors: only what the windows let out
+    if (u_lamp_dir[i].w > -1.5) {
+        float cosang = dot(-l, u_lamp_dir[i].xyz);
+        att *= smoothstep(u_lamp_dir[i].w, mix(u_lamp_dir[i].w, 1.0, 0.3), cosang);
+    }
+    return u_lamp_color[i].rgb * att;
+}
+
 vec3 lamp_light(vec3 p, vec3 n, float wrap) {
     // wrap = 0: ordinary diffuse; wrap = 1: light passes through (paper windows)
     vec3 c = vec3(0.0);
     for (int i = 0; i < 8; ++i) {
         if (float(i) >= u_lamp_count) break;
-        vec3 d = u_lamp_pos[i].xyz - p;
-        float dist = max(length(d), 0.05);
-        float range = u_lamp_pos[i].w;
-        float att = clamp(1.0 - (dist * dist) / (range * range), 0.0, 1.0);
-        att *= att;
-        vec3 l = d / dist;
-        float ndl = mix(max(dot(n, l), 0.0), 1.0, wrap);
-        if (u_lamp_dir[i].w < -2.5) att *= 0.2;   // indoors: only what the windows let out
-        if (u_lamp_dir[i].w > -1.5) {
-            float cosang = dot(-l, u_lamp_dir[i].xyz);
-            att *= smoothstep(u_lamp_dir[i].w, mix(u_lamp_dir[i].w, 1.0, 0.3), cosang);
-        }
-        c += u_lamp_color[i].rgb * att * ndl;
+        vec3 l;
+        vec3 reach = lamp_reach(i, p, l);
+        c += reach * mix(max(dot(n, l), 0.0), 1.0, wrap);
     }
     return c;
 }
@@ -48,13 +55,6 @@ vec3 lamp_through(vec3 p, vec3 n) {
         c += u_lamp_color[i].rgb * att * att * (behind > 0.0 ? 0.4 + 0.6 * behind : 0.0);
     }
     return c;
-}
-
-vec3 lighting(vec3 p, vec3 n) {
-    float hemi = 0.8 + 0.3 * n.z;   // more light from the sky than from the ground
-    vec3 c = u_ambient * hemi;
-    c += u_sun_color * max(dot(n, u_sun_dir), 0.0);
-    return c + lamp_light(p, n, 0.0);
 }
 
 // Optical depth of exponential height fog between the camera and p: denser near
@@ -89,25 +89,10 @@ void lighting_faces(vec3 p, vec3 n, out vec3 front, out vec3 back) {
     back = u_ambient * (0.8 - 0.3 * n.z) + u_sun_color * max(-sun, 0.0);
     for (int i = 0; i < 8; ++i) {
         if (float(i) >= u_lamp_count) break;
-        vec3 d = u_lamp_pos[i].xyz - p;
-        float dist = max(length(d), 0.05);
-        float range = u_lamp_pos[i].w;
-        float att = clamp(1.0 - (dist * dist) / (range * range), 0.0, 1.0);
-        att *= att;
-        vec3 l = d / dist;
-        if (u_lamp_dir[i].w < -2.5) att *= 0.2;
-        if (u_lamp_dir[i].w > -1.5) {
-            float cosang = dot(-l, u_lamp_dir[i].xyz);
-            att *= smoothstep(u_lamp_dir[i].w, mix(u_lamp_dir[i].w, 1.0, 0.3), cosang);
-        }
+        vec3 l;
+        vec3 reach = lamp_reach(i, p, l);
         float ndl = dot(n, l);
-        front += u_lamp_color[i].rgb * (att * max(ndl, 0.0));
-        back += u_lamp_color[i].rgb * (att * max(-ndl, 0.0));
+        front += reach * max(ndl, 0.0);
+        back += reach * max(-ndl, 0.0);
     }
-}
-
-// Optical depth at a vertex; interpolated, it stays close to the per-pixel value (it
-// grows about linearly with distance) and one exp per pixel turns it into haze.
-float fog_vertex(vec3 cam, vec3 p) {
-    return fog_depth(cam, p);
 }
