@@ -39,7 +39,6 @@ BackendKind = Literal["window", "egl", "software"]
 BASE_CONFIG = """
 window-type none
 framebuffer-multisample 0
-sync-video 0
 print-pipe-types #f
 notify-level-device fatal
 notify-level-egldisplay error
@@ -76,7 +75,8 @@ class Backend:
 
     def describe(self) -> str:
         what = {"window": "OpenGL window", "egl": "EGL offscreen", "software": "software renderer"}[self.kind]
-        return f"{what} ({self.renderer or self.pipe}; GLSL {'yes' if self.glsl else 'no'})"
+        drawn_by = f"{self.pipe}, {self.renderer}" if self.renderer else self.pipe
+        return f"{what} ({drawn_by}; GLSL {'yes' if self.glsl else 'no'})"
 
 
 def has_display() -> bool:
@@ -95,6 +95,12 @@ def pipe_config(display: bool, software: bool) -> str:
     if display:
         return f"load-display {WINDOW_PIPE}\naux-display {EGL_PIPE}\naux-display {SOFTWARE_PIPE}\n"
     return f"load-display {EGL_PIPE}\naux-display {SOFTWARE_PIPE}\n"
+
+
+def sync_config(display: bool) -> str:
+    """Windows wait for the monitor's refresh (no tearing on a visitor's screen); without a
+    display, frames (stills, video, benchmarks) are drawn as fast as they can be."""
+    return f"sync-video {1 if display else 0}\n"
 
 
 def classify(output: GraphicsOutput) -> Backend:
@@ -123,7 +129,10 @@ class App:
         started = time.perf_counter()
         self.display_available = has_display() and not forced_software()
         self.software = forced_software()
-        loadPrcFileData("exhibit", BASE_CONFIG + pipe_config(self.display_available, self.software))
+        loadPrcFileData(
+            "exhibit",
+            BASE_CONFIG + pipe_config(self.display_available, self.software) + sync_config(self.display_available),
+        )
         # No audio device is opened unless asked: stills and video never need one,
         # and on a machine without a sound card OpenAL only prints errors.
         loadPrcFileData("exhibit-audio", f"audio-library-name {'p3openal_audio' if audio else 'null'}\n")
@@ -174,6 +183,10 @@ class App:
         fb.setRgbColor(True)
         fb.setRgbaBits(8, 8, 8, 8)
         fb.setDepthBits(24)
+        if onscreen:
+            # Double-buffered: a window without a back buffer draws into its front buffer, which
+            # Mesa's software GLX never shows (the window stays black).
+            fb.setBackBuffers(1)
         props = WindowProperties()
         props.setSize(int(size[0]), int(size[1]))
         if onscreen:
