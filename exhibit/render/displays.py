@@ -3,7 +3,7 @@
 | mode        | outputs                                  | views (display regions)                 |
 |-------------|------------------------------------------|-----------------------------------------|
 | window      | one window                               | one mono camera                         |
-| fullscreen  | one fullscreen window                    | one mono camera                         |
+| fullscreen  | one window as large as the screen        | one mono camera                         |
 | sbs         | one window, left half / right half       | left eye, right eye                     |
 | anaglyph    | one window, both eyes drawn over it      | left eye red only, right eye cyan only  |
 | wall        | one window (or buffer) per projector     | one off-axis wall camera each           |
@@ -15,6 +15,11 @@ Without a display, opening a ``window`` or ``fullscreen`` is an error (never a
 silent invisible show); ``sbs``, ``anaglyph`` and ``wall`` open offscreen buffers
 of the same sizes instead, so stereo and projection setups can be tested,
 previewed and benchmarked headless.
+
+A window's real size is the window system's to decide (a tiling or maximising
+window manager, a visitor dragging its corner, a monitor of another shape): the
+views follow it, keeping the scene's horizontal field of view, so the picture is
+never stretched.
 """
 
 from __future__ import annotations
@@ -113,6 +118,19 @@ class CapturingOutputs:
         }
 
 
+def screen_size(app: App) -> tuple[int, int] | None:
+    """The size of the screen windows open on, when the window system says.
+
+    ``fullscreen`` fills the screen at the resolution it already has: asking for
+    another size would make Panda3D switch the monitor's (or projector's) mode.
+    """
+    pipe = app.base.pipe
+    if pipe is None:
+        return None
+    w, h = pipe.getDisplayWidth(), pipe.getDisplayHeight()
+    return (int(w), int(h)) if w > 0 and h > 0 else None
+
+
 class Displays(CapturingOutputs):
     """The outputs and views of one display mode, wired to a rig."""
 
@@ -137,6 +155,8 @@ class Displays(CapturingOutputs):
         self.mode = mode
         self.hall_display = hall_display
         self.size = tuple(size or (hall_display.size if hall_display is not None else DEFAULT_SIZE))
+        if mode == "fullscreen":
+            self.size = screen_size(app) or self.size
         self.title = title
         self.outputs: list[GraphicsOutput] = []
         self.views: list[View] = []
@@ -160,6 +180,33 @@ class Displays(CapturingOutputs):
         if self.mode in ("window", "fullscreen"):
             return True
         return self.app.display_available
+
+    def follow_window_size(self) -> bool:
+        """Reshape the views after the window changed size; True when it did.
+
+        A window manager decides a window's real size: a tiled or maximised
+        window, a fullscreen one on a monitor of another shape, a visitor's
+        laptop window dragged larger. The cameras keep the scene's horizontal
+        field of view and take the window's new shape, so nothing is stretched.
+        Projection walls keep their physical frusta whatever their windows do.
+        """
+        if not self.onscreen or self.mode == "wall" or not self.outputs:
+            return False
+        out = self.outputs[0]
+        size = (out.getXSize(), out.getYSize())
+        if size == tuple(self.size) or size[0] <= 0 or size[1] <= 0:
+            return False
+        self.size = size
+        for view in self.views:
+            dr = view.region
+            aspect = ((dr.getRight() - dr.getLeft()) * size[0]) / ((dr.getTop() - dr.getBottom()) * size[1])
+            # The rig learns the new shape from a fresh eye; the view keeps its camera node
+            # (its colour mask, and whatever points through it) and takes the fresh lens.
+            fresh = self.rig.add_eye(view.name, aspect)
+            view.camera.node().setLens(fresh.node().getLens())
+            self.rig.eyes[view.name] = view.camera
+            fresh.removeNode()
+        return True
 
     def _open(self) -> None:
         w, h = int(self.size[0]), int(self.size[1])
@@ -280,6 +327,25 @@ class Displays(CapturingOutputs):
                 h = (dr.getTop() - dr.getBottom()) * view.output.getYSize()
                 return w / h
         return self.size[0] / self.size[1]
+
+    def set_title(self, title: str) -> None:
+        """Name the windows after what they show (walls add their own name)."""
+        if not self.onscreen:
+            return
+        from panda3d.core import WindowProperties
+
+        self.title = title
+        walls = self.hall_display.walls if (self.mode == "wall" and self.hall_display is not None) else []
+        for i, out in enumerate(self.outputs):
+            props = WindowProperties()
+            props.setTitle(f"{title}: {walls[i].name}" if i < len(walls) else title)
+            out.requestProperties(props)
+
+    def detach_overlay(self) -> None:
+        """Remove the overlay's regions (before an overlay of another shape is attached)."""
+        for region in self.overlay_regions:
+            region.getWindow().removeDisplayRegion(region)
+        self.overlay_regions.clear()
 
     def attach_overlay(self, camera: NodePath) -> None:
         """Draw the overlay's 2D camera on top of every view that shows captions."""

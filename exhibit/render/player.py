@@ -287,6 +287,10 @@ class Player:
         self.clock = ShowClock(self.mix.position if self.mix is not None else None, start=t)
         self._t = max(0.0, min(t, show.timeline.duration))
         self.apply(show.timeline.state(self._t), [])
+        set_title = getattr(self.displays, "set_title", None)
+        if set_title is not None:
+            name = show.scene.title.get(show.lang) if show.scene.title is not None else None
+            set_title(f"{name or show.scene.scene_id} - exhibit")
 
     def _open_audio(self, show: Show) -> None:
         from exhibit.render.audio import MixTrack, SoundEffects, manager_is_live
@@ -423,6 +427,7 @@ class Player:
                 self.mix.stop()
         if interactive:
             self._watch()
+            self._fit_window()
         if self.headset:
             from exhibit.render.xr.fallback import keep_showing
 
@@ -442,6 +447,21 @@ class Player:
             self._play_sounds(events)
         for listener in list(self.listeners):
             listener(frame, list(events))
+
+    def _fit_window(self) -> None:
+        """Follow the window's real size (a window manager's, a visitor's resize): the views
+        take its shape, and captions are laid out again for it."""
+        follow = getattr(self.displays, "follow_window_size", None)
+        if follow is None or not follow():
+            return
+        enabled = self.overlay.captions_enabled
+        self.displays.detach_overlay()
+        self.overlay.destroy()
+        self.overlay = Overlay(self.displays.overlay_aspect, self.overlay.font)
+        self.overlay.captions_enabled = enabled
+        self.displays.attach_overlay(self.overlay.camera)
+        if self._last_frame is not None:
+            self.overlay.apply(self._last_frame)
 
     def _play_sounds(self, events: Sequence[Event]) -> None:
         """One-shot sounds from events, at the object they ``follow``.
@@ -616,6 +636,7 @@ class Player:
         if digest in (self.show.digest, self._failed_digest):
             return False
         if self.reload():
+            self._tell(f"reloaded {self.show.path.name}, {self._status} at {clock_text(self._t)}")
             return True
         self._failed_digest = digest
         return False
@@ -638,8 +659,8 @@ class Player:
             controls.accept(key, self._seek_by, [-SEEK_STEP])
         for key in ("arrow_right", "arrow_right-repeat"):
             controls.accept(key, self._seek_by, [SEEK_STEP])
-        controls.accept("l", self.next_language)
-        controls.accept("c", self.toggle_captions)
+        controls.accept("l", self._next_language_key)
+        controls.accept("c", self._captions_key)
         controls.accept("escape", on_quit)
         if self.displays.mode in ("window", "fullscreen", "sbs", "anaglyph"):
             controls.accept("mouse1", self._look_start)
@@ -648,15 +669,30 @@ class Player:
         self._controls = controls
         self._look_from: tuple[float, float, float, float] | None = None
 
+    def _tell(self, message: str) -> None:
+        """What a key did, for the operator at the console (``exhibit play``)."""
+        if self.progress is not None:
+            self.progress(message)
+
     def _seek_by(self, seconds: float) -> None:
         if self.quiz_panel is None:  # while a quiz is up, the arrows move its focus
             self.seek(self._t + seconds)
+            self._tell(f"at {clock_text(self._t)}")
 
     def _toggle_pause(self) -> None:
         if self._status == "playing":
             self.pause()
+            self._tell(f"paused at {clock_text(self._t)}")
         elif self.quiz_panel is None:
             self.play()
+            self._tell(f"playing from {clock_text(self._t)}")
+
+    def _next_language_key(self) -> None:
+        self.next_language()
+        self._tell(f"language {self.lang} at {clock_text(self._t)}")
+
+    def _captions_key(self) -> None:
+        self._tell(f"captions {'on' if self.toggle_captions() else 'off'}")
 
     def _look_start(self) -> None:
         watcher = self.app.base.mouseWatcherNode
@@ -718,6 +754,12 @@ class Player:
 
     def __exit__(self, *_: object) -> None:
         self.close()
+
+
+def clock_text(t: float) -> str:
+    """Show time as a person reads it: ``1:02.5``."""
+    tenths = round(max(0.0, t) * 10)
+    return f"{tenths // 600}:{tenths % 600 / 10:04.1f}"
 
 
 def moment(timeline: Timeline, text: str | float, what: str = "time") -> float:
