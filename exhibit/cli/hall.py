@@ -42,6 +42,10 @@ def register(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
     p.add_argument("--no-sync", action="store_true", help="do not serve follower PCs (exhibit play --follow)")
     p.add_argument("--osc-port", type=int, default=None, help="override the OSC remote port")
     p.add_argument("--http-port", type=int, default=None, help="override the HTTP remote port")
+    p.add_argument("--log-max-mb", type=float, default=None, metavar="MB",
+                   help="start a new journal file past this size (default 10; 0: only when the date changes)")
+    p.add_argument("--log-keep", type=int, default=None, metavar="N",
+                   help="old journal files kept in var/log (default 30)")
     p.set_defaults(run=run)
 
 
@@ -53,6 +57,21 @@ def _size(text: str | None) -> tuple[int, int] | None:
     except ValueError:
         raise ExhibitError(f"--size '{text}' is not WxH, like 1280x720") from None
     return w, h
+
+
+def _rotation(args: argparse.Namespace) -> dict[str, Any]:
+    """The journals' rotation settings from ``--log-max-mb`` and ``--log-keep``."""
+    from exhibit.effects.journal import DEFAULT_BACKUPS, DEFAULT_MAX_BYTES
+
+    max_bytes: int | None = DEFAULT_MAX_BYTES
+    if args.log_max_mb is not None:
+        if args.log_max_mb < 0:
+            raise ExhibitError(f"--log-max-mb {args.log_max_mb:g} must be 0 (no size limit) or more")
+        max_bytes = round(args.log_max_mb * 1024 * 1024) or None
+    backups = DEFAULT_BACKUPS if args.log_keep is None else args.log_keep
+    if backups < 1:
+        raise ExhibitError(f"--log-keep {backups} must be at least 1 (old journal files kept)")
+    return {"max_bytes": max_bytes, "backups": backups}
 
 
 def _effects_process(project: Project, config: Path, port: int, digest: str) -> subprocess.Popen[bytes] | None:
@@ -105,9 +124,10 @@ def run(args: argparse.Namespace) -> int:
     hall, config = load_hall(project, args.config)
     if args.lang is not None and args.lang not in hall.languages:
         raise ExhibitError(f"the hall has no language '{args.lang}'; it has {', '.join(hall.languages)}")
+    rotation = _rotation(args)
     clock = SystemClock()
     log_dir = project.var_dir / "log"
-    journal = Journal(log_dir / "hall.jsonl", now=clock.now)
+    journal = Journal(log_dir / "hall.jsonl", now=clock.now, **rotation)
     catalogue = Catalogue(project, hall)
     go = catalogue.check(args.go) if args.go else None
 
@@ -124,7 +144,7 @@ def run(args: argparse.Namespace) -> int:
         emergency_link = UdpLink(port, source=f"hall-panic:{os.getpid()}")
         where = f"effects host on 127.0.0.1:{port}" + (" (started)" if process else " (running)")
     else:
-        host = local_host(hall, Journal(log_dir / "effects.jsonl", now=clock.now))
+        host = local_host(hall, Journal(log_dir / "effects.jsonl", now=clock.now, **rotation))
         link = LocalLink(host, clock.monotonic, source="hall")
         where = "effects in-process" + (" (simulated)" if all(o.kind == "sim" for o in hall.outputs.values()) else "")
 
