@@ -8,8 +8,10 @@ at t = 0 the last figure is at the path's start), faces along the path, and swin
 its legs and arms in step with the distance it has walked (no sliding feet). A
 figure before the start or past the end of the path is not drawn.
 
-With GLSL the vertex shader (marchers.vert.glsl) does all of this from ``u_time``,
-so a column costs no Python time per frame; otherwise numpy does it here.
+Where each figure stands, its heading and its stride come from numpy here, once per
+figure and frame (:meth:`Column.figures`). With GLSL they go to the vertex shader
+(marchers.vert.glsl) as two small arrays per Geom of 64 figures, and the shader swings
+and places each vertex; otherwise numpy moves every vertex here too.
 
 The ``path`` is in the object's frame (the object's ``pos`` defaults to the origin,
 so written as world coordinates it is used as is).
@@ -20,10 +22,11 @@ from __future__ import annotations
 import math
 
 import numpy as np
-from panda3d.core import LVecBase4f, NodePath, OmniBoundingVolume, PTA_LVecBase4f
+from panda3d.core import NodePath, OmniBoundingVolume, PTA_LVecBase4f
 
 from exhibit.render.world.mesh import Mesh, write_colors, write_positions
 from exhibit.render.world.piece import BuildContext, Piece
+from exhibit.render.world.shaders import MARCHERS_PER_GEOM
 from exhibit.spec.scene import Marchers
 from exhibit.timeline.frame import FrameState
 
@@ -47,7 +50,6 @@ FLAG_EVERY = 15
 FLAG_SIZE = (1.05, 0.7)  # metres: a small marching flag
 FLAG_TRAIL = (0.5, -0.866)  # the cloth's direction from the pole: back, 30 degrees outward
 STRAIGHT_LENGTH = 400.0  # a column without a path walks this far along +y
-MAX_SHADER_POINTS = 64  # path points the vertex shader takes (longer paths move on the CPU)
 
 # vertex groups: how each part swings
 BODY, LEFT_LEG, RIGHT_LEG, LEFT_ARM, RIGHT_ARM = range(5)
@@ -63,9 +65,7 @@ PIVOT = {BODY: 0.0, LEFT_LEG: HIP, RIGHT_LEG: HIP, LEFT_ARM: SHOULDER, RIGHT_ARM
 
 def path_points(obj: Marchers) -> list[tuple[float, float, float]]:
     """The path in world coordinates (object placement applied, heading and scale included)."""
-    local = (
-        [tuple(p) for p in obj.path] if obj.path else [(0.0, 0.0, 0.0), (0.0, STRAIGHT_LENGTH, 0.0)]
-    )
+    local = [tuple(p) for p in obj.path] if obj.path else [(0.0, 0.0, 0.0), (0.0, STRAIGHT_LENGTH, 0.0)]
     a = math.radians(obj.hpr[0])
     c, s = math.cos(a), math.sin(a)
     out = []
@@ -144,11 +144,7 @@ class Column:
         self.count = obj.count
         self.spacing = obj.spacing
         self.speed = obj.speed
-        local = (
-            [tuple(p) for p in obj.path]
-            if obj.path
-            else [(0.0, 0.0, 0.0), (0.0, STRAIGHT_LENGTH, 0.0)]
-        )
+        local = [tuple(p) for p in obj.path] if obj.path else [(0.0, 0.0, 0.0), (0.0, STRAIGHT_LENGTH, 0.0)]
         self.path = np.asarray(local, dtype=np.float64)
         seg = np.linalg.norm(np.diff(self.path, axis=0), axis=1)
         self.arc = np.concatenate([[0.0], np.cumsum(seg)])
@@ -188,21 +184,23 @@ class Column:
         x = np.interp(s, self.arc, self.path[:, 0])
         y = np.interp(s, self.arc, self.path[:, 1])
         z = np.interp(s, self.arc, self.path[:, 2])
-        ahead_x = np.interp(s + 1.2, self.arc, self.path[:, 0]) - np.interp(
-            s - 1.2, self.arc, self.path[:, 0]
-        )
-        ahead_y = np.interp(s + 1.2, self.arc, self.path[:, 1]) - np.interp(
-            s - 1.2, self.arc, self.path[:, 1]
-        )
+        ahead_x = np.interp(s + 1.2, self.arc, self.path[:, 0]) - np.interp(s - 1.2, self.arc, self.path[:, 0])
+        ahead_y = np.interp(s + 1.2, self.arc, self.path[:, 1]) - np.interp(s - 1.2, self.arc, self.path[:, 1])
         heading = np.arctan2(-ahead_x, ahead_y)
         return np.stack([x, y, z], 1), heading
 
-    def positions(self, t: float) -> tuple[Array, Array]:
-        """Every vertex at time ``t`` (object frame) and every normal."""
+    def figures(self, t: float) -> tuple[Array, Array, Array, Array]:
+        """Per figure at time ``t``: where it stands (n, 3), heading (radians), stride
+        phase (radians, from the distance walked) and whether it is on the path."""
         s = self.arclengths(t)
         where, heading = self.along(s)
         phase = 2 * np.pi * s / STRIDE
         visible = (s >= 0.0) & (s <= self.length)
+        return where, heading, phase, visible
+
+    def positions(self, t: float) -> tuple[Array, Array]:
+        """Every vertex at time ``t`` (object frame) and every normal."""
+        where, heading, phase, visible = self.figures(t)
         f = self.fig
         angle = self.swing * np.sin(phase)[f]
         rel_y = self.local[:, 1]
@@ -227,31 +225,8 @@ class Column:
 def build(obj_id: str, obj: Marchers, ctx: BuildContext) -> Piece:
     column = Column(obj)
     root = NodePath(obj_id)
-    if ctx.glsl and len(column.path) <= MAX_SHADER_POINTS:
-        # the vertex shader walks the figures: the mesh holds each figure in its own frame
-        mesh = Mesh()
-        uvs = np.stack([column.fig.astype(np.float64), column.swing], 1)
-        mesh.add(column.local, column.normals, column.colors, uvs, column.triangles)
-        node = mesh.node(f"{obj_id}_column")
-        node.setBounds(OmniBoundingVolume())
-        node.setFinal(True)
-        walkers = root.attachNewNode(node)
-        ctx.shade(walkers, "marchers", 2)
-        walkers.setTextureOff(1)
-        path = PTA_LVecBase4f.emptyArray(MAX_SHADER_POINTS)
-        for i, (p, arc) in enumerate(zip(column.path, column.arc, strict=True)):
-            path.setElement(i, LVecBase4f(p[0], p[1], p[2], arc))
-        walkers.setShaderInput("u_path", path)
-        walkers.setShaderInput(
-            "u_march",
-            (
-                (column.count - 1) * column.spacing,
-                column.speed,
-                column.spacing,
-                float(len(column.path)),
-            ),
-        )
-        return Piece(root)
+    if ctx.glsl:
+        return _shaded(obj_id, column, ctx, root)
 
     pos, normals = column.positions(0.0)
     mesh = Mesh()
@@ -266,5 +241,42 @@ def build(obj_id: str, obj: Marchers, ctx: BuildContext) -> Piece:
         positions, normals = column.positions(frame.t)
         write_positions(geom, positions)
         write_colors(geom, normals, column.colors, column.uvs)
+
+    return Piece(root, animate=animate)
+
+
+def _shaded(obj_id: str, column: Column, ctx: BuildContext, root: NodePath) -> Piece:
+    """The column as Geoms of :data:`MARCHERS_PER_GEOM` figures, each held in its own frame;
+    every frame numpy places the figures and the vertex shader swings and moves the vertices."""
+    arrays: list[tuple[int, Array, Array]] = []  # first figure, u_figure and u_gait views
+    starts = np.searchsorted(column.fig, np.arange(column.count))  # each figure's first vertex
+    for first in range(0, column.count, MARCHERS_PER_GEOM):
+        last = min(first + MARCHERS_PER_GEOM, column.count)
+        v0 = int(starts[first])
+        v1 = int(starts[last]) if last < column.count else len(column.fig)
+        keep = np.all((column.triangles >= v0) & (column.triangles < v1), axis=1)
+        uvs = np.stack([(column.fig[v0:v1] - first).astype(np.float64), column.swing[v0:v1]], 1)
+        mesh = Mesh()
+        mesh.add(column.local[v0:v1], column.normals[v0:v1], column.colors[v0:v1], uvs, column.triangles[keep] - v0)
+        node = mesh.node(f"{obj_id}_column_{first}")
+        node.setBounds(OmniBoundingVolume())  # the figures move in the shader
+        node.setFinal(True)
+        walkers = root.attachNewNode(node)
+        figure_pta = PTA_LVecBase4f.emptyArray(MARCHERS_PER_GEOM)
+        gait_pta = PTA_LVecBase4f.emptyArray(MARCHERS_PER_GEOM)
+        walkers.setShaderInput("u_figure", figure_pta)
+        walkers.setShaderInput("u_gait", gait_pta)
+        arrays.append((first, np.asarray(memoryview(figure_pta)), np.asarray(memoryview(gait_pta))))
+    ctx.shade(root, "marchers", 2)
+    root.setTextureOff(1)
+
+    def animate(frame: FrameState) -> None:
+        where, heading, phase, visible = column.figures(frame.t)
+        for first, figure_rows, gait_rows in arrays:
+            n = min(MARCHERS_PER_GEOM, column.count - first)
+            figure_rows[:n, :3] = where[first : first + n]
+            figure_rows[:n, 3] = heading[first : first + n]
+            gait_rows[:n, 0] = phase[first : first + n]
+            gait_rows[:n, 1] = visible[first : first + n]
 
     return Piece(root, animate=animate)

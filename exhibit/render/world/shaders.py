@@ -18,7 +18,11 @@ from exhibit.spec.errors import ExhibitError
 SHADER_DIR = Path(__file__).resolve().parent.parent / "shaders"
 _INCLUDE = re.compile(r'^\s*#include\s+"([^"]+)"\s*$', re.MULTILINE)
 
-#: program name -> (vertex file, fragment file[, macros defined for both])
+#: figures of a marching column drawn by one Geom (marchers.vert.glsl's arrays): two
+#: vec4 each, well inside the 1024 uniform components every GL 3 card has for a vertex shader
+MARCHERS_PER_GEOM = 64
+
+#: program name -> (vertex file, fragment file[, macros defined for both: NAME or "NAME value"])
 PROGRAMS: dict[str, tuple[str, str] | tuple[str, str, tuple[str, ...]]] = {
     "lit": ("lit.vert.glsl", "lit.frag.glsl"),
     "terrain": ("lit.vert.glsl", "terrain.frag.glsl"),
@@ -28,7 +32,7 @@ PROGRAMS: dict[str, tuple[str, str] | tuple[str, str, tuple[str, ...]]] = {
     "snow": ("snow.vert.glsl", "snow.frag.glsl"),
     "mist": ("mist.vert.glsl", "mist.frag.glsl"),
     "model": ("lit.vert.glsl", "lit.frag.glsl", ("MODEL_MATERIAL",)),
-    "marchers": ("marchers.vert.glsl", "lit.frag.glsl"),
+    "marchers": ("marchers.vert.glsl", "lit.frag.glsl", (f"FIGURES {MARCHERS_PER_GEOM}",)),
     "text": ("lit.vert.glsl", "text.frag.glsl"),
 }
 
@@ -47,7 +51,8 @@ def source(name: str, defines: tuple[str, ...] = ()) -> str:
     text = _INCLUDE.sub(lambda m: source(m.group(1)), text)
     if defines:
         version, _, rest = text.partition("\n")
-        text = version + "\n" + "".join(f"#define {name_} 1\n" for name_ in defines) + rest
+        lines = (f"#define {d}\n" if " " in d else f"#define {d} 1\n" for d in defines)
+        text = version + "\n" + "".join(lines) + rest
     return text
 
 
