@@ -19,7 +19,10 @@ How it measures, so that numbers from a shared machine mean something:
   warms up what is prepared on first sight (shaders, textures, glyphs);
 - the scene and its bare twin are measured in alternating rounds on the same GL state
   (the other output switched off), and each figure is the median of the rounds, so a
-  burst of load from elsewhere hits both sides alike.
+  burst of load from elsewhere hits both sides alike;
+- for reference, the same scene with every surface drawn by a one-line shader (position
+  and vertex colour, nothing else) is measured too: the ratio it reaches is what the
+  scene's geometry, blending and overlay allow before any lighting, texturing or fog.
 
     python benchmarks/render.py [--frames N] [--rounds R] [--sbs] [--scene NAME ...]
 """
@@ -165,6 +168,30 @@ class BareScene:
         self.scene.removeNode()
 
 
+PLAIN_VERTEX = """#version 130
+uniform mat4 p3d_ModelViewProjectionMatrix;
+in vec4 p3d_Vertex;
+in vec4 p3d_Color;
+out vec4 v_color;
+void main() { gl_Position = p3d_ModelViewProjectionMatrix * p3d_Vertex; v_color = p3d_Color; }
+"""
+PLAIN_FRAGMENT = """#version 130
+in vec4 v_color;
+out vec4 o_color;
+void main() { o_color = v_color; }
+"""
+
+
+def plain_shading(root: Any) -> Any:
+    """Draw everything under ``root`` with the one-line shader; returns an undo."""
+    from panda3d.core import Shader
+
+    shader = Shader.make(Shader.SL_GLSL, PLAIN_VERTEX, PLAIN_FRAGMENT)
+    assert root.getShader() is None, "the undo would remove the root's own shader"
+    root.setShader(shader, 10000)
+    return root.clearShader
+
+
 def scene_benchmarks(names: list[str], frames: int, rounds: int) -> None:
     from exhibit.render.app import shared_app
     from exhibit.render.player import Player
@@ -192,6 +219,10 @@ def scene_benchmarks(names: list[str], frames: int, rounds: int) -> None:
                 theirs.append(timed(list(range(frames)), bare.draw))
             bare.close()
             player.displays.primary.setActive(True)
+            undo = plain_shading(player.scene_root)
+            timed(times[:4], player.step)  # compile the plain shader's variants
+            plain = max(timed(times, player.step) for _ in range(2))
+            undo()
             # Python cost of applying one frame (world + rig + overlay), no drawing.
             costs, state_costs = [], []
             for t in times * 3:
@@ -212,6 +243,7 @@ def scene_benchmarks(names: list[str], frames: int, rounds: int) -> None:
             f">= {TARGET_RATIO}",
             fps / bare_fps >= TARGET_RATIO,
         )
+        report(f"{name}: same scene, one-line shader (ratio)", f"{plain:.1f} ({plain / bare_fps:.2f})", "", None)
         apply_ms = statistics.mean(costs) * 1000
         p95 = sorted(costs)[int(len(costs) * 0.95)] * 1000
         report(
@@ -362,7 +394,8 @@ def main() -> int:
         f"{os.getloadavg()[0]:.1f} on {os.cpu_count()} cores",
         flush=True,
     )
-    export_benchmark(names[-1], 120)
+    for name in names:
+        export_benchmark(name, 120)
     if args.sbs:
         sbs_benchmark(names[-1], args.frames)
     memory_benchmarks(names)
