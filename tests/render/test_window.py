@@ -553,3 +553,49 @@ def test_saving_the_scene_while_playing_reloads_it_and_play_goes_on_at_the_same_
     assert seconds(p.expect(rf"exhibit: paused at {CLOCK}")) > t
     x.press("Escape")
     assert p.wait(10) == 0
+
+
+def test_the_quiz_at_the_end_of_the_scene_is_answered_with_a_click(x, play):
+    p = play(SCENE, "--display", "window", "--size", f"{WINDOW[0]}x{WINDOW[1]}", "--from", "outro.end + 1")
+    p.expect(PLAYING)
+    win = x.window()
+    gx, gy, w, h = x.geometry(win)
+
+    def light_rows(image: np.ndarray) -> list[tuple[int, int]]:
+        """The answer cards: bands of light rows down the middle of the panel."""
+        column = image[:, w // 2].astype(int)
+        light = (column.min(axis=1) > 200).tolist() + [False]
+        bands, top = [], None
+        for y, is_light in enumerate(light):
+            if is_light and top is None:
+                top = y
+            elif not is_light and top is not None:
+                if y - top >= 8:
+                    bands.append((top, y))
+                top = None
+        return bands
+
+    deadline = time.monotonic() + 15
+    while len(cards := light_rows(x.shot(win))) < 2:  # the scene pauses and the panel opens
+        assert time.monotonic() < deadline, "no quiz panel with its answers appeared"
+        time.sleep(0.2)
+    top, bottom = cards[1]
+    x.move(gx + w // 2, gy + (top + bottom) // 2)
+    time.sleep(0.2)
+    x.xtest.fake_input(x.d, x.X.ButtonPress, 1)
+    x.d.sync()
+    time.sleep(0.05)
+    x.xtest.fake_input(x.d, x.X.ButtonRelease, 1)
+    x.d.sync()
+
+    def marked(image: np.ndarray) -> bool:
+        """The clicked card shows right (green) or wrong (red) instead of its light face."""
+        row = image[(top + bottom) // 2, w // 3 : 2 * w // 3].astype(int)
+        return bool((row.max(axis=1) - row.min(axis=1) > 80).mean() > 0.5)
+
+    deadline = time.monotonic() + 5
+    while not marked(x.shot(win)):
+        assert time.monotonic() < deadline, "the clicked answer was not marked"
+        time.sleep(0.1)
+    x.press("Escape")
+    assert p.wait(10) == 0
