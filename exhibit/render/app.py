@@ -39,6 +39,7 @@ BackendKind = Literal["window", "egl", "software"]
 BASE_CONFIG = """
 window-type none
 framebuffer-multisample 0
+sync-video 0
 print-pipe-types #f
 notify-level-device fatal
 notify-level-egldisplay error
@@ -97,12 +98,6 @@ def pipe_config(display: bool, software: bool) -> str:
     return f"load-display {EGL_PIPE}\naux-display {SOFTWARE_PIPE}\n"
 
 
-def sync_config(display: bool) -> str:
-    """Windows wait for the monitor's refresh (no tearing on a visitor's screen); without a
-    display, frames (stills, video, benchmarks) are drawn as fast as they can be."""
-    return f"sync-video {1 if display else 0}\n"
-
-
 def classify(output: GraphicsOutput) -> Backend:
     """Name the renderer behind an open window or buffer."""
     pipe = output.getPipe()
@@ -129,10 +124,7 @@ class App:
         started = time.perf_counter()
         self.display_available = has_display() and not forced_software()
         self.software = forced_software()
-        loadPrcFileData(
-            "exhibit",
-            BASE_CONFIG + pipe_config(self.display_available, self.software) + sync_config(self.display_available),
-        )
+        loadPrcFileData("exhibit", BASE_CONFIG + pipe_config(self.display_available, self.software))
         # No audio device is opened unless asked: stills and video never need one,
         # and on a machine without a sound card OpenAL only prints errors.
         loadPrcFileData("exhibit-audio", f"audio-library-name {'p3openal_audio' if audio else 'null'}\n")
