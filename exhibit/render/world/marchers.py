@@ -22,7 +22,7 @@ from __future__ import annotations
 import math
 
 import numpy as np
-from panda3d.core import NodePath, OmniBoundingVolume, PTA_LVecBase4f
+from panda3d.core import BoundingBox, GeomNode, NodePath, OmniBoundingVolume, Point3, PTA_LVecBase4f
 
 from exhibit.render.world.mesh import Mesh, write_colors, write_positions
 from exhibit.render.world.piece import BuildContext, Piece
@@ -50,6 +50,7 @@ FLAG_EVERY = 15
 FLAG_SIZE = (1.05, 0.7)  # metres: a small marching flag
 FLAG_TRAIL = (0.5, -0.866)  # the cloth's direction from the pole: back, 30 degrees outward
 STRAIGHT_LENGTH = 400.0  # a column without a path walks this far along +y
+FIGURE_REACH = np.array([2.0, 2.0, 3.5])  # metres round a figure's feet that it (and its flag) may fill
 
 # vertex groups: how each part swings
 BODY, LEFT_LEG, RIGHT_LEG, LEFT_ARM, RIGHT_ARM = range(5)
@@ -248,7 +249,7 @@ def build(obj_id: str, obj: Marchers, ctx: BuildContext) -> Piece:
 def _shaded(obj_id: str, column: Column, ctx: BuildContext, root: NodePath) -> Piece:
     """The column as Geoms of :data:`MARCHERS_PER_GEOM` figures, each held in its own frame;
     every frame numpy places the figures and the vertex shader swings and moves the vertices."""
-    arrays: list[tuple[int, Array, Array]] = []  # first figure, u_figure and u_gait views
+    arrays: list[tuple[int, GeomNode, Array, Array]] = []  # first figure, its node, u_figure and u_gait views
     starts = np.searchsorted(column.fig, np.arange(column.count))  # each figure's first vertex
     for first in range(0, column.count, MARCHERS_PER_GEOM):
         last = min(first + MARCHERS_PER_GEOM, column.count)
@@ -259,24 +260,32 @@ def _shaded(obj_id: str, column: Column, ctx: BuildContext, root: NodePath) -> P
         mesh = Mesh()
         mesh.add(column.local[v0:v1], column.normals[v0:v1], column.colors[v0:v1], uvs, column.triangles[keep] - v0)
         node = mesh.node(f"{obj_id}_column_{first}")
-        node.setBounds(OmniBoundingVolume())  # the figures move in the shader
-        node.setFinal(True)
+        node.setFinal(True)  # bounds from where the figures stand, set every frame
         walkers = root.attachNewNode(node)
         figure_pta = PTA_LVecBase4f.emptyArray(MARCHERS_PER_GEOM)
         gait_pta = PTA_LVecBase4f.emptyArray(MARCHERS_PER_GEOM)
         walkers.setShaderInput("u_figure", figure_pta)
         walkers.setShaderInput("u_gait", gait_pta)
-        arrays.append((first, np.asarray(memoryview(figure_pta)), np.asarray(memoryview(gait_pta))))
+        arrays.append((first, node, np.asarray(memoryview(figure_pta)), np.asarray(memoryview(gait_pta))))
     ctx.shade(root, "marchers", 2)
     root.setTextureOff(1)
 
     def animate(frame: FrameState) -> None:
         where, heading, phase, visible = column.figures(frame.t)
-        for first, figure_rows, gait_rows in arrays:
+        for first, node, figure_rows, gait_rows in arrays:
             n = min(MARCHERS_PER_GEOM, column.count - first)
             figure_rows[:n, :3] = where[first : first + n]
             figure_rows[:n, 3] = heading[first : first + n]
             gait_rows[:n, 0] = phase[first : first + n]
             gait_rows[:n, 1] = visible[first : first + n]
+            # bounds round the figures on the path, so that a part of the column out of
+            # view (and its reflection) is culled before its vertices are shaded
+            standing = where[first : first + n][visible[first : first + n]]
+            if len(standing):
+                lo = standing.min(axis=0) - FIGURE_REACH
+                hi = standing.max(axis=0) + FIGURE_REACH
+                node.setBounds(BoundingBox(Point3(*lo), Point3(*hi)))
+            else:
+                node.setBounds(BoundingBox(Point3(*where[first]), Point3(*where[first])))
 
     return Piece(root, animate=animate)
