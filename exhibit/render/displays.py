@@ -200,12 +200,7 @@ class Displays(CapturingOutputs):
         for view in self.views:
             dr = view.region
             aspect = ((dr.getRight() - dr.getLeft()) * size[0]) / ((dr.getTop() - dr.getBottom()) * size[1])
-            # The rig learns the new shape from a fresh eye; the view keeps its camera node
-            # (its colour mask, and whatever points through it) and takes the fresh lens.
-            fresh = self.rig.add_eye(view.name, aspect)
-            view.camera.node().setLens(fresh.node().getLens())
-            self.rig.eyes[view.name] = view.camera
-            fresh.removeNode()
+            self.rig.set_aspect(view.name, aspect)
         return True
 
     def _open(self) -> None:

@@ -128,6 +128,11 @@ class Rig:
         self._fov = None  # recompute frusta on the next apply
         return cam
 
+    def set_aspect(self, name: str, aspect: float) -> None:
+        """Give eye ``name`` a new shape (its window was resized); the field of view follows."""
+        self._aspects[name] = aspect
+        self._fov = None  # recompute frusta on the next apply
+
     def add_wall(self, screen: Screen) -> NodePath:
         """A camera for one projection wall; corners are relative to the hall origin."""
         lens = self._PerspectiveLens()
