@@ -1,4 +1,8 @@
-"""``exhibit narrate``: build voices, loudness, mixes and captions into ``build/<scene>/``."""
+"""``exhibit narrate``: build voices, loudness, mixes and captions into ``build/<scene>/``.
+
+``--prune`` clears the voice store of clips that no line uses any more (each edit of
+a line's text leaves its old clip behind).
+"""
 
 from __future__ import annotations
 
@@ -28,6 +32,15 @@ def register(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
     p.add_argument(
         "-q", "--quiet", action="store_true", help="no progress, only warnings and errors"
     )
+    p.add_argument(
+        "--prune",
+        action="store_true",
+        help="build nothing; remove voices in build/voice/ that no line of any scene uses any "
+        "more (files older than a minute, while no build runs)",
+    )
+    p.add_argument(
+        "--dry-run", action="store_true", help="with --prune: list what would go, remove nothing"
+    )
     p.set_defaults(run=run)
 
 
@@ -54,12 +67,45 @@ class _Progress:
             print(f"{self.label}: mixing", file=sys.stderr, flush=True)
 
 
+def _prune(args: argparse.Namespace) -> int:
+    from exhibit.narration.build import voices_in_use
+    from exhibit.narration.store import PRUNE_MIN_AGE, VoiceStore
+    from exhibit.spec.errors import ExhibitError
+    from exhibit.spec.project import Project
+
+    if args.scenes or args.lang:
+        raise ExhibitError(
+            "--prune looks at every scene in every language; it takes no SCENE or --lang"
+        )
+    project = Project.at(args.root)
+    store = VoiceStore(project.build_dir)
+    result = store.prune(voices_in_use(project), dry_run=args.dry_run)
+    if args.dry_run:
+        for path in result.removed:
+            print(project.display(path))
+    verb = "would free" if args.dry_run else "freed"
+    young = (
+        f"; {result.young} unused files younger than {PRUNE_MIN_AGE:g} s left for now"
+        if result.young
+        else ""
+    )
+    print(
+        f"{project.display(store.root)}: {verb} {len(result.removed)} files, "
+        f"{result.bytes / 2**20:.1f} MB no scene uses; kept {result.kept} files in use{young}"
+    )
+    return 0
+
+
 def run(args: argparse.Namespace) -> int:
     from exhibit import narration
     from exhibit.narration.build import load_scene
     from exhibit.spec.errors import ExhibitError
     from exhibit.spec.project import Project
 
+    if args.prune:
+        return _prune(args)
+    if args.dry_run:
+        raise ExhibitError("--dry-run goes with --prune")
     project = Project.at(args.root)
     names = list(args.scenes) or project.scene_names()
     if not names:

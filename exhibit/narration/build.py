@@ -214,6 +214,21 @@ def is_stale(project: Project, scene: SceneRef, lang: str | None = None) -> bool
     )
 
 
+def voices_in_use(project: Project) -> set[tuple[str, str]]:
+    """``(lang, voice key)`` of every line of every scene in every language: what a prune keeps.
+
+    Raises ContentError for a scene that does not load: what it needs is then
+    unknown, so nothing may be pruned.
+    """
+    espeak = find_espeak()
+    keys: set[tuple[str, str]] = set()
+    for name in project.scene_names():
+        model, _doc = load_scene(project, name)
+        for lang in model.languages:
+            keys.update((lang, v.key) for v in line_voices(project, model, lang, espeak))
+    return keys
+
+
 def timings_for(project: Project, scene: Scene, lang: str) -> dict[str, LineTiming]:
     """Measured timings of lines that already have audio; cheap enough for ``exhibit check``.
 
@@ -324,84 +339,85 @@ def build(
         "manifest_path": paths.manifest,
     }
 
-    manifest = _read_json(paths.manifest)
-    if (
-        manifest is not None
-        and manifest.get("key") == key
-        and all(p.is_file() for p in paths.outputs())
-        and all(p.is_file() for p in line_audio.values())
-    ):
-        timings = {k: _timing_from_json(v) for k, v in manifest.get("timings", {}).items()}
+    with store.lock():  # shared with other builds; no prune can remove a clip while it is held
+        manifest = _read_json(paths.manifest)
+        if (
+            manifest is not None
+            and manifest.get("key") == key
+            and all(p.is_file() for p in paths.outputs())
+            and all(p.is_file() for p in line_audio.values())
+        ):
+            timings = {k: _timing_from_json(v) for k, v in manifest.get("timings", {}).items()}
+            timeline = compile_timeline(model, language, timings, doc)
+            return NarrationBuild(
+                **common,
+                timeline=timeline,
+                timings=timings,
+                loudness=manifest.get("loudness"),
+                true_peak=manifest.get("true_peak"),
+                rebuilt=False,
+                seconds=time.perf_counter() - started,
+            )
+
+        metas = {v.line_id: store.get(language, v.key) for v in voices}
+        missing = [v for v in voices if metas[v.line_id] is None]
+        metas.update(_make_voices(missing, store, espeak, progress, len(voices)))
+        timings = {v.line_id: timing_of(v, metas[v.line_id]) for v in voices}  # type: ignore[arg-type]
         timeline = compile_timeline(model, language, timings, doc)
+
+        mix_key = _mix_key(timeline, voices, media)
+        loudness = manifest.get("loudness") if manifest else None
+        peak = manifest.get("true_peak") if manifest else None
+        mix_rebuilt = False
+        if manifest is None or manifest.get("mix_key") != mix_key or not paths.mix.is_file():
+            if progress:
+                progress("mix", 0, 1)
+            loudness, peak = _render_mix(paths.mix, timeline, line_audio, project)
+            mix_rebuilt = True
+            if progress:
+                progress("mix", 1, 1)
+
+        write_text(paths.vtt, webvtt(timeline.captions, language))
+        write_text(paths.srt, srt(timeline.captions))
+        write_text(paths.timeline, json.dumps(timeline.to_json(), ensure_ascii=False, indent=1))
+        write_text(
+            paths.manifest,
+            json.dumps(
+                {
+                    "scene": model.scene_id,
+                    "lang": language,
+                    "pipeline": PIPELINE,
+                    "key": key,
+                    "mix_key": mix_key,
+                    "loudness": loudness,
+                    "true_peak": peak,
+                    "lines": {
+                        v.line_id: {
+                            "kind": v.kind,
+                            "key": v.key,
+                            "audio": os.path.relpath(line_audio[v.line_id], paths.folder),
+                        }
+                        for v in voices
+                    },
+                    "timings": {k: _timing_json(t) for k, t in timings.items()},
+                },
+                ensure_ascii=False,
+                indent=1,
+            ),
+        )
+        if progress:
+            progress("files", 1, 1)
         return NarrationBuild(
             **common,
             timeline=timeline,
             timings=timings,
-            loudness=manifest.get("loudness"),
-            true_peak=manifest.get("true_peak"),
-            rebuilt=False,
+            loudness=loudness,
+            true_peak=peak,
+            rebuilt=True,
+            voices_made=len(missing),
+            mix_rebuilt=mix_rebuilt,
             seconds=time.perf_counter() - started,
         )
-
-    metas = {v.line_id: store.get(language, v.key) for v in voices}
-    missing = [v for v in voices if metas[v.line_id] is None]
-    metas.update(_make_voices(missing, store, espeak, progress, len(voices)))
-    timings = {v.line_id: timing_of(v, metas[v.line_id]) for v in voices}  # type: ignore[arg-type]
-    timeline = compile_timeline(model, language, timings, doc)
-
-    mix_key = _mix_key(timeline, voices, media)
-    loudness = manifest.get("loudness") if manifest else None
-    peak = manifest.get("true_peak") if manifest else None
-    mix_rebuilt = False
-    if manifest is None or manifest.get("mix_key") != mix_key or not paths.mix.is_file():
-        if progress:
-            progress("mix", 0, 1)
-        loudness, peak = _render_mix(paths.mix, timeline, line_audio, project)
-        mix_rebuilt = True
-        if progress:
-            progress("mix", 1, 1)
-
-    write_text(paths.vtt, webvtt(timeline.captions, language))
-    write_text(paths.srt, srt(timeline.captions))
-    write_text(paths.timeline, json.dumps(timeline.to_json(), ensure_ascii=False, indent=1))
-    write_text(
-        paths.manifest,
-        json.dumps(
-            {
-                "scene": model.scene_id,
-                "lang": language,
-                "pipeline": PIPELINE,
-                "key": key,
-                "mix_key": mix_key,
-                "loudness": loudness,
-                "true_peak": peak,
-                "lines": {
-                    v.line_id: {
-                        "kind": v.kind,
-                        "key": v.key,
-                        "audio": os.path.relpath(line_audio[v.line_id], paths.folder),
-                    }
-                    for v in voices
-                },
-                "timings": {k: _timing_json(t) for k, t in timings.items()},
-            },
-            ensure_ascii=False,
-            indent=1,
-        ),
-    )
-    if progress:
-        progress("files", 1, 1)
-    return NarrationBuild(
-        **common,
-        timeline=timeline,
-        timings=timings,
-        loudness=loudness,
-        true_peak=peak,
-        rebuilt=True,
-        voices_made=len(missing),
-        mix_rebuilt=mix_rebuilt,
-        seconds=time.perf_counter() - started,
-    )
 
 
 def _render_mix(
