@@ -29,7 +29,8 @@ from exhibit.narration.loudness import LIMIT_DBTP, TARGET_LUFS, normalize
 from exhibit.narration.mix import mix
 from exhibit.narration.placeholder import INSTALL_HINT, Espeak, find_espeak
 from exhibit.narration.store import VoiceStore, write_text
-from exhibit.narration.subtitles import srt, webvtt
+from exhibit.narration.subtitles import FORMAT as SUBTITLE_FORMAT
+from exhibit.narration.subtitles import srt, subtitles, webvtt
 from exhibit.narration.voices import SILENT, LineVoice, line_voices, make, timing_of
 from exhibit.spec.errors import ContentError, ExhibitError, did_you_mean
 from exhibit.spec.project import Project
@@ -149,6 +150,7 @@ def _media_digests(project: Project, scene: Scene) -> dict[str, str]:
 def _input_key(scene: Scene, lang: str, voices: list[LineVoice], media: Mapping[str, str]) -> str:
     return digest(
         PIPELINE,
+        SUBTITLE_FORMAT,
         lang,
         scene.model_dump(mode="json"),
         [(v.line_id, v.key, v.sidecar_digest) for v in voices],
@@ -377,8 +379,9 @@ def build(
             if progress:
                 progress("mix", 1, 1)
 
-        write_text(paths.vtt, webvtt(timeline.captions, language))
-        write_text(paths.srt, srt(timeline.captions))
+        cues = subtitles(timeline)
+        write_text(paths.vtt, webvtt(cues, language))
+        write_text(paths.srt, srt(cues))
         write_text(paths.timeline, json.dumps(timeline.to_json(), ensure_ascii=False, indent=1))
         write_text(
             paths.manifest,

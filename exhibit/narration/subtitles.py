@@ -1,15 +1,72 @@
 """Caption files: WebVTT (players, browsers) and SRT (video editors), from the timeline.
 
-The layout and timing of captions belong to the timeline (``state(t)`` shows
-them); these writers only format what it decided. Times are whole
-milliseconds, as the timeline's caption settling already produced them.
+They carry what the screen shows as text: the narration's captions and the scene's
+``caption`` cues (place and date titles), for deaf visitors and for video export.
+The layout and timing of narration captions belong to the timeline (``state(t)``
+shows them); these writers only format what it decided. A caption cue keeps its
+text as written (its own line breaks, no re-layout) and its span in the timeline.
+Times are whole milliseconds, as the timeline's caption settling already produced
+them.
+
+Positions: WebVTT says where a cue goes with its ``line`` setting (``line:0`` is the
+top line of the picture, ``line:50%,center`` its middle; none is the bottom, where
+the narration is). SRT has no positions; the ASS override tags ``{\\an8}`` (top) and
+``{\\an5}`` (middle) at the start of the text are what players and ffmpeg's SRT
+reader understand, and other readers keep them as text. Caption cues may overlap
+the narration (both are on screen at once): WebVTT allows that, and in SRT they stay
+separate entries in order of their start.
 """
 
 from __future__ import annotations
 
 from collections.abc import Iterable
+from dataclasses import dataclass
 
-from exhibit.timeline.model import TimedCaption
+from exhibit.spec.scene import CaptionCue
+from exhibit.timeline.model import Timeline
+
+#: Bump when the files change for the same timeline, so that built scenes are written again.
+FORMAT = 2
+
+_VTT_LINE = {"top": "line:0", "center": "line:50%,center"}  # WebVTT cue settings, per position
+_SRT_TAG = {"top": "{\\an8}", "center": "{\\an5}"}  # ASS numpad alignment: 8 top centre, 5 middle
+
+
+@dataclass(frozen=True)
+class Subtitle:
+    """One cue of a caption file."""
+
+    name: str  # the WebVTT cue identifier: ``intro-2`` (second caption of line intro), ``caption-1``
+    start: float
+    end: float
+    text: str  # lines joined by "\n", none of them empty
+    position: str = "bottom"  # bottom | top | center
+
+
+def subtitles(timeline: Timeline) -> list[Subtitle]:
+    """The narration's captions and the caption cues, in order of their start."""
+    items: list[tuple[float, float, str, str, str]] = [  # start, end, text, position, base name
+        (c.start, c.end, c.text, "bottom", c.line_id or "line") for c in timeline.captions
+    ]
+    for tc in timeline.cues:
+        if isinstance(tc.cue, CaptionCue):
+            text = "\n".join(s.strip() for s in (tc.cue.text.get(timeline.lang) or "").splitlines() if s.strip())
+            end = min(tc.end, timeline.duration)
+            if text and _ms(end) > _ms(tc.start):  # an untranslated or empty cue shows nothing
+                items.append((tc.start, end, text, tc.cue.position, "caption"))
+    items.sort(key=lambda item: _ms(item[0]))  # stable: narration first at the same moment
+    taken: set[str] = set()
+    count: dict[str, int] = {}
+    out: list[Subtitle] = []
+    for start, end, text, position, base in items:
+        while True:  # unique even where a line is named "caption"
+            count[base] = count.get(base, 0) + 1
+            name = f"{base}-{count[base]}"
+            if name not in taken:
+                break
+        taken.add(name)
+        out.append(Subtitle(name, start, end, text, position))
+    return out
 
 
 def _ms(seconds: float) -> int:
@@ -28,33 +85,20 @@ def _vtt_escape(text: str) -> str:
     return text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
 
 
-def _cue_ids(captions: list[TimedCaption]) -> list[str]:
-    ids: list[str] = []
-    count: dict[str, int] = {}
-    for c in captions:
-        base = c.line_id or "caption"
-        count[base] = count.get(base, 0) + 1
-        ids.append(f"{base}-{count[base]}")
-    return ids
-
-
-def webvtt(captions: Iterable[TimedCaption], lang: str) -> str:
-    """A WebVTT file; each cue is named after its narration line (``intro-1``, ``intro-2``)."""
-    caps = list(captions)
-    out = ["WEBVTT", "", f"NOTE narration captions, language {lang}", ""]
-    for cue_id, c in zip(_cue_ids(caps), caps, strict=True):
-        out += [
-            cue_id,
-            f"{_clock(_ms(c.start), '.')} --> {_clock(_ms(c.end), '.')}",
-            _vtt_escape(c.text),
-            "",
-        ]
+def webvtt(cues: Iterable[Subtitle], lang: str) -> str:
+    """A WebVTT file; narration cues are named after their line (``intro-1``, ``intro-2``)."""
+    out = ["WEBVTT", "", f"NOTE narration and on-screen captions, language {lang}", ""]
+    for c in cues:
+        setting = _VTT_LINE.get(c.position)
+        timing = f"{_clock(_ms(c.start), '.')} --> {_clock(_ms(c.end), '.')}"
+        out += [c.name, f"{timing} {setting}" if setting else timing, _vtt_escape(c.text), ""]
     return "\n".join(out)
 
 
-def srt(captions: Iterable[TimedCaption]) -> str:
-    """A SubRip file (numbered cues, comma before the milliseconds)."""
+def srt(cues: Iterable[Subtitle]) -> str:
+    """A SubRip file (numbered cues in order of their start, comma before the milliseconds)."""
     out: list[str] = []
-    for i, c in enumerate(captions, start=1):
-        out += [str(i), f"{_clock(_ms(c.start), ',')} --> {_clock(_ms(c.end), ',')}", c.text, ""]
+    for i, c in enumerate(cues, start=1):
+        text = _SRT_TAG.get(c.position, "") + c.text
+        out += [str(i), f"{_clock(_ms(c.start), ',')} --> {_clock(_ms(c.end), ',')}", text, ""]
     return "\n".join(out)

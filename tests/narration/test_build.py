@@ -285,9 +285,13 @@ def test_lines_without_recordings_get_a_cached_placeholder_voice(content: Conten
         measured = ebur128(result.mix_path)
         assert measured.integrated == pytest.approx(-23.0, abs=1.0)
         assert measured.true_peak <= -1.0
-        cues = [(_secs(c.start), _secs(c.end), c.text) for c in webvtt.read(str(result.vtt_path))]
+        read = list(webvtt.read(str(result.vtt_path)))
+        cues = [(_secs(c.start), _secs(c.end), c.text) for c in read if not c.identifier.startswith("caption-")]
         assert cues
         _check_caption_rules(cues, lang)
+        boat = result.timeline.lines[0].marks["boat"]
+        titles = [(_secs(c.start), _secs(c.end), c.text) for c in read if c.identifier.startswith("caption-")]
+        assert titles == [(round(boat, 3), round(boat + 2, 3), "南湖" if lang == "zh" else "South Lake")]
     zh = results["zh"].timeline.lines[0]
     assert 2.0 < zh.end - zh.start < 7.0  # 19 syllables spoken
     # The cache is keyed by content: changing one line's text remakes exactly that line.

@@ -13,9 +13,11 @@ from pathlib import Path
 import pytest
 import srt
 import webvtt
+import yaml
 
 from exhibit.narration import NarrationBuild, build
 from exhibit.spec.project import Project
+from exhibit.spec.scene import CaptionCue
 from exhibit.timeline.captions import MAX_SECONDS, MIN_GAP, MIN_SECONDS
 from tests.narration.conftest import ebur128, read_wav
 
@@ -57,12 +59,16 @@ def test_bundled_scene_meets_the_narration_numbers(
     assert measured.integrated == pytest.approx(-23.0, abs=1.0)
     assert measured.true_peak <= -1.0
 
-    vtt = [(c.start, c.end, c.text) for c in webvtt.read(str(result.vtt_path))]
+    vtt = [c for c in webvtt.read(str(result.vtt_path))]
     subs = list(srt.parse(result.srt_path.read_text(encoding="utf-8")))
-    assert len(vtt) == len(subs) == len(result.timeline.captions) > 0
+    cues = [tc for tc in result.timeline.cues if isinstance(tc.cue, CaptionCue)]
+    assert len(vtt) == len(subs) == len(result.timeline.captions) + len(cues) > 0
+    assert [s.start for s in subs] == sorted(s.start for s in subs)
+    # The narration's captions (the caption cues are checked in the Long March test below).
+    narration = [s for s, c in zip(subs, vtt, strict=True) if not c.identifier.startswith("caption-")]
     limit = 16 if lang == "zh" else 42
     previous_end = None
-    for sub, caption in zip(subs, result.timeline.captions, strict=True):
+    for sub, caption in zip(narration, result.timeline.captions, strict=True):
         start, end = sub.start.total_seconds(), sub.end.total_seconds()
         assert (start, end) == (round(caption.start, 3), round(caption.end, 3))
         lines = sub.content.split("\n")
@@ -72,3 +78,42 @@ def test_bundled_scene_meets_the_narration_numbers(
         if previous_end is not None:
             assert start - previous_end >= MIN_GAP - 1e-9
         previous_end = end
+
+
+@pytest.mark.slow  # shares the build above
+@pytest.mark.skipif(not any(name == "long_march" for name, _ in SCENES), reason="no bundled long_march scene")
+@pytest.mark.parametrize("lang", ["zh", "en"])
+def test_long_march_subtitles_carry_its_place_and_date_titles_at_their_moments(
+    built: dict[tuple[str, str], NarrationBuild], lang: str
+) -> None:
+    result = built[("long_march", lang)]
+    written = yaml.safe_load((REPO / "scenes" / "long_march.yaml").read_text(encoding="utf-8"))
+    lines = {ln.id: ln for ln in result.timeline.lines}
+    expected = []
+    for cue in written["cues"]:
+        if cue["do"] != "caption":
+            continue
+        line, mark = cue["at"].split("@")  # the bundled titles sit on a word of the narration
+        start = lines[line].marks[mark]
+        expected.append((round(start, 3), round(start + cue["duration"], 3), cue["text"][lang], cue["position"]))
+    assert len(expected) == 3, "Zunyi, the Jiajin Mountain, Huining"
+
+    vtt = [c for c in webvtt.read(str(result.vtt_path)) if c.identifier.startswith("caption-")]
+    settings = {"top": "line:0", "center": "line:50%,center", "bottom": ""}
+    blocks = [b.split("\n") for b in result.vtt_path.read_text(encoding="utf-8").split("\n\n")]
+    placed = {b[0]: " ".join(b[1].split(" ")[3:]) for b in blocks if len(b) > 1 and " --> " in b[1]}  # cue settings
+    assert [(_secs(c.start), _secs(c.end), c.text, placed[c.identifier]) for c in vtt] == [
+        (start, end, text, settings[position]) for start, end, text, position in expected
+    ]
+    tags = {"top": "{\\an8}", "center": "{\\an5}", "bottom": ""}
+    subs = [(s.start.total_seconds(), s.end.total_seconds(), s.content)
+            for s in srt.parse(result.srt_path.read_text(encoding="utf-8"))]
+    for start, end, text, position in expected:
+        assert (start, end, tags[position] + text) in subs
+    if lang == "zh":
+        assert any(text == "1935年6月 · 翻越夹金山" for _, _, text, _ in expected)
+
+
+def _secs(clock: str) -> float:
+    h, m, s = clock.split(":")
+    return round(int(h) * 3600 + int(m) * 60 + float(s), 3)
