@@ -96,8 +96,11 @@ class Journal:
                 self._retry_at = float("-inf")
                 self._drain()
             if self._fd is not None:
-                os.close(self._fd)
-                self._fd = None
+                fd, self._fd = self._fd, None
+                try:
+                    os.close(fd)
+                except OSError as exc:  # a network disk can report a lost write only here
+                    self._failed("cannot close", exc)
 
     def files(self) -> list[Path]:
         """The rotated files, oldest first, then the current one (where they exist)."""
@@ -181,8 +184,8 @@ class Journal:
                              f"{_reason(exc)}; it keeps growing until it can")
             return
         self._rotate_failing = False
-        os.close(self._fd)
-        self._fd = None
+        fd, self._fd = self._fd, None
+        os.close(fd)
         self._prune()
         self._open(day)
 
