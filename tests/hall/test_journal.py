@@ -10,6 +10,8 @@ from __future__ import annotations
 import json
 import os
 import re
+import signal
+import subprocess
 import tempfile
 from datetime import datetime, timedelta
 from pathlib import Path
@@ -20,6 +22,10 @@ from hypothesis import strategies as st
 
 from exhibit.cli.main import main
 from exhibit.effects.journal import Journal, journal_files, read_journal
+from tests.effects.olad import free_port
+from tests.effects.processes import EXHIBIT
+from tests.hall.live import eventually
+from tests.hall.rig import HALL, SCENES, write_hall_project
 
 DAY = datetime(2025, 7, 4, 9, 0)
 NAME = re.compile(r"hall-(\d{4}-\d{2}-\d{2})(?:\.(\d+))?\.jsonl")
@@ -245,3 +251,29 @@ def test_hall_refuses_to_keep_no_old_journals(tmp_path: Path, capsys: pytest.Cap
     assert main(["--root", str(tmp_path), "hall", "--headless", "--log-max-mb", "-1"]) == 1
     assert "--log-max-mb -1 must be 0 (no size limit) or more" in capsys.readouterr().err
     assert not (tmp_path / "var").exists()
+
+
+def test_exhibit_hall_rotates_its_journals_with_the_options_given(tmp_path: Path) -> None:
+    http_port = free_port()
+    write_hall_project(tmp_path, {**HALL, "schedule": [], "remote": {"http": {"port": http_port}}}, SCENES)
+    hall = subprocess.Popen([*EXHIBIT, "--root", str(tmp_path), "hall", "--headless", "--no-sync", "--go", "beta",
+                             "--log-max-mb", "0.0003", "--log-keep", "50"],  # 315 bytes: two records or so
+                            stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+    log = tmp_path / "var" / "log"
+    try:
+        assert eventually(lambda: len(journal_files(log / "effects.jsonl")) >= 2, timeout=15)
+        hall.send_signal(signal.SIGTERM)
+        _out, err = hall.communicate(timeout=10)
+    finally:
+        if hall.poll() is None:
+            hall.kill()
+            hall.wait()
+    assert hall.returncode == 0, err
+    for name in ("hall.jsonl", "effects.jsonl"):
+        for p in journal_files(log / name):
+            lines = p.read_text(encoding="utf-8").splitlines()
+            assert all(json.loads(line) for line in lines)
+            assert p.stat().st_size <= 315 or len(lines) == 1
+    events = [r["event"] for r in read_journal(log / "hall.jsonl", rotated=True)]
+    assert len(journal_files(log / "hall.jsonl")) >= 3
+    assert events[0] == "hall_started" and events[-1] == "hall_stopped" and "show_start" in events
