@@ -20,6 +20,7 @@ from exhibit.quiz.kiosk import MIN_TARGET_PX, Button, Kiosk, KioskSettings, Phas
 from exhibit.quiz.phrases import phrase
 from exhibit.quiz.scoring import Scoring
 from exhibit.render.kiosk_font import quiz_font
+from exhibit.render.typeset import fit
 from exhibit.spec.errors import ExhibitError
 
 if TYPE_CHECKING:
@@ -258,9 +259,7 @@ class KioskView:
         if s.boards:
             self._board_column(s.boards[0], -0.9, 0.9, 0.28)
         else:
-            self._text(
-                "\n".join(s.lines), (0.0, 0.18), 0.075, CREAM, align="center", wrap=2 * w - 0.8
-            )
+            self._text("\n".join(s.lines), (0.0, 0.18), 0.075, CREAM, align="center", wrap=2 * w - 0.8)
         starts = [b for b in s.buttons if b.role == "start"]
         width, gap = 1.1, 0.2
         left = -(len(starts) * width + (len(starts) - 1) * gap) / 2
@@ -276,9 +275,7 @@ class KioskView:
         self._text(s.heading, (-w + margin + 0.55, 0.855), 0.055, GOLD)
         self._text(s.title, (-w + margin, 0.66), 0.078, WHITE, wrap=2 * w - 2 * margin - 0.5)
         if s.timed:
-            self._ring_text = self._text(
-                "", (w - 0.27, 0.76), 0.08, WHITE, align="center", record=False
-            )
+            self._ring_text = self._text("", (w - 0.27, 0.76), 0.08, WHITE, align="center", record=False)
         options = [b for b in s.buttons if b.role == "option"]
         columns = 1 if len(options) <= 4 else 2
         rows = math.ceil(len(options) / columns)
@@ -304,13 +301,9 @@ class KioskView:
         if s.lines:
             verdict, *rest = s.lines
             color = {"correct": (0.55, 0.95, 0.55, 1.0), "wrong": (1.0, 0.62, 0.45, 1.0)}
-            ok = any(b.state == "correct" for b in options) and not any(
-                b.state in ("wrong", "missed") for b in options
-            )
+            ok = any(b.state == "correct" for b in options) and not any(b.state in ("wrong", "missed") for b in options)
             self._text(verdict, (-w + margin, -0.42), 0.08, color["correct" if ok else "wrong"])
-            self._text(
-                "\n".join(rest), (-w + margin, -0.54), 0.055, CREAM, wrap=2 * w - 2 * margin - 0.9
-            )
+            self._text("\n".join(rest), (-w + margin, -0.54), 0.055, CREAM, wrap=2 * w - 2 * margin - 0.9)
 
     def _result(self, s: Screen) -> None:
         w = self.ratio
@@ -389,9 +382,7 @@ class KioskView:
             colors=(WARNING_SHADE, WARNING_SHADE),
             label="",
         )
-        self._warning_text = self._text(
-            "", (0.0, 0.15), 0.085, WHITE, align="center", wrap=2 * w - 0.6, record=False
-        )
+        self._warning_text = self._text("", (0.0, 0.15), 0.085, WHITE, align="center", wrap=2 * w - 0.6, record=False)
         self._button(shade, (-0.5, 0.5, -0.45, -0.22), 0.08, align="center", colors=PRIMARY)
 
     # -- widgets --------------------------------------------------------------------------
@@ -409,15 +400,19 @@ class KioskView:
         from direct.gui.OnscreenText import OnscreenText
         from panda3d.core import TextNode
 
+        shown, wordwrap = text, (wrap / scale) if wrap else None
+        if wrap and text:
+            # broken here by the rules of Chinese line breaking, not anywhere by Panda3D
+            shown, wordwrap = fit(self.font, text, wrap, math.inf, scale).text, None
         node = OnscreenText(
-            text=text,
+            text=shown,
             pos=pos,
             scale=scale,
             fg=fg,
             font=self.font,
             parent=self.page,
             align={"left": TextNode.ALeft, "center": TextNode.ACenter}[align],
-            wordwrap=(wrap / scale) if wrap else None,
+            wordwrap=wordwrap,
             mayChange=True,
         )
         if record:
@@ -452,8 +447,9 @@ class KioskView:
         text = b.label if label is None else label
         left, right, bottom, top = rect
         pad = 0.04
-        wrap = (right - left - 2 * pad) / scale
-        rows = self._rows(text, wrap) if text else 1
+        # a long answer takes more lines, and is set smaller if it must to stay on its button
+        fitted = fit(self.font, text, right - left - 2 * pad, top - bottom - pad, scale)
+        shown, scale, rows = fitted.text, fitted.scale, max(1, len(fitted.lines))
         baseline = (top + bottom) / 2 + (rows - 1) * scale * 0.55 - scale * 0.32
         x = left + pad if align == "left" else (left + right) / 2
         node = DirectButton(
@@ -461,13 +457,12 @@ class KioskView:
             frameSize=rect,
             frameColor=frame,
             relief=DGG.FLAT,
-            text=text,
+            text=shown,
             text_font=self.font,
             text_scale=scale,
             text_fg=ink,
             text_pos=(x, baseline),
             text_align=TextNode.ALeft if align == "left" else TextNode.ACenter,
-            text_wordwrap=wrap,
             command=self._pressed,
             extraArgs=[b.id],
             pressEffect=False,
@@ -476,15 +471,6 @@ class KioskView:
             clickSound=None,
         )
         self.placed.append(_Placed(node, rect, b, (text,)))
-
-    def _rows(self, text: str, wrap: float) -> int:
-        from panda3d.core import TextNode
-
-        measure = TextNode("measure")
-        measure.setFont(self.font)
-        measure.setWordwrap(wrap)
-        measure.setText(text)
-        return max(1, measure.getNumRows())
 
     def _pressed(self, button_id: str) -> None:
         self.kiosk.press(button_id, self.clock())
@@ -503,10 +489,7 @@ class KioskView:
         if current is None:
             return
         lang = screen.lang
-        words = [
-            phrase(k, lang)
-            for k in ("correct", "partly", "wrong", "timed_out", "next", "see_result")
-        ]
+        words = [phrase(k, lang) for k in ("correct", "partly", "wrong", "timed_out", "next", "see_result")]
         words += [
             phrase("answer_is", lang, letters="ABCDEFGHTF"),
             phrase("points", lang, points="0123456789"),
@@ -574,9 +557,7 @@ class KioskView:
             return
         left = self.kiosk.warning_left(now)
         if left is not None:
-            self._warning_text.setText(
-                phrase("still_there", self.kiosk.lang, seconds=math.ceil(left))
-            )
+            self._warning_text.setText(phrase("still_there", self.kiosk.lang, seconds=math.ceil(left)))
 
 
 def require_display() -> None:

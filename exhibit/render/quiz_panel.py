@@ -27,6 +27,7 @@ from exhibit.quiz.phrases import phrase
 from exhibit.quiz.session import Feedback, QuizSession
 from exhibit.render.kiosk import BUTTON_COLORS, CREAM, GOLD, PRIMARY, WHITE
 from exhibit.render.kiosk_font import quiz_font
+from exhibit.render.typeset import Fitted, fit
 from exhibit.spec.errors import ExhibitError
 
 if TYPE_CHECKING:
@@ -191,11 +192,7 @@ class InWorldQuizPanel:
             return None
         for region in win.getActiveDisplayRegions():
             cam = region.getCamera()
-            if (
-                not cam.isEmpty()
-                and cam.node().getLens() is not None
-                and cam.node().getLens().isPerspective()
-            ):
+            if not cam.isEmpty() and cam.node().getLens() is not None and cam.node().getLens().isPerspective():
                 self.camera = cam
                 return cam
         return None
@@ -241,9 +238,7 @@ class InWorldQuizPanel:
         assert self.camera is not None
         item = next(i for i in self.items if i.id == item_id)
         left, right, bottom, top = item.rect
-        p = self.camera.getRelativePoint(
-            self.root, Point3((left + right) / 2, 0, (bottom + top) / 2)
-        )
+        p = self.camera.getRelativePoint(self.root, Point3((left + right) / 2, 0, (bottom + top) / 2))
         out = Point2()
         if not self.camera.node().getLens().project(p, out):
             raise ExhibitError(f"'{item_id}' is not in view")
@@ -314,9 +309,7 @@ class InWorldQuizPanel:
         lang = self.lang
         left, right = -WIDTH / 2, WIDTH / 2
         self._order = FIRST_ORDER
-        self._base_card = self._card(
-            (left, right, -HEIGHT / 2, HEIGHT / 2), PANEL_COLOR, parent=self.content
-        )
+        self._base_card = self._card((left, right, -HEIGHT / 2, HEIGHT / 2), PANEL_COLOR, parent=self.content)
         self._focus_card = self._base_card.attachNewNode("focus")
         heading = (
             f"{phrase('question_of', lang, n=presented.position + 1, total=len(self.session.questions))}"
@@ -326,10 +319,8 @@ class InWorldQuizPanel:
         self._countdown = None
         if feedback is None and presented.time_limit is not None:
             left_s = presented.time_limit - (self.clock() - self._shown_at)
-            self._countdown = self._text(
-                f"{max(0, math.ceil(left_s))}", (right - 0.08, 0.41), 0.07, GOLD, center=True
-            )
-        self._text(presented.stem(lang), (left + 0.05, 0.35), 0.06, WHITE, wrap=WIDTH - 0.1)
+            self._countdown = self._text(f"{max(0, math.ceil(left_s))}", (right - 0.08, 0.41), 0.07, GOLD, center=True)
+        self._text(presented.stem(lang), (left + 0.05, 0.35), 0.06, WHITE, wrap=WIDTH - 0.1, height=0.17)
         right_shown = set(presented.correct_shown())
         options = list(zip(presented.letters(), presented.options(lang), strict=True))
         top, row_h, gap = 0.20, 0.085, 0.02
@@ -347,13 +338,12 @@ class InWorldQuizPanel:
                 )
             frame, ink = BUTTON_COLORS[state]
             self._card(rect, frame)
-            self._text(
-                f"{letter}. {text}",
-                (rect[0] + 0.03, (rect[2] + rect[3]) / 2 - 0.015),
-                0.045,
-                ink,
-                wrap=rect[1] - rect[0] - 0.06,
-            )
+            # a long answer takes two lines, smaller if it must, centred in its row
+            label = fit(self.font, f"{letter}. {text}", rect[1] - rect[0] - 0.06, row_h - 0.008, 0.045)
+            middle = (rect[2] + rect[3]) / 2
+            rise = (len(label.lines) - 1) * self.font.getLineHeight() * label.scale / 2
+            baseline = middle + rise - 0.33 * label.scale
+            self._text(f"{letter}. {text}", (rect[0] + 0.03, baseline), label.scale, ink, fitted=label)
             self.items.append(_Item(f"opt:{k}", rect, enabled=feedback is None))
         button_rect = (right - 0.45, right - 0.05, -0.47, -0.37)
         if feedback is None:
@@ -361,9 +351,7 @@ class InWorldQuizPanel:
                 enabled = bool(self.selected)
                 frame, ink = PRIMARY if enabled else BUTTON_COLORS["disabled"]
                 self._card(button_rect, frame)
-                self._text(
-                    phrase("submit", lang), self._label_pos(button_rect), 0.05, ink, center=True
-                )
+                self._text(phrase("submit", lang), self._label_pos(button_rect), 0.05, ink, center=True)
                 self.items.append(_Item("submit", button_rect, enabled=enabled))
         else:
             verdict = (
@@ -379,12 +367,14 @@ class InWorldQuizPanel:
             if feedback.explanation is not None:
                 lines.append(phrase("explanation", lang, text=feedback.explanation.get(lang) or ""))
             bottom_of_options = top - len(options) * (row_h + gap)
+            first_baseline = bottom_of_options - 0.02
             self._text(
                 "\n".join(lines),
-                (left + 0.05, bottom_of_options - 0.02),
+                (left + 0.05, first_baseline),
                 0.036,
                 CREAM,
                 wrap=WIDTH - 0.6,
+                height=first_baseline + 0.75 * 0.036 - (-HEIGHT / 2 + 0.03),  # down to the card's edge
             )
             label = phrase("done" if self.session.last else "next", lang)
             self._card(button_rect, PRIMARY[0])
@@ -402,18 +392,14 @@ class InWorldQuizPanel:
         holder.node().removeAllChildren()
         left, right, bottom, top = self.items[self.focus].rect
         pad = 0.015
-        frame = self._card(
-            (left - pad, right + pad, bottom - pad, top + pad), FOCUS_COLOR, parent=holder
-        )
+        frame = self._card((left - pad, right + pad, bottom - pad, top + pad), FOCUS_COLOR, parent=holder)
         frame.setBin("fixed", FOCUS_ORDER)
 
     @staticmethod
     def _label_pos(rect: tuple[float, float, float, float]) -> tuple[float, float]:
         return ((rect[0] + rect[1]) / 2, (rect[2] + rect[3]) / 2 - 0.017)
 
-    def _card(
-        self, rect: tuple[float, float, float, float], color: Color, parent: NodePath | None = None
-    ) -> NodePath:
+    def _card(self, rect: tuple[float, float, float, float], color: Color, parent: NodePath | None = None) -> NodePath:
         from panda3d.core import CardMaker
 
         maker = CardMaker("card")
@@ -435,22 +421,31 @@ class InWorldQuizPanel:
         color: Color,
         *,
         wrap: float | None = None,
+        height: float | None = None,
         center: bool = False,
+        fitted: Fitted | None = None,
     ) -> Any:
+        """A text at ``pos`` (its first baseline); with ``wrap`` broken into lines that
+        wide, and with ``height`` too set smaller if it must to stay in that height
+        (or as ``fitted`` already)."""
         from panda3d.core import TextNode
 
+        self.texts.append(text)
+        shown = text
+        if fitted is not None:
+            shown, scale = fitted.text, fitted.scale
+        elif wrap:
+            fitted = fit(self.font, text, wrap, height if height is not None else 1e9, scale)
+            shown, scale = fitted.text, fitted.scale
         node = TextNode("text")
         node.setFont(self.font)
-        node.setText(text)
+        node.setText(shown)
         node.setTextColor(*color)
         node.setAlign(TextNode.ACenter if center else TextNode.ALeft)
-        if wrap:
-            node.setWordwrap(wrap / scale)
         np_ = self._base_card.attachNewNode(node)  # type: ignore[union-attr]
         np_.setScale(scale)
         np_.setPos(pos[0], 0.0, pos[1])
         np_.setBin("fixed", self._next_order())
-        self.texts.append(text)
         return node
 
 

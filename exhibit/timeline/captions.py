@@ -49,8 +49,10 @@ _ZH_PHRASE_START = "在和与是把被从到向对为也就都而并又还让将
 #: Particles that belong to the word before them: a line never starts with one.
 _ZH_CLINGS = "了着过的得们吗呢吧啊"
 _ZH_UNITS_AFTER_DIGITS = "年月日号时分秒岁人万亿千百十个位名次条"
-_CLOSING = "，。、；：！？」』）》”’,.;:!?)…"
-_OPENING = "「『（《“‘("
+#: A line never starts with these (closing punctuation) ...
+CLOSING = "，。、；：！？」』）》”’,.;:!?)…"
+#: ... and never ends with these (opening punctuation): the rules of Chinese line breaking.
+OPENING = "「『（《“‘("
 _EN_WEAK_END = {
     "a",
     "an",
@@ -163,7 +165,7 @@ def _breaks(t: str, cjk: bool) -> list[tuple[int, int]]:
     if cjk:
         for k in range(1, len(t)):
             before, after = t[k - 1], t[k]
-            if after in _CLOSING or after in _ZH_CLINGS or before in _OPENING or after == " ":
+            if after in CLOSING or after in _ZH_CLINGS or before in OPENING or after == " ":
                 continue
             if _ALNUM.match(before) and _ALNUM.match(after):
                 continue  # inside a number or a Latin word

@@ -87,9 +87,7 @@ def make_panel(world: World, session: QuizSession, lang: str = "zh", **kw: Any) 
     return InWorldQuizPanel(world.app.base, anchor, session, lang, camera=world.camera, **kw)
 
 
-def session_of(
-    bank: Bank, ids: list[str], store: QuizStore | None = None, seed: int = 3
-) -> QuizSession:
+def session_of(bank: Bank, ids: list[str], store: QuizStore | None = None, seed: int = 3) -> QuizSession:
     questions = [bank.question(i) for i in ids]
     return start_session(
         Bank(bank="demo", questions=questions),
@@ -147,14 +145,10 @@ def test_pointing_at_an_option_answers_it(world: World, bank: Bank, store: QuizS
     assert panel.click(*panel.screen_point("continue"))
     assert panel.done and done == [session]
     (row,) = [store.attempt(session.attempt_id)]  # type: ignore[arg-type]
-    assert (
-        row is not None and row["kiosk"] == "scene:test" and row["completed"] and row["score"] == 0
-    )
+    assert row is not None and row["kiosk"] == "scene:test" and row["completed"] and row["score"] == 0
 
 
-def test_focus_and_select_answer_without_pointing(
-    world: World, bank: Bank, store: QuizStore
-) -> None:
+def test_focus_and_select_answer_without_pointing(world: World, bank: Bank, store: QuizStore) -> None:
     session = session_of(bank, ["boat", "two_cities", "zunyi_year"], store)
     panel = make_panel(world, session, lang="en")
     while not panel.done:
@@ -225,9 +219,7 @@ def test_pointing_works_on_a_turned_and_moved_panel(world: World, bank: Bank) ->
     assert session.feedback[0].chosen == (1,)
 
 
-def test_a_scene_cue_starts_a_session_stored_like_a_kiosk_round(
-    world: World, tmp_path: Path
-) -> None:
+def test_a_scene_cue_starts_a_session_stored_like_a_kiosk_round(world: World, tmp_path: Path) -> None:
     from exhibit.quiz.cue import start_cue_session
     from exhibit.spec.project import Project
     from exhibit.spec.scene import QuizCue
@@ -236,9 +228,7 @@ def test_a_scene_cue_starts_a_session_stored_like_a_kiosk_round(
     project = Project.at(write_project(tmp_path / "scene_content"))
     cue = QuizCue(do="quiz", at=0, bank="demo", count=2, tags=["nanhu"])
     with QuizStore(f"sqlite:///{tmp_path / 'cue.sqlite3'}") as store:
-        session = start_cue_session(
-            project, cue, store=store, lang="en", scene="nanhu_red_boat", rng=random.Random(1)
-        )
+        session = start_cue_session(project, cue, store=store, lang="en", scene="nanhu_red_boat", rng=random.Random(1))
         assert {p.question.id for p in session.questions} <= {"boat", "founding_year", "two_cities"}
         assert all(p.time_limit is None for p in session.questions)  # untimed in scenes
         panel = make_panel(world, session, lang="en")
@@ -265,9 +255,7 @@ def test_things_in_front_of_the_panel_hide_it(world: World, bank: Bank) -> None:
     maker.setFrame(-0.1, 0.1, -1, 1)
     pillar = world.root.attachNewNode(maker.generate())
     pillar.setColor(0.1, 0.3, 0.9, 1)
-    pillar.setPos(
-        x * 1.2 * np.tan(np.radians(30)), 1.2, 0
-    )  # between the eye and option A (60° across)
+    pillar.setPos(x * 1.2 * np.tan(np.radians(30)), 1.2, 0)  # between the eye and option A (60° across)
     image = world.frame()
     p = world.pixel(image, x, y)
     assert p[2] > 200 and p[0] < 60  # the pillar, not the option card
@@ -305,9 +293,7 @@ def test_a_timed_question_counts_down_and_times_out(world: World, bank: Bank) ->
     )
     anchor = world.root.attachNewNode("anchor")
     anchor.setPos(0, 2.2, 0)
-    panel = InWorldQuizPanel(
-        world.app.base, anchor, session, "zh", camera=world.camera, clock=lambda: clock[0]
-    )
+    panel = InWorldQuizPanel(world.app.base, anchor, session, "zh", camera=world.camera, clock=lambda: clock[0])
     assert "15" in panel.texts
     clock[0] = 107.2
     world.frame()  # the panel's task ticks with the frames
@@ -316,4 +302,60 @@ def test_a_timed_question_counts_down_and_times_out(world: World, bank: Bank) ->
     world.frame()
     assert panel.texts[-2].startswith("时间到")
     assert session.feedback[0].timed_out and panel.focused == "continue"
+    panel.destroy()
+
+
+def test_long_answers_and_explanations_stay_on_the_card(world: World) -> None:
+    """The bundled bank's longest explanation, in English, after five long options."""
+    from exhibit.quiz.banks import load_bank
+    from exhibit.spec.project import Project
+
+    root = Path(__file__).resolve().parents[2]
+    party = load_bank(Project.at(root), "party_history")
+    longest = max(
+        (q for q in party.questions if len(q.options or []) == 5),
+        key=lambda q: len(q.explanation.get("en") or "") if q.explanation else 0,
+    )
+    session = session_of(party, [longest.id])
+    panel = make_panel(world, session, lang="en")
+    world.frame()
+    assert panel.click(*panel.screen_point("opt:0"))
+    if panel.feedback is None:
+        assert panel.click(*panel.screen_point("submit"))
+    image = world.frame()
+    # the card: dark red pixels; text: cream ones. No text outside the card's box.
+    card = (image[..., 0] > image[..., 1] + 40) & (image[..., 0] < 140)
+    rows, cols = np.flatnonzero(card.any(axis=1)), np.flatnonzero(card.any(axis=0))
+    text = image.min(axis=2) > 190
+    outside = text.copy()
+    outside[rows[0] : rows[-1] + 1, cols[0] : cols[-1] + 1] = False
+    assert text.sum() > 500
+    assert outside.sum() == 0, f"{outside.sum()} text pixels off the card"
+    # and the explanation's last words are drawn: its text ends near the card's bottom edge,
+    # above it, not cut off
+    below_options = text[int(rows[-1] - 0.22 * (rows[-1] - rows[0])) : rows[-1] + 1]
+    assert below_options.sum() > 50
+    # every answer's text lies inside its own row (a long one on two smaller lines)
+    from panda3d.core import TextNode
+
+    from exhibit.render.quiz_panel import HEIGHT, WIDTH
+
+    card_node = panel.root.find("**/content")
+    for item in panel.items:
+        if not item.id.startswith("opt:"):
+            continue
+        left, right, bottom, top = item.rect
+        inside = []
+        for found in card_node.findAllMatches("**/+TextNode"):
+            low, high = found.getTightBounds(card_node)
+            middle = ((low[0] + high[0]) / 2, (low[2] + high[2]) / 2)
+            if left <= middle[0] <= right and bottom <= middle[1] <= top:
+                assert isinstance(found.node(), TextNode)
+                inside.append((low, high))
+        assert len(inside) == 1, item.id
+        low, high = inside[0]
+        assert left <= low[0] and high[0] <= right and bottom - 0.004 <= low[2] and high[2] <= top + 0.004, item.id
+    for found in card_node.findAllMatches("**/+TextNode"):
+        low, high = found.getTightBounds(card_node)
+        assert -WIDTH / 2 <= low[0] and high[0] <= WIDTH / 2 and -HEIGHT / 2 <= low[2] and high[2] <= HEIGHT / 2
     panel.destroy()
