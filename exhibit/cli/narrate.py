@@ -78,6 +78,8 @@ def _prune(args: argparse.Namespace) -> int:
             "--prune looks at every scene in every language; it takes no SCENE or --lang"
         )
     project = Project.at(args.root)
+    if not project.scene_names():  # a wrong --root: everything would look unused
+        raise ExhibitError(f"no scenes in {project.display(project.scenes_dir)}; nothing pruned")
     store = VoiceStore(project.build_dir)
     result = store.prune(voices_in_use(project), dry_run=args.dry_run)
     if args.dry_run:

@@ -153,3 +153,13 @@ def test_prune_takes_no_scene_or_language(content: Content, capsys: pytest.Captu
     assert main(["--root", str(content.root), "narrate", "--dry-run"]) == 1
     assert capsys.readouterr().err == "exhibit: error: --dry-run goes with --prune\n"
     assert not (content.root / "build").exists()
+
+
+def test_a_root_without_scenes_prunes_nothing(content: Content, capsys: pytest.CaptureFixture[str]) -> None:
+    wav = content.root / "build" / "voice" / "zh" / ("0" * 32 + ".wav")
+    wav.parent.mkdir(parents=True)
+    wav.write_bytes(b"RIFF")
+    age(content.root / "build")
+    assert main(["--root", str(content.root), "narrate", "--prune"]) == 1
+    assert capsys.readouterr().err.startswith("exhibit: error: no scenes in ")
+    assert wav.exists()
