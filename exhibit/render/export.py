@@ -12,9 +12,11 @@ conversion of a frame is made in Python.
 from __future__ import annotations
 
 import math
+import queue
 import subprocess
 import sys
 import tempfile
+import threading
 import time
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -22,6 +24,11 @@ from pathlib import Path
 from typing import IO, TYPE_CHECKING
 
 from exhibit.spec.errors import ExhibitError
+
+try:
+    import fcntl
+except ImportError:  # not on Linux or macOS
+    fcntl = None  # type: ignore[assignment]
 
 if TYPE_CHECKING:
     from exhibit.render.displays import Capture
@@ -76,6 +83,24 @@ class VideoSpec:
 
     def time_of(self, index: int) -> float:
         return self.start + index / self.fps
+
+
+#: frames queued for ffmpeg at most (each 3.7 MB at 1280x720)
+FRAMES_IN_FLIGHT = 3
+
+
+def _widen_pipe(fd: int, size: int) -> None:
+    """Ask Linux for a pipe buffer of about one frame (64 KB by default), so ffmpeg takes a
+    frame in a few reads rather than dozens; elsewhere, or when refused, nothing changes."""
+    set_size = getattr(fcntl, "F_SETPIPE_SZ", None) if fcntl is not None else None
+    if set_size is None:
+        return
+    for want in (size, 1 << 20):  # a frame, or the usual limit for unprivileged processes
+        try:
+            fcntl.fcntl(fd, set_size, want)
+            return
+        except OSError:
+            continue
 
 
 @dataclass(frozen=True)
@@ -163,19 +188,47 @@ class VideoWriter:
         ]
         self._log: IO[bytes] = tempfile.TemporaryFile()
         self.proc = subprocess.Popen(cmd, stdin=subprocess.PIPE, stdout=subprocess.DEVNULL, stderr=self._log)
+        assert self.proc.stdin is not None
+        _widen_pipe(self.proc.stdin.fileno(), w * h * 4)
         self.frames = 0
+        # Frames go to ffmpeg from a thread of their own: while ffmpeg takes in one frame the
+        # next one is being drawn (piping a 1280x720 frame takes ffmpeg 10-15 ms, which the
+        # renderer would otherwise wait for). A short queue bounds the memory held.
+        self._queue: queue.Queue[bytes | None] = queue.Queue(maxsize=FRAMES_IN_FLIGHT)
+        self._failed: BaseException | None = None
+        self._feeder = threading.Thread(target=self._feed, name="ffmpeg-feed", daemon=True)
+        self._feeder.start()
 
     def write(self, frame: bytes | memoryview) -> None:
-        assert self.proc.stdin is not None
-        try:
-            self.proc.stdin.write(frame)
-        except BrokenPipeError:
-            self.proc.wait()
-            raise ExhibitError(f"ffmpeg stopped while encoding {self.path}: {self._errors()}") from None
+        """Queue a frame (copied: the renderer reuses its memory) for ffmpeg."""
+        self._raise_if_failed()
+        self._queue.put(bytes(frame))
         self.frames += 1
+
+    def _feed(self) -> None:
+        assert self.proc.stdin is not None
+        while (frame := self._queue.get()) is not None:
+            if self._failed is not None:
+                continue  # drain: the writer learns of the failure on its next call
+            try:
+                self.proc.stdin.write(frame)
+            except (BrokenPipeError, OSError) as exc:
+                self._failed = exc
+
+    def _raise_if_failed(self) -> None:
+        if self._failed is not None:
+            self.proc.wait()
+            raise ExhibitError(f"ffmpeg stopped while encoding {self.path}: {self._errors()}")
+
+    def _stop_feeding(self) -> None:
+        if self._feeder.is_alive():
+            self._queue.put(None)
+            self._feeder.join()
 
     def close(self) -> None:
         assert self.proc.stdin is not None
+        self._stop_feeding()
+        self._raise_if_failed()
         try:
             self.proc.stdin.close()
         except BrokenPipeError:
@@ -189,6 +242,7 @@ class VideoWriter:
         if self.proc.poll() is None:
             self.proc.kill()
             self.proc.wait()
+        self._stop_feeding()
         self._log.close()
         self.path.unlink(missing_ok=True)
 

@@ -159,3 +159,30 @@ def test_the_progress_bar_reports_frames_and_rate():
     assert 5 <= len(lines) <= 11  # a log gets a line every 10 %, not one per frame
     assert lines[-1].startswith("nanhu_red_boat [") and "100%" in lines[-1] and "20/20 frames" in lines[-1]
     assert "fps" in lines[-1]
+
+
+def test_an_encoder_that_dies_is_an_error_and_leaves_no_file(tmp_path):
+    out = tmp_path / "broken.mp4"
+    spec = VideoSpec((320, 180), 10.0, 0.0, 10.0)
+    writer = VideoWriter(out, spec, None)
+    frame = bytes(320 * 180 * 3)
+    writer.write(frame)
+    writer.proc.kill()  # ffmpeg gone half way (killed, out of memory, ...)
+    writer.proc.wait()
+    with pytest.raises(ExhibitError, match="ffmpeg stopped while encoding"):
+        for _ in range(200):  # frames queued before the failure is seen still go in
+            writer.write(frame)
+    writer.abort()
+    assert not out.exists()
+
+
+def test_frames_reach_the_encoder_in_order(tmp_path):
+    out = tmp_path / "ramp.mp4"
+    spec = VideoSpec((64, 64), 10.0, 0.0, 2.0)
+    writer = VideoWriter(out, spec, None)
+    for i in range(spec.frames):
+        writer.write(bytes([i * 12]) * (64 * 64 * 3))  # grey levels 0, 12, 24, ...
+    writer.close()
+    levels = decoded_pictures(out, (64, 64)).mean(axis=(1, 2, 3))
+    assert len(levels) == 20
+    assert np.all(np.diff(levels) > 6)  # every frame brighter than the one before
