@@ -5,8 +5,8 @@ Panda3D's global clock runs in non-real-time mode at the export's frame rate,
 and the player is stepped to each ``t``. Frames are read back from the
 offscreen buffer and piped as they lie in memory (BGRA, bottom row first) to the
 ffmpeg that imageio-ffmpeg bundles, which flips them while converting to YUV,
-encodes H.264 and muxes the narration mix as AAC, cut to the same span: no copy or
-conversion of a frame is made in Python.
+encodes H.264 and muxes the narration mix as AAC, cut to the same span. Python only
+copies each frame once, for the thread that feeds ffmpeg while the next is drawn.
 """
 
 from __future__ import annotations
