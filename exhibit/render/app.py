@@ -179,6 +179,16 @@ class App:
             # Double-buffered: a window without a back buffer draws into its front buffer, which
             # Mesa's software GLX never shows (the window stays black).
             fb.setBackBuffers(1)
+            if self._window_open():
+                # Several windows (a projection wall's): each shows its frame as soon as it is
+                # drawn, while the GL context is still on it. All windows draw with one context
+                # (the scene's shaders and textures prepared once); by default Panda3D swaps
+                # every window's buffers together at the end of the frame, when the context has
+                # moved on to the last window, and Mesa's GLX has by then let go of the other
+                # windows' buffers: every swap failed (X error BadMatch) and all walls stayed
+                # black. (A context per window instead drew one wall's objects seen from
+                # another wall's camera.)
+                self.base.graphicsEngine.setAutoFlip(True)
         props = WindowProperties()
         props.setSize(int(size[0]), int(size[1]))
         if onscreen:
@@ -215,6 +225,12 @@ class App:
             # next scene's display) takes them over from the one that closed.
             self.base.setupMouse(output)
         return output
+
+    def _window_open(self) -> bool:
+        """Whether a window (not a buffer) is open already."""
+        from panda3d.core import GraphicsWindow
+
+        return any(isinstance(out, GraphicsWindow) for out in self.base.winList)
 
     def close_output(self, output: GraphicsOutput) -> None:
         if output in self.base.winList:
