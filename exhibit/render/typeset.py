@@ -57,12 +57,8 @@ def break_lines(text: str, width: float, advance: Advance) -> list[str]:
             carried: list[str] = []
             while len(line) > 1 and line[-1][-1] in OPENING:  # never at the end of a line
                 carried.insert(0, line.pop())
-            lines.append(carried)
-            if carried:
-                lines[-1].append(token)
-                used = sum(advance(t) for t in lines[-1])
-            else:
-                used = _start(lines, token, width, advance)
+            lines.append([])
+            used = _start(lines, "".join(carried) + token, width, advance)
     return ["".join(line).rstrip() for line in lines]
 
 
