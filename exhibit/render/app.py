@@ -144,6 +144,7 @@ class App:
         self.clock: ClockObject = ClockObject.getGlobalClock()
         self.backend: Backend | None = None
         self._gsg: Any = None
+        self._inputs: list[tuple[GraphicsOutput, Any]] = []  # further windows and their key readers
         self.started_in = time.perf_counter() - started
         self._closed = False
 
@@ -224,6 +225,11 @@ class App:
             # Keys and mouse come from the main window; a new main window (the hall opening the
             # next scene's display) takes them over from the one that closed.
             self.base.setupMouse(output)
+        elif onscreen:
+            # Every further window (a projection wall's) reads keys and mouse too: with only
+            # the main one reading them, no key reached the player while several windows were
+            # open, wherever the pointer was (measured with three walls on Xvfb).
+            self._inputs.append((output, self.base.setupMouse(output, fMultiWin=True)))
         return output
 
     def _window_open(self) -> bool:
@@ -233,6 +239,9 @@ class App:
         return any(isinstance(out, GraphicsWindow) for out in self.base.winList)
 
     def close_output(self, output: GraphicsOutput) -> None:
+        for entry in [e for e in self._inputs if e[0] == output]:
+            entry[1].getParent().getParent().removeNode()  # its keyboard reader, watcher and thrower
+            self._inputs.remove(entry)
         if output in self.base.winList:
             self.base.closeWindow(output)
 
@@ -279,6 +288,7 @@ class App:
         for output in list(self.base.winList):
             self.base.closeWindow(output)
         self._gsg = None
+        self._inputs.clear()
         self.base.destroy()
         if _SHARED is self:
             _SHARED = None
