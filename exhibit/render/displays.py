@@ -334,6 +334,11 @@ class Displays(CapturingOutputs):
         for i, out in enumerate(self.outputs):
             props = WindowProperties()
             props.setTitle(f"{title}: {walls[i].name}" if i < len(walls) else title)
+            if out.getProperties().getUndecorated():
+                # Panda3D writes a window's type hint again from each request alone: a title
+                # without it would take back the "splash" type that asks a window manager for
+                # no frame, and a projector's picture would shift under a title bar.
+                props.setUndecorated(True)
             out.requestProperties(props)
 
     def detach_overlay(self) -> None:
