@@ -12,8 +12,8 @@ copies each frame once, for the thread that feeds ffmpeg while the next is drawn
 from __future__ import annotations
 
 import math
-import os
 import queue
+import shutil
 import subprocess
 import sys
 import tempfile
@@ -95,13 +95,11 @@ ENCODER_THREADS = 1
 ENCODER_NICENESS = 10
 
 
-def _yield_to_renderer() -> None:
-    """In the encoder's process, before ffmpeg starts: run at a lower priority, in the
-    renderer's idle moments (its one-threaded vertex work leaves a core free)."""
-    try:
-        os.nice(ENCODER_NICENESS)
-    except OSError:
-        pass
+def _yielding_to_renderer(cmd: list[str]) -> list[str]:
+    """``cmd`` run at a lower priority (through ``nice``, where there is one), so the encoder
+    works in the renderer's idle moments (its one-threaded vertex work leaves a core free)."""
+    nice = shutil.which("nice")
+    return [nice, "-n", str(ENCODER_NICENESS), *cmd] if nice else cmd
 
 
 #: frames queued for ffmpeg at most (each 3.7 MB at 1280x720)
@@ -209,7 +207,7 @@ class VideoWriter:
         ]
         self._log: IO[bytes] = tempfile.TemporaryFile()
         self.proc = subprocess.Popen(
-            cmd, stdin=subprocess.PIPE, stdout=subprocess.DEVNULL, stderr=self._log, preexec_fn=_yield_to_renderer
+            _yielding_to_renderer(cmd), stdin=subprocess.PIPE, stdout=subprocess.DEVNULL, stderr=self._log
         )
         assert self.proc.stdin is not None
         _widen_pipe(self.proc.stdin.fileno(), w * h * 4)
