@@ -1,20 +1,25 @@
 """Caption files: WebVTT (players, browsers) and SRT (video editors), from the timeline.
 
-They carry what the screen shows as text: the narration's captions and the scene's
-``caption`` cues (place and date titles), for deaf visitors and for video export.
-The layout and timing of narration captions belong to the timeline (``state(t)``
-shows them); these writers only format what it decided. A caption cue keeps its
-text as written (its own line breaks, no re-layout) and its span in the timeline.
-Times are whole milliseconds, as the timeline's caption settling already produced
-them.
+They carry what the screen shows as text: the narration's captions, the scene's
+``caption`` cues (place and date titles) and its ``title`` cards, for deaf visitors
+and for video export. The layout and timing of narration captions belong to the
+timeline (``state(t)`` shows them); these writers only format what it decided. A
+caption cue keeps its text as written (its own line breaks, no re-layout) and its span
+in the timeline. A title card is written as ``Timeline.title_state`` puts it on the
+screen: its text with the subtitle line under it, in the language of the build with
+the screen's fallback, from the first moment of its fade-in to the last of its
+fade-out; where a later card covers an earlier one, the earlier one is written only
+for the time it is seen. Times are whole milliseconds, as the timeline's caption
+settling already produced them.
 
 Positions: WebVTT says where a cue goes with its ``line`` setting (``line:0`` is the
 top line of the picture, ``line:50%,center`` its middle; none is the bottom, where
 the narration is). SRT has no positions; the ASS override tags ``{\\an8}`` (top) and
 ``{\\an5}`` (middle) at the start of the text are what players and ffmpeg's SRT
-reader understand, and other readers keep them as text. Caption cues may overlap
-the narration (both are on screen at once): WebVTT allows that, and in SRT they stay
-separate entries in order of their start.
+reader understand, and other readers keep them as text. A title card stands in the
+middle of the picture, so it is placed as a ``center`` caption. Caption cues and
+titles may overlap the narration (both are on screen at once): WebVTT allows that,
+and in SRT they stay separate entries in order of their start.
 """
 
 from __future__ import annotations
@@ -22,11 +27,11 @@ from __future__ import annotations
 from collections.abc import Iterable
 from dataclasses import dataclass
 
-from exhibit.spec.scene import CaptionCue
+from exhibit.spec.scene import CaptionCue, TitleCue
 from exhibit.timeline.model import Timeline
 
 #: Bump when the files change for the same timeline, so that built scenes are written again.
-FORMAT = 2
+FORMAT = 3
 
 _VTT_LINE = {"top": "line:0", "center": "line:50%,center"}  # WebVTT cue settings, per position
 _SRT_TAG = {"top": "{\\an8}", "center": "{\\an5}"}  # ASS numpad alignment: 8 top centre, 5 middle
@@ -36,7 +41,7 @@ _SRT_TAG = {"top": "{\\an8}", "center": "{\\an5}"}  # ASS numpad alignment: 8 to
 class Subtitle:
     """One cue of a caption file."""
 
-    name: str  # the WebVTT cue identifier: ``intro-2`` (second caption of line intro), ``caption-1``
+    name: str  # the WebVTT cue identifier: ``intro-2`` (second caption of line intro), ``caption-1``, ``title-1``
     start: float
     end: float
     text: str  # lines joined by "\n", none of them empty
@@ -44,16 +49,17 @@ class Subtitle:
 
 
 def subtitles(timeline: Timeline) -> list[Subtitle]:
-    """The narration's captions and the caption cues, in order of their start."""
+    """The narration's captions, the caption cues and the title cards, in order of their start."""
     items: list[tuple[float, float, str, str, str]] = [  # start, end, text, position, base name
         (c.start, c.end, c.text, "bottom", c.line_id or "line") for c in timeline.captions
     ]
     for tc in timeline.cues:
         if isinstance(tc.cue, CaptionCue):
-            text = "\n".join(s.strip() for s in (tc.cue.text.get(timeline.lang) or "").splitlines() if s.strip())
+            text = _closed_up(tc.cue.text.get(timeline.lang) or "")
             end = min(tc.end, timeline.duration)
             if text and _ms(end) > _ms(tc.start):  # an untranslated or empty cue shows nothing
                 items.append((tc.start, end, text, tc.cue.position, "caption"))
+    items += [(start, end, text, "center", "title") for start, end, text in _title_spans(timeline)]
     items.sort(key=lambda item: _ms(item[0]))  # stable: narration first at the same moment
     taken: set[str] = set()
     count: dict[str, int] = {}
@@ -67,6 +73,35 @@ def subtitles(timeline: Timeline) -> list[Subtitle]:
         taken.add(name)
         out.append(Subtitle(name, start, end, text, position))
     return out
+
+
+def _closed_up(text: str) -> str:
+    """The text's lines without blank ones: a blank line would end the cue in both formats."""
+    return "\n".join(s.strip() for s in text.splitlines() if s.strip())
+
+
+def _title_spans(timeline: Timeline) -> list[tuple[float, float, str]]:
+    """Each stretch of time a title card is on screen, with its text and subtitle line.
+
+    Asked of the timeline itself between consecutive title starts and ends, so the
+    files follow the screen where cards overlap (the one started last is shown) and
+    take the same fallback language. A card with no text is not drawn, so it is not
+    written either.
+    """
+    titles = [tc for tc in timeline.cues if isinstance(tc.cue, TitleCue)]
+    edges = sorted({min(t, timeline.duration) for tc in titles for t in (tc.start, tc.end)})
+    spans: list[tuple[float, float, str, tuple[float, float]]] = []  # start, end, text, the card's own span
+    for a, b in zip(edges, edges[1:], strict=False):
+        state = timeline.title_state((a + b) / 2)
+        if state is None or not state.text:
+            continue
+        text = _closed_up("\n".join((state.text, state.subtitle or "")))
+        card = (state.start, state.end)
+        if spans and spans[-1][1] == a and spans[-1][2:] == (text, card):
+            spans[-1] = (spans[-1][0], b, text, card)  # the same card on both sides of another's edge
+        else:
+            spans.append((a, b, text, card))
+    return [(start, end, text) for start, end, text, _ in spans if text and _ms(end) > _ms(start)]
 
 
 def _ms(seconds: float) -> int:
@@ -87,7 +122,7 @@ def _vtt_escape(text: str) -> str:
 
 def webvtt(cues: Iterable[Subtitle], lang: str) -> str:
     """A WebVTT file; narration cues are named after their line (``intro-1``, ``intro-2``)."""
-    out = ["WEBVTT", "", f"NOTE narration and on-screen captions, language {lang}", ""]
+    out = ["WEBVTT", "", f"NOTE narration, on-screen captions and title cards, language {lang}", ""]
     for c in cues:
         setting = _VTT_LINE.get(c.position)
         timing = f"{_clock(_ms(c.start), '.')} --> {_clock(_ms(c.end), '.')}"

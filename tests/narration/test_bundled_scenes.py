@@ -17,7 +17,7 @@ import yaml
 
 from exhibit.narration import NarrationBuild, build
 from exhibit.spec.project import Project
-from exhibit.spec.scene import CaptionCue
+from exhibit.spec.scene import CaptionCue, TitleCue
 from exhibit.timeline.captions import MAX_SECONDS, MIN_GAP, MIN_SECONDS
 from tests.narration.conftest import ebur128, read_wav
 
@@ -62,10 +62,11 @@ def test_bundled_scene_meets_the_narration_numbers(
     vtt = [c for c in webvtt.read(str(result.vtt_path))]
     subs = list(srt.parse(result.srt_path.read_text(encoding="utf-8")))
     cues = [tc for tc in result.timeline.cues if isinstance(tc.cue, CaptionCue)]
-    assert len(vtt) == len(subs) == len(result.timeline.captions) + len(cues) > 0
+    titles = [tc for tc in result.timeline.cues if isinstance(tc.cue, TitleCue)]  # none of them overlap
+    assert len(vtt) == len(subs) == len(result.timeline.captions) + len(cues) + len(titles) > 0
     assert [s.start for s in subs] == sorted(s.start for s in subs)
-    # The narration's captions (the caption cues are checked in the Long March test below).
-    narration = [s for s, c in zip(subs, vtt, strict=True) if not c.identifier.startswith("caption-")]
+    # The narration's captions (caption cues and title cards are checked in the tests below).
+    narration = [s for s, c in zip(subs, vtt, strict=True) if not c.identifier.startswith(("caption-", "title-"))]
     limit = 16 if lang == "zh" else 42
     previous_end = None
     for sub, caption in zip(narration, result.timeline.captions, strict=True):
@@ -112,6 +113,37 @@ def test_long_march_subtitles_carry_its_place_and_date_titles_at_their_moments(
         assert (start, end, tags[position] + text) in subs
     if lang == "zh":
         assert any(text == "1935年6月 · 翻越夹金山" for _, _, text, _ in expected)
+
+
+@pytest.mark.slow  # shares the build above
+@pytest.mark.skipif(not SCENES, reason="no bundled scenes yet")
+@pytest.mark.parametrize(("name", "lang"), SCENES)
+def test_bundled_title_cards_are_in_the_subtitles_at_their_moments(
+    built: dict[tuple[str, str], NarrationBuild], name: str, lang: str
+) -> None:
+    result = built[(name, lang)]
+    written = yaml.safe_load((REPO / "scenes" / f"{name}.yaml").read_text(encoding="utf-8"))
+    expected = []
+    for cue in written["cues"]:
+        if cue["do"] != "title":
+            continue
+        assert isinstance(cue["at"], (int, float)), "the bundled title cards start at a number of seconds"
+        lines = [cue["text"][lang], cue["subtitle"][lang]] if "subtitle" in cue else [cue["text"][lang]]
+        expected.append((round(cue["at"], 3), round(cue["at"] + cue.get("duration", 5), 3), "\n".join(lines)))
+    if not expected:
+        pytest.skip(f"{name} has no title card")
+
+    blocks = [b.split("\n") for b in result.vtt_path.read_text(encoding="utf-8").split("\n\n")]
+    placed = {b[0]: " ".join(b[1].split(" ")[3:]) for b in blocks if len(b) > 1 and " --> " in b[1]}
+    vtt = [(_secs(c.start), _secs(c.end), c.text, placed[c.identifier])
+           for c in webvtt.read(str(result.vtt_path)) if c.identifier.startswith("title-")]
+    assert vtt == [(start, end, text, "line:50%,center") for start, end, text in expected]
+    subs = [(s.start.total_seconds(), s.end.total_seconds(), s.content)
+            for s in srt.parse(result.srt_path.read_text(encoding="utf-8"))]
+    for start, end, text in expected:
+        assert (start, end, "{\\an5}" + text) in subs
+    if (name, lang) == ("nanhu_red_boat", "zh"):
+        assert (1.0, 6.0, "南湖红船\n1921年 · 浙江嘉兴") in [(s, e, t) for s, e, t, _ in vtt]
 
 
 def _secs(clock: str) -> float:

@@ -8,6 +8,7 @@ with webvtt-py and srt, and by ffmpeg (what a video export uses).
 from __future__ import annotations
 
 import html
+import importlib
 import subprocess
 
 import numpy as np
@@ -152,3 +153,136 @@ def test_a_build_from_before_caption_cues_is_written_again_without_new_voices_or
     again = build(passed.project, "pass", "en")
     assert again.rebuilt and again.voices_made == 0 and not again.mix_rebuilt
     assert again.vtt_path.read_text(encoding="utf-8") == old
+
+
+TITLED = """
+    id: march
+    languages: [zh, en]
+    duration: 14
+    narration:
+      - id: dawn
+        at: 1.5
+        text: {zh: 天亮了，队伍出发了。, en: Dawn came and the column set out.}
+    cues:
+      - at: 0.5
+        do: title
+        text: {zh: 长征, en: The Long March}
+        subtitle: {zh: 1934年—1936年, en: 1934–1936}
+        duration: 5
+      - at: 3
+        do: title
+        text: {zh: 只有中文}
+        duration: 1
+      - at: dawn.end + 2
+        do: title
+        text: {zh: "第一章\\n出发", en: "Chapter One\\n\\nSetting <Out>"}
+        subtitle: {zh: 瑞金}
+        duration: 2
+      - at: 12.5
+        do: title
+        text: {zh: 终, en: The End}
+        duration: 5
+      - at: 2
+        do: caption
+        text: {zh: 江西瑞金, en: Ruijin}
+        position: center
+        duration: 1
+"""
+
+
+@pytest.fixture
+def marched(content: Content) -> Content:
+    for lang, seconds in {"zh": 2.2, "en": 2.6}.items():
+        voice = np.concatenate([silence(0.3), syllables(seconds), silence(0.3)])
+        content.wav(f"audio/voice/{lang}/march/dawn.wav", voice)
+    content.scene("march", TITLED)
+    return content
+
+
+CENTRE_CAPTIONS = ("{\\an5}江西瑞金", "{\\an5}Ruijin")  # the caption cue in the middle, not a title
+
+
+def _title_cues(path: str) -> list[tuple[float, float, str]]:
+    return [(_secs(c.start), _secs(c.end), html.unescape(c.text)) for c in webvtt.read(path)
+            if c.identifier.startswith("title-")]
+
+
+def test_title_cards_are_in_the_webvtt_for_as_long_as_the_screen_shows_them(marched: Content) -> None:
+    result = build(marched.project, "march", "en")
+    dawn = result.timeline.lines[0]
+    chapter = round(dawn.end + 2, 3)
+    assert 6.0 < chapter < 10.0  # clear of the first card and of the last
+    assert _title_cues(str(result.vtt_path)) == [
+        (0.5, 3.0, "The Long March\n1934–1936"),
+        (3.0, 4.0, "只有中文"),  # untranslated: the screen shows the text it has, over the first card
+        (4.0, 5.5, "The Long March\n1934–1936"),  # the first card again, to the end of its fade-out
+        (chapter, round(chapter + 2, 3), "Chapter One\nSetting <Out>\n瑞金"),  # the subtitle falls back too
+        (12.5, 14.0, "The End"),  # cut at the end of the scene
+    ]
+    # Every one in the middle of the picture, the text escaped.
+    text = result.vtt_path.read_text(encoding="utf-8").strip()
+    blocks = {b.split("\n")[0]: b.split("\n")[1:] for b in text.split("\n\n")}
+    titles = [name for name in blocks if name.startswith("title-")]
+    assert titles == [f"title-{i}" for i in range(1, 6)]
+    assert all(blocks[name][0].endswith(" line:50%,center") for name in titles)
+    assert blocks["title-4"][1:] == ["Chapter One", "Setting &lt;Out&gt;", "瑞金"]
+    # The narration and the caption cue are still there, and cues stay in order of their start.
+    cues = list(webvtt.read(str(result.vtt_path)))
+    narration = [(_secs(c.start), _secs(c.end), c.text) for c in cues if c.identifier.startswith("dawn-")]
+    assert narration == [(round(c.start, 3), round(c.end, 3), c.text) for c in result.timeline.captions]
+    assert [(_secs(c.start), c.text) for c in cues if c.identifier.startswith("caption-")] == [(2.0, "Ruijin")]
+    starts = [_secs(c.start) for c in cues]
+    assert starts == sorted(starts)
+
+
+@pytest.mark.parametrize("lang", ["zh", "en"])
+def test_the_files_show_a_title_exactly_when_the_screen_does(marched: Content, lang: str) -> None:
+    result = build(marched.project, "march", lang)
+    vtt = _title_cues(str(result.vtt_path))
+    subs = [(s.start.total_seconds(), s.end.total_seconds(), s.content)
+            for s in srt.parse(result.srt_path.read_text(encoding="utf-8"))]
+    timeline = result.timeline
+    for t in np.arange(0.005, timeline.duration, 0.01):  # between the milliseconds of the files
+        title = timeline.state(float(t)).title
+        shown = None
+        if title is not None and title.opacity > 0 and title.text:
+            shown = "\n".join(s for s in (*title.text.splitlines(), title.subtitle or "") if s.strip())
+        in_vtt = [text for start, end, text in vtt if start <= t < end]
+        in_srt = [text.removeprefix("{\\an5}") for start, end, text in subs
+                  if start <= t < end and text.startswith("{\\an5}") and text not in CENTRE_CAPTIONS]
+        assert in_vtt == in_srt == ([shown] if shown else []), f"at {t:.3f}"
+    if lang == "zh":
+        assert (0.5, 3.0, "{\\an5}长征\n1934年—1936年") in subs
+
+
+def test_ffmpeg_reads_a_title_card_as_the_middle_of_the_picture(marched: Content) -> None:
+    result = build(marched.project, "march", "zh")
+    ass = subprocess.run([ffmpeg(), "-hide_banner", "-loglevel", "error", "-i", str(result.srt_path),
+                          "-f", "ass", "-"], capture_output=True, text=True, check=True).stdout
+    dialogue = [line for line in ass.splitlines() if line.startswith("Dialogue:")]
+    assert any(line.startswith("Dialogue: 0,0:00:00.50,0:00:03.00,") and line.endswith(",{\\an5}长征\\N1934年—1936年")
+               for line in dialogue), dialogue
+
+
+def test_a_build_from_before_title_cards_is_written_again_without_new_voices_or_mix(
+    marched: Content, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    building = importlib.import_module("exhibit.narration.build")  # the package's ``build`` is the function
+    monkeypatch.setattr(building, "SUBTITLE_FORMAT", 2)  # files of format 2 had caption cues but no title cards
+    old = build(marched.project, "march", "en")
+    assert old.voices_made == 1
+    written = {p: p.read_text(encoding="utf-8") for p in (old.vtt_path, old.srt_path)}
+    # As that build wrote them: no title cards.
+    old.vtt_path.write_text("\n\n".join(b for b in written[old.vtt_path].split("\n\n")
+                                        if not b.startswith("title-")), encoding="utf-8")
+    old.srt_path.write_text(srt.compose([s for s in srt.parse(written[old.srt_path])
+                                         if not s.content.startswith("{\\an5}") or s.content == "{\\an5}Ruijin"]),
+                            encoding="utf-8")
+    assert not _title_cues(str(old.vtt_path))
+    assert build(marched.project, "march", "en").rebuilt is False  # same format: nothing to do
+
+    monkeypatch.undo()
+    again = build(marched.project, "march", "en")
+    assert again.rebuilt and again.voices_made == 0 and not again.mix_rebuilt
+    assert {p: p.read_text(encoding="utf-8") for p in (again.vtt_path, again.srt_path)} == written
+    assert len(_title_cues(str(again.vtt_path))) == 5
