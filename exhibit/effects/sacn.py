@@ -1,7 +1,10 @@
-"""sACN (ANSI E1.31) data packets: DMX512 over UDP in the ACN wrapper, encoded by hand.
+"""sACN (ANSI E1.31) packets: DMX512 over UDP in the ACN wrapper, encoded by hand.
 
-Pure bytes out. Offsets and vectors from ANSI E1.31-2018, section 4 (Table 4-1, "E1.31
-Data Packet"); a packet with n slots is 126 + n bytes long (638 for a full universe).
+Pure bytes out. Offsets and vectors from ANSI E1.31-2018, section 4: Table 4-1, "E1.31
+Data Packet" (a packet with n slots is 126 + n bytes long, 638 for a full universe), and
+Table 4-3, "E1.31 Universe Discovery Packet" (120 bytes and two per universe listed, at
+most 512 universes a page). The packets are the same whether they go to a receiver's own
+address (unicast) or to the universe's multicast group.
 """
 
 from __future__ import annotations
@@ -21,6 +24,14 @@ FLAGS = 0x7000  # the high nibble of every Flags & Length field
 HEADER_BYTES = 126  # everything before the DMX slots (START code included)
 MAX_UNIVERSE = 63999  # 1..63999 are data universes, section 6.2.7
 DMX_SLOTS = 512
+# Universe discovery (Table 4-3; the constants are from Appendix A, "Defined Parameters")
+VECTOR_ROOT_E131_EXTENDED = 0x00000008  # root vector of discovery (and synchronisation) packets
+VECTOR_E131_EXTENDED_DISCOVERY = 0x00000002  # framing vector: a universe discovery PDU follows
+VECTOR_UNIVERSE_DISCOVERY_UNIVERSE_LIST = 0x00000001
+DISCOVERY_UNIVERSE = 64214  # E131_DISCOVERY_UNIVERSE: its group, 239.255.250.214, carries the lists
+DISCOVERY_INTERVAL = 10.0  # E131_UNIVERSE_DISCOVERY_INTERVAL, seconds between lists
+DISCOVERY_HEADER_BYTES = 120  # everything before the list of universes
+UNIVERSES_PER_PAGE = 512
 
 
 def cid_for(name: str) -> bytes:
@@ -31,6 +42,14 @@ def cid_for(name: str) -> bytes:
 def multicast_group(universe: int) -> str:
     """The multicast address a universe is sent to: 239.255.<hi>.<lo> (section 9.3.1)."""
     return f"239.255.{universe >> 8}.{universe & 0xFF}"
+
+
+def next_sequence(sequence: int) -> int:
+    """The sequence number after ``sequence``: one more, 255 wrapping to 0 (every value is valid in E1.31).
+
+    Receivers drop a packet whose number is up to 19 behind the last one (section 6.7.2).
+    """
+    return (sequence + 1) & 0xFF
 
 
 def e131_data(
@@ -80,3 +99,46 @@ def e131_data(
             data,  # the slots, channel 1 first
         )
     )
+
+
+def universe_discovery(universes: list[int], cid: bytes, source_name: str = "exhibit") -> list[bytes]:
+    """The universe discovery packets listing ``universes``: one page per 512, sorted, page 0 first.
+
+    A source sends them every :data:`DISCOVERY_INTERVAL` seconds to the discovery universe's
+    group, so a console or node can offer the universes it could listen to.
+    """
+    listed = sorted(set(universes))
+    if any(not 1 <= u <= MAX_UNIVERSE for u in listed):
+        raise ValueError(f"sACN universes are 1..{MAX_UNIVERSE}, not {listed}")
+    if len(cid) != 16:
+        raise ValueError("an E1.31 CID is 16 bytes")
+    pages = [listed[k:k + UNIVERSES_PER_PAGE] for k in range(0, len(listed), UNIVERSES_PER_PAGE)] or [[]]
+    if len(pages) > 256:
+        raise ValueError(f"{len(listed)} universes need more than 256 discovery pages")
+    name = source_name.encode("utf-8")[:63].ljust(64, b"\x00")
+    packets = []
+    for number, page in enumerate(pages):
+        total = DISCOVERY_HEADER_BYTES + 2 * len(page)
+        packets.append(b"".join(
+            (
+                # Root layer
+                struct.pack(">H", 0x0010),  # Preamble Size
+                struct.pack(">H", 0x0000),  # Post-amble Size
+                ACN_PACKET_ID,  # ACN Packet Identifier
+                struct.pack(">H", FLAGS | (total - 16)),  # Flags & Length: root PDU from here to the end
+                struct.pack(">I", VECTOR_ROOT_E131_EXTENDED),  # Vector: an extended (discovery) packet
+                cid,  # CID: the same source as the data packets
+                # Framing layer
+                struct.pack(">H", FLAGS | (total - 38)),  # Flags & Length: framing PDU
+                struct.pack(">I", VECTOR_E131_EXTENDED_DISCOVERY),  # Vector: universe discovery
+                name,  # Source Name, as in the data packets
+                b"\x00\x00\x00\x00",  # Reserved: transmitted as 0
+                # Universe discovery layer
+                struct.pack(">H", FLAGS | (total - 112)),  # Flags & Length: discovery PDU
+                struct.pack(">I", VECTOR_UNIVERSE_DISCOVERY_UNIVERSE_LIST),  # Vector: a list of universes
+                struct.pack("B", number),  # Page
+                struct.pack("B", len(pages) - 1),  # Last Page
+                b"".join(struct.pack(">H", u) for u in page),  # List of Universes, sorted
+            )
+        ))
+    return packets

@@ -1,4 +1,4 @@
-"""E1.31 data packets: offsets and values from ANSI E1.31-2018 Table 4-1."""
+"""E1.31 packets: offsets and values from ANSI E1.31-2018 Table 4-1 (data) and Table 4-3 (universe discovery)."""
 
 from __future__ import annotations
 
@@ -6,7 +6,7 @@ import struct
 
 import pytest
 
-from exhibit.effects.sacn import cid_for, e131_data, multicast_group
+from exhibit.effects.sacn import cid_for, e131_data, multicast_group, next_sequence, universe_discovery
 
 
 def test_full_universe_packet_layout() -> None:
@@ -64,3 +64,39 @@ def test_multicast_group_per_universe() -> None:
 def test_universe_out_of_range(universe: int) -> None:
     with pytest.raises(ValueError, match="outside 1..63999"):
         e131_data(universe, b"\x00", 0, cid_for("x"))
+
+
+def test_universe_discovery_packet_layout() -> None:
+    cid = cid_for("hall")
+    (p,) = universe_discovery([9, 2, 300, 2], cid, source_name="laoshan hall")
+    assert len(p) == 120 + 3 * 2
+    # Root layer: as for data, with the extended vector
+    assert p[0:2] == b"\x00\x10" and p[2:4] == b"\x00\x00" and p[4:16] == b"ASC-E1.17\x00\x00\x00"
+    assert struct.unpack(">H", p[16:18])[0] == 0x7000 | (len(p) - 16)
+    assert struct.unpack(">I", p[18:22])[0] == 0x00000008  # VECTOR_ROOT_E131_EXTENDED
+    assert p[22:38] == cid
+    # Framing layer
+    assert struct.unpack(">H", p[38:40])[0] == 0x7000 | (len(p) - 38)
+    assert struct.unpack(">I", p[40:44])[0] == 0x00000002  # VECTOR_E131_EXTENDED_DISCOVERY
+    assert p[44:108].rstrip(b"\x00") == b"laoshan hall" and len(p[44:108]) == 64
+    assert p[108:112] == b"\x00\x00\x00\x00"  # reserved
+    # Universe discovery layer
+    assert struct.unpack(">H", p[112:114])[0] == 0x7000 | (len(p) - 112)
+    assert struct.unpack(">I", p[114:118])[0] == 0x00000001  # VECTOR_UNIVERSE_DISCOVERY_UNIVERSE_LIST
+    assert p[118] == 0 and p[119] == 0  # page 0 of pages 0..0
+    assert struct.unpack(">3H", p[120:]) == (2, 9, 300)  # sorted, each once
+
+
+def test_universe_discovery_pages_hold_512_universes_each() -> None:
+    pages = universe_discovery(list(range(1, 1201)), cid_for("x"))
+    assert [len(p) for p in pages] == [1144, 1144, 120 + 2 * 176]  # 1144: a full page (the spec's maximum)
+    assert [(p[118], p[119]) for p in pages] == [(0, 2), (1, 2), (2, 2)]
+    assert struct.unpack(">H", pages[1][120:122])[0] == 513
+    (empty,) = universe_discovery([], cid_for("x"))
+    assert len(empty) == 120 and empty[118:120] == b"\x00\x00"
+    with pytest.raises(ValueError, match="1..63999"):
+        universe_discovery([64214], cid_for("x"))
+
+
+def test_sequence_numbers_use_every_value_and_wrap_to_0() -> None:
+    assert [next_sequence(s) for s in (-1, 0, 1, 254, 255)] == [0, 1, 2, 255, 0]
