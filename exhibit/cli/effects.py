@@ -249,7 +249,8 @@ def _status(args: argparse.Namespace, project: Project, hall: Hall, path: Path) 
         held = status["held"].get(name)
         print(f"  {name:<10} {level:5.2f}" + (f"  held ({held})" if held else ""))
     for name, health in status["outputs"].items():
-        print(f"  output {name}: {health['kind']}, {'ok' if health['ok'] else health['last_error']}")
+        via = f", multicast by {health['via']}" if health.get("via") else ""
+        print(f"  output {name}: {health['kind']}, {'ok' if health['ok'] else health['last_error']}{via}")
     return 0
 
 

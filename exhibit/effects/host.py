@@ -32,8 +32,12 @@ SHUTDOWN_REPEATS = 3  # safe frames sent on the way out, in case one packet is l
 
 
 def config_digest(hall: Hall) -> str:
-    """A short digest of the hall configuration (the same file gives the same digest)."""
-    return hashlib.sha256(hall.model_dump_json().encode("utf-8")).hexdigest()[:16]
+    """A short digest of the hall configuration (the same file gives the same digest).
+
+    Only what the file sets counts: a value left out can mean something other than its
+    default written out (an sACN output without ``host`` multicasts).
+    """
+    return hashlib.sha256(hall.model_dump_json(exclude_unset=True).encode("utf-8")).hexdigest()[:16]
 
 
 @dataclass

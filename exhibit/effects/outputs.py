@@ -7,6 +7,11 @@ messages go out when they change and once a second besides, so a device that res
 catches up. Sockets live in a :class:`~exhibit.effects.transport.Transport`, so tests
 record the exact packets instead.
 
+sACN goes to the output's ``host`` when ``hall.yaml`` gives one (unicast), and otherwise, as
+E1.31 receivers expect by default, to each universe's multicast group (239.255.hi.lo), with
+the list of universes sent every ten seconds to the universe discovery group; which
+interface it leaves by is :mod:`exhibit.effects.multicast`'s choice.
+
 Motion seats: on DMX a channel with ``limits`` takes three slots from its ``channel``
 (pitch, roll, heave; 128 is neutral, 0 and 255 the limits); on OSC the pose goes to the
 sibling address ``pose`` (``/seat/level`` -> ``/seat/pose``, three floats: degrees,
@@ -21,10 +26,12 @@ from typing import Any, Protocol
 
 from pythonosc.osc_message_builder import OscMessageBuilder
 
-from exhibit.effects.artnet import ARTNET_PORT, DMX_SLOTS, artdmx, next_sequence
+from exhibit.effects import artnet, sacn
+from exhibit.effects.artnet import ARTNET_PORT, DMX_SLOTS, artdmx
 from exhibit.effects.journal import Journal
 from exhibit.effects.motion import SeatPose
-from exhibit.effects.sacn import SACN_PORT, cid_for, e131_data
+from exhibit.effects.multicast import MulticastRoute
+from exhibit.effects.sacn import DISCOVERY_INTERVAL, DISCOVERY_UNIVERSE, SACN_PORT, cid_for, e131_data, multicast_group
 from exhibit.effects.transport import Transport, UdpTransport
 from exhibit.spec.errors import ExhibitError
 from exhibit.spec.hall import Channel, Hall, Output
@@ -43,6 +50,14 @@ def dmx_axis(value: float, limit: float) -> int:
     """-limit..+limit to 0..255 with 128 as neutral (the usual centre of a motion channel)."""
     x = max(-1.0, min(1.0, value / limit)) if limit > 0 else 0.0
     return max(0, min(255, int(round(127.5 + 127.5 * x + 1e-9))))
+
+
+def sacn_multicast(spec: Output) -> bool:
+    """Whether an output sends sACN by multicast: an sACN output whose ``host`` the hall file leaves out.
+
+    The model fills in a default host, so what counts is whether the file named one.
+    """
+    return spec.kind == "sacn" and "host" not in spec.model_fields_set
 
 
 def pose_address(address: str) -> str:
@@ -77,10 +92,11 @@ class _Sender:
         self.sent = 0
         self.errors = 0
         self.last_error: str | None = None
+        self._route: MulticastRoute | None = None  # the multicast interface last logged
 
-    def _send(self, data: bytes) -> None:
+    def _send(self, data: bytes, to: str | None = None) -> None:
         try:
-            self.transport.send(data)
+            self.transport.send(data, to)
         except OSError as exc:
             self.errors += 1
             message = f"{self.kind} output '{self.name}': {exc.strerror or exc}"
@@ -90,23 +106,38 @@ class _Sender:
             return
         self.sent += 1
         self.last_error = None
+        route = self.transport.route
+        if route is not None and route != self._route:
+            self._route = route
+            if self.journal is not None:
+                self.journal.write("output_route", output=self.name, interface=route.name, address=route.address,
+                                   reason=route.reason)
 
     def health(self) -> dict[str, Any]:
-        return {"kind": self.kind, "ok": self.last_error is None, "sent": self.sent, "errors": self.errors,
-                "last_error": self.last_error}
+        health: dict[str, Any] = {"kind": self.kind, "ok": self.last_error is None, "sent": self.sent,
+                                  "errors": self.errors, "last_error": self.last_error}
+        if self.transport.route is not None:
+            health["via"] = str(self.transport.route)
+        return health
 
 
 class DmxOutput(_Sender):
-    """One Art-Net or sACN destination: a 512-slot frame per universe used."""
+    """One Art-Net or sACN destination: a 512-slot frame per universe used.
+
+    sACN by multicast sends each universe to its group and lists the universes on the
+    discovery group every :data:`~exhibit.effects.sacn.DISCOVERY_INTERVAL` seconds.
+    """
 
     def __init__(self, name: str, spec: Output, transport: Transport, journal: Journal | None = None,
                  source_name: str = "exhibit") -> None:
         super().__init__(name, spec.kind, transport, journal)
         self.period = 1.0 / spec.fps
+        self.multicast = sacn_multicast(spec)
         self.frames: dict[int, bytearray] = {}
         self._dirty: set[int] = set()
         self._last_sent: dict[int, float] = {}
         self._sequence: dict[int, int] = {}
+        self._discovered: tuple[list[int], float] | None = None  # universes last listed, and when
         self.source_name = source_name
         self.cid = cid_for(source_name)
 
@@ -136,25 +167,44 @@ class DmxOutput(_Sender):
             self._set(channel.universe, channel.channel, dmx_value(level))
 
     def packet(self, universe: int, terminated: bool = False) -> bytes:
-        seq = self._sequence[universe] = next_sequence(self._sequence.get(universe, 0))
         data = bytes(self.frames[universe])
         if self.kind == "sacn":
+            # E1.31 counts 0..255 per universe; Art-Net 1..255 (its 0 turns sequencing off).
+            seq = self._sequence[universe] = sacn.next_sequence(self._sequence.get(universe, -1))
             return e131_data(universe, data, seq, self.cid, self.source_name, terminated=terminated)
+        seq = self._sequence[universe] = artnet.next_sequence(self._sequence.get(universe, 0))
         return artdmx(universe, data, seq)
+
+    def destination(self, universe: int) -> str | None:
+        """Where a universe's packets go: its multicast group, or None for the output's host."""
+        return multicast_group(universe) if self.multicast else None
 
     def flush(self, now: float, force: bool = False) -> None:
         for universe in self.frames:
             last = self._last_sent.get(universe)
             if force or universe in self._dirty or last is None or now - last >= self.period - REFRESH_SLACK:
-                self._send(self.packet(universe))
+                self._send(self.packet(universe), self.destination(universe))
                 self._last_sent[universe] = now
         self._dirty.clear()
+        if self.multicast and self.frames:
+            self._discovery(now)
+
+    def _discovery(self, now: float) -> None:
+        """The list of universes to the discovery group: at the start, when it changes, then every 10 s."""
+        universes = sorted(self.frames)
+        if self._discovered is not None:
+            listed, at = self._discovered
+            if listed == universes and now - at < DISCOVERY_INTERVAL - REFRESH_SLACK:
+                return
+        for packet in sacn.universe_discovery(universes, self.cid, self.source_name):
+            self._send(packet, multicast_group(DISCOVERY_UNIVERSE))
+        self._discovered = (universes, now)
 
     def close(self) -> None:
         if self.kind == "sacn":
             for universe in self.frames:
                 for _ in range(SACN_TERMINATE_REPEATS):
-                    self._send(self.packet(universe, terminated=True))
+                    self._send(self.packet(universe, terminated=True), self.destination(universe))
         self.transport.close()
 
 
@@ -252,7 +302,7 @@ def udp_transport(name: str, spec: Output) -> Transport:
     port = spec.port or default
     if port is None:
         raise ExhibitError(f"output '{name}' ({spec.kind}) needs a 'port' in hall.yaml")
-    return UdpTransport(spec.host, port)
+    return UdpTransport(None if sacn_multicast(spec) else spec.host, port)
 
 
 def build_outputs(hall: Hall, transport_for: TransportFactory = udp_transport,
@@ -277,7 +327,8 @@ def describe(channel: Channel | None, hall: Hall) -> str:
     if channel is None or spec is None or spec.kind == "sim":
         return "the simulator (no hardware)"
     if spec.kind in ("artnet", "sacn") and channel.channel is not None:
-        what = f"{spec.kind} {spec.host} universe {channel.universe} channel {channel.channel}"
+        to = f"multicast {multicast_group(channel.universe)}" if sacn_multicast(spec) else spec.host
+        what = f"{spec.kind} {to} universe {channel.universe} channel {channel.channel}"
         if channel.limits is not None:
             what += f"-{channel.channel + 2} (pitch, roll, heave)"
         return what
@@ -287,4 +338,4 @@ def describe(channel: Channel | None, hall: Hall) -> str:
 
 
 __all__ = ["DmxOutput", "OscOutput", "SimOutput", "OutputAdapter", "build_outputs", "dmx_value", "dmx_axis",
-           "pose_address", "describe"]
+           "pose_address", "describe", "sacn_multicast"]

@@ -1,4 +1,4 @@
-"""A real OLA daemon for the tests: Art-Net and E1.31 received on 127.0.0.1, read back over HTTP.
+"""A real OLA daemon for the tests: Art-Net and E1.31 (sACN) received on this PC, read back over HTTP.
 
 Debian package ``ola``. olad refuses to run as root, so as root it is started as the
 ``olad`` user (or ``nobody``) with ``runuser``. Only the Art-Net and E1.31 plugins are
@@ -6,6 +6,11 @@ enabled; the ports are patched in ``ola-port.conf`` before the daemon starts:
 
 - Art-Net input port 1 (Art-Net universe 0:0:1) -> OLA universe :data:`ARTNET_UNIVERSE`
 - E1.31 input port 0, which then listens to sACN universe 2 -> OLA universe :data:`SACN_UNIVERSE`
+
+The E1.31 plugin binds 0.0.0.0:5568, so unicast to 127.0.0.1 reaches it, and joins the
+multicast groups of its universes on one interface: the one its ``ip`` names, but never a
+loopback one (olad 0.10.9 logs "Skipping lo because it's a loopback" and takes the first
+other interface instead).
 
 The HTTP and RPC ports are free ports chosen per run; Art-Net (6454) and sACN (5568) are
 fixed by their standards, so one daemon at a time holds them (a file lock makes parallel
@@ -51,7 +56,7 @@ always_broadcast = false
 use_limited_broadcast = false
 """
 E131_CONF = """enabled = true
-ip = 127.0.0.1
+ip = {ip}
 input_ports = 2
 output_ports = 0
 cid = 7b1f0a52-3c1e-4a9e-9a1d-5e0f6d2c8a11
@@ -89,7 +94,9 @@ def _run_as() -> list[str]:
 
 
 class Olad:
-    def __init__(self) -> None:
+    """olad with its E1.31 plugin on ``e131_ip``: where it receives unicast and joins the sACN multicast groups."""
+
+    def __init__(self, e131_ip: str = "127.0.0.1") -> None:
         binary = shutil.which("olad")
         if binary is None:
             pytest.skip("olad is not installed (Debian package 'ola')")
@@ -100,7 +107,7 @@ class Olad:
         for plugin in OTHER_PLUGINS:
             (confdir / f"ola-{plugin}.conf").write_text("enabled = false\n")
         (confdir / "ola-artnet.conf").write_text(ARTNET_CONF)
-        (confdir / "ola-e131.conf").write_text(E131_CONF)
+        (confdir / "ola-e131.conf").write_text(E131_CONF.format(ip=e131_ip))
         (confdir / "ola-port.conf").write_text(PORT_CONF)
         prefix = _run_as()
         if prefix:
@@ -225,10 +232,10 @@ def wait_until(predicate, timeout: float = 3.0, step: float = 0.005) -> float | 
 
 
 @contextmanager
-def running_olad() -> Iterator[Olad]:
+def running_olad(e131_ip: str = "127.0.0.1") -> Iterator[Olad]:
     with LOCK_PATH.open("a") as lock:
         fcntl.flock(lock, fcntl.LOCK_EX)  # Art-Net and sACN ports are fixed: one daemon at a time
-        olad = Olad()
+        olad = Olad(e131_ip)
         try:
             yield olad
         finally:

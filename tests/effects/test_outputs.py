@@ -2,10 +2,13 @@
 
 from __future__ import annotations
 
+import struct
+
 from pythonosc.osc_message import OscMessage
 
 from exhibit.effects.journal import Journal
 from exhibit.effects.motion import SeatPose
+from exhibit.effects.multicast import MulticastRoute
 from exhibit.effects.outputs import DmxOutput, OscOutput, SimOutput, build_outputs, describe, pose_address
 from exhibit.effects.transport import RecordingTransport
 from exhibit.spec.hall import Channel, Output, SeatLimits
@@ -62,7 +65,7 @@ def test_a_motion_seat_takes_three_slots_centred_on_128() -> None:
 
 def test_sacn_output_speaks_e131_and_says_goodbye() -> None:
     rec = RecordingTransport()
-    out = DmxOutput("dmx", Output(kind="sacn"), rec, source_name="laoshan")
+    out = DmxOutput("dmx", Output(kind="sacn", host="10.0.0.7"), rec, source_name="laoshan")
     ch = Channel(output="dmx", universe=3, channel=5)
     out.stage("heat", ch, 1.0, None)
     out.flush(0.0)
@@ -70,6 +73,81 @@ def test_sacn_output_speaks_e131_and_says_goodbye() -> None:
     assert p[4:16] == b"ASC-E1.17\x00\x00\x00" and p[113:115] == b"\x00\x03" and p[126 + 4] == 255
     out.close()
     assert [q[112] for q in list(rec.sent)[-3:]] == [0x40, 0x40, 0x40] and rec.closed
+    assert set(rec.to) == {None}, "a host in hall.yaml: every packet to that host (unicast), no discovery"
+    assert rec.count == 4
+
+
+def test_sacn_without_a_host_goes_to_each_universe_s_multicast_group() -> None:
+    rec = RecordingTransport()
+    out = DmxOutput("dmx", Output(kind="sacn"), rec, source_name="laoshan")
+    heat, snow = Channel(output="dmx", universe=3, channel=5), Channel(output="dmx", universe=259, channel=1)
+    out.stage("heat", heat, 1.0, None)
+    out.stage("snow", snow, 0.5, None)
+    out.flush(0.0)
+    data = {q[113] << 8 | q[114]: (to, q) for q, to in zip(rec.sent, rec.to, strict=True) if q[21] == 0x04}
+    assert data[3][0] == "239.255.0.3" and data[3][1][126 + 4] == 255
+    assert data[259][0] == "239.255.1.3" and data[259][1][126] == 128
+    # the packet is the one unicast would carry: same layout, same CID and source name
+    unicast = DmxOutput("dmx", Output(kind="sacn", host="10.0.0.7"), RecordingTransport(), source_name="laoshan")
+    assert unicast.cid == out.cid and data[3][1][44:108].rstrip(b"\x00") == b"laoshan"
+    discovery = [(to, q) for q, to in zip(rec.sent, rec.to, strict=True) if q[21] == 0x08]
+    assert [to for to, _ in discovery] == ["239.255.250.214"]
+    assert discovery[0][1][120:] == struct.pack(">HH", 3, 259)
+    out.close()
+    assert list(rec.to)[-6:] == ["239.255.0.3"] * 3 + ["239.255.1.3"] * 3
+    assert [q[112] for q in list(rec.sent)[-6:]] == [0x40] * 6
+
+
+def test_sacn_sequence_numbers_count_per_universe_and_wrap_from_255_to_0() -> None:
+    rec = RecordingTransport()
+    out = DmxOutput("dmx", Output(kind="sacn", host="10.0.0.7", fps=40), rec)
+    a, b = Channel(output="dmx", universe=1, channel=1), Channel(output="dmx", universe=2, channel=1)
+    for k in range(300):
+        out.stage("a", a, (k % 2) * 1.0, None)
+        if k < 5:
+            out.stage("b", b, (k % 2) * 1.0, None)
+        out.flush(k * 0.001)
+    out.close()
+    seq = {1: [], 2: []}
+    for q in rec.sent:
+        seq[q[114]].append(q[111])
+    assert seq[1][:3] == [0, 1, 2] and seq[1][255:258] == [255, 0, 1]
+    assert all((y - x) % 256 == 1 for x, y in zip(seq[1], seq[1][1:], strict=False)), "one more every packet"
+    assert all((y - x) % 256 == 1 for x, y in zip(seq[2], seq[2][1:], strict=False))
+    assert len(seq[1]) == 303 and seq[1][-3:] == [(300 + k) % 256 for k in range(3)], "stream-terminated continues"
+
+
+def test_sacn_universe_discovery_at_the_start_every_ten_seconds_and_when_the_universes_change() -> None:
+    rec = RecordingTransport()
+    out = DmxOutput("dmx", Output(kind="sacn", fps=40), rec)
+    out.patch(Channel(output="dmx", universe=7, channel=1))
+
+    def lists() -> list[tuple[int, ...]]:
+        return [struct.unpack(f">{(len(q) - 120) // 2}H", q[120:])
+                for q, to in zip(rec.sent, rec.to, strict=True) if to == "239.255.250.214"]
+
+    t = 0.0
+    while t < 25.0:
+        out.flush(t)
+        t += 0.025
+    assert lists() == [(7,), (7,), (7,)]  # at 0, 10 and 20 s
+    out.patch(Channel(output="dmx", universe=2, channel=1))
+    out.flush(25.0)
+    assert lists()[-1] == (2, 7)
+    out.flush(25.1)
+    assert len(lists()) == 4
+
+
+def test_the_multicast_interface_is_logged_and_shown_in_health(tmp_path) -> None:  # type: ignore[no-untyped-def]
+    journal = Journal(tmp_path / "fx.jsonl")
+    route = MulticastRoute("192.168.10.5", "eth1", "the route to 239.255.0.1")
+    out = DmxOutput("dmx", Output(kind="sacn"), RecordingTransport(route=route), journal)
+    out.stage("wind", Channel(output="dmx", universe=1, channel=1), 1.0, None)
+    out.flush(0.0)
+    out.flush(1.0)
+    assert out.health()["via"] == "eth1 192.168.10.5 (the route to 239.255.0.1)"
+    assert [(r["event"], r["interface"], r["address"]) for r in journal.recent] == [
+        ("output_route", "eth1", "192.168.10.5")]
 
 
 def test_osc_levels_and_seat_poses() -> None:
@@ -130,3 +208,10 @@ def test_build_outputs_and_describe() -> None:
     assert describe(h.effects["wind"], h) == "artnet 127.0.0.1 universe 1 channel 1"
     assert describe(h.effects["seat"], h) == "osc 127.0.0.1:9000 /seat/level"
     assert describe(h.effects["smoke"], h) == "the simulator (no hardware)"
+
+
+def test_describe_says_where_sacn_goes() -> None:
+    h = hall({"snow": {"output": "lx", "universe": 258, "channel": 4}, "heat": {"output": "node", "channel": 2}},
+             {"lx": {"kind": "sacn"}, "node": {"kind": "sacn", "host": "10.0.0.7"}})
+    assert describe(h.effects["snow"], h) == "sacn multicast 239.255.1.2 universe 258 channel 4"
+    assert describe(h.effects["heat"], h) == "sacn 10.0.0.7 universe 1 channel 2"
