@@ -50,8 +50,42 @@ def register(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
     i = verbs.add_parser("input", parents=[common], help="set an interlock input, e.g. 'doors_open on'")
     i.add_argument("name", help="input name from hall.yaml (inputs:)")
     i.add_argument("state", choices=("on", "off"))
-    verbs.add_parser("serve", parents=[common], help="run the effects process (exhibit hall starts it)")
+    serve = verbs.add_parser("serve", parents=[common], help="run the effects process (exhibit hall starts it)")
+    add_rotation_options(serve)
     p.set_defaults(run=run)
+
+
+def add_rotation_options(parser: argparse.ArgumentParser) -> None:
+    """``--log-max-mb`` and ``--log-keep``: the journal rotation of ``exhibit hall`` and of the effects process."""
+    parser.add_argument("--log-max-mb", type=float, default=None, metavar="MB",
+                        help="start a new journal file past this size (default 10; 0: only when the date changes)")
+    parser.add_argument("--log-keep", type=int, default=None, metavar="N",
+                        help="old journal files kept in var/log (default 30)")
+
+
+def journal_rotation(args: argparse.Namespace) -> dict[str, Any]:
+    """The journals' rotation settings (``Journal`` keywords) from ``--log-max-mb`` and ``--log-keep``."""
+    from exhibit.effects.journal import DEFAULT_BACKUPS, DEFAULT_MAX_BYTES
+
+    max_bytes: int | None = DEFAULT_MAX_BYTES
+    if args.log_max_mb is not None:
+        if not math.isfinite(args.log_max_mb) or args.log_max_mb < 0:
+            raise ExhibitError(f"--log-max-mb {args.log_max_mb:g} must be 0 (no size limit) or more")
+        max_bytes = round(args.log_max_mb * 1024 * 1024) or None
+    backups = DEFAULT_BACKUPS if args.log_keep is None else args.log_keep
+    if backups < 1:
+        raise ExhibitError(f"--log-keep {backups} must be at least 1 (old journal files kept)")
+    return {"max_bytes": max_bytes, "backups": backups}
+
+
+def rotation_arguments(args: argparse.Namespace) -> list[str]:
+    """The rotation options as given on this command line, to hand on to ``exhibit effects serve``."""
+    out: list[str] = []
+    if args.log_max_mb is not None:
+        out += ["--log-max-mb", repr(args.log_max_mb)]
+    if args.log_keep is not None:
+        out += ["--log-keep", str(args.log_keep)]
+    return out
 
 
 def load_hall(project: Project, config: str | None) -> tuple[Hall, Path]:
@@ -262,7 +296,7 @@ def _serve(args: argparse.Namespace, project: Project, hall: Hall, path: Path) -
     from exhibit.effects.journal import Journal
     from exhibit.effects.link import HostServer, bind_control, local_host
 
-    journal = Journal(project.var_dir / "log" / "effects.jsonl")
+    journal = Journal(project.var_dir / "log" / "effects.jsonl", **journal_rotation(args))
     sock = bind_control(_port(args))
     host = local_host(hall, journal)
     server = HostServer(host, sock)

@@ -1,7 +1,8 @@
 """``exhibit hall``: run the hall all day: schedule, attract loop, remote control, effects.
 
 Effects hardware is driven by its own process (``exhibit effects serve``), started here
-when none is running, so that a crash of this process still leaves every effect off.
+when none is running (with this command's journal rotation, so ``effects.jsonl`` rotates
+like ``hall.jsonl``), so that a crash of this process still leaves every effect off.
 With only simulated effects (no hall file, or no outputs) the effects run in-process.
 """
 
@@ -14,10 +15,12 @@ import subprocess
 import sys
 import threading
 import time
+from collections.abc import Sequence
 from pathlib import Path
 from types import FrameType
 from typing import Any
 
+from exhibit.cli.effects import add_rotation_options, journal_rotation, rotation_arguments
 from exhibit.spec.errors import ExhibitError
 from exhibit.spec.project import Project
 
@@ -42,10 +45,7 @@ def register(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
     p.add_argument("--no-sync", action="store_true", help="do not serve follower PCs (exhibit play --follow)")
     p.add_argument("--osc-port", type=int, default=None, help="override the OSC remote port")
     p.add_argument("--http-port", type=int, default=None, help="override the HTTP remote port")
-    p.add_argument("--log-max-mb", type=float, default=None, metavar="MB",
-                   help="start a new journal file past this size (default 10; 0: only when the date changes)")
-    p.add_argument("--log-keep", type=int, default=None, metavar="N",
-                   help="old journal files kept in var/log (default 30)")
+    add_rotation_options(p)
     p.set_defaults(run=run)
 
 
@@ -59,23 +59,13 @@ def _size(text: str | None) -> tuple[int, int] | None:
     return w, h
 
 
-def _rotation(args: argparse.Namespace) -> dict[str, Any]:
-    """The journals' rotation settings from ``--log-max-mb`` and ``--log-keep``."""
-    from exhibit.effects.journal import DEFAULT_BACKUPS, DEFAULT_MAX_BYTES
+def _effects_process(project: Project, config: Path, port: int, digest: str,
+                     options: Sequence[str] = ()) -> subprocess.Popen[bytes] | None:
+    """Connect to the running effects host, or start one; the process started, if any.
 
-    max_bytes: int | None = DEFAULT_MAX_BYTES
-    if args.log_max_mb is not None:
-        if args.log_max_mb < 0:
-            raise ExhibitError(f"--log-max-mb {args.log_max_mb:g} must be 0 (no size limit) or more")
-        max_bytes = round(args.log_max_mb * 1024 * 1024) or None
-    backups = DEFAULT_BACKUPS if args.log_keep is None else args.log_keep
-    if backups < 1:
-        raise ExhibitError(f"--log-keep {backups} must be at least 1 (old journal files kept)")
-    return {"max_bytes": max_bytes, "backups": backups}
-
-
-def _effects_process(project: Project, config: Path, port: int, digest: str) -> subprocess.Popen[bytes] | None:
-    """Connect to the running effects host, or start one; the process started, if any."""
+    ``options`` go on the host's command line: the hall's journal rotation, so that
+    effects.jsonl rotates like hall.jsonl.
+    """
     from exhibit.effects.link import UdpLink
 
     probe = UdpLink(port, source="hall-probe")
@@ -91,7 +81,7 @@ def _effects_process(project: Project, config: Path, port: int, digest: str) -> 
         with (log_dir / "effects.stderr.log").open("ab") as err:
             process = subprocess.Popen(
                 [sys.executable, "-m", "exhibit", "--root", str(project.root), "effects", "serve",
-                 "--config", str(config), "--port", str(port)],
+                 "--config", str(config), "--port", str(port), *options],
                 stdin=subprocess.DEVNULL, stdout=subprocess.DEVNULL, stderr=err,
                 start_new_session=True,  # survives this process, so it can turn the effects off after a crash
             )
@@ -124,7 +114,7 @@ def run(args: argparse.Namespace) -> int:
     hall, config = load_hall(project, args.config)
     if args.lang is not None and args.lang not in hall.languages:
         raise ExhibitError(f"the hall has no language '{args.lang}'; it has {', '.join(hall.languages)}")
-    rotation = _rotation(args)
+    rotation = journal_rotation(args)
     clock = SystemClock()
     log_dir = project.var_dir / "log"
     journal = Journal(log_dir / "hall.jsonl", now=clock.now, **rotation)
@@ -139,7 +129,7 @@ def run(args: argparse.Namespace) -> int:
     emergency_link: UdpLink | None = None
     link: Any
     if mode == "process":
-        process = _effects_process(project, config, port, config_digest(hall))
+        process = _effects_process(project, config, port, config_digest(hall), rotation_arguments(args))
         link = UdpLink(port, source=f"hall:{os.getpid()}")
         emergency_link = UdpLink(port, source=f"hall-panic:{os.getpid()}")
         where = f"effects host on 127.0.0.1:{port}" + (" (started)" if process else " (running)")

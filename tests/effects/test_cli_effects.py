@@ -34,11 +34,15 @@ def test_errors_are_one_clear_line(tmp_path: Path, capsys: pytest.CaptureFixture
         ("set", "wind", "lots"): "exhibit: error: level 'lots' is not a number; give 0..1 (0.5 is half)",
         ("set", "wind", "1", "--for", "0"): "exhibit: error: --for needs a number of seconds above 0",
         ("status", "--port", str(free_port(2))): "exhibit: error: no effects host answers on 127.0.0.1:",
+        ("serve", "--log-keep", "0"): "exhibit: error: --log-keep 0 must be at least 1 (old journal files kept)\n",
+        ("serve", "--log-max-mb", "-1"): "exhibit: error: --log-max-mb -1 must be 0 (no size limit) or more\n",
+        ("serve", "--log-max-mb", "nan"): "exhibit: error: --log-max-mb nan must be 0 (no size limit) or more\n",
     }
     for args, message in cases.items():
         code = main(["--root", str(tmp_path), "effects", *args])
         err = capsys.readouterr().err
         assert code == 1 and err.startswith(message), (args, err)
+    assert not (tmp_path / "var").exists(), "refused before any journal was opened"
 
 
 def test_panic_without_a_host_sends_safe_values_itself(tmp_path: Path) -> None:

@@ -11,6 +11,7 @@ import json
 import os
 import re
 import signal
+import socket
 import subprocess
 import tempfile
 from datetime import datetime, timedelta
@@ -22,6 +23,7 @@ from hypothesis import strategies as st
 
 from exhibit.cli.main import main
 from exhibit.effects.journal import Journal, journal_files, read_journal
+from exhibit.effects.link import UdpLink
 from tests.effects.olad import free_port
 from tests.effects.processes import EXHIBIT
 from tests.hall.live import eventually
@@ -277,3 +279,52 @@ def test_exhibit_hall_rotates_its_journals_with_the_options_given(tmp_path: Path
     events = [r["event"] for r in read_journal(log / "hall.jsonl", rotated=True)]
     assert len(journal_files(log / "hall.jsonl")) >= 3
     assert events[0] == "hall_started" and events[-1] == "hall_stopped" and "show_start" in events
+
+
+def rotations(path: Path) -> int:
+    """How many files of the day were rotated out of ``path``, by the newest counter in their names."""
+    counters = [re.fullmatch(rf"{path.stem}-\d{{4}}-\d{{2}}-\d{{2}}(?:\.(\d+))?\.jsonl", p.name)
+                for p in journal_files(path)[:-1]]
+    return max((int(m[1] or 0) + 1 for m in counters if m), default=0)
+
+
+def test_a_hall_hands_its_journal_rotation_to_the_effects_process_it_starts(tmp_path: Path) -> None:
+    effects_port = free_port(socket.SOCK_DGRAM)
+    write_hall_project(tmp_path, {**HALL, "schedule": [], "attract": None}, SCENES)
+    hall = subprocess.Popen([*EXHIBIT, "--root", str(tmp_path), "hall", "--headless", "--no-sync", "--no-schedule",
+                             "--effects", "process", "--effects-port", str(effects_port),
+                             "--log-max-mb", "0.0003", "--log-keep", "3"],  # 315 bytes: about four records
+                            stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+    log = tmp_path / "var" / "log"
+    effects = log / "effects.jsonl"
+    link = UdpLink(effects_port, source="test-operator")
+    try:
+        started = eventually(lambda: any(r["event"] == "hall_started"  # written once SIGTERM stops it cleanly
+                                         for r in read_journal(log / "hall.jsonl", rotated=True)), timeout=15)
+        assert started and link.query(0.5) is not None, "the hall or its effects host never started"
+        for _ in range(20):  # each is one record in the effects process's journal
+            link.disable("mist")
+            link.enable("mist")
+        # a fourth file of the day (.3) or later: the effects journal rotated at least four times
+        assert eventually(lambda: rotations(effects) >= 4, timeout=10), [p.name for p in journal_files(effects)]
+        assert eventually(lambda: sum(r["event"] in ("disabled", "enabled") for r in read_journal(effects)) > 0)
+        hall.send_signal(signal.SIGTERM)
+        _out, err = hall.communicate(timeout=15)
+    finally:
+        link.close()
+        if hall.poll() is None:
+            hall.kill()
+            hall.wait()
+    assert hall.returncode == 0, err
+    assert f"effects host on 127.0.0.1:{effects_port} (started)" in err, "its own process, not in the hall's"
+    files = journal_files(effects)
+    assert len(files) == 3 + 1, [p.name for p in files]  # --log-keep 3 old files, and the current one
+    for p in files:
+        lines = p.read_text(encoding="utf-8").splitlines()
+        assert all(json.loads(line) for line in lines)
+        assert p.stat().st_size <= 315 or len(lines) == 1
+    events = [r["event"] for r in read_journal(effects, rotated=True)]
+    assert "host_started" not in events, "the oldest files went with the retention"
+    assert events[-1] == "host_stopped"
+    toggles = [e for e in events if e in ("disabled", "enabled")]
+    assert toggles and toggles[-1] == "enabled" and all(a != b for a, b in zip(toggles, toggles[1:], strict=False))
