@@ -31,7 +31,15 @@ from exhibit.effects.artnet import ARTNET_PORT, DMX_SLOTS, artdmx
 from exhibit.effects.journal import Journal
 from exhibit.effects.motion import SeatPose
 from exhibit.effects.multicast import MulticastRoute
-from exhibit.effects.sacn import DISCOVERY_INTERVAL, DISCOVERY_UNIVERSE, SACN_PORT, cid_for, e131_data, multicast_group
+from exhibit.effects.sacn import (
+    DISCOVERY_INTERVAL,
+    DISCOVERY_UNIVERSE,
+    MAX_UNIVERSE,
+    SACN_PORT,
+    cid_for,
+    e131_data,
+    multicast_group,
+)
 from exhibit.effects.transport import Transport, UdpTransport
 from exhibit.spec.errors import ExhibitError
 from exhibit.spec.hall import Channel, Hall, Output
@@ -309,6 +317,11 @@ def build_outputs(hall: Hall, transport_for: TransportFactory = udp_transport,
                   journal: Journal | None = None) -> dict[str, OutputAdapter]:
     """One adapter per output in the hall, plus ``sim`` for effects mapped nowhere."""
     outputs: dict[str, OutputAdapter] = {}
+    for effect, channel in hall.effects.items():
+        spec = hall.outputs.get(channel.output)
+        if spec is not None and spec.kind == "sacn" and not 1 <= channel.universe <= MAX_UNIVERSE:
+            raise ExhibitError(f"effect '{effect}': sACN universes are 1..{MAX_UNIVERSE}, not {channel.universe} "
+                               f"(output '{channel.output}' in hall.yaml)")
     for name, spec in hall.outputs.items():
         if spec.kind in ("artnet", "sacn"):
             outputs[name] = DmxOutput(name, spec, transport_for(name, spec), journal,

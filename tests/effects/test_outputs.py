@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import struct
 
+import pytest
 from pythonosc.osc_message import OscMessage
 
 from exhibit.effects.journal import Journal
@@ -11,6 +12,7 @@ from exhibit.effects.motion import SeatPose
 from exhibit.effects.multicast import MulticastRoute
 from exhibit.effects.outputs import DmxOutput, OscOutput, SimOutput, build_outputs, describe, pose_address
 from exhibit.effects.transport import RecordingTransport
+from exhibit.spec.errors import ExhibitError
 from exhibit.spec.hall import Channel, Output, SeatLimits
 from tests.effects.scenes import hall
 
@@ -215,3 +217,10 @@ def test_describe_says_where_sacn_goes() -> None:
              {"lx": {"kind": "sacn"}, "node": {"kind": "sacn", "host": "10.0.0.7"}})
     assert describe(h.effects["snow"], h) == "sacn multicast 239.255.1.2 universe 258 channel 4"
     assert describe(h.effects["heat"], h) == "sacn 10.0.0.7 universe 1 channel 2"
+
+
+def test_an_sacn_universe_0_is_refused_before_anything_is_sent() -> None:
+    h = hall({"snow": {"output": "lx", "universe": 0, "channel": 1}}, {"lx": {"kind": "sacn"}})
+    with pytest.raises(ExhibitError, match=r"^effect 'snow': sACN universes are 1..63999, not 0 \(output 'lx' in "
+                                           r"hall.yaml\)$"):
+        build_outputs(h, lambda name, spec: pytest.fail("a transport was opened"))
