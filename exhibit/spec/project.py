@@ -127,6 +127,10 @@ class Project:
         return loaded
 
 
+#: the universes sACN (E1.31) can carry: 0 and 64000 upwards are reserved
+SACN_UNIVERSES = (1, 63999)
+
+
 def check_hall(hall: Hall, doc: Document, project: Project) -> list[Diagnostic]:
     from exhibit.spec.errors import did_you_mean
 
@@ -149,6 +153,15 @@ def check_hall(hall: Hall, doc: Document, project: Project) -> list[Diagnostic]:
                     Severity.ERROR,
                     f"effect '{name}' on DMX output '{channel.output}' needs a 'channel' (1..512)",
                     doc.locate(("effects", name), key=True),
+                )
+            )
+        if output is not None and output.kind == "sacn" and not 1 <= channel.universe <= SACN_UNIVERSES[1]:
+            out.append(
+                Diagnostic(
+                    Severity.ERROR,
+                    f"effect '{name}' on sACN output '{channel.output}' has universe {channel.universe}; "
+                    f"sACN (E1.31) numbers universes {SACN_UNIVERSES[0]}..{SACN_UNIVERSES[1]}",
+                    doc.locate(("effects", name, "universe")),
                 )
             )
         if output is not None and output.kind == "osc" and channel.address is None:

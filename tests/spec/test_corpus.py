@@ -44,6 +44,8 @@ EXPECTED: dict[str, list[Expected]] = {
         (5, 3, ERROR, "effect 'seat' on OSC output 'osc' needs an 'address' like /seat/level"),
         (6, 32, ERROR, "'seat level' is not an OSC address; it starts with / and has no spaces or "
                        "# * , ? [ ] { }"),
+        (7, 35, ERROR, "effect 'fog' on sACN output 'lights' has universe 0; sACN (E1.31) numbers "
+                       "universes 1..63999"),
     ],
     "hall/schedule.yaml": [
         (3, 25, ERROR, 'the schedule ends (09:00) before it starts (17:00)'),
