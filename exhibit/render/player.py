@@ -500,7 +500,7 @@ class Player:
         """Pause and show the in-world quiz panel; False when there is no quiz to show."""
         if not self.quiz_enabled or self.show is None or self._status != "playing":
             return False
-        from exhibit.render.quiz_panel import InWorldQuizPanel
+        from exhibit.render.quiz_panel import InWorldQuizPanel, window_pointers
 
         session = self._quiz_session(event)
         if session is None:
@@ -521,6 +521,7 @@ class Player:
             font=self.overlay.font,
             on_done=self._quiz_done,
             camera=pointer,
+            pointers=window_pointers(self.displays.views),  # a click in any wall's window, through its camera
         )
         if self.headset:
             from exhibit.render.xr.quiz import point_at_quiz

@@ -7,6 +7,12 @@ coordinates -1..1: the ray through that point is intersected with the card) or b
 generic action on the focused item (``focus_next``, ``focus_prev``, ``select``), which a
 gaze dwell or a controller button can drive later.
 
+A mouse click is taken by the view the mouse is over (:class:`Pointer`), through that
+view's own camera: on a projection wall each projector's window has its own off-axis
+camera, and a side-by-side screen has an eye in each half of one window. Every window
+throws the same ``mouse1`` event, so the panel asks each view's mouse whether it is
+the one over its view.
+
 It drives a :class:`~exhibit.quiz.session.QuizSession`; when the last feedback is
 dismissed the session is stored (through the session's sink, like a kiosk round) and
 ``on_done(session)`` is called, so the player can resume the scene.
@@ -19,7 +25,7 @@ from __future__ import annotations
 
 import math
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
@@ -31,7 +37,7 @@ from exhibit.render.typeset import Fitted, fit
 from exhibit.spec.errors import ExhibitError
 
 if TYPE_CHECKING:
-    from panda3d.core import NodePath, TextFont
+    from panda3d.core import GraphicsWindow, NodePath, Point2, TextFont
 
 Color = tuple[float, float, float, float]
 
@@ -42,6 +48,63 @@ FOCUS_COLOR: Color = GOLD
 #: after the world (bin "fixed"), testing depth but not writing it: nothing fights for
 #: depth at any distance or angle, and the world in front still hides the card.
 FOCUS_ORDER, FIRST_ORDER = 1, 2
+
+
+@dataclass(frozen=True)
+class Pointer:
+    """A mouse over one view of the world, and the camera that view is drawn with."""
+
+    mouse: Any  # hasMouse(), getMouse() (x, y in -1..1 across its window): a MouseWatcher or a WindowMouse
+    camera: NodePath
+    frame: tuple[float, float, float, float] = (0.0, 1.0, 0.0, 1.0)  # the view in its window: l, r, b, t (0..1)
+
+    def at(self) -> tuple[float, float] | None:
+        """Where the mouse is in the view's own coordinates (-1..1); None when it is not over the view."""
+        if not self.mouse.hasMouse():
+            return None
+        m = self.mouse.getMouse()
+        u, v = (m.getX() + 1) / 2, (m.getY() + 1) / 2
+        left, right, bottom, top = self.frame
+        if right <= left or top <= bottom or not (left <= u <= right and bottom <= v <= top):
+            return None
+        return 2 * (u - left) / (right - left) - 1, 2 * (v - bottom) / (top - bottom) - 1
+
+
+class WindowMouse:
+    """A window's pointer, read from the window the way its MouseWatcher reads it.
+
+    Each window gets a MouseWatcher of its own (the App sets one up for every window),
+    but nothing tells which watcher is whose; the window itself says whether the
+    pointer is in it and where. Reading it takes none of the window's events.
+    """
+
+    def __init__(self, window: GraphicsWindow) -> None:
+        self.window = window
+
+    def hasMouse(self) -> bool:  # named as a MouseWatcher names it: either can be a Pointer's mouse
+        win = self.window
+        if win.isClosed() or win.getNumInputDevices() == 0 or win.getXSize() <= 0 or win.getYSize() <= 0:
+            return False
+        return bool(win.getPointer(0).getInWindow())
+
+    def getMouse(self) -> Point2:
+        from panda3d.core import Point2
+
+        win, pointer = self.window, self.window.getPointer(0)
+        return Point2(2 * pointer.getX() / win.getXSize() - 1, 1 - 2 * pointer.getY() / win.getYSize())
+
+
+def window_pointers(views: Iterable[Any]) -> list[Pointer]:
+    """A pointer for every view drawn in a window (buffers have no mouse): each wall's, each eye's."""
+    from panda3d.core import GraphicsWindow
+
+    out = []
+    for view in views:
+        if isinstance(view.output, GraphicsWindow):
+            dr = view.region
+            frame = (dr.getLeft(), dr.getRight(), dr.getBottom(), dr.getTop())
+            out.append(Pointer(WindowMouse(view.output), view.camera, frame))
+    return out
 
 
 @dataclass
@@ -66,10 +129,15 @@ class InWorldQuizPanel:
         on_done: Callable[[QuizSession], None] | None = None,
         *,
         camera: NodePath | None = None,
+        pointers: Sequence[Pointer] = (),
         clock: Callable[[], float] = time.monotonic,
         bind_input: bool = True,
     ) -> None:
+        """``camera`` is what ``click(x, y)`` and ``screen_point`` go through (else the window's
+        first perspective camera); ``pointers`` are the views a mouse click may come from
+        (without them, the main window's mouse through ``camera``)."""
         self.base = base
+        self.pointers = tuple(pointers)
         self.session = session
         self.lang = lang
         self.font = font or quiz_font()
@@ -109,9 +177,10 @@ class InWorldQuizPanel:
     def done(self) -> bool:
         return self._done
 
-    def click(self, x: float, y: float) -> bool:
-        """A pointer at screen coordinates (-1..1); whether it hit an enabled item."""
-        hit = self.item_at(x, y)
+    def click(self, x: float, y: float, camera: NodePath | None = None) -> bool:
+        """A pointer at screen coordinates (-1..1) of ``camera``'s view (else the panel's
+        camera); whether it hit an enabled item."""
+        hit = self.item_at(x, y, camera)
         if hit is None or not hit.enabled:
             return False
         self.focus = self.items.index(hit)
@@ -174,10 +243,17 @@ class InWorldQuizPanel:
         self._events.accept("mouse1", self._mouse_click)
 
     def _mouse_click(self) -> None:
-        watcher = getattr(self.base, "mouseWatcherNode", None)
-        if watcher is not None and watcher.hasMouse() and self._pointer() is not None:
-            mouse = watcher.getMouse()
-            self.click(mouse.getX(), mouse.getY())
+        """A click from any window: the view the mouse is over points, through its own camera."""
+        pointers = self.pointers
+        if not pointers:
+            watcher = getattr(self.base, "mouseWatcherNode", None)
+            camera = self._pointer() if watcher is not None else None
+            pointers = (Pointer(watcher, camera),) if camera is not None else ()
+        for pointer in pointers:
+            at = pointer.at()
+            if at is not None:
+                self.click(*at, camera=pointer.camera)
+                return
 
     def _tick_task(self, task: Any) -> Any:
         self.tick()
@@ -202,21 +278,23 @@ class InWorldQuizPanel:
     def focused(self) -> str | None:
         return self.items[self.focus].id if self.items and not self._done else None
 
-    def item_at(self, x: float, y: float) -> _Item | None:
-        """The item under a screen point: the camera's ray through it meets the card's plane."""
+    def item_at(self, x: float, y: float, camera: NodePath | None = None) -> _Item | None:
+        """The item under a point of ``camera``'s view (else the panel's camera): the camera's
+        ray through it (its own lens: a wall's is off-axis) meets the card's plane."""
         from panda3d.core import Point2, Point3
 
         if self._done:
             return None
-        if self._pointer() is None:
+        if camera is None:
+            camera = self._pointer()
+        if camera is None:
             raise ExhibitError("the quiz panel has no camera to point with; pass camera=")
-        assert self.camera is not None
-        lens = self.camera.node().getLens()
+        lens = camera.node().getLens()
         near, far = Point3(), Point3()
         if not lens.extrude(Point2(x, y), near, far):
             return None
-        a = self.root.getRelativePoint(self.camera, near)
-        b = self.root.getRelativePoint(self.camera, far)
+        a = self.root.getRelativePoint(camera, near)
+        b = self.root.getRelativePoint(camera, far)
         if abs(b.y - a.y) < 1e-9:
             return None  # looking along the card
         t = -a.y / (b.y - a.y)
@@ -229,18 +307,20 @@ class InWorldQuizPanel:
                 return item
         return None
 
-    def screen_point(self, item_id: str) -> tuple[float, float]:
-        """Where an item's centre appears on screen (-1..1), for pointing at it."""
+    def screen_point(self, item_id: str, camera: NodePath | None = None) -> tuple[float, float]:
+        """Where an item's centre appears in ``camera``'s view (else the panel's camera), -1..1,
+        for pointing at it."""
         from panda3d.core import Point2, Point3
 
-        if self._pointer() is None:
+        if camera is None:
+            camera = self._pointer()
+        if camera is None:
             raise ExhibitError("the quiz panel has no camera; pass camera=")
-        assert self.camera is not None
         item = next(i for i in self.items if i.id == item_id)
         left, right, bottom, top = item.rect
-        p = self.camera.getRelativePoint(self.root, Point3((left + right) / 2, 0, (bottom + top) / 2))
+        p = camera.getRelativePoint(self.root, Point3((left + right) / 2, 0, (bottom + top) / 2))
         out = Point2()
-        if not self.camera.node().getLens().project(p, out):
+        if not camera.node().getLens().project(p, out):
             raise ExhibitError(f"'{item_id}' is not in view")
         return out.x, out.y
 
@@ -449,4 +529,4 @@ class InWorldQuizPanel:
         return node
 
 
-__all__ = ["InWorldQuizPanel"]
+__all__ = ["InWorldQuizPanel", "Pointer", "WindowMouse", "window_pointers"]

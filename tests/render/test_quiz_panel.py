@@ -359,3 +359,166 @@ def test_long_answers_and_explanations_stay_on_the_card(world: World) -> None:
         low, high = found.getTightBounds(card_node)
         assert -WIDTH / 2 <= low[0] and high[0] <= WIDTH / 2 and -HEIGHT / 2 <= low[2] and high[2] <= HEIGHT / 2
     panel.destroy()
+
+
+# -- several windows: a projection wall's, a side-by-side screen's halves --------------------------
+
+#: Two projectors side by side on the front wall, 3 m ahead, meeting straight ahead of the
+#: visitor: the panel (1.6 m ahead) lies across the seam, half of it on each.
+TWO_WALLS = """
+    display:
+      mode: wall
+      walls:
+        - name: front_left
+          corners: {ll: [-3, 3, -1.2], lr: [0, 3, -1.2], ul: [-3, 3, 1.05]}
+          window: {origin: [0, 0], size: [200, 150]}
+        - name: front_right
+          corners: {ll: [0, 3, -1.2], lr: [3, 3, -1.2], ul: [0, 3, 1.05]}
+          window: {origin: [200, 0], size: [200, 150]}
+"""
+DARK = """
+    languages: [zh, en]
+    environment:
+      sky: {zenith: "#101828", horizon: "#101828"}
+    camera:
+      keys:
+        - {at: 0, pos: [0, 0, 0], hpr: [0, 0, 0]}
+    duration: 5
+"""
+
+
+class Mice:
+    """A mouse for each window, as Panda3D reads one (mouse and keys, a watcher, a button
+    thrower under the data root), fed by hand: where the pointer is and what it presses."""
+
+    def __init__(self, base: Any, sizes: list[tuple[int, int]]) -> None:
+        from panda3d.core import ButtonThrower, MouseWatcher, VirtualMouse
+
+        self.base = base
+        self.devices, self.watchers, self.nodes = [], [], []
+        for i, (w, h) in enumerate(sizes):
+            device = VirtualMouse(f"test-mouse-{i}")
+            device.setWindowSize(w, h)
+            device.setMouseOn(False)
+            node = base.dataRoot.attachNewNode(device)
+            watcher = node.attachNewNode(MouseWatcher(f"test-watcher-{i}"))
+            watcher.attachNewNode(ButtonThrower(f"test-buttons-{i}"))  # throws "mouse1" like every window's
+            self.devices.append(device)
+            self.watchers.append(watcher.node())
+            self.nodes.append(node)
+        self.sizes = sizes
+
+    def click(self, index: int, x: float, y: float) -> None:
+        """Move the pointer into window ``index`` at (x, y) in -1..1 (out of the others) and click."""
+        from panda3d.core import MouseButton
+
+        for i, device in enumerate(self.devices):
+            device.setMouseOn(i == index)
+        w, h = self.sizes[index]
+        self.devices[index].setMousePos(round((x + 1) / 2 * w), round((1 - y) / 2 * h))
+        self.base.taskMgr.step()  # the watchers see where the pointer is
+        self.devices[index].pressButton(MouseButton.one())
+        self.base.taskMgr.step()  # mouse1 is thrown and handled
+        self.devices[index].releaseButton(MouseButton.one())
+        self.base.taskMgr.step()
+
+    def remove(self) -> None:
+        for node in self.nodes:
+            node.removeNode()
+
+
+def test_a_click_on_the_second_wall_answers_through_that_walls_own_camera(
+    make_player: Any, tmp_path: Path, bank: Bank
+) -> None:
+    import yaml
+    from panda3d.core import Point2, Point3
+
+    from exhibit.render.quiz_panel import InWorldQuizPanel, Pointer
+    from exhibit.spec.hall import Hall
+    from tests.render.conftest import project_with
+
+    hall = Hall.model_validate(yaml.safe_load(TWO_WALLS))
+    player = make_player(project_with(tmp_path, DARK, "dark"), display="wall", hall=hall, size=None, audio=False)
+    player.load("dark")
+    player.step(1.0)
+    views = player.displays.views
+    left, right = (v.camera for v in views)
+    mice = Mice(player.app.base, [(o.getXSize(), o.getYSize()) for o in player.displays.outputs])
+    session = session_of(bank, ["founding_year"])
+    panel = InWorldQuizPanel(
+        player.app.base,
+        player.quiz_anchor,
+        session,
+        "en",
+        camera=left,  # the first wall's, as before: what click(x, y) goes through
+        pointers=[Pointer(watcher, view.camera) for watcher, view in zip(mice.watchers, views, strict=True)],
+    )
+    try:
+        # The last option's right end is on the right-hand wall; the same point of the
+        # left-hand wall's picture shows something else (its own lens is off-axis the other way).
+        item = panel.items[3]
+        toward_right = right.getRelativePoint(panel.root, Point3(item.rect[1] - 0.1, 0, sum(item.rect[2:]) / 2))
+        at = Point2()
+        assert right.node().getLens().project(toward_right, at)
+        x, y = at.x, at.y
+        assert -1 < x < 1 and -1 < y < 1
+        on_left = panel.item_at(x, y, camera=left)
+        assert on_left is None or on_left.id != item.id
+        mice.click(1, x, y)
+        assert session.feedback and session.feedback[0].chosen == (3,)
+        # and the second wall shows it marked: green when right, orange when wrong
+        capture = player.displays.capture(1)
+        player.app.render_frame()
+        player.app.render_frame()
+        image = np.asarray(capture.pixels("RGB"), dtype=np.int32)
+        h, w, _ = image.shape
+        mark = image[int(round((1 - y) / 2 * (h - 1))), int(round((x + 1) / 2 * (w - 1)))]
+        assert is_green(mark) if session.feedback[0].correct else is_orange(mark), mark
+        # A click where the first wall shows nothing of the panel does nothing.
+        mice.click(0, -0.95, 0.95)
+        assert len(session.feedback) == 1 and panel.focused == "continue"
+    finally:
+        panel.destroy()
+        mice.remove()
+
+
+def test_a_click_on_the_right_half_of_a_side_by_side_screen_points_with_the_right_eye(
+    make_player: Any, tmp_path: Path, bank: Bank
+) -> None:
+    from panda3d.core import Point2, Point3
+
+    from exhibit.render.quiz_panel import InWorldQuizPanel, Pointer
+    from tests.render.conftest import project_with
+
+    player = make_player(project_with(tmp_path, DARK, "dark"), display="sbs", size=(400, 150), audio=False)
+    player.load("dark")
+    player.step(1.0)
+    out = player.displays.outputs[0]
+    mice = Mice(player.app.base, [(out.getXSize(), out.getYSize())])
+    frames = [(v.region.getLeft(), v.region.getRight(), v.region.getBottom(), v.region.getTop())
+              for v in player.displays.views]
+    assert frames == [(0, 0.5, 0, 1), (0.5, 1, 0, 1)]
+    left_eye, right_eye = (v.camera for v in player.displays.views)
+    session = session_of(bank, ["founding_year"])
+    panel = InWorldQuizPanel(
+        player.app.base,
+        player.quiz_anchor,
+        session,
+        "en",
+        camera=left_eye,
+        pointers=[Pointer(mice.watchers[0], v.camera, f) for v, f in zip(player.displays.views, frames, strict=True)],
+    )
+    try:
+        # The right end of the third option, in the right half's own -1..1, and across the window.
+        item = panel.items[2]
+        at = Point2()
+        end = right_eye.getRelativePoint(panel.root, Point3(item.rect[1] - 0.03, 0, sum(item.rect[2:]) / 2))
+        assert right_eye.node().getLens().project(end, at)
+        x, y = at.x, at.y
+        window_x = (x + 1) / 2  # the right half starts at the window's middle (0)
+        assert panel.item_at(window_x, y, camera=left_eye) is None  # the window read as one eye: off the card
+        mice.click(0, window_x, y)
+        assert session.feedback and session.feedback[0].chosen == (2,)
+    finally:
+        panel.destroy()
+        mice.remove()
