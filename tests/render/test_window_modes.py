@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import math
 import time
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
@@ -282,5 +283,85 @@ def test_anaglyph_draws_the_left_eye_in_red_and_the_right_eye_in_cyan(x, play, c
     want = expected_parallax(content, t)
     assert shift_g == pytest.approx(want, rel=0.25) and shift_b == pytest.approx(want, rel=0.25)
     assert abs(shift_gb) < 0.5  # green and blue: one eye
+    x.press("Escape")
+    assert p.wait(10) == 0
+
+
+def test_the_quiz_on_a_wall_is_answered_by_a_click_in_the_second_walls_window(x, play, tmp_path):
+    p = play(SCENE, "--display", "wall", "--hall", hall_file(tmp_path, WALL_HALL), "--from", "outro.end + 1")
+    p.expect(PLAYING)
+    wins = x.windows(3)
+    second = wins[1]
+    gx, gy, w, h = x.geometry(second)
+    # The panel stands straight ahead, across the seam of the two front projectors: its right
+    # half fills the left half of the second window.
+    column = w // 4
+
+    def answer_cards(image: np.ndarray) -> list[tuple[int, int]]:
+        """The answer cards: bands of rows that are light across the panel's part of the
+        window, between the dark red panel's top and bottom (not the sky, not a line of text)."""
+        rgb = image[:, column].astype(int)
+        panel = np.flatnonzero((rgb[:, 0] > rgb[:, 1] + 40) & (rgb[:, 0] < 140))
+        if panel.size < 2:
+            return []
+        span = image[:, w // 16 : w // 2 - w // 16].astype(int)
+        light = ((span.min(axis=2) > 200).mean(axis=1) > 0.6).tolist()
+        bands, top = [], None
+        for row in range(int(panel[0]), int(panel[-1]) + 1):
+            if light[row] and top is None:
+                top = row
+            elif not light[row] and top is not None:
+                if row - top >= 8:
+                    bands.append((top, row))
+                top = None
+        return bands
+
+    deadline = time.monotonic() + 15
+    while len(cards := answer_cards(x.shot(second))) < 2:  # the scene pauses and the panel opens
+        assert time.monotonic() < deadline, "no quiz panel with its answers appeared on the second wall"
+        time.sleep(0.2)
+    top, bottom = cards[1]
+    first_before = x.shot(wins[0])
+
+    def click(at: tuple[int, int]) -> None:
+        """Point at a place in the second window and click there (real X events)."""
+        x.move(gx + at[0], gy + at[1])
+        time.sleep(0.2)
+        x.xtest.fake_input(x.d, x.X.ButtonPress, 1)
+        x.d.sync()
+        time.sleep(0.05)
+        x.xtest.fake_input(x.d, x.X.ButtonRelease, 1)
+        x.d.sync()
+
+    def face(image: np.ndarray) -> str:
+        """The clicked card's colour: its middle row's median over the panel's part of the window."""
+        r, g, b = np.median(image[(top + bottom) // 2, w // 16 : w // 2 - w // 16].astype(int), axis=0)
+        if g > r + 60 and g > b + 40:
+            return "green"  # right
+        if r > 200 and 60 < g < 150 and b < 100:
+            return "red"  # wrong (orange red)
+        if r > 220 and 180 < g < 235 and b < 130:
+            return "gold"  # chosen, not yet submitted (a question with several right answers)
+        return "light"
+
+    def waited(until: Callable[[str], bool], what: str) -> str:
+        deadline = time.monotonic() + 5
+        while not until(now := face(x.shot(second))):
+            assert time.monotonic() < deadline, what
+            time.sleep(0.1)
+        return now
+
+    click((column, (top + bottom) // 2))
+    if waited(lambda f: f != "light", "the answer clicked on the second wall was not marked") == "gold":
+        # Submit (gold, under the answers, on the right of the panel), also on the second wall.
+        image = x.shot(second)
+        below = image[cards[-1][1] + 6 :, w // 8 : w // 2].astype(int)
+        gold = (below[..., 0] > 220) & (below[..., 1] > 180) & (below[..., 1] < 235) & (below[..., 2] < 130)
+        ys, xs = np.nonzero(gold)
+        assert ys.size > 50, "no submit button on the second wall"
+        click((w // 8 + int(xs.mean()), cards[-1][1] + 6 + int(ys.mean())))
+    assert waited(lambda f: f in ("green", "red"), "the answer was not marked right or wrong") in ("green", "red")
+    # The first wall shows the other half of the same card marked too: one panel in the world.
+    assert differs(x.shot(wins[0]), first_before) > 0.01
     x.press("Escape")
     assert p.wait(10) == 0
