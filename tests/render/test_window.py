@@ -22,6 +22,7 @@ from tests.render.xserver import (  # noqa: F401 - content, play, x and xserver 
     PLAYING,
     SCENE,
     SCREEN,
+    answer_cards,
     caption_ink,
     content,
     differs,
@@ -247,22 +248,9 @@ def test_the_quiz_at_the_end_of_the_scene_is_answered_with_a_click(x, play):
     win = x.window()
     gx, gy, w, h = x.geometry(win)
 
-    def light_rows(image: np.ndarray) -> list[tuple[int, int]]:
-        """The answer cards: bands of light rows down the middle of the panel."""
-        column = image[:, w // 2].astype(int)
-        light = (column.min(axis=1) > 200).tolist() + [False]
-        bands, top = [], None
-        for y, is_light in enumerate(light):
-            if is_light and top is None:
-                top = y
-            elif not is_light and top is not None:
-                if y - top >= 8:
-                    bands.append((top, y))
-                top = None
-        return bands
-
     deadline = time.monotonic() + 15
-    while len(cards := light_rows(x.shot(win))) < 2:  # the scene pauses and the panel opens
+    # the scene pauses and the panel opens
+    while len(cards := answer_cards(x.shot(win), w // 5, w - w // 5, w // 2)) < 2:
         assert time.monotonic() < deadline, "no quiz panel with its answers appeared"
         time.sleep(0.2)
     top, bottom = cards[1]

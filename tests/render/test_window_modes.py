@@ -25,6 +25,7 @@ from tests.render.xserver import (  # noqa: F401 - content, play, x and xserver 
     CLOCK,
     PLAYING,
     SCENE,
+    answer_cards,
     caption_ink,
     content,
     differs,
@@ -297,27 +298,9 @@ def test_the_quiz_on_a_wall_is_answered_by_a_click_in_the_second_walls_window(x,
     # half fills the left half of the second window.
     column = w // 4
 
-    def answer_cards(image: np.ndarray) -> list[tuple[int, int]]:
-        """The answer cards: bands of rows that are light across the panel's part of the
-        window, between the dark red panel's top and bottom (not the sky, not a line of text)."""
-        rgb = image[:, column].astype(int)
-        panel = np.flatnonzero((rgb[:, 0] > rgb[:, 1] + 40) & (rgb[:, 0] < 140))
-        if panel.size < 2:
-            return []
-        span = image[:, w // 16 : w // 2 - w // 16].astype(int)
-        light = ((span.min(axis=2) > 200).mean(axis=1) > 0.6).tolist()
-        bands, top = [], None
-        for row in range(int(panel[0]), int(panel[-1]) + 1):
-            if light[row] and top is None:
-                top = row
-            elif not light[row] and top is not None:
-                if row - top >= 8:
-                    bands.append((top, row))
-                top = None
-        return bands
-
     deadline = time.monotonic() + 15
-    while len(cards := answer_cards(x.shot(second))) < 2:  # the scene pauses and the panel opens
+    # the scene pauses and the panel opens
+    while len(cards := answer_cards(x.shot(second), w // 16, w // 2 - w // 16, column)) < 2:
         assert time.monotonic() < deadline, "no quiz panel with its answers appeared on the second wall"
         time.sleep(0.2)
     top, bottom = cards[1]

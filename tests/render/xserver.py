@@ -377,3 +377,27 @@ def caption_ink(image: np.ndarray) -> float:
     h, w = image.shape[:2]
     strip = image[int(h * 0.8) :, int(w * 0.3) : int(w * 0.7)]
     return float((strip.max(axis=2) < 60).mean())
+
+
+def answer_cards(image: np.ndarray, left: int, right: int, probe: int) -> list[tuple[int, int]]:
+    """The quiz panel's answer cards in a window's picture: bands of rows (at least 8 high)
+    that are light across most of columns ``left:right``, searched only between the top and
+    bottom of the dark red panel found in column ``probe`` (so neither the sky above the panel
+    nor a line of its text counts)."""
+    rgb = image[:, probe].astype(int)
+    panel = np.flatnonzero((rgb[:, 0] > rgb[:, 1] + 40) & (rgb[:, 0] < 140))
+    if panel.size < 2:
+        return []
+    span = image[:, left:right].astype(int)
+    light = ((span.min(axis=2) > 200).mean(axis=1) > 0.6).tolist()
+    bands: list[tuple[int, int]] = []
+    top: int | None = None
+    for row in range(int(panel[0]), int(panel[-1]) + 2):
+        is_light = row < len(light) and light[row]
+        if is_light and top is None:
+            top = row
+        elif not is_light and top is not None:
+            if row - top >= 8:
+                bands.append((top, row))
+            top = None
+    return bands
