@@ -254,13 +254,7 @@ def test_the_quiz_at_the_end_of_the_scene_is_answered_with_a_click(x, play):
         assert time.monotonic() < deadline, "no quiz panel with its answers appeared"
         time.sleep(0.2)
     top, bottom = cards[1]
-    x.move(gx + w // 2, gy + (top + bottom) // 2)
-    time.sleep(0.2)
-    x.xtest.fake_input(x.d, x.X.ButtonPress, 1)
-    x.d.sync()
-    time.sleep(0.05)
-    x.xtest.fake_input(x.d, x.X.ButtonRelease, 1)
-    x.d.sync()
+    x.click(gx + w // 2, gy + (top + bottom) // 2)
 
     def marked(image: np.ndarray) -> bool:
         """The clicked card shows right (green) or wrong (red) instead of its light face."""

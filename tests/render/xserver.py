@@ -170,6 +170,16 @@ class XClient:
         self.xtest.fake_input(self.d, self.X.MotionNotify, x=int(x), y=int(y))
         self.d.sync()
 
+    def click(self, x: int, y: int) -> None:
+        """Point at (x, y) (screen pixels) and click the left button there."""
+        self.move(x, y)
+        time.sleep(0.2)
+        self.xtest.fake_input(self.d, self.X.ButtonPress, 1)
+        self.d.sync()
+        time.sleep(0.05)
+        self.xtest.fake_input(self.d, self.X.ButtonRelease, 1)
+        self.d.sync()
+
     def drag(self, start: tuple[int, int], end: tuple[int, int], steps: int = 10) -> None:
         """Press the left button at ``start`` (screen pixels), move to ``end``, let go."""
         self.move(*start)
