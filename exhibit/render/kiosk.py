@@ -449,8 +449,8 @@ class KioskView:
         pad = 0.04
         # a long answer takes more lines, and is set smaller if it must to stay on its button
         fitted = fit(self.font, text, right - left - 2 * pad, top - bottom - pad, scale)
-        shown, scale, rows = fitted.text, fitted.scale, max(1, len(fitted.lines))
-        baseline = (top + bottom) / 2 + (rows - 1) * scale * 0.55 - scale * 0.32
+        shown, scale = fitted.text, fitted.scale
+        baseline = fitted.centred_baseline((top + bottom) / 2)
         x = left + pad if align == "left" else (left + right) / 2
         node = DirectButton(
             parent=self.page,

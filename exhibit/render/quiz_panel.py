@@ -420,9 +420,7 @@ class InWorldQuizPanel:
             self._card(rect, frame)
             # a long answer takes two lines, smaller if it must, centred in its row
             label = fit(self.font, f"{letter}. {text}", rect[1] - rect[0] - 0.06, row_h - 0.008, 0.045)
-            middle = (rect[2] + rect[3]) / 2
-            rise = (len(label.lines) - 1) * self.font.getLineHeight() * label.scale / 2
-            baseline = middle + rise - 0.33 * label.scale
+            baseline = label.centred_baseline((rect[2] + rect[3]) / 2)
             self._text(f"{letter}. {text}", (rect[0] + 0.03, baseline), label.scale, ink, fitted=label)
             self.items.append(_Item(f"opt:{k}", rect, enabled=feedback is None))
         button_rect = (right - 0.45, right - 0.05, -0.47, -0.37)
@@ -515,7 +513,7 @@ class InWorldQuizPanel:
         if fitted is not None:
             shown, scale = fitted.text, fitted.scale
         elif wrap:
-            fitted = fit(self.font, text, wrap, height if height is not None else 1e9, scale)
+            fitted = fit(self.font, text, wrap, height if height is not None else math.inf, scale)
             shown, scale = fitted.text, fitted.scale
         node = TextNode("text")
         node.setFont(self.font)

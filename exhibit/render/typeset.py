@@ -89,14 +89,21 @@ def _split_word(word: str, width: float, advance: Advance) -> list[str]:
 
 @dataclass(frozen=True)
 class Fitted:
-    """Text set to fit a box: its lines and the scale to draw them at."""
+    """Text set to fit a box: its lines, the scale to draw them at and the font's line
+    height (at scale 1)."""
 
     lines: tuple[str, ...]
     scale: float
+    line_height: float
 
     @property
     def text(self) -> str:
         return "\n".join(self.lines)
+
+    def centred_baseline(self, middle: float) -> float:
+        """Where the first line's baseline goes for the lines to sit centred on ``middle``
+        (a glyph's middle is about a third of the scale above its baseline)."""
+        return middle + (len(self.lines) - 1) * self.line_height * self.scale / 2 - 0.33 * self.scale
 
 
 def fit_lines(
@@ -118,7 +125,7 @@ def fit_lines(
         s = scale * k
         lines = break_lines(text, width / s, advance)
         if ((len(lines) - 1) * line_height + 1.0) * s <= height or k <= smallest + 1e-9:
-            return Fitted(tuple(lines), s)
+            return Fitted(tuple(lines), s, line_height)
         k = max(smallest, k - 0.05)
 
 
