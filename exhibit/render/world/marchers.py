@@ -64,9 +64,16 @@ SWING = {
 PIVOT = {BODY: 0.0, LEFT_LEG: HIP, RIGHT_LEG: HIP, LEFT_ARM: SHOULDER, RIGHT_ARM: SHOULDER}
 
 
+def local_path(obj: Marchers) -> list[tuple[float, float, float]]:
+    """The path in the object's frame: as written, or straight ahead along +y."""
+    if obj.path:
+        return [(float(p[0]), float(p[1]), float(p[2])) for p in obj.path]
+    return [(0.0, 0.0, 0.0), (0.0, STRAIGHT_LENGTH, 0.0)]
+
+
 def path_points(obj: Marchers) -> list[tuple[float, float, float]]:
     """The path in world coordinates (object placement applied, heading and scale included)."""
-    local = [tuple(p) for p in obj.path] if obj.path else [(0.0, 0.0, 0.0), (0.0, STRAIGHT_LENGTH, 0.0)]
+    local = local_path(obj)
     a = math.radians(obj.hpr[0])
     c, s = math.cos(a), math.sin(a)
     out = []
@@ -145,7 +152,7 @@ class Column:
         self.count = obj.count
         self.spacing = obj.spacing
         self.speed = obj.speed
-        local = [tuple(p) for p in obj.path] if obj.path else [(0.0, 0.0, 0.0), (0.0, STRAIGHT_LENGTH, 0.0)]
+        local = local_path(obj)
         self.path = np.asarray(local, dtype=np.float64)
         seg = np.linalg.norm(np.diff(self.path, axis=0), axis=1)
         self.arc = np.concatenate([[0.0], np.cumsum(seg)])
