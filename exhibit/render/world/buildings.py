@@ -50,7 +50,7 @@ def is_thatch(roof: Color) -> bool:
     return roof.r - roof.b > 0.06
 
 
-def _front_decal(
+def _decal(
     mesh: Mesh,
     x0: float,
     x1: float,
@@ -59,29 +59,19 @@ def _front_decal(
     y: float,
     color: Rgba,
     uv: tuple[float, float] | None = None,
+    *,
+    front: bool = True,
 ) -> None:
-    """A rectangle on the front (-y) wall, facing -y."""
-    mesh.quad([(x0, y, z0), (x1, y, z0), (x1, y, z1), (x0, y, z1)], color, uv)
-
-
-def _back_decal(
-    mesh: Mesh,
-    x0: float,
-    x1: float,
-    z0: float,
-    z1: float,
-    y: float,
-    color: Rgba,
-    uv: tuple[float, float] | None = None,
-) -> None:
-    mesh.quad([(x1, y, z0), (x0, y, z0), (x0, y, z1), (x1, y, z1)], color, uv)
+    """A rectangle on the front (-y) wall facing -y, or on the back (+y) wall facing +y."""
+    xa, xb = (x0, x1) if front else (x1, x0)
+    mesh.quad([(xa, y, z0), (xb, y, z0), (xb, y, z1), (xa, y, z1)], color, uv)
 
 
 def door(parts: Parts, x: float, y: float, width: float = DOOR_W, height: float = DOOR_H) -> None:
     """A wooden double door in a dark frame, on the front wall at ``y``."""
     f = 0.1
     parts[PLAIN].box((x, y - DECAL, height / 2 + f / 2), (width + 2 * f, 0.08, height + f), FRAME)
-    _front_decal(
+    _decal(
         parts[WOOD], x - width / 2, x + width / 2, 0.0, height, y - DECAL - 0.045, DOOR, (0.5, 2.0)
     )
     parts[PLAIN].box(
@@ -106,8 +96,7 @@ def window(
     parts[PLAIN].box(
         (x, y + sign * DECAL, sill + height / 2), (width + 2 * f, 0.07, height + 2 * f), FRAME
     )
-    decal = _front_decal if front else _back_decal
-    decal(
+    _decal(
         parts[WINDOW],
         x - width / 2,
         x + width / 2,
@@ -116,6 +105,7 @@ def window(
         y + sign * (DECAL + 0.04),
         PAPER,
         (width, height),
+        front=front,
     )
     parts[STONE].box(
         (x, y + sign * 0.08, sill - f - 0.04), (width + 0.3, 0.2, 0.08), PLINTH, (1.0, 1.0)
