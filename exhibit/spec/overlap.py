@@ -1,0 +1,192 @@
+"""How the questions of one bank overlap: the bank checks that need every pair of questions.
+
+A visitor answers several questions in a row, so a bank must not let one question answer
+another, ask the same thing twice, or reuse the same wrong options everywhere. Three
+warnings, each located at the later question of the pair:
+
+- near-duplicate stems: the sets of tokens of two stems (Chinese characters in pairs,
+  English words) overlap more than :data:`NEAR_DUPLICATE` (Jaccard similarity) in every
+  language the bank has;
+- a giveaway: a stem holds another question's correct option together with that
+  question's subject (a run of :data:`SUBJECT_CHARS` Chinese characters, or
+  :data:`SUBJECT_WORDS` English words, of the other stem that is not the answer);
+- an option (the same text) offered by :data:`SHARED_OPTION` or more questions of
+  different topics (their ``category``): a wrong option from another topic's world is
+  easy to rule out.
+
+Questions with the same ``fact`` are alternatives for one fact and are never drawn into
+one session together, so their stems may overlap and answer each other.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterator
+from dataclasses import dataclass
+
+from exhibit.spec.errors import Diagnostic, Severity
+from exhibit.spec.quiz import Bank, Question
+from exhibit.spec.source import Document
+
+#: share of tokens two stems may have in common before they count as the same question
+NEAR_DUPLICATE = 0.7
+#: Chinese characters in a row of a stem that name what the stem is about
+SUBJECT_CHARS = 4
+#: English words in a row (not counting small words) that name what a stem is about
+SUBJECT_WORDS = 2
+#: questions of more than one topic offering one option before it is flagged
+SHARED_OPTION = 3
+
+_CJK = re.compile(r"[\u3400-\u9fff]")
+_WORD = re.compile(r"[a-z0-9]+(?:'[a-z]+)?")
+_SMALL = frozenset(
+    "a an the of in on at to by for from and or was were is are did does do which what who whom "
+    "when where how many much this that these those it its his her their with as be been into "
+    "first one two".split()
+)
+
+
+@dataclass(frozen=True)
+class _Text:
+    """One stem in one language, ready for comparing."""
+
+    lang: str
+    text: str
+
+    def tokens(self) -> frozenset[str]:
+        if self.lang == "zh":
+            chars = [c for c in self.text if not c.isspace() and c not in "，。？！、：；“”《》（）·—"]
+            return frozenset(a + b for a, b in zip(chars, chars[1:], strict=False))
+        return frozenset(w for w in _WORD.findall(self.text.lower()) if w not in _SMALL)
+
+    def subjects(self) -> Iterator[str]:
+        """Runs of this stem that could name its subject: CJK runs, or English word pairs."""
+        if self.lang == "zh":
+            for run in re.findall(r"[\u3400-\u9fff]+", self.text):
+                for i in range(len(run) - SUBJECT_CHARS + 1):
+                    yield run[i : i + SUBJECT_CHARS]
+        else:
+            words = [w for w in _WORD.findall(self.text.lower()) if w not in _SMALL]
+            for i in range(len(words) - SUBJECT_WORDS + 1):
+                yield " ".join(words[i : i + SUBJECT_WORDS])
+
+    def holds(self, phrase: str) -> bool:
+        if self.lang == "zh":
+            return phrase in self.text
+        words = " ".join(w for w in _WORD.findall(self.text.lower()) if w not in _SMALL)
+        return f" {phrase} " in f" {words} "
+
+
+def _stems(q: Question, languages: list[str]) -> list[_Text]:
+    return [_Text(lang, q.stem.get(lang) or "") for lang in languages if q.stem.has(lang)]
+
+
+def _answers(q: Question, lang: str) -> list[str]:
+    """The correct options' texts in ``lang`` (none for true/false)."""
+    if q.type == "truefalse" or not q.options:
+        return []
+    out = []
+    for i in q.correct_indices():
+        if i < len(q.options):
+            text = (q.options[i].get(lang) or "").strip()
+            if lang == "zh":
+                text = text.rstrip("年")  # "1926年" is found in "1926年6月" and in "1926"
+            if len(text) >= 2 or _CJK.search(text):
+                out.append(text)
+    return out
+
+
+def similarity(a: frozenset[str], b: frozenset[str]) -> float:
+    """Jaccard similarity of two token sets (0 when both are empty)."""
+    union = len(a | b)
+    return len(a & b) / union if union else 0.0
+
+
+def check_overlap(bank: Bank, doc: Document) -> list[Diagnostic]:
+    """Warnings for near-duplicate stems, giveaways and options shared across topics."""
+    out: list[Diagnostic] = []
+    questions = bank.questions
+
+    def warn(i: int, where: tuple[str | int, ...], message: str) -> None:
+        out.append(Diagnostic(Severity.WARNING, message, doc.locate(("questions", i, *where))))
+
+    def line(j: int) -> int:
+        return doc.locate(("questions", j, "id")).line
+
+    stems = [_stems(q, bank.languages) for q in questions]
+    for i, q in enumerate(questions):
+        for j in range(i):
+            other = questions[j]
+            if q.fact is not None and q.fact == other.fact:
+                continue
+            pairs = [(a, b) for a in stems[i] for b in stems[j] if a.lang == b.lang]
+            shared = min((similarity(a.tokens(), b.tokens()) for a, b in pairs), default=0.0)
+            if shared > NEAR_DUPLICATE:
+                warn(
+                    i,
+                    ("stem",),
+                    f"question '{q.id}' asks nearly what '{other.id}' (line {line(j)}) asks: "
+                    f"{shared:.0%} of their stems are the same in every language; ask about a different "
+                    f"fact, or give both the same 'fact' so that they are never asked together",
+                )
+            for a, b, ia, ib in ((i, j, q, other), (j, i, other, q)):
+                found = _giveaway(stems[a], ib, stems[b])
+                if found is not None:
+                    lang, answer, subject = found
+                    warn(
+                        a,
+                        ("stem",),
+                        f"the stem of '{ia.id}' gives away the answer to '{ib.id}' (line {line(b)}): "
+                        f"its {lang} text has the answer '{answer}' next to '{subject}'; reword one of them, "
+                        f"or give both the same 'fact'",
+                    )
+                    break
+    out += _shared_options(bank, doc)
+    return out
+
+
+def _giveaway(stems: list[_Text], other: Question, other_stems: list[_Text]) -> tuple[str, str, str] | None:
+    """(language, answer, subject) when a stem holds ``other``'s answer and its subject."""
+    for stem in stems:
+        theirs = next((s for s in other_stems if s.lang == stem.lang), None)
+        if theirs is None:
+            continue
+        for answer in _answers(other, stem.lang):
+            if not stem.holds(answer.lower() if stem.lang != "zh" else answer):
+                continue
+            for subject in theirs.subjects():
+                if answer.lower() in subject or subject in answer.lower():
+                    continue
+                if stem.holds(subject):
+                    return stem.lang, answer, subject
+    return None
+
+
+def _shared_options(bank: Bank, doc: Document) -> list[Diagnostic]:
+    out: list[Diagnostic] = []
+    users: dict[tuple[str, str], list[tuple[int, int]]] = {}
+    for i, q in enumerate(bank.questions):
+        for k, opt in enumerate(q.options or []):
+            for lang in bank.languages:
+                text = (opt.get(lang) or "").strip()
+                if text:
+                    users.setdefault((lang, text), []).append((i, k))
+    reported: set[tuple[int, int]] = set()
+    for (lang, text), where in users.items():
+        topics = {bank.questions[i].category or (bank.questions[i].tags or ["?"])[0] for i, _ in where}
+        if len(where) < SHARED_OPTION or len(topics) < 2:
+            continue
+        names = ", ".join(f"'{bank.questions[i].id}'" for i, _ in where)
+        for i, k in where[SHARED_OPTION - 1 :]:
+            if (i, k) in reported:
+                continue
+            reported.add((i, k))
+            out.append(
+                Diagnostic(
+                    Severity.WARNING,
+                    f"option '{text}' ({lang}) is offered by {len(where)} questions of {len(topics)} topics "
+                    f"({names}); give each question wrong options of the same kind as its own answer",
+                    doc.locate(("questions", i, "options", k)),
+                )
+            )
+    return out
