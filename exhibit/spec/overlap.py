@@ -33,7 +33,7 @@ NEAR_DUPLICATE = 0.7
 #: Chinese characters in a row of a stem that name what the stem is about
 SUBJECT_CHARS = 4
 #: English words in a row (not counting small words) that name what a stem is about
-SUBJECT_WORDS = 2
+SUBJECT_WORDS = 3
 #: questions of more than one topic offering one option before it is flagged
 SHARED_OPTION = 3
 
