@@ -103,7 +103,7 @@ def test_long_march_subtitles_carry_its_place_and_date_titles_at_their_moments(
             assert edge == "start"
             start = lines[line].start
         expected.append((round(start, 3), round(start + cue["duration"], 3), cue["text"][lang], cue["position"]))
-    assert len(expected) == 7, "setting out, the Xiang River, Zunyi, the Chishui, Luding, Jiajin, the forces join"
+    assert len(expected) == 7, "setting out, Xiang River, Zunyi, Chishui, Luding, Jiajin, the forces join"
 
     vtt = [c for c in webvtt.read(str(result.vtt_path)) if c.identifier.startswith("caption-")]
     settings = {"top": "line:0", "center": "line:50%,center", "bottom": ""}
@@ -158,7 +158,9 @@ def _secs(clock: str) -> float:
     return round(int(h) * 3600 + int(m) * 60 + float(s), 3)
 
 
-NARRATES_THE_PICTURE = ("再现", "画面", "眼前", "我们用", "recreat", "you see", "what you see", "this picture", "our model")
+NARRATES_THE_PICTURE = (
+    "再现", "画面", "眼前", "我们用", "recreat", "you see", "what you see", "this picture", "our model",
+)
 
 
 @pytest.mark.slow  # shares the build above
@@ -238,11 +240,13 @@ def test_the_official_wordings_are_spoken(lang: str) -> None:
         assert "青岛市郊的浮山后村" in said("fushanhou")
         assert "区" not in said("fushanhou").replace("地区", "") and "深秋" not in said("fushanhou")
         assert "在党史馆里" not in said("nanhu_red_boat")
-        assert "开天辟地、敢为人先的首创精神，坚定理想、百折不挠的奋斗精神，立党为公、忠诚为民的奉献精神" in said("nanhu_red_boat")
-        assert "坚持真理、坚守理想，践行初心、担当使命，不怕牺牲、英勇斗争，对党忠诚、不负人民" in said("nanhu_red_boat")
+        red_boat = "开天辟地、敢为人先的首创精神，坚定理想、百折不挠的奋斗精神，立党为公、忠诚为民的奉献精神"
+        founding = "坚持真理、坚守理想，践行初心、担当使命，不怕牺牲、英勇斗争，对党忠诚、不负人民"
+        assert red_boat in said("nanhu_red_boat") and founding in said("nanhu_red_boat")
         assert "钟山风雨起苍黄，百万雄师过大江" in said("dujiang")
     else:
-        assert "in effect established Mao Zedong's leading position in the Party Central Committee and the Red Army" in said("long_march")
+        zunyi = "in effect established Mao Zedong's leading position in the Party Central Committee and the Red Army"
+        assert zunyi in said("long_march")
         assert "Huining" not in said("long_march")
         assert "on the outskirts of Qingdao" in said("fushanhou")
     for name in written:
@@ -260,7 +264,9 @@ def test_the_gun_flashes_on_the_far_bank_stay_under_three_a_second() -> None:
     for lang in scene.languages:
         timeline = compile_timeline(scene, lang)
         starts = sorted(
-            tc.start for tc in timeline.cues if getattr(tc.cue, "do", "") == "show" and tc.cue.target.startswith("flash_")
+            tc.start
+            for tc in timeline.cues
+            if getattr(tc.cue, "do", "") == "show" and tc.cue.target.startswith("flash_")
         )
         assert len(starts) >= 8
         assert min(b - a for a, b in zip(starts, starts[1:], strict=False)) >= 1 / 3

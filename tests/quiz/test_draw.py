@@ -108,7 +108,8 @@ def test_options_are_shuffled_but_true_false_keeps_its_order(bank: Bank) -> None
 def test_two_questions_on_one_fact_are_never_drawn_into_one_session() -> None:
     bank = make_bank(12, difficulties=[1, 1, 2, 2, 3, 3, 1, 1, 2, 2, 3, 3])
     facts = ["year", "year", "month", "month", "who", "who", "where", None, None, "what", "what", "why"]
-    bank = Bank(bank="b", questions=[q.model_copy(update={"fact": f}) for q, f in zip(bank.questions, facts, strict=True)])
+    questions = [q.model_copy(update={"fact": f}) for q, f in zip(bank.questions, facts, strict=True)]
+    bank = Bank(bank="b", questions=questions)
     for seed in range(60):
         for mix in (None, {1: 2, 2: 2, 3: 1}):
             got = draw(bank, DrawRequest(count=5, mix=mix), History(), random.Random(seed))

@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import subprocess
 import sys
-import textwrap
 from pathlib import Path
 
 import pytest
@@ -42,9 +41,9 @@ def question(
         out += f"    fact: {fact}\n"
     if options is None:
         out += "    type: truefalse\n"
-    out += f"    stem: {{zh: {zh}, en: \"{en}\"}}\n"
+    out += f'    stem: {{zh: {zh}, en: "{en}"}}\n'
     if options is not None:
-        out += "    options:\n" + "".join(f"      - {{zh: {z}, en: \"{e}\"}}\n" for z, e in options)
+        out += "    options:\n" + "".join(f'      - {{zh: {z}, en: "{e}"}}\n' for z, e in options)
     return out + f"    answer: {answer}\n" + extra
 
 
@@ -62,16 +61,41 @@ def load(tmp_path: Path, body: str) -> list[tuple[int, int, Severity, str]]:
 
 
 GIVEAWAYS = (
-    question("fsh_year", "青岛第一个农村党支部——中共浮山后村支部，成立于哪一年？",
-             "In which year was the CPC Fushanhou Village Branch founded?", YEARS, "A")
-    + question("fsh_secretary", "1926年中共浮山后村支部成立时，书记是谁？",
-               "Who was the secretary of the CPC Fushanhou Village Branch when it was founded in 1926?", PEOPLE, "A")
-    + question("fsh_month", "中共浮山后村支部成立于1926年的哪一个月？",
-               "In which month of 1926 was the CPC Fushanhou Village Branch founded?", MONTHS, "A")
-    + question("committee_month", "中共青岛市委重新建立，是在1937年的哪一个月？",
-               "In which month of 1937 was the CPC Qingdao Municipal Committee re-established?", MONTHS, "C")
-    + question("committee_secretary", "1937年11月重新建立的中共青岛市委，书记是谁？",
-               "Who was secretary of the CPC Qingdao Municipal Committee re-established in November 1937?", PEOPLE, "B")
+    question(
+        "fsh_year",
+        "青岛第一个农村党支部——中共浮山后村支部，成立于哪一年？",
+        "In which year was the CPC Fushanhou Village Branch founded?",
+        YEARS,
+        "A",
+    )
+    + question(
+        "fsh_secretary",
+        "1926年中共浮山后村支部成立时，书记是谁？",
+        "Who was the secretary of the CPC Fushanhou Village Branch when it was founded in 1926?",
+        PEOPLE,
+        "A",
+    )
+    + question(
+        "fsh_month",
+        "中共浮山后村支部成立于1926年的哪一个月？",
+        "In which month of 1926 was the CPC Fushanhou Village Branch founded?",
+        MONTHS,
+        "A",
+    )
+    + question(
+        "committee_month",
+        "中共青岛市委重新建立，是在1937年的哪一个月？",
+        "In which month of 1937 was the CPC Qingdao Municipal Committee re-established?",
+        MONTHS,
+        "C",
+    )
+    + question(
+        "committee_secretary",
+        "1937年11月重新建立的中共青岛市委，书记是谁？",
+        "Who was secretary of the CPC Qingdao Municipal Committee re-established in November 1937?",
+        PEOPLE,
+        "B",
+    )
 )
 
 
@@ -103,13 +127,19 @@ def test_questions_on_one_fact_may_answer_each_other(tmp_path: Path) -> None:
 
 def test_a_true_false_stem_that_states_another_questions_answer_is_a_giveaway(tmp_path: Path) -> None:
     body = question(
-        "proposer", "中共一大最后一天转移到南湖游船上开会，是根据谁的提议？",
+        "proposer",
+        "中共一大最后一天转移到南湖游船上开会，是根据谁的提议？",
         "On whose suggestion did the First Congress move to the boat on South Lake for its last day?",
-        [("王会悟", "Wang Huiwu"), ("陈独秀", "Chen Duxiu"), ("李达", "Li Da")], "A", category="建党",
+        [("王会悟", "Wang Huiwu"), ("陈独秀", "Chen Duxiu"), ("李达", "Li Da")],
+        "A",
+        category="建党",
     ) + question(
-        "proposer_tf", "中共一大转移到嘉兴南湖的游船上开会，是王会悟提议的。",
+        "proposer_tf",
+        "中共一大转移到嘉兴南湖的游船上开会，是王会悟提议的。",
         "It was Wang Huiwu who proposed moving the First Congress to a boat on South Lake in Jiaxing.",
-        None, "true", category="建党",
+        None,
+        "true",
+        category="建党",
     )
     found = [f for f in load(tmp_path, body) if "gives away" in f[3]]
     assert len(found) == 1 and found[0][:2] == (17, 11)
@@ -117,15 +147,31 @@ def test_a_true_false_stem_that_states_another_questions_answer_is_a_giveaway(tm
 
 
 def test_near_duplicate_stems_in_every_language_are_reported_once(tmp_path: Path) -> None:
-    body = question(
-        "a", "中国共产党第一次全国代表大会在哪一年召开？", "In which year did the First National Congress meet?",
-        YEARS, "A", category="建党",
-    ) + question(
-        "b", "中国共产党第一次全国代表大会是在哪一年召开的？", "In which year did the First National Congress meet?",
-        YEARS, "A", category="建党",
-    ) + question(
-        "c", "中国共产党第一次全国代表大会在哪座城市召开？", "In which city did the First National Congress meet?",
-        [("上海", "Shanghai"), ("北京", "Beijing")], "A", category="建党",
+    body = (
+        question(
+            "a",
+            "中国共产党第一次全国代表大会在哪一年召开？",
+            "In which year did the First National Congress meet?",
+            YEARS,
+            "A",
+            category="建党",
+        )
+        + question(
+            "b",
+            "中国共产党第一次全国代表大会是在哪一年召开的？",
+            "In which year did the First National Congress meet?",
+            YEARS,
+            "A",
+            category="建党",
+        )
+        + question(
+            "c",
+            "中国共产党第一次全国代表大会在哪座城市召开？",
+            "In which city did the First National Congress meet?",
+            [("上海", "Shanghai"), ("北京", "Beijing")],
+            "A",
+            category="建党",
+        )
     )
     found = [f for f in load(tmp_path, body) if "asks nearly" in f[3]]
     assert [(line, col) for line, col, _, _ in found] == [(17, 11)]
@@ -136,12 +182,30 @@ def test_near_duplicate_stems_in_every_language_are_reported_once(tmp_path: Path
 def test_an_option_offered_by_three_questions_of_two_topics_is_reported_where_it_is_used_third(tmp_path: Path) -> None:
     places = [("嘉兴南湖", "South Lake, Jiaxing"), ("贵州遵义", "Zunyi, Guizhou"), ("甘肃会宁", "Huining, Gansu")]
     body = (
-        question("boat", "中共一大最后一天在哪里开会？", "Where did the First Congress meet on its last day?",
-                 places, "A", category="建党")
-        + question("zunyi", "政治局扩大会议1935年1月在哪里召开？", "Where did the enlarged Politburo meet in January 1935?",
-                   places, "B", category="长征")
-        + question("meet", "红一、红四方面军在哪里会师？", "Where did the First and Fourth Front Armies meet?",
-                   places, "C", category="长征")
+        question(
+            "boat",
+            "中共一大最后一天在哪里开会？",
+            "Where did the First Congress meet on its last day?",
+            places,
+            "A",
+            category="建党",
+        )
+        + question(
+            "zunyi",
+            "政治局扩大会议1935年1月在哪里召开？",
+            "Where did the enlarged Politburo meet in January 1935?",
+            places,
+            "B",
+            category="长征",
+        )
+        + question(
+            "meet",
+            "红一、红四方面军在哪里会师？",
+            "Where did the First and Fourth Front Armies meet?",
+            places,
+            "C",
+            category="长征",
+        )
     )
     found = [f for f in load(tmp_path, body) if "is offered by" in f[3]]
     # the third question's options, on lines 28-30, once each (not once per language)
@@ -154,15 +218,24 @@ def test_an_option_offered_by_three_questions_of_two_topics_is_reported_where_it
 
 def test_options_shared_within_one_topic_are_fine(tmp_path: Path) -> None:
     body = "".join(
-        question(f"y{i}", f"第{i}个问题问的是哪一年发生的事情？", f"Question number {i} asks about which year?",
-                 YEARS, "A", category="青岛党史", fact=f"f{i}")
+        question(
+            f"y{i}",
+            f"第{i}个问题问的是哪一年发生的事情？",
+            f"Question number {i} asks about which year?",
+            YEARS,
+            "A",
+            category="青岛党史",
+            fact=f"f{i}",
+        )
         for i in range(4)
     )
     assert [f for f in load(tmp_path, body) if "is offered by" in f[3]] == []
 
 
 def test_missing_explanation_and_source_are_located_warnings(tmp_path: Path) -> None:
-    body = question("bare", "中共青岛组建立于哪一年？", "In which year was the CPC Qingdao Group set up?", YEARS, "B", extra="")
+    body = question(
+        "bare", "中共青岛组建立于哪一年？", "In which year was the CPC Qingdao Group set up?", YEARS, "B", extra=""
+    )
     found = load(tmp_path, body)
     assert (4, 9, Severity.WARNING, "question 'bare' has no 'source'; say where the fact comes from") in found
     assert (4, 9, Severity.WARNING, "question 'bare' has no 'explanation' to show after answering") in found
@@ -192,7 +265,10 @@ def test_exhibit_check_prints_the_warnings_and_strict_fails_on_them(tmp_path: Pa
     (tmp_path / "quiz" / "t.yaml").write_text(HEAD + GIVEAWAYS, encoding="utf-8")
     run = subprocess.run(
         [sys.executable, "-m", "exhibit", "check", "--strict", "quiz/"],
-        cwd=tmp_path, capture_output=True, text=True, timeout=120,
+        cwd=tmp_path,
+        capture_output=True,
+        text=True,
+        timeout=120,
     )
     assert run.returncode == 1
     assert "quiz/t.yaml:17:11: warning: the stem of 'fsh_secretary' gives away the answer to 'fsh_year'" in run.stdout

@@ -41,6 +41,7 @@ UNIFORM = np.array([0.4, 0.4, 0.32, 1.0])  # soldiers' cotton uniform
 SKIN = np.array([0.6, 0.47, 0.37, 1.0])
 FLAG_RED = np.array([0.7, 0.12, 0.1, 1.0])
 
+BATTENS = 4  # dark battens across the sail
 OAR_SWING = 0.45  # radians each way; over the column's 0.37, so the pivot is the gunwale
 STROKES = 0.35  # oar strokes per second
 SAIL_SET = 35.0  # degrees the sail is turned from square across the boat
@@ -48,7 +49,14 @@ BOAT_REACH = np.array([8.0, 8.0, 11.0])  # metres round a boat's origin that it 
 
 #: stations along the hull: (y as a share of the length from midships, half width as a
 #: share of the beam, gunwale height in metres)
-STATIONS = ((-0.5, 0.3, 1.35), (-0.38, 0.46, 1.0), (-0.1, 0.5, GUNWALE), (0.2, 0.47, GUNWALE), (0.42, 0.28, 1.0), (0.5, 0.1, 1.25))
+STATIONS = (
+    (-0.5, 0.3, 1.35),
+    (-0.38, 0.46, 1.0),
+    (-0.1, 0.5, GUNWALE),
+    (0.2, 0.47, GUNWALE),
+    (0.42, 0.28, 1.0),
+    (0.5, 0.1, 1.25),
+)
 BOTTOM = -0.35  # the hull's flat bottom, below the waterline
 
 
@@ -71,35 +79,51 @@ def _rig(mesh: Mesh) -> None:
     """The mast, the batten sail set at an angle (both faces) and the flag at the top."""
     mast_y = 0.12 * LENGTH
     top = GUNWALE + 7.5
-    mesh.cylinder((0.0, mast_y, 0.2), (0.0, mast_y, top), 0.1, 0.06, MAST, sides=5)
+    mesh.cylinder((0.0, mast_y, 0.2), (0.0, mast_y, top), 0.1, 0.06, MAST, sides=4, cap=False)
     a = math.radians(SAIL_SET)
     across = np.array([math.cos(a), -math.sin(a), 0.0])  # along the sail's foot
     base = np.array([0.0, mast_y - 0.15, 0.0])
     foot, head = GUNWALE + 1.0, top - 0.6
-    corners = [base + across * -1.0 + (0, 0, foot), base + across * 3.4 + (0, 0, foot), base + across * 2.8 + (0, 0, head), base + across * -0.6 + (0, 0, head)]
+    corners = [
+        base + across * -1.0 + (0, 0, foot),
+        base + across * 3.4 + (0, 0, foot),
+        base + across * 2.8 + (0, 0, head),
+        base + across * -0.6 + (0, 0, head),
+    ]
     mesh.quad(corners, SAIL)
     mesh.quad(corners[::-1], SAIL)
-    for k in range(1, 6):  # battens, a little proud of both faces
-        z = foot + (head - foot) * k / 6.0
-        lo = -1.0 + 0.4 * k / 6.0
-        hi = 3.4 - 0.6 * k / 6.0
+    for k in range(1, BATTENS + 1):  # battens, a little proud of both faces
+        z = foot + (head - foot) * k / (BATTENS + 1)
+        lo = -1.0 + 0.4 * k / (BATTENS + 1)
+        hi = 3.4 - 0.6 * k / (BATTENS + 1)
         for side in (0.03, -0.03):
             normal = np.array([math.sin(a), math.cos(a), 0.0]) * side
-            strip = [base + across * lo + (0, 0, z - 0.05) + normal, base + across * hi + (0, 0, z - 0.05) + normal, base + across * hi + (0, 0, z + 0.05) + normal, base + across * lo + (0, 0, z + 0.05) + normal]
+            strip = [
+                base + across * lo + (0, 0, z - 0.05) + normal,
+                base + across * hi + (0, 0, z - 0.05) + normal,
+                base + across * hi + (0, 0, z + 0.05) + normal,
+                base + across * lo + (0, 0, z + 0.05) + normal,
+            ]
             mesh.quad(strip if side > 0 else strip[::-1], BATTEN)
-    cloth = [(0.0, mast_y, top - 0.6), (0.0, mast_y, top), (0.0, mast_y - 0.9, top - 0.05), (0.0, mast_y - 0.9, top - 0.55)]
+    cloth = [
+        (0.0, mast_y, top - 0.6),
+        (0.0, mast_y, top),
+        (0.0, mast_y - 0.9, top - 0.05),
+        (0.0, mast_y - 0.9, top - 0.55),
+    ]
     mesh.quad(cloth, FLAG_RED)
     mesh.quad(cloth[::-1], FLAG_RED)
 
 
 def _crew(mesh: Mesh) -> None:
-    """The mat hood aft and soldiers sitting and standing in the boat."""
-    mesh.box((0.0, -0.26 * LENGTH, GUNWALE + 0.45), (1.9, 2.0, 0.9), HOOD)
-    for x, y, standing in ((-0.5, -0.05, False), (0.5, 0.0, False), (-0.5, 0.2, False), (0.5, 0.25, False), (0.0, 0.33, True), (0.3, -0.42, True)):
+    """The mat hood aft and soldiers sitting and standing in the boat (no faces below the
+    deck: nobody sees them, and a fleet of hundreds pays for every triangle)."""
+    mesh.box((0.0, -0.26 * LENGTH, GUNWALE + 0.45), (1.9, 2.0, 0.9), HOOD, bottom=False)
+    for x, y, standing in ((-0.5, -0.02, False), (0.5, 0.22, False), (0.0, 0.33, True), (0.3, -0.42, True)):
         height = 1.45 if standing else 0.85
         base = GUNWALE - 0.12
-        mesh.box((x, y * LENGTH, base + height / 2), (0.42, 0.3, height), UNIFORM)
-        mesh.box((x, y * LENGTH, base + height + 0.12), (0.22, 0.22, 0.24), SKIN)
+        mesh.box((x, y * LENGTH, base + height / 2), (0.42, 0.3, height), UNIFORM, bottom=False)
+        mesh.box((x, y * LENGTH, base + height + 0.12), (0.22, 0.22, 0.24), SKIN, bottom=False)
 
 
 def _oars(mesh: Mesh, swing: list[Array]) -> None:
@@ -109,8 +133,16 @@ def _oars(mesh: Mesh, swing: list[Array]) -> None:
             start = mesh.count
             inboard = (x * 0.45 * BEAM, y * LENGTH, GUNWALE + 0.35)
             blade = (x * (0.5 * BEAM + 2.6), y * LENGTH - 0.3, -0.2)
-            mesh.cylinder(inboard, blade, 0.05, 0.05, OAR, sides=4, cap=False)
-            mesh.box((blade[0] - x * 0.1, blade[1], blade[2] + 0.2), (0.08, 0.35, 0.6), OAR)
+            mesh.cylinder(inboard, blade, 0.05, 0.05, OAR, sides=3, cap=False)
+            bx, by, bz = blade[0] - x * 0.1, blade[1], blade[2] + 0.2
+            paddle = [
+                (bx, by - 0.18, bz - 0.3),
+                (bx, by + 0.18, bz - 0.3),
+                (bx, by + 0.18, bz + 0.3),
+                (bx, by - 0.18, bz + 0.3),
+            ]
+            mesh.quad(paddle, OAR)
+            mesh.quad(paddle[::-1], OAR)
             swing.append(np.full(mesh.count - start, OAR_SWING))
 
 
