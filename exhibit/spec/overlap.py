@@ -21,7 +21,6 @@ one session together, so their stems may overlap and answer each other.
 from __future__ import annotations
 
 import re
-from collections.abc import Iterator
 from dataclasses import dataclass
 
 from exhibit.spec.errors import Diagnostic, Severity
@@ -46,43 +45,39 @@ _SMALL = frozenset(
 )
 
 
+_PUNCTUATION = frozenset("，。？！、：；“”《》（）·—")
+
+
 @dataclass(frozen=True)
 class _Text:
-    """One stem in one language, ready for comparing."""
+    """One stem in one language, prepared once for comparing with every other stem."""
 
     lang: str
-    text: str
+    text: str  # zh: as written; en: its words, small words left out, in " a b c " form
+    tokens: frozenset[str]
+    subjects: tuple[str, ...]  # runs that could name the stem's subject
 
-    def tokens(self) -> frozenset[str]:
-        if self.lang == "zh":
-            chars = [c for c in self.text if not c.isspace() and c not in "，。？！、：；“”《》（）·—"]
-            return frozenset(a + b for a, b in zip(chars, chars[1:], strict=False))
-        return frozenset(w for w in _WORD.findall(self.text.lower()) if w not in _SMALL)
-
-    def subjects(self) -> Iterator[str]:
-        """Runs of this stem that could name its subject: CJK runs, or English word pairs."""
-        if self.lang == "zh":
-            for run in re.findall(r"[\u3400-\u9fff]+", self.text):
-                for i in range(len(run) - SUBJECT_CHARS + 1):
-                    yield run[i : i + SUBJECT_CHARS]
-        else:
-            words = [w for w in _WORD.findall(self.text.lower()) if w not in _SMALL]
-            for i in range(len(words) - SUBJECT_WORDS + 1):
-                yield " ".join(words[i : i + SUBJECT_WORDS])
+    @classmethod
+    def of(cls, lang: str, text: str) -> _Text:
+        if lang == "zh":
+            chars = [c for c in text if not c.isspace() and c not in _PUNCTUATION]
+            runs = re.findall(r"[\u3400-\u9fff]+", text)
+            subjects = tuple(r[i : i + SUBJECT_CHARS] for r in runs for i in range(len(r) - SUBJECT_CHARS + 1))
+            return cls(lang, text, frozenset(a + b for a, b in zip(chars, chars[1:], strict=False)), subjects)
+        words = [w for w in _WORD.findall(text.lower()) if w not in _SMALL]
+        subjects = tuple(" ".join(words[i : i + SUBJECT_WORDS]) for i in range(len(words) - SUBJECT_WORDS + 1))
+        return cls(lang, f" {' '.join(words)} ", frozenset(words), subjects)
 
     def holds(self, phrase: str) -> bool:
-        if self.lang == "zh":
-            return phrase in self.text
-        words = " ".join(w for w in _WORD.findall(self.text.lower()) if w not in _SMALL)
-        return f" {phrase} " in f" {words} "
+        return phrase in self.text if self.lang == "zh" else f" {phrase} " in self.text
 
 
 def _stems(q: Question, languages: list[str]) -> list[_Text]:
-    return [_Text(lang, q.stem.get(lang) or "") for lang in languages if q.stem.has(lang)]
+    return [_Text.of(lang, q.stem.get(lang) or "") for lang in languages if q.stem.has(lang)]
 
 
 def _answers(q: Question, lang: str) -> list[str]:
-    """The correct options' texts in ``lang`` (none for true/false)."""
+    """The correct options' texts in ``lang`` as a stem would hold them (none for true/false)."""
     if q.type == "truefalse" or not q.options:
         return []
     out = []
@@ -91,6 +86,8 @@ def _answers(q: Question, lang: str) -> list[str]:
             text = (q.options[i].get(lang) or "").strip()
             if lang == "zh":
                 text = text.rstrip("年")  # "1926年" is found in "1926年6月" and in "1926"
+            else:
+                text = " ".join(w for w in _WORD.findall(text.lower()) if w not in _SMALL)
             if len(text) >= 2 or _CJK.search(text):
                 out.append(text)
     return out
@@ -98,8 +95,24 @@ def _answers(q: Question, lang: str) -> list[str]:
 
 def similarity(a: frozenset[str], b: frozenset[str]) -> float:
     """Jaccard similarity of two token sets (0 when both are empty)."""
-    union = len(a | b)
-    return len(a & b) / union if union else 0.0
+    shared = len(a & b)
+    union = len(a) + len(b) - shared
+    return shared / union if union else 0.0
+
+
+def _least_similarity(mine: list[_Text], theirs: list[_Text]) -> float:
+    """The lowest similarity over the languages both stems have (0 when they share none);
+    stops as soon as one language is under :data:`NEAR_DUPLICATE`."""
+    least = 1.0
+    compared = False
+    for a in mine:
+        for b in theirs:
+            if a.lang == b.lang:
+                least = min(least, similarity(a.tokens, b.tokens))
+                compared = True
+                if least <= NEAR_DUPLICATE:
+                    return least
+    return least if compared else 0.0
 
 
 def check_overlap(bank: Bank, doc: Document) -> list[Diagnostic]:
@@ -114,13 +127,13 @@ def check_overlap(bank: Bank, doc: Document) -> list[Diagnostic]:
         return doc.locate(("questions", j, "id")).line
 
     stems = [_stems(q, bank.languages) for q in questions]
+    answers = [{lang: texts for lang in bank.languages if (texts := _answers(q, lang))} for q in questions]
     for i, q in enumerate(questions):
         for j in range(i):
             other = questions[j]
             if q.fact is not None and q.fact == other.fact:
                 continue
-            pairs = [(a, b) for a in stems[i] for b in stems[j] if a.lang == b.lang]
-            shared = min((similarity(a.tokens(), b.tokens()) for a, b in pairs), default=0.0)
+            shared = _least_similarity(stems[i], stems[j])
             if shared > NEAR_DUPLICATE:
                 warn(
                     i,
@@ -130,7 +143,7 @@ def check_overlap(bank: Bank, doc: Document) -> list[Diagnostic]:
                     f"fact, or give both the same 'fact' so that they are never asked together",
                 )
             for a, b, ia, ib in ((i, j, q, other), (j, i, other, q)):
-                found = _giveaway(stems[a], ib, stems[b])
+                found = _giveaway(stems[a], answers[b], stems[b]) if answers[b] else None
                 if found is not None:
                     lang, answer, subject = found
                     warn(
@@ -145,17 +158,17 @@ def check_overlap(bank: Bank, doc: Document) -> list[Diagnostic]:
     return out
 
 
-def _giveaway(stems: list[_Text], other: Question, other_stems: list[_Text]) -> tuple[str, str, str] | None:
-    """(language, answer, subject) when a stem holds ``other``'s answer and its subject."""
+def _giveaway(
+    stems: list[_Text], answers: dict[str, list[str]], other_stems: list[_Text]
+) -> tuple[str, str, str] | None:
+    """(language, answer, subject) when a stem holds another question's answer and its subject."""
     for stem in stems:
-        theirs = next((s for s in other_stems if s.lang == stem.lang), None)
-        if theirs is None:
-            continue
-        for answer in _answers(other, stem.lang):
-            if not stem.holds(answer.lower() if stem.lang != "zh" else answer):
+        for answer in answers.get(stem.lang, []):
+            if not stem.holds(answer):
                 continue
-            for subject in theirs.subjects():
-                if answer.lower() in subject or subject in answer.lower():
+            theirs = next((s for s in other_stems if s.lang == stem.lang), None)
+            for subject in theirs.subjects if theirs is not None else ():
+                if answer in subject or subject in answer:
                     continue
                 if stem.holds(subject):
                     return stem.lang, answer, subject
