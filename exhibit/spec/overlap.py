@@ -131,7 +131,7 @@ def check_overlap(bank: Bank, doc: Document) -> list[Diagnostic]:
     for i, q in enumerate(questions):
         for j in range(i):
             other = questions[j]
-            if q.fact is not None and q.fact == other.fact:
+            if _same_fact(q, other):
                 continue
             shared = _least_similarity(stems[i], stems[j])
             if shared > NEAR_DUPLICATE:
@@ -142,36 +142,50 @@ def check_overlap(bank: Bank, doc: Document) -> list[Diagnostic]:
                     f"{shared:.0%} of their stems are the same in every language; ask about a different "
                     f"fact, or give both the same 'fact' so that they are never asked together",
                 )
-            for a, b, ia, ib in ((i, j, q, other), (j, i, other, q)):
-                found = _giveaway(stems[a], answers[b], stems[b]) if answers[b] else None
-                if found is not None:
-                    lang, answer, subject = found
-                    warn(
-                        a,
-                        ("stem",),
-                        f"the stem of '{ia.id}' gives away the answer to '{ib.id}' (line {line(b)}): "
-                        f"its {lang} text has the answer '{answer}' next to '{subject}'; reword one of them, "
-                        f"or give both the same 'fact'",
-                    )
-                    break
+    for a, b, lang, answer, subject in _giveaways(questions, stems, answers):
+        warn(
+            a,
+            ("stem",),
+            f"the stem of '{questions[a].id}' gives away the answer to '{questions[b].id}' (line {line(b)}): "
+            f"its {lang} text has the answer '{answer}' next to '{subject}'; reword one of them, "
+            f"or give both the same 'fact'",
+        )
     out += _shared_options(bank, doc)
     return out
 
 
-def _giveaway(
-    stems: list[_Text], answers: dict[str, list[str]], other_stems: list[_Text]
-) -> tuple[str, str, str] | None:
-    """(language, answer, subject) when a stem holds another question's answer and its subject."""
-    for stem in stems:
-        for answer in answers.get(stem.lang, []):
-            if not stem.holds(answer):
-                continue
-            theirs = next((s for s in other_stems if s.lang == stem.lang), None)
-            for subject in theirs.subjects if theirs is not None else ():
-                if answer in subject or subject in answer:
-                    continue
-                if stem.holds(subject):
-                    return stem.lang, answer, subject
+def _giveaways(
+    questions: list[Question], stems: list[list[_Text]], answers: list[dict[str, list[str]]]
+) -> list[tuple[int, int, str, str, str]]:
+    """(a, b, language, answer, subject) for each stem ``a`` that holds question ``b``'s answer
+    next to ``b``'s subject, one per pair, in the order of ``a`` then ``b``."""
+    found: dict[tuple[int, int], tuple[str, str, str]] = {}
+    by_lang = [{t.lang: t for t in st} for st in stems]
+    for b, texts_by_lang in enumerate(answers):
+        for lang, texts in texts_by_lang.items():
+            for answer in texts:
+                needle = answer if lang == "zh" else f" {answer} "
+                for a, mine in enumerate(by_lang):
+                    stem = mine.get(lang)
+                    if stem is None or needle not in stem.text or a == b or (a, b) in found:
+                        continue
+                    if _same_fact(questions[a], questions[b]):
+                        continue
+                    subject = _subject_in(stem, by_lang[b].get(lang), answer)
+                    if subject is not None:
+                        found[a, b] = (lang, answer, subject)
+    return [(a, b, *found[a, b]) for a, b in sorted(found)]
+
+
+def _same_fact(q: Question, other: Question) -> bool:
+    return q.fact is not None and q.fact == other.fact
+
+
+def _subject_in(stem: _Text, theirs: _Text | None, answer: str) -> str | None:
+    """The first of the other stem's subject runs (not part of the answer) that ``stem`` holds."""
+    for subject in theirs.subjects if theirs is not None else ():
+        if answer not in subject and subject not in answer and stem.holds(subject):
+            return subject
     return None
 
 
