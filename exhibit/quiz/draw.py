@@ -6,6 +6,10 @@ the ready questions matching the request (category, any of the tags), minus thos
 in the last few sessions at that kiosk; among them the least-shown first (ties broken at
 random); and a mix of difficulties when one is asked for. Only when the bank is too
 small does it fall back to recently asked questions, least-shown first again.
+
+Questions that share a ``fact`` are never drawn into one session: they ask about the same
+thing, and one would answer the other. A session may then hold fewer questions than
+asked for when the pool has fewer facts than that.
 """
 
 from __future__ import annotations
@@ -82,24 +86,38 @@ def draw(bank: Bank, request: DrawRequest, history: History, rng: random.Random)
     stale = sorted((q for q in pool if q.id in history.recent), key=key)
     count = min(request.count, len(pool))
     chosen: list[Question] = []
+    facts: set[str] = set()
+
+    def take(candidates: list[Question], n: int) -> None:
+        """Add up to ``n`` of ``candidates`` in order, skipping facts already in the session."""
+        for q in candidates:
+            if n <= 0:
+                return
+            fact = fact_of(q)
+            if q in chosen or fact in facts:
+                continue
+            chosen.append(q)
+            facts.add(fact)
+            n -= 1
+
     if request.mix:
         for difficulty, n in sorted(quotas(count, request.mix).items()):
-            level = [q for q in fresh if q.difficulty == difficulty and q not in chosen]
-            chosen.extend(level[:n])
+            take([q for q in fresh if q.difficulty == difficulty], n)
         # Levels the bank cannot fill are made up from the nearest difficulties.
         if len(chosen) < count:
             wanted = sorted(request.mix, key=lambda d: -request.mix[d])  # type: ignore[index]
             centre = wanted[0] if wanted else 3
-            rest = sorted(
-                (q for q in fresh if q not in chosen),
-                key=lambda q: (abs(q.difficulty - centre), key(q)),
-            )
-            chosen.extend(rest[: count - len(chosen)])
+            take(sorted(fresh, key=lambda q: (abs(q.difficulty - centre), key(q))), count - len(chosen))
     else:
-        chosen.extend(fresh[:count])
+        take(fresh, count)
     if len(chosen) < count:
-        chosen.extend(stale[: count - len(chosen)])
+        take(stale, count - len(chosen))
     return sorted(chosen, key=lambda q: (q.difficulty, tiebreak[q.id]))
+
+
+def fact_of(question: Question) -> str:
+    """The fact a question asks about: its ``fact``, or itself when it names none."""
+    return question.fact if question.fact is not None else f"question:{question.id}"
 
 
 def shuffled_order(question: Question, rng: random.Random) -> tuple[int, ...]:

@@ -22,6 +22,9 @@ class Question(Model):
     category: str | None = None
     difficulty: Annotated[int, Field(ge=1, le=5)] = 2
     tags: list[str] = []
+    #: the fact the question asks about: questions with the same fact are never drawn
+    #: into one session (they would answer each other)
+    fact: Id | None = None
     stem: Text
     options: list[Text] | None = None
     answer: str | list[str] | bool
@@ -146,4 +149,6 @@ def check_bank(bank: Bank, doc: Document) -> list[Diagnostic]:
             err((i, "id"), f"question '{q.id}' has no 'source'; say where the fact comes from", Severity.WARNING)
         if q.explanation is None:
             err((i, "id"), f"question '{q.id}' has no 'explanation' to show after answering", Severity.WARNING)
-    return out
+    from exhibit.spec.overlap import check_overlap  # overlap reads this module's models
+
+    return out + check_overlap(bank, doc)

@@ -184,6 +184,23 @@ class Marchers(ObjectBase):
     speed: NonNegative = 0.8
 
 
+class Sailboats(ObjectBase):
+    """A fleet of wooden sailing boats (木帆船) with sails, oars and a red flag at each masthead.
+
+    Boats start spread over ``area`` (x across the front, y in depth) and sail along +y of
+    the object at ``speed`` (each boat a little faster or slower), stopping when they have
+    gone ``distance``: on the far bank.
+    """
+
+    kind: Literal["sailboat"]
+    count: Annotated[int, Field(ge=1, le=2000)] = 60
+    area: Size2 = (400.0, 60.0)
+    length: Positive = 9.0
+    speed: NonNegative = 1.5
+    distance: Positive = 1000.0
+    seed: int = 0
+
+
 class Trees(ObjectBase):
     kind: Literal["trees"]
     count: Annotated[int, Field(ge=0, le=20000)] = 40
@@ -242,6 +259,7 @@ SceneObject = Annotated[
     | Schoolhouse
     | Flag
     | Marchers
+    | Sailboats
     | Trees
     | Snow
     | Mist
@@ -259,6 +277,7 @@ OBJECT_KINDS = (
     "schoolhouse",
     "flag",
     "marchers",
+    "sailboat",
     "trees",
     "snow",
     "mist",

@@ -68,7 +68,7 @@ def test_bundled_content_passes_strict_check_with_notes_only_about_recordings() 
         assert m["sev"] == "note" and "has no recording yet" in m["msg"], line
     summary = result.stderr.strip().splitlines()[-1]
     assert re.match(
-        r"checked 3 scenes, \d+ banks?, 1 hall: 0 error\(s\), 0 warning\(s\), \d+ note\(s\) in ",
+        r"checked 4 scenes, \d+ banks?, 1 hall: 0 error\(s\), 0 warning\(s\), \d+ note\(s\) in ",
         summary,
     )
 

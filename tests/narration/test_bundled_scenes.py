@@ -94,10 +94,16 @@ def test_long_march_subtitles_carry_its_place_and_date_titles_at_their_moments(
     for cue in written["cues"]:
         if cue["do"] != "caption":
             continue
-        line, mark = cue["at"].split("@")  # the bundled titles sit on a word of the narration
-        start = lines[line].marks[mark]
+        # the bundled captions sit on a word of the narration or on the start of a line
+        if "@" in cue["at"]:
+            line, mark = cue["at"].split("@")
+            start = lines[line].marks[mark]
+        else:
+            line, edge = cue["at"].split(".")
+            assert edge == "start"
+            start = lines[line].start
         expected.append((round(start, 3), round(start + cue["duration"], 3), cue["text"][lang], cue["position"]))
-    assert len(expected) == 3, "Zunyi, the Jiajin Mountain, Huining"
+    assert len(expected) == 7, "setting out, Xiang River, Zunyi, Chishui, Luding, Jiajin, the forces join"
 
     vtt = [c for c in webvtt.read(str(result.vtt_path)) if c.identifier.startswith("caption-")]
     settings = {"top": "line:0", "center": "line:50%,center", "bottom": ""}
@@ -113,6 +119,7 @@ def test_long_march_subtitles_carry_its_place_and_date_titles_at_their_moments(
         assert (start, end, tags[position] + text) in subs
     if lang == "zh":
         assert any(text == "1935年6月 · 翻越夹金山" for _, _, text, _ in expected)
+        assert any(text == "1936年10月 · 红军三大主力会师" for _, _, text, _ in expected)
 
 
 @pytest.mark.slow  # shares the build above
@@ -149,3 +156,117 @@ def test_bundled_title_cards_are_in_the_subtitles_at_their_moments(
 def _secs(clock: str) -> float:
     h, m, s = clock.split(":")
     return round(int(h) * 3600 + int(m) * 60 + float(s), 3)
+
+
+NARRATES_THE_PICTURE = (
+    "再现", "画面", "眼前", "我们用", "recreat", "you see", "what you see", "this picture", "our model",
+)
+
+
+@pytest.mark.slow  # shares the build above
+@pytest.mark.skipif(not SCENES, reason="no bundled scenes yet")
+@pytest.mark.parametrize(("name", "lang"), SCENES)
+def test_bundled_scene_runs_three_to_five_minutes_and_tells_history_not_its_picture(
+    built: dict[tuple[str, str], NarrationBuild], name: str, lang: str
+) -> None:
+    timeline = built[(name, lang)].timeline
+    assert 180.0 <= timeline.duration <= 300.0, f"{name} ({lang}) runs {timeline.duration:.1f} s"
+    for line in timeline.lines:
+        said = line.text.lower()
+        assert not any(word in said for word in NARRATES_THE_PICTURE), f"{name}/{line.id} talks about the picture"
+
+
+def _lines(built: dict[tuple[str, str], NarrationBuild], name: str, lang: str) -> dict[str, object]:
+    return {ln.id: ln for ln in built[(name, lang)].timeline.lines}
+
+
+@pytest.mark.slow  # shares the build above
+@pytest.mark.parametrize("lang", ["zh", "en"])
+def test_the_slogan_rises_over_the_lake_only_when_the_narration_turns_to_today(
+    built: dict[tuple[str, str], NarrationBuild], lang: str
+) -> None:
+    timeline = built[("nanhu_red_boat", lang)].timeline
+    lines = {ln.id: ln for ln in timeline.lines}
+    today, spoken = lines["mission"].marks["today"], lines["mission"].marks["mission"]
+    for t in (lines["founding"].marks["founding"] + 5, lines["spirit"].end, today - 0.05):
+        assert timeline.state(t).objects["slogan_mission"].opacity == 0.0, f"the slogan shows at {t:.1f} s"
+    assert timeline.state(spoken + 1).objects["slogan_mission"].opacity > 0.5
+
+
+@pytest.mark.slow  # shares the build above
+@pytest.mark.parametrize("lang", ["zh", "en"])
+def test_the_long_march_sets_out_and_meets_at_zunyi_before_the_snow_then_the_grassland_follows(
+    built: dict[tuple[str, str], NarrationBuild], lang: str
+) -> None:
+    timeline = built[("long_march", lang)].timeline
+    lines = {ln.id: ln for ln in timeline.lines}
+    snow = ("near_slope", "snow_range", "marchers_snow", "snowfall")
+    worlds = {
+        "river": ("near_bank", "river", "marchers_river"),
+        "town": ("town_ground", "meeting_lower", "meeting_upper"),
+        "snow": snow,
+        "grass": ("grassland", "marsh_pools", "marchers_grass"),
+    }
+    moments = {
+        "river": [lines["setout"].start + 1, lines["xiangjiang"].start + 1, lines["chishui"].marks["chishui"] + 1],
+        "town": [lines["zunyi"].marks["zunyi"], lines["zunyi_meaning"].start + 1],
+        "snow": [lines["jiajin"].marks["pass"], lines["cold"].start + 1],
+        "grass": [lines["beyond"].marks["grass"] + 1, lines["meet"].marks["meet"]],
+    }
+    for shown, times in moments.items():
+        for t in times:
+            state = timeline.state(t)
+            for world, ids in worlds.items():
+                level = 1.0 if world == shown else 0.0
+                assert [state.objects[i].opacity for i in ids] == [level] * len(ids), f"{world} at {t:.1f} s"
+    assert lines["cold"].end < lines["beyond"].start, "snow mountain and grassland are separate steps"
+
+
+@pytest.mark.parametrize("lang", ["zh", "en"])
+def test_the_official_wordings_are_spoken(lang: str) -> None:
+    written = {
+        name: yaml.safe_load((REPO / "scenes" / f"{name}.yaml").read_text(encoding="utf-8"))
+        for name in ("long_march", "fushanhou", "nanhu_red_boat", "dujiang")
+    }
+
+    def said(name: str) -> str:
+        return " ".join(line["text"][lang] for line in written[name]["narration"])
+
+    if lang == "zh":
+        assert "遵义会议实际上确立了毛泽东在党中央和红军的领导地位" in said("long_march")
+        assert "政治局在遵义召开扩大会议" in said("long_march")
+        assert "1936年10月，{mark:meet}红军三大主力会师。" in said("long_march")
+        assert "会宁" not in said("long_march") and "将台堡" not in said("long_march")
+        assert "青岛市郊的浮山后村" in said("fushanhou")
+        assert "区" not in said("fushanhou").replace("地区", "") and "深秋" not in said("fushanhou")
+        assert "在党史馆里" not in said("nanhu_red_boat")
+        red_boat = "开天辟地、敢为人先的首创精神，坚定理想、百折不挠的奋斗精神，立党为公、忠诚为民的奉献精神"
+        founding = "坚持真理、坚守理想，践行初心、担当使命，不怕牺牲、英勇斗争，对党忠诚、不负人民"
+        assert red_boat in said("nanhu_red_boat") and founding in said("nanhu_red_boat")
+        assert "钟山风雨起苍黄，百万雄师过大江" in said("dujiang")
+    else:
+        zunyi = "in effect established Mao Zedong's leading position in the Party Central Committee and the Red Army"
+        assert zunyi in said("long_march")
+        assert "Huining" not in said("long_march")
+        assert "on the outskirts of Qingdao" in said("fushanhou")
+    for name in written:
+        assert "7月30日" not in said(name) or name == "nanhu_red_boat"
+
+
+def test_the_gun_flashes_on_the_far_bank_stay_under_three_a_second() -> None:
+    """Each flash is a lamp shown and a glow on the horizon; flashes start at least 1/3 s apart
+    (the 3 flashes a second of the photosensitive-epilepsy guidance) in both languages."""
+    project = Project.at(REPO)
+    scene = project.load_scene(project.scene_path("dujiang")).model
+    assert scene is not None
+    from exhibit.timeline.compile import compile as compile_timeline
+
+    for lang in scene.languages:
+        timeline = compile_timeline(scene, lang)
+        starts = sorted(
+            tc.start
+            for tc in timeline.cues
+            if getattr(tc.cue, "do", "") == "show" and tc.cue.target.startswith("flash_")
+        )
+        assert len(starts) >= 8
+        assert min(b - a for a, b in zip(starts, starts[1:], strict=False)) >= 1 / 3

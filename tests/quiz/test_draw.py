@@ -103,3 +103,39 @@ def test_options_are_shuffled_but_true_false_keeps_its_order(bank: Bank) -> None
     orders = {shuffled_order(bank.question("two_cities"), random.Random(s)) for s in range(30)}  # type: ignore[arg-type]
     assert len(orders) > 5 and all(sorted(o) == [0, 1, 2, 3] for o in orders)
     assert shuffled_order(bank.question("zunyi_year"), random.Random(1)) == (0, 1)  # type: ignore[arg-type]
+
+
+def test_two_questions_on_one_fact_are_never_drawn_into_one_session() -> None:
+    bank = make_bank(12, difficulties=[1, 1, 2, 2, 3, 3, 1, 1, 2, 2, 3, 3])
+    facts = ["year", "year", "month", "month", "who", "who", "where", None, None, "what", "what", "why"]
+    questions = [q.model_copy(update={"fact": f}) for q, f in zip(bank.questions, facts, strict=True)]
+    bank = Bank(bank="b", questions=questions)
+    for seed in range(60):
+        for mix in (None, {1: 2, 2: 2, 3: 1}):
+            got = draw(bank, DrawRequest(count=5, mix=mix), History(), random.Random(seed))
+            named = [q.fact for q in got if q.fact is not None]
+            assert len(got) == 5 and len(named) == len(set(named)), [q.id for q in got]
+
+
+def test_a_pool_with_fewer_facts_than_asked_for_gives_a_shorter_session() -> None:
+    bank = make_bank(4)
+    bank = Bank(bank="b", questions=[q.model_copy(update={"fact": "same"}) for q in bank.questions])
+    got = draw(bank, DrawRequest(count=3), History(recent=frozenset({"q0", "q1"})), random.Random(2))
+    assert len(got) == 1
+
+
+def test_the_bundled_scene_and_kiosk_draws_never_repeat_a_fact() -> None:
+    from pathlib import Path
+
+    from exhibit.spec.project import Project
+
+    root = Path(__file__).resolve().parents[2]
+    party = Project.at(root).load_bank(root / "quiz" / "party_history.yaml").model
+    assert party is not None
+    requests = [DrawRequest(count=2, tags=(tag,)) for tag in ("nanhu", "long_march", "fushanhou", "dujiang")]
+    requests.append(DrawRequest(count=5, mix={1: 2, 2: 2, 3: 1}))
+    for request in requests:
+        for seed in range(40):
+            got = draw(party, request, History(), random.Random(seed))
+            assert len(got) == request.count
+            assert len({q.fact for q in got}) == len(got), [q.id for q in got]

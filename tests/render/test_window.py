@@ -39,7 +39,7 @@ from tests.render.xserver import (  # noqa: F401 - content, play, x and xserver 
 )
 
 WINDOW = (640, 360)
-NEAR_BOAT = "boat_look.start + 1"  # the camera is close by the boat and looks at it; its line is captioned
+NEAR_BOAT = "on_boat.start + 1"  # the camera is close by the boat and looks at it; its line is captioned
 
 pytestmark = needs_xvfb
 

@@ -41,7 +41,7 @@ from tests.render.xserver import (  # noqa: F401 - content, play, x and xserver 
 
 pytestmark = needs_xvfb
 
-NEAR_BOAT = "boat_look.start + 1"  # the camera looks at the boat from about 35 m; its line is captioned
+NEAR_BOAT = "on_boat.start + 1"  # the camera looks at the boat from close by; its line is captioned
 
 #: Two projectors side by side on the front wall (3 m each) and one on the right-hand
 #: wall, meeting the front wall at a right angle; 1.2 m below the eye to 1.05 m above.

@@ -242,7 +242,7 @@ def test_a_lamp_lights_the_night_and_fades_with_opacity(view: WorldView, glsl: b
     assert (warm > 30).mean() > 0.01, "lamplight is warm"
 
 
-@pytest.mark.parametrize("name", ["nanhu_red_boat", "long_march", "fushanhou"])
+@pytest.mark.parametrize("name", ["nanhu_red_boat", "long_march", "fushanhou", "dujiang"])
 def test_bundled_scenes_build_and_are_not_blank(view: WorldView, name: str) -> None:
     project = Project.at(REPO)
     path = project.scenes_dir / f"{name}.yaml"

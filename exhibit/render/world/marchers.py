@@ -146,7 +146,14 @@ def _template(flag: bool) -> tuple[Array, Array, Array, Array, Array, Array]:
 
 
 class Column:
-    """The column's vertices as a function of show time."""
+    """The column's vertices as a function of show time.
+
+    Other kinds of many small moving things (a fleet of boats) subclass it: they fill the
+    same arrays and give :meth:`figures`, and :func:`place` batches them the same way.
+    """
+
+    #: metres round a figure's feet that it may fill (its bounds for culling)
+    reach: Array = FIGURE_REACH
 
     def __init__(self, obj: Marchers) -> None:
         self.count = obj.count
@@ -231,7 +238,11 @@ class Column:
 
 
 def build(obj_id: str, obj: Marchers, ctx: BuildContext) -> Piece:
-    column = Column(obj)
+    return place(obj_id, Column(obj), ctx)
+
+
+def place(obj_id: str, column: Column, ctx: BuildContext) -> Piece:
+    """A few Geoms for the whole column (or fleet), whatever its count, moved from ``frame.t``."""
     root = NodePath(obj_id)
     if ctx.glsl:
         return _shaded(obj_id, column, ctx, root)
@@ -289,8 +300,8 @@ def _shaded(obj_id: str, column: Column, ctx: BuildContext, root: NodePath) -> P
             # view (and its reflection) is culled before its vertices are shaded
             standing = where[first : first + n][visible[first : first + n]]
             if len(standing):
-                lo = standing.min(axis=0) - FIGURE_REACH
-                hi = standing.max(axis=0) + FIGURE_REACH
+                lo = standing.min(axis=0) - column.reach
+                hi = standing.max(axis=0) + column.reach
                 node.setBounds(BoundingBox(Point3(*lo), Point3(*hi)))
             else:
                 node.setBounds(BoundingBox(Point3(*where[first]), Point3(*where[first])))

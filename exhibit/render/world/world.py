@@ -27,6 +27,7 @@ from exhibit.render.world import (
     marchers,
     model,
     particles,
+    sailboat,
     terrain,
     text,
     trees,
@@ -48,6 +49,7 @@ BUILDERS: dict[str, Builder] = {
     "schoolhouse": buildings.build_school,
     "flag": flag.build,
     "marchers": marchers.build,
+    "sailboat": sailboat.build,
     "trees": trees.build,
     "snow": particles.build_snow,
     "mist": particles.build_mist,
@@ -349,7 +351,7 @@ def _build(scene: Scene, root: NodePath, project_root: Path, capabilities: Capab
 
 
 #: kinds mirrored in water (terrain, water and particles are not; text faces the viewer)
-REFLECTED = ("red_boat", "house", "schoolhouse", "trees", "flag", "marchers", "model", "light")
+REFLECTED = ("red_boat", "house", "schoolhouse", "trees", "flag", "marchers", "sailboat", "model", "light")
 REFLECTION_HEIGHT = 30.0  # objects based this far above the water are reflected
 
 
