@@ -39,7 +39,7 @@ def expressions(draw: st.DrawFn) -> tuple[str, object, float]:
         text = f"{whole}{frac}{unit}"
         term = Seconds(float(f"{whole}{frac}"))
     elif kind == "clock":
-        hours = draw(st.one_of(st.none(), st.integers(min_value=0, max_value=9)))
+        hours = draw(st.one_of(st.none(), st.integers(min_value=0, max_value=3)))  # scenes last at most 4 h
         minutes = draw(st.integers(min_value=0, max_value=59))
         seconds = draw(st.integers(min_value=0, max_value=59))
         frac = draw(st.sampled_from(["", ".5", ".25"]))
