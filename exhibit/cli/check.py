@@ -121,6 +121,12 @@ def _check_hall(project: Project, path: Path) -> list[Diagnostic]:
 def _check_bank(project: Project, path: Path) -> list[Diagnostic]:
     loaded = project.load_bank(path)
     found = list(loaded.diagnostics)
+    conflict = project.bank_conflict(path) if path.parent.resolve() == project.quiz_dir.resolve() else None
+    if conflict is not None:
+        name, other = conflict
+        where = loaded.doc.locate(("bank",)) if loaded.doc.value_at(("bank",)) else Location(loaded.doc.path, 1, 1)
+        message = f"{other} defines the bank '{name}' too; one of the two would be hidden: rename or remove one"
+        found.append(Diagnostic(Severity.ERROR, message, where))
     if loaded.model is None:
         rescued = salvage(loaded.doc, Bank)
         if rescued is not None:

@@ -145,6 +145,13 @@ def _import(args: argparse.Namespace) -> int:
         raise ExhibitError(f"no such file: {source}")
     if out.exists() and not args.force:
         raise ExhibitError(f"{out} exists; add --force to replace it")
+    if out.suffix in (".yaml", ".yml") and out.parent.resolve() == project.quiz_dir.resolve():
+        conflict = project.bank_conflict(out, out.stem)
+        if conflict is not None:
+            raise ExhibitError(
+                f"{out} would define the bank '{out.stem}', which {conflict[1]} defines already; "
+                "choose another name with -o, or replace that file (with --force)"
+            )
     result = import_file(source, args.format, shown_as=str(args.file), status=args.status)
     print_diagnostics(result.diagnostics)
     if not result.questions:
