@@ -54,6 +54,14 @@ def register(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
         "--seed", type=int, default=None, help="random seed: the same seed asks the same questions"
     )
     pl.add_argument("--lang", default=None, help="language (default: the hall's first language)")
+    pl.add_argument(
+        "--db", help="database URL for the attempt (default: hall.yaml's quiz.db, like the kiosk)"
+    )
+    pl.add_argument(
+        "--no-record",
+        action="store_true",
+        help="do not store the attempt (by default it counts in 'quiz stats' like a kiosk's)",
+    )
 
     im = actions.add_parser(
         "import",
@@ -125,10 +133,31 @@ def _play(args: argparse.Namespace) -> int:
     if count < 1:
         raise ExhibitError(f"--count must be at least 1, got {count}")
     lang = args.lang or (hall.languages[0] if hall else bank.languages[0])
+    spool = None
+    if not args.no_record:
+        from exhibit.quiz.cue import open_store
+        from exhibit.quiz.spool import AttemptSpool
+
+        def warn(message: str) -> None:
+            print(f"exhibit: warning: {message}", file=sys.stderr)
+
+        spool = AttemptSpool(lambda: open_store(project, args.db), warn=warn)
     session = start_session(
-        bank, DrawRequest(count=count), rng=random.Random(args.seed), lang=lang, kiosk="terminal"
+        bank,
+        DrawRequest(count=count),
+        rng=random.Random(args.seed),
+        lang=lang,
+        kiosk="terminal",
+        sink=spool,
     )
     play_text(session, iter(sys.stdin), sys.stdout, lang)
+    if spool is not None:
+        spool.close()
+        if spool.waiting:
+            raise ExhibitError(
+                f"the attempt could not be stored ({spool.problem}); "
+                "it is not counted in 'quiz stats'"
+            )
     return 0
 
 

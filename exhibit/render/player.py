@@ -547,7 +547,7 @@ class Player:
             try:
                 self._quiz_store = open_store(self.project, self.hall.quiz.db)
             except StoreError as exc:
-                stderr_progress(f"warning: quiz answers will not be stored: {exc}")
+                self._say(f"warning: quiz answers will not be stored: {exc}")
                 self._quiz_store = False
         store = self._quiz_store or None
         try:
