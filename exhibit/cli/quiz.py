@@ -255,6 +255,18 @@ def _kiosk(args: argparse.Namespace) -> int:
     elif hall is not None:
         size = hall.display.size
     settings = kiosk_settings(hall, args.kiosk_id)
-    with open_store(project, args.db) as store:
-        run_kiosk(bank, settings, store, fullscreen=not args.window, size=size)
+    # Finished rounds wait in memory while the database is out (full disk, read-only):
+    # the kiosk goes on asking, and writes them when it can.
+    from exhibit.quiz.spool import AttemptSpool
+
+    def warn(message: str) -> None:
+        print(f"exhibit: warning: {message}", file=sys.stderr)
+
+    spool = AttemptSpool(lambda: open_store(project, args.db), warn=warn)
+    try:
+        run_kiosk(bank, settings, spool, fullscreen=not args.window, size=size)
+    finally:
+        spool.close()
+        if spool.waiting:
+            warn(f"{spool.waiting} finished round(s) could not be stored: {spool.problem}")
     return 0

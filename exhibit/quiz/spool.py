@@ -10,11 +10,15 @@ sees one warning per outage (not one per visitor) and how many attempts wait.
 
 from __future__ import annotations
 
+import dataclasses
 from collections import deque
 from collections.abc import Callable
+from datetime import datetime, tzinfo
 
 from exhibit.quiz.attempt import AttemptRecord
-from exhibit.quiz.store import QuizStore, StoreError
+from exhibit.quiz.draw import History
+from exhibit.quiz.nickname import clean_nickname
+from exhibit.quiz.store import BoardRow, Period, QuizStore, StoreError
 
 #: Attempts kept while the store is out: a busy day at four kiosks is about 2,000.
 MAX_WAITING = 5_000
@@ -37,7 +41,11 @@ class AttemptSpool:
         self._open = open_store
         self._store: QuizStore | None = None
         self._warn = warn
-        self._waiting: deque[AttemptRecord] = deque()
+        # (provisional id, attempt): a waiting attempt has a negative id until it is written,
+        # so a kiosk can still put the visitor's nickname on it.
+        self._waiting: deque[tuple[int, AttemptRecord]] = deque()
+        self._written: dict[int, int] = {}  # provisional id -> the id the store gave it
+        self._next = 0
         self._limit = limit
         self.dropped = 0  # attempts lost because the queue was full (the oldest go first)
         self.problem: str | None = None  # the store's last error while attempts wait
@@ -48,30 +56,69 @@ class AttemptSpool:
         return len(self._waiting)
 
     def record(self, attempt: AttemptRecord) -> int:
-        """Store ``attempt`` (after any that wait); its id, or 0 while it waits."""
-        self._waiting.append(attempt)
+        """Store ``attempt`` (after any that wait); its id, or a negative one while it waits.
+
+        The kiosk, the terminal quiz and a scene's quiz all go through here; the
+        history and the boards are read from the store directly (a StoreError while it
+        is out, which each of them already shows as "unavailable").
+        """
+        self._next -= 1
+        provisional = self._next
+        self._waiting.append((provisional, attempt))
         while len(self._waiting) > self._limit:
             self._waiting.popleft()
             self.dropped += 1
-        last = self.flush()
-        return last if not self._waiting else 0
+        self.flush()
+        return self._written.pop(provisional, provisional)
 
     def flush(self) -> int:
         """Write what waits, oldest first, until the store fails; the last id written, or 0."""
         last = 0
         while self._waiting:
+            provisional, attempt = self._waiting[0]
             try:
-                store = self._store or self._open()
-                self._store = store
-                last = store.record(self._waiting[0])
+                last = self._open_store().record(attempt)
             except StoreError as exc:
                 self._fail(str(exc))
                 return 0
             self._waiting.popleft()
+            self._written[provisional] = last
         if self.problem is not None and self._warn is not None:
             self._warn("the quiz database is writable again; every waiting attempt is stored")
         self.problem = None
         return last
+
+    def set_nickname(self, attempt_id: int, nickname: str | None) -> str | None:
+        """Put a nickname on an attempt, written or still waiting."""
+        attempt_id = self._written.get(attempt_id, attempt_id)
+        if attempt_id >= 0:
+            return self._open_store().set_nickname(attempt_id, nickname)
+        for i, (provisional, attempt) in enumerate(self._waiting):
+            if provisional == attempt_id:
+                clean = clean_nickname(nickname)
+                self._waiting[i] = (provisional, dataclasses.replace(attempt, nickname=clean))
+                return clean
+        return None
+
+    def history(self, bank: str, kiosk: str, sessions: int) -> History:
+        return self._open_store().history(bank, kiosk, sessions)
+
+    def leaderboard(
+        self,
+        period: Period,
+        *,
+        bank: str | None = None,
+        now: datetime | None = None,
+        tz: tzinfo | None = None,
+        limit: int = 10,
+        include: int | None = None,
+    ) -> list[BoardRow]:
+        return self._open_store().leaderboard(period, bank=bank, now=now, tz=tz, limit=limit, include=include)
+
+    def _open_store(self) -> QuizStore:
+        if self._store is None:
+            self._store = self._open()
+        return self._store
 
     def _fail(self, problem: str) -> None:
         if self._store is not None:

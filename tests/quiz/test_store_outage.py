@@ -27,6 +27,18 @@ def attempt(n: int) -> AttemptRecord:
     return AttemptRecord("demo", f"kiosk{n}", "zh", now, now, True, ("boat", "founding_year"), answers)
 
 
+def fill(disk: Path) -> Path:
+    filler = disk / "filler"
+    with filler.open("wb") as fh:  # fill the disk to the last block
+        try:
+            while True:
+                fh.write(b"\0" * 65536)
+                fh.flush()
+        except OSError:
+            pass
+    return filler
+
+
 def test_an_unwritable_database_folder_is_a_store_error_that_says_what_to_do(readonly: Path) -> None:
     url = f"sqlite:///{readonly / 'var' / 'quiz.sqlite3'}"
     with pytest.raises(StoreError) as info:
@@ -58,14 +70,7 @@ def test_attempts_wait_while_the_disk_is_full_and_are_all_written_when_it_is_not
     warnings: list[str] = []
     spool = AttemptSpool(lambda: QuizStore(url), warn=warnings.append)
     assert spool.record(attempt(0)) > 0
-    filler = small_disk / "filler"
-    with filler.open("wb") as fh:  # fill the disk to the last block
-        try:
-            while True:
-                fh.write(b"\0" * 65536)
-                fh.flush()
-        except OSError:
-            pass
+    filler = fill(small_disk)
     for n in range(1, 41):
         spool.record(attempt(n))
     assert spool.waiting > 0
@@ -84,7 +89,7 @@ def test_attempts_wait_while_the_disk_is_full_and_are_all_written_when_it_is_not
 def test_the_spool_keeps_the_newest_attempts_within_its_bound(readonly: Path) -> None:
     spool = AttemptSpool(lambda: QuizStore(f"sqlite:///{readonly / 'q.sqlite3'}"), limit=3)
     for n in range(5):
-        assert spool.record(attempt(n)) == 0
+        assert spool.record(attempt(n)) == -(n + 1)  # a provisional id while it waits
     assert (spool.waiting, spool.dropped) == (3, 2)
 
 
@@ -100,3 +105,38 @@ def test_quiz_play_text_records_the_attempt_unless_told_not_to(project_root: Pat
         assert store.counts()[0] == 1
         row = store.attempt(1)
     assert row is not None and row["kiosk"] == "terminal" and row["completed"] is True and row["asked"] == 2
+
+
+@pytest.mark.logs_warnings  # the kiosk says its history and board are unavailable
+def test_a_kiosk_round_on_a_full_disk_keeps_its_nickname_and_is_stored_later(  # type: ignore[no-untyped-def]
+    bank, small_disk: Path, caplog: pytest.LogCaptureFixture
+) -> None:
+    from exhibit.quiz.kiosk import Phase
+    from tests.quiz.test_kiosk import answer_right, make
+
+    url = f"sqlite:///{small_disk / 'quiz.sqlite3'}"
+    warnings: list[str] = []
+    spool = AttemptSpool(lambda: QuizStore(url), warn=warnings.append)
+    spool.flush()
+    QuizStore(url).close()  # the database exists; then the disk fills up
+    filler = fill(small_disk)
+    kiosk = make(bank, spool)  # type: ignore[arg-type]
+    kiosk.press("start:en", 1.0)
+    t = 1.0
+    for _ in range(3):
+        t += 2.0
+        answer_right(kiosk, t)
+        kiosk.press("next", t + 1)
+    assert kiosk.screen().phase == Phase.RESULT  # the visitor sees the score all the same
+    for ch in "RED7":
+        kiosk.press(f"key:{ch}", t)
+    kiosk.press("save", t)
+    assert kiosk.saved_nickname == "RED7" and spool.waiting == 1
+    assert len(warnings) == 1
+    logged = [r.getMessage() for r in caplog.records]
+    assert not any("not stored" in m or "not saved" in m for m in logged)
+    filler.unlink()
+    spool.close()
+    with QuizStore(url) as store:
+        row = store.attempt(1)
+    assert row is not None and row["nickname"] == "RED7" and row["completed"] and row["asked"] == 3
