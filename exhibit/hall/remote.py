@@ -27,6 +27,7 @@ import math
 import re
 import socket
 import struct
+import sys
 import threading
 from collections.abc import Callable
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
@@ -264,8 +265,6 @@ class _Server(ThreadingHTTPServer):
 
     def handle_error(self, request: Any, client_address: Any) -> None:
         """A client that hangs up early (a broken pipe) is a journal line, not a traceback on stderr."""
-        import sys
-
         exc = sys.exc_info()[1]
         self.remote.journal.write("http_error", channel="http", sender=f"{client_address[0]}:{client_address[1]}",
                                   error=f"{type(exc).__name__}: {exc}")
