@@ -11,7 +11,7 @@ from typing import Any
 
 from exhibit.spec.common import ID_PATTERN
 from exhibit.spec.errors import Diagnostic, Location, Severity, sort_diagnostics
-from exhibit.spec.hall import Hall
+from exhibit.spec.hall import Hall, exposure_problem
 from exhibit.spec.project import YAML_SUFFIXES, Project, check_hall
 from exhibit.spec.quiz import Bank, check_bank
 from exhibit.spec.scene import Scene
@@ -111,6 +111,11 @@ def _hall_for_scenes(project: Project) -> Hall | None:
 def _check_hall(project: Project, path: Path) -> list[Diagnostic]:
     loaded = project.load_hall(path)
     found = list(loaded.diagnostics)
+    for what in ("osc", "http"):  # what 'exhibit hall' would refuse to start with
+        endpoint = getattr(loaded.model.remote, what) if loaded.model is not None else None
+        problem = exposure_problem(endpoint, what) if endpoint is not None else None
+        if problem is not None:
+            found.append(Diagnostic(Severity.ERROR, problem, loaded.doc.locate(("remote", what, "bind"))))
     if loaded.model is None:
         rescued = salvage(loaded.doc, Hall)
         if rescued is not None:
@@ -121,6 +126,12 @@ def _check_hall(project: Project, path: Path) -> list[Diagnostic]:
 def _check_bank(project: Project, path: Path) -> list[Diagnostic]:
     loaded = project.load_bank(path)
     found = list(loaded.diagnostics)
+    conflict = project.bank_conflict(path) if path.parent.resolve() == project.quiz_dir.resolve() else None
+    if conflict is not None:
+        name, other = conflict
+        where = loaded.doc.locate(("bank",)) if loaded.doc.value_at(("bank",)) else Location(loaded.doc.path, 1, 1)
+        message = f"{other} defines the bank '{name}' too; one of the two would be hidden: rename or remove one"
+        found.append(Diagnostic(Severity.ERROR, message, where))
     if loaded.model is None:
         rescued = salvage(loaded.doc, Bank)
         if rescued is not None:

@@ -148,7 +148,7 @@ def run(args: argparse.Namespace) -> int:
         from exhibit.hall.sync import SyncMaster
 
         try:
-            sync = SyncMaster().start()
+            sync = SyncMaster((hall.sync.bind, hall.sync.port), key=hall.sync.key).start()
         except ExhibitError as exc:
             print(f"exhibit: warning: no follower sync: {exc}", file=sys.stderr)
     control = HallControl(project, hall, clock=clock, bus=EffectsBus(hall, link), playback=playback,

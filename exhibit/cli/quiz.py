@@ -54,6 +54,14 @@ def register(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
         "--seed", type=int, default=None, help="random seed: the same seed asks the same questions"
     )
     pl.add_argument("--lang", default=None, help="language (default: the hall's first language)")
+    pl.add_argument(
+        "--db", help="database URL for the attempt (default: hall.yaml's quiz.db, like the kiosk)"
+    )
+    pl.add_argument(
+        "--no-record",
+        action="store_true",
+        help="do not store the attempt (by default it counts in 'quiz stats' like a kiosk's)",
+    )
 
     im = actions.add_parser(
         "import",
@@ -125,10 +133,31 @@ def _play(args: argparse.Namespace) -> int:
     if count < 1:
         raise ExhibitError(f"--count must be at least 1, got {count}")
     lang = args.lang or (hall.languages[0] if hall else bank.languages[0])
+    spool = None
+    if not args.no_record:
+        from exhibit.quiz.cue import open_store
+        from exhibit.quiz.spool import AttemptSpool
+
+        def warn(message: str) -> None:
+            print(f"exhibit: warning: {message}", file=sys.stderr)
+
+        spool = AttemptSpool(lambda: open_store(project, args.db), warn=warn)
     session = start_session(
-        bank, DrawRequest(count=count), rng=random.Random(args.seed), lang=lang, kiosk="terminal"
+        bank,
+        DrawRequest(count=count),
+        rng=random.Random(args.seed),
+        lang=lang,
+        kiosk="terminal",
+        sink=spool,
     )
     play_text(session, iter(sys.stdin), sys.stdout, lang)
+    if spool is not None:
+        spool.close()
+        if spool.waiting:
+            raise ExhibitError(
+                f"the attempt could not be stored ({spool.problem}); "
+                "it is not counted in 'quiz stats'"
+            )
     return 0
 
 
@@ -145,6 +174,13 @@ def _import(args: argparse.Namespace) -> int:
         raise ExhibitError(f"no such file: {source}")
     if out.exists() and not args.force:
         raise ExhibitError(f"{out} exists; add --force to replace it")
+    if out.suffix in (".yaml", ".yml") and out.parent.resolve() == project.quiz_dir.resolve():
+        conflict = project.bank_conflict(out, out.stem)
+        if conflict is not None:
+            raise ExhibitError(
+                f"{out} would define the bank '{out.stem}', which {conflict[1]} defines already; "
+                "choose another name with -o, or replace that file (with --force)"
+            )
     result = import_file(source, args.format, shown_as=str(args.file), status=args.status)
     print_diagnostics(result.diagnostics)
     if not result.questions:
@@ -219,6 +255,18 @@ def _kiosk(args: argparse.Namespace) -> int:
     elif hall is not None:
         size = hall.display.size
     settings = kiosk_settings(hall, args.kiosk_id)
-    with open_store(project, args.db) as store:
-        run_kiosk(bank, settings, store, fullscreen=not args.window, size=size)
+    # Finished rounds wait in memory while the database is out (full disk, read-only):
+    # the kiosk goes on asking, and writes them when it can.
+    from exhibit.quiz.spool import AttemptSpool
+
+    def warn(message: str) -> None:
+        print(f"exhibit: warning: {message}", file=sys.stderr)
+
+    spool = AttemptSpool(lambda: open_store(project, args.db), warn=warn)
+    try:
+        run_kiosk(bank, settings, spool, fullscreen=not args.window, size=size)
+    finally:
+        spool.close()
+        if spool.waiting:
+            warn(f"{spool.waiting} finished round(s) could not be stored: {spool.problem}")
     return 0

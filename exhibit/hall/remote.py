@@ -27,6 +27,7 @@ import math
 import re
 import socket
 import struct
+import sys
 import threading
 from collections.abc import Callable
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
@@ -40,9 +41,8 @@ from exhibit.effects.journal import Journal
 from exhibit.hall.control import Command, HallControl
 from exhibit.spec.common import ID_PATTERN
 from exhibit.spec.errors import ExhibitError, did_you_mean
-from exhibit.spec.hall import Endpoint
+from exhibit.spec.hall import Endpoint, exposure_problem
 
-LOOPBACK = frozenset({"127.0.0.1", "localhost", "::1"})
 OSC_PREFIX = "/exhibit/"
 MAX_BODY = 4096
 MAX_DATAGRAM = 65507
@@ -52,9 +52,9 @@ SAFE_NAME = re.compile(ID_PATTERN)
 
 def check_exposure(endpoint: Endpoint, what: str) -> None:
     """Refuse to listen beyond this machine without a token."""
-    if endpoint.bind not in LOOPBACK and not endpoint.token:
-        raise ExhibitError(f"remote {what} is bound to {endpoint.bind}, which other machines can reach; "
-                           f"set a token in hall.yaml (remote: {what}: token: ...) or bind 127.0.0.1")
+    problem = exposure_problem(endpoint, what)
+    if problem is not None:
+        raise ExhibitError(problem)
 
 
 def _token_ok(expected: str | None, given: str | None) -> bool:
@@ -125,7 +125,8 @@ class OscRemote:
         self.control = control
         self.journal = journal
         self.emergency = emergency  # thread-safe PANIC straight to the effects host
-        self.sock = socket.socket(socket.AF_INET, socket.SOCK_DGRAM)
+        family = socket.AF_INET6 if ":" in endpoint.bind else socket.AF_INET
+        self.sock = socket.socket(family, socket.SOCK_DGRAM)
         try:
             self.sock.bind((endpoint.bind, endpoint.port))
         except OSError as exc:
@@ -252,9 +253,25 @@ def _messages(data: bytes) -> Any:
         yield OscMessage(data)
 
 
+#: Connections the kernel queues before the server accepts them: a desk, a tablet and a
+#: status page each keep a few; 5 (the library's default) reset a burst of clients.
+LISTEN_BACKLOG = 256
+
+
 class _Server(ThreadingHTTPServer):
     daemon_threads = True
+    request_queue_size = LISTEN_BACKLOG
     remote: HttpRemote
+
+    def handle_error(self, request: Any, client_address: Any) -> None:
+        """A client that hangs up early (a broken pipe) is a journal line, not a traceback on stderr."""
+        exc = sys.exc_info()[1]
+        self.remote.journal.write("http_error", channel="http", sender=f"{client_address[0]}:{client_address[1]}",
+                                  error=f"{type(exc).__name__}: {exc}")
+
+
+class _Server6(_Server):
+    address_family = socket.AF_INET6
 
 
 class _Handler(BaseHTTPRequestHandler):
@@ -275,6 +292,8 @@ class _Handler(BaseHTTPRequestHandler):
         self.wfile.write(data)
 
     def _reject(self, code: int, error: str) -> None:
+        # Whatever is left of a refused request's body must never be read as a request.
+        self.close_connection = True
         remote = self.server.remote
         remote.malformed += 1
         remote.journal.write("malformed", channel="http", sender=f"{self.client_address[0]}:{self.client_address[1]}",
@@ -293,6 +312,8 @@ class _Handler(BaseHTTPRequestHandler):
         return False
 
     def do_GET(self) -> None:  # noqa: N802 - the base class's name
+        if self.headers.get("Content-Length") or self.headers.get("Transfer-Encoding"):
+            self.close_connection = True  # a GET's body is never read: do not read it as the next request
         if not self._authorised():
             return
         if self.path.split("?")[0] == "/status":
@@ -300,11 +321,36 @@ class _Handler(BaseHTTPRequestHandler):
         else:
             self._reject(404, f"no such resource: GET {self.path}")
 
+    def _chunked(self) -> bytes:
+        """A ``Transfer-Encoding: chunked`` body (RFC 9112 section 7.1), at most MAX_BODY bytes."""
+        raw = b""
+        while True:
+            size_line = self.rfile.readline(64)
+            try:
+                size = int(size_line.split(b";", 1)[0].strip(), 16)
+            except ValueError:
+                raise Rejected("the chunked body is malformed") from None
+            if size < 0 or len(raw) + size > MAX_BODY:
+                raise Rejected(f"the body must be JSON of at most {MAX_BODY} bytes")
+            if size == 0:
+                while self.rfile.readline(1024).strip():  # trailer fields, up to the empty line
+                    pass
+                return raw
+            raw += self.rfile.read(size)
+            if self.rfile.readline(4).strip():
+                raise Rejected("the chunked body is malformed")
+
     def _body(self) -> dict[str, Any]:
-        length_text = self.headers.get("Content-Length") or "0"
-        if not length_text.isdigit() or int(length_text) > MAX_BODY:
-            raise Rejected(f"the body must be JSON of at most {MAX_BODY} bytes")
-        raw = self.rfile.read(int(length_text)) if int(length_text) else b""
+        encoding = (self.headers.get("Transfer-Encoding") or "").strip().lower()
+        if encoding and encoding != "chunked":
+            raise Rejected(f"unsupported Transfer-Encoding '{encoding}'; send the JSON with a Content-Length")
+        if encoding:
+            raw = self._chunked()
+        else:
+            length_text = self.headers.get("Content-Length") or "0"
+            if not length_text.isdigit() or int(length_text) > MAX_BODY:
+                raise Rejected(f"the body must be JSON of at most {MAX_BODY} bytes")
+            raw = self.rfile.read(int(length_text)) if int(length_text) else b""
         if not raw.strip():
             return {}
         try:
@@ -319,16 +365,11 @@ class _Handler(BaseHTTPRequestHandler):
         remote = self.server.remote
         path = self.path.split("?")[0]
         if path not in ("/go", "/stop", "/panic", "/reset", "/seek", "/input", "/disable", "/enable"):
-            # Read the body anyway so that a keep-alive connection stays in step.
-            length = self.headers.get("Content-Length") or "0"
-            if length.isdigit() and int(length) <= MAX_BODY:
-                self.rfile.read(int(length))
-            self._reject(404, f"no such command: POST {self.path}")
+            self._reject(404, f"no such command: POST {self.path}")  # and close: the body is not read
             return
         try:
             body = self._body()
         except Rejected as exc:
-            self.close_connection = True
             self._reject(400, str(exc))
             return
         if not self._authorised():
@@ -369,8 +410,9 @@ class HttpRemote:
         self.emergency = emergency
         self.handled = 0
         self.malformed = 0
+        server = _Server6 if ":" in endpoint.bind else _Server  # ::1 and other IPv6 addresses
         try:
-            self.server = _Server((endpoint.bind, endpoint.port), _Handler)
+            self.server = server((endpoint.bind, endpoint.port), _Handler)
         except OSError as exc:
             raise ExhibitError(f"cannot listen for HTTP on {endpoint.bind}:{endpoint.port}: "
                                f"{exc.strerror or exc}") from None

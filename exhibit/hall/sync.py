@@ -5,7 +5,10 @@ language, status, show time and rate, read from its show clock); a background
 thread answers followers' pings at once (their offset measurement depends on
 it) and sends the state to every follower 10 times a second, and immediately
 when the scene, language or status changes or the show time jumps. Followers
-are the addresses that pinged in the last :data:`FOLLOWER_TIMEOUT` seconds.
+are the addresses that pinged in the last :data:`FOLLOWER_TIMEOUT` seconds; the others
+are forgotten. It binds 127.0.0.1 unless told otherwise, and anywhere else only with a
+shared key (every datagram then carries an HMAC); each host's pings are answered at most
+:data:`PINGS_PER_SECOND` times a second, and never with more bytes than the ping had.
 
 The protocol and the follower's side are in :mod:`exhibit.render.follow`.
 Effects, narration and the quiz are never sent: only the master drives them.
@@ -33,9 +36,17 @@ from exhibit.render.follow import (
     encode,
 )
 from exhibit.spec.errors import ExhibitError
+from exhibit.spec.hall import TOKEN_HINT
 
 FOLLOWER_TIMEOUT = 5.0  # seconds without a ping before a follower is dropped
 JUMP_NOTICE = 0.05  # seconds; a show time this far off its own extrapolation is sent at once
+#: Pings answered per second from one host; a follower sends at most 20 while it measures.
+PINGS_PER_SECOND = 40.0
+#: Followers served at once; pings from more new addresses are not answered.
+MAX_FOLLOWERS = 256
+#: Hosts whose ping rate is tracked; the quietest are forgotten first.
+MAX_SOURCES = 4096
+LOOPBACK = ("127.0.0.1", "::1", "localhost")
 
 
 @dataclass(frozen=True)
@@ -65,13 +76,17 @@ class SyncMaster(UdpPeer):
 
     def __init__(
         self,
-        bind: tuple[str, int] = ("0.0.0.0", SYNC_PORT),
+        bind: tuple[str, int] = ("127.0.0.1", SYNC_PORT),
         *,
         clock: Callable[[], float] = time.monotonic,
         interval: float = STATE_INTERVAL,
+        key: str | None = None,
     ) -> None:
         super().__init__()
         self.bind = bind
+        self.key = key.encode() if key else None
+        self._allowance: dict[str, tuple[float, float]] = {}  # host -> (pings it may send, when)
+        self.refused = 0  # datagrams dropped: bad tag, over the rate, too small, too many followers
         self.clock = clock
         self.interval = interval
         self.epoch = random.randint(1, 2**31 - 1)
@@ -85,6 +100,12 @@ class SyncMaster(UdpPeer):
     # -- lifecycle -------------------------------------------------------------------------------
 
     def start(self) -> SyncMaster:
+        if self.bind[0] not in LOOPBACK and not self.key:
+            raise ExhibitError(
+                f"follower sync is bound to {self.bind[0]}, which other machines can reach, without a key; "
+                "set sync: key: in hall.yaml (the same on every follower PC) or bind 127.0.0.1; "
+                f"{TOKEN_HINT}"
+            )
         family = socket.AF_INET6 if ":" in self.bind[0] else socket.AF_INET
         sock = socket.socket(family, socket.SOCK_DGRAM)
         sock.settimeout(RECEIVE_TIMEOUT)
@@ -163,10 +184,8 @@ class SyncMaster(UdpPeer):
     def followers(self) -> list[FollowerInfo]:
         now = self.clock()
         with self._lock:
-            return sorted(
-                (f for f in self._followers.values() if now - f.last_seen <= FOLLOWER_TIMEOUT),
-                key=lambda f: f.name,
-            )
+            self._prune(now)
+            return sorted(self._followers.values(), key=lambda f: f.name)
 
     # -- the network -----------------------------------------------------------------------------
 
@@ -193,7 +212,7 @@ class SyncMaster(UdpPeer):
         state = self._state()
         if sock is None or state is None:
             return
-        data = encode(state)
+        data = encode(state, self.key)
         for info in self.followers:
             try:
                 sock.sendto(data, info.address)
@@ -218,18 +237,54 @@ class SyncMaster(UdpPeer):
             except OSError:
                 continue  # ICMP errors from followers that left surface on the next receive
             t1 = self.clock()
-            message = decode(data)
-            if not isinstance(message, PingMessage):
-                continue
-            address = (str(sender[0]), int(sender[1]))
-            try:
-                t2 = self.clock()
-                sock.sendto(encode(PongMessage(self.epoch, message.t0, t1, t2)), address)
-                self.pongs_sent += 1
-            except OSError:
-                continue
-            with self._lock:
-                known = address in self._followers
-                self._followers[address] = FollowerInfo(message.name, address, t1)
-            if not known:
-                self._broadcast()  # a new follower gets the show at once, not within 100 ms
+            self._answer(sock, data, (str(sender[0]), int(sender[1])), t1)
+
+    def _answer(self, sock: socket.socket, data: bytes, address: tuple[str, int], t1: float) -> None:
+        """Answer a ping: at once, never with more bytes than it had, within the host's rate."""
+        if not self._allowed(address[0], t1):
+            self.refused += 1
+            return
+        message = decode(data, self.key)
+        if not isinstance(message, PingMessage):
+            self.refused += 1
+            return
+        with self._lock:
+            self._prune(t1)
+            known = address in self._followers
+            if not known and len(self._followers) >= MAX_FOLLOWERS:
+                self.refused += 1
+                return
+        pong = encode(PongMessage(self.epoch, message.t0, t1, self.clock()), self.key)
+        if len(pong) > len(data):  # no reflection amplifier, whoever the sender claims to be
+            self.refused += 1
+            return
+        try:
+            sock.sendto(pong, address)
+            self.pongs_sent += 1
+        except OSError:
+            return
+        with self._lock:
+            self._followers[address] = FollowerInfo(message.name, address, t1)
+        if not known:
+            self._broadcast()  # a new follower gets the show at once, not within 100 ms
+
+    def _allowed(self, host: str, now: float) -> bool:
+        """A token bucket per host: PINGS_PER_SECOND, with a burst of one second's worth."""
+        tokens, when = self._allowance.get(host, (PINGS_PER_SECOND, now))
+        tokens = min(PINGS_PER_SECOND, tokens + (now - when) * PINGS_PER_SECOND)
+        if len(self._allowance) >= MAX_SOURCES and host not in self._allowance:
+            quiet = [h for h, (_, seen) in self._allowance.items() if now - seen > 1.0]
+            for h in quiet:
+                del self._allowance[h]
+            if len(self._allowance) >= MAX_SOURCES:
+                return False
+        if tokens < 1.0:
+            self._allowance[host] = (tokens, now)
+            return False
+        self._allowance[host] = (tokens - 1.0, now)
+        return True
+
+    def _prune(self, now: float) -> None:
+        """Forget followers silent for FOLLOWER_TIMEOUT (called with the lock held)."""
+        for address in [a for a, f in self._followers.items() if now - f.last_seen > FOLLOWER_TIMEOUT]:
+            del self._followers[address]

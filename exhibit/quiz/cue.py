@@ -15,6 +15,7 @@ from exhibit.quiz.banks import load_bank
 from exhibit.quiz.draw import DrawRequest, History
 from exhibit.quiz.scoring import Scoring
 from exhibit.quiz.session import QuizSession, start_session
+from exhibit.quiz.spool import AttemptSpool
 from exhibit.quiz.store import QuizStore, StoreError
 from exhibit.spec.project import Project
 from exhibit.spec.scene import QuizCue
@@ -37,7 +38,7 @@ def start_cue_session(
     project: Project,
     cue: QuizCue,
     *,
-    store: QuizStore | None,
+    store: QuizStore | AttemptSpool | None,
     lang: str,
     scene: str = "scene",
     rng: random.Random | None = None,

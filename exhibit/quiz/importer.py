@@ -112,9 +112,32 @@ def finish(
     questions: list[dict[str, Any]] = []
     used: set[str] = set()
     for number, draft in enumerate(drafts, start=1):
+        control = _control_character(draft.fields)
+        if control is not None:
+            name, char = control
+            diagnostics.append(
+                Diagnostic(
+                    Severity.ERROR,
+                    f"{name}: holds the control character U+{ord(char):04X}, which no question text may hold; "
+                    "remove it from the file",
+                    Location(where, draft.line, draft.columns.get(name, draft.column)),
+                )
+            )
+            continue
         qid = _unique_id(draft.title, number, used)
         fields = {"id": qid, **draft.fields}
         fields.setdefault("status", status)
+        formula = _formula_field(draft.fields)
+        if formula is not None:
+            fields["status"] = "draft"
+            diagnostics.append(
+                Diagnostic(
+                    Severity.WARNING,
+                    f"{formula}: starts with '{str(draft.fields[formula])[:1]}', which Excel runs as a formula "
+                    "when the text is exported; imported as a draft: check the text, then set 'status: ready'",
+                    Location(where, draft.line, draft.columns.get(formula, draft.column)),
+                )
+            )
         try:
             question = Question.model_validate(fields)
         except ValidationError as exc:
@@ -146,6 +169,38 @@ def finish(
         questions.append({k: fields[k] for k in _KEY_ORDER if k in fields})
     diagnostics.sort(key=lambda d: d.location.line if d.location else 0)
     return ImportResult(tuple(questions), tuple(diagnostics), fmt)
+
+
+#: First characters that make a spreadsheet cell a formula (OWASP "CSV injection").
+FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
+#: Characters no question text holds: C0 controls but tab and line breaks, DEL, C1 controls.
+_CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f]")
+
+
+def _texts(value: Any) -> list[str]:
+    if isinstance(value, str):
+        return [value]
+    if isinstance(value, (list, tuple)):
+        return [t for item in value for t in _texts(item)]
+    return []
+
+
+def _control_character(fields: dict[str, Any]) -> tuple[str, str] | None:
+    """The first field holding a control character, and the character."""
+    for name, value in fields.items():
+        for text in _texts(value):
+            found = _CONTROL.search(text)
+            if found:
+                return name, found.group(0)
+    return None
+
+
+def _formula_field(fields: dict[str, Any]) -> str | None:
+    """The stem, an option or the explanation when it would start a spreadsheet formula."""
+    for name in ("stem", "options", "explanation"):
+        if any(text.startswith(FORMULA_STARTS) for text in _texts(fields.get(name))):
+            return name
+    return None
 
 
 def _unique_id(title: str | None, number: int, used: set[str]) -> str:

@@ -12,8 +12,8 @@ Problems are reported by row and column of the sheet: row 1 is the header.
 from __future__ import annotations
 
 import csv
-import io
 import re
+import zipfile
 from collections.abc import Iterable, Sequence
 from datetime import date, datetime
 from pathlib import Path
@@ -165,45 +165,120 @@ def decode(data: bytes) -> str:
         ) from None
 
 
-def read_csv(data: bytes) -> list[tuple[int, list[str]]]:
-    """Rows with the line each starts on (a quoted cell may span lines)."""
-    text = decode(data)
-    sample = text[:4096]
-    try:
-        dialect: type[csv.Dialect] | csv.Dialect = csv.Sniffer().sniff(
-            sample.split("\n", 1)[0], delimiters=",\t;"
+#: The part of a worksheet read: questions fill a few hundred rows and a dozen columns.
+MAX_ROWS = 10_000
+MAX_COLUMNS = 50
+
+
+def _delimiter(header: str) -> str:
+    """The separator of a CSV, from its header line: the most frequent of , tab ;."""
+    counts = {d: header.count(d) for d in (",", "\t", ";")}
+    best = max(counts, key=lambda d: counts[d])
+    return best if counts[best] else ","
+
+
+def _csv_problem(exc: csv.Error) -> str:
+    text = str(exc)
+    if "unexpected end of data" in text or "newline inside string" in text:
+        return (
+            "a quoted cell that starts on this line is never closed; close it with '\"' (a quote inside "
+            "a cell is written twice: \"\"), then import again; the lines after it were read as new rows"
         )
-    except csv.Error:
-        dialect = csv.excel
-    reader = csv.reader(io.StringIO(text, newline=""), dialect)
+    if "expected after" in text:
+        return (
+            "text after the closing quote of a cell; inside a quoted cell a quote is written twice (\"\"), "
+            "as Excel does"
+        )
+    if "NUL" in text:
+        return "this line holds a NUL character (U+0000); save the file again as CSV UTF-8"
+    return f"this line cannot be read as CSV: {text}"
+
+
+def read_csv(data: bytes) -> tuple[list[tuple[int, list[str]]], list[Problem]]:
+    """Rows with the line each starts on (a quoted cell may span lines), and lines that failed.
+
+    Read as Excel writes CSV: a quote inside a quoted cell is doubled (``""``), only the
+    separator is guessed (from the header line). A row that cannot be read is reported
+    by its line and reading goes on with the next line, so one stray quote never takes
+    the rows after it with it.
+    """
+    text = decode(data)
+    lines = text.splitlines(keepends=True)
+    delimiter = _delimiter(lines[0] if lines else "")
     rows: list[tuple[int, list[str]]] = []
-    line = 1
-    try:
-        for row in reader:
-            rows.append((line, row))
-            line = reader.line_num + 1
-    except csv.Error as exc:
-        raise ExhibitError(f"line {reader.line_num}: the CSV cannot be read: {exc}") from None
-    return rows
+    problems: list[Problem] = []
+    start = 0  # index of the first line not read yet
+    while start < len(lines):
+        reader = csv.reader(iter(lines[start:]), csv.excel, delimiter=delimiter, strict=True)
+        row_start = start + 1  # 1-based line of the row being read
+        try:
+            for row in reader:
+                rows.append((row_start, row))
+                row_start = start + reader.line_num + 1
+            break
+        except csv.Error as exc:
+            problems.append(Problem(row_start, _csv_problem(exc)))
+            start = row_start  # go on after the first line of the row that failed
+    return rows, problems
 
 
 def read_xlsx(path: Path) -> list[tuple[int, list[str]]]:
-    """Rows of the first worksheet with their row numbers."""
+    """Rows of the first worksheet with their row numbers, within MAX_ROWS x MAX_COLUMNS.
+
+    The sheet's declared size is not trusted (one stray cell at XFD1048576 declares
+    17 billion cells): rows are read as they are stored, each only as wide as its
+    last cell, and a value outside the bounds is an error that names its cell.
+    """
     from openpyxl import load_workbook  # only imports need it
+    from openpyxl.utils import get_column_letter
     from openpyxl.utils.exceptions import InvalidFileException
 
+    if not zipfile.is_zipfile(path):
+        raise ExhibitError(f"{path}: {_not_a_workbook(path)}")
     try:
         book = load_workbook(path, read_only=True, data_only=True)
-    except (InvalidFileException, OSError, KeyError, ValueError) as exc:
-        raise ExhibitError(f"{path}: not a readable .xlsx workbook ({exc})") from None
+    except (InvalidFileException, OSError, KeyError, ValueError, zipfile.BadZipFile) as exc:
+        raise ExhibitError(
+            f"{path}: not a readable .xlsx workbook ({exc}); open it in Excel and save it again"
+        ) from None
     try:
         sheet = book.worksheets[0]
-        return [
-            (number, [_text(v) for v in values])
-            for number, values in enumerate(sheet.iter_rows(min_row=1, values_only=True), start=1)
-        ]
+        sheet.reset_dimensions()
+        rows: list[tuple[int, list[str]]] = []
+        for number, values in enumerate(sheet.iter_rows(min_row=1, values_only=True), start=1):
+            cells = [_text(v) for v in values]
+            if not any(cells):
+                continue
+            last = max(i for i, c in enumerate(cells) if c) + 1
+            if number > MAX_ROWS or last > MAX_COLUMNS:
+                where = f"{get_column_letter(last)}{number}"
+                raise ExhibitError(
+                    f"{path}: cell {where} is outside the part of a sheet that is read "
+                    f"({MAX_ROWS:,} rows x {MAX_COLUMNS} columns, A1:{get_column_letter(MAX_COLUMNS)}{MAX_ROWS}); "
+                    "delete what is beyond it, or split the questions over several files"
+                )
+            rows.append((number, cells[:last]))
+        return rows
     finally:
         book.close()
+
+
+def _not_a_workbook(path: Path) -> str:
+    """What a file named .xlsx that is not one (not a zip) probably is, and what to do."""
+    try:
+        head = path.read_bytes()[:4096]
+    except OSError as exc:
+        return f"cannot read it ({exc.strerror})"
+    if head.startswith(b"\xd0\xcf\x11\xe0"):
+        return "this is an old Excel 97-2003 workbook (.xls) named .xlsx; save it in Excel as .xlsx"
+    try:
+        decode(head[: head.rfind(b"\n") + 1] or head)
+    except ExhibitError:
+        return "this is not an Excel workbook (an .xlsx file is a zip archive); save the sheet in Excel as .xlsx"
+    return (
+        "this is a text file, not an Excel workbook (an .xlsx file is a zip archive); if it is CSV, "
+        "name it .csv (or import it with --format csv)"
+    )
 
 
 def parse_rows(rows: Sequence[tuple[int, Sequence[object]]]) -> tuple[list[Draft], list[Problem]]:
@@ -397,7 +472,9 @@ def _difficulty(text: str) -> int | None:
 
 
 def parse_csv(data: bytes) -> tuple[list[Draft], list[Problem]]:
-    return parse_rows(read_csv(data))
+    rows, unread = read_csv(data)
+    drafts, problems = parse_rows(rows)
+    return drafts, sorted(unread + problems, key=lambda p: (p.line, p.column))
 
 
 def parse_xlsx(path: Path) -> tuple[list[Draft], list[Problem]]:

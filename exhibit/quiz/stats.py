@@ -23,6 +23,7 @@ from __future__ import annotations
 import csv
 import io
 import math
+import re
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 
@@ -231,8 +232,24 @@ def to_csv(bank: str, stats: BankStats, stems: Mapping[str, str] | None = None) 
     buffer = io.StringIO()
     writer = csv.writer(buffer, lineterminator="\r\n")
     writer.writerow(COLUMNS)
-    writer.writerows(table_rows(stats, stems))
+    writer.writerows([[spreadsheet_safe(cell) for cell in row] for row in table_rows(stats, stems)])
     writer.writerow([])
     for line in summary_lines(bank, stats):
-        writer.writerow([line])
+        writer.writerow([spreadsheet_safe(line)])
     return "\ufeff".encode() + buffer.getvalue().encode("utf-8")
+
+
+#: First characters that make a spreadsheet cell a formula (OWASP "CSV injection").
+FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
+_NUMBER = re.compile(r"[-+]?\d+(?:\.\d+)?%?")
+
+
+def spreadsheet_safe(cell: str) -> str:
+    """A text cell Excel shows as text: a leading ' when it would start a formula (OWASP).
+
+    A question written ``=HYPERLINK(...)`` must not become a live formula on the desk
+    that opens the report; plain numbers (``-0.12``) stay numbers.
+    """
+    if cell.startswith(FORMULA_STARTS) and not _NUMBER.fullmatch(cell):
+        return "'" + cell
+    return cell

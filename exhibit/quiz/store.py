@@ -11,6 +11,7 @@ Times are stored as naive UTC; leaderboards cut days and weeks in the hall's loc
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass
@@ -168,7 +169,15 @@ class QuizStore:
             if create:
                 metadata.create_all(self.engine)
         except SQLAlchemyError as exc:
-            raise StoreError(f"cannot open the quiz database {safe}: {_reason(exc)}") from None
+            reason = _reason(exc)
+            hint = _folder_hint(url) if re.search(r"unable to open|read-?only", reason) else ""
+            raise StoreError(f"cannot open the quiz database {safe}: {reason}{hint}") from None
+        except OSError as exc:  # its folder cannot be made (read-only disk, permissions)
+            where = exc.filename or safe
+            raise StoreError(
+                f"cannot open the quiz database {safe}: {where}: {exc.strerror or exc}"
+                f"{_folder_hint(url)}"
+            ) from None
 
     def close(self) -> None:
         self.engine.dispose()
@@ -419,6 +428,17 @@ def _engine(url: str) -> Engine:
         cursor.close()
 
     return engine
+
+
+def _folder_hint(url: str) -> str:
+    """What to do when a SQLite file's folder cannot be written."""
+    parsed = make_url(url)
+    if parsed.get_backend_name() != "sqlite" or not parsed.database or parsed.database == ":memory:":
+        return ""
+    return (
+        f"; make {Path(parsed.database).parent} writable for this user, or set quiz.db in "
+        "hall.yaml (or --db) to a database that is"
+    )
 
 
 def _reason(exc: SQLAlchemyError) -> str:

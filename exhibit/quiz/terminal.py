@@ -70,6 +70,7 @@ def play_text(session: QuizSession, lines: Iterator[str], out: TextIO, lang: str
 
 
 def _final(session: QuizSession, lang: str, out: TextIO) -> None:
+    session.finish()  # stored like a kiosk's round when the session has a sink
     out.write(
         "\n"
         + phrase(

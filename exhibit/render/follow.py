@@ -23,6 +23,12 @@ A ping also registers the follower: the master sends its states to every
 address it heard a ping from in the last few seconds, so no broadcast or
 multicast setup is needed and a follower may start before or after the master.
 
+With a shared key (``sync: key:`` in ``hall.yaml``, the same on every PC) each
+datagram ends in a 16-byte tag, HMAC-SHA256 of the OSC bytes before it, cut to
+16 bytes; a datagram without the right tag is dropped unread. A ping carries a
+padding blob, so that a pong is never larger than the ping it answers: a spoofed
+ping cannot make the master send more bytes than it received.
+
 Clock offset, as NTP does it (RFC 5905, section 8): with ``t3`` the follower's
 time when the pong arrives, ``offset = ((t1 - t0) + (t2 - t3)) / 2`` and
 ``delay = (t3 - t0) - (t2 - t1)``; of the last :data:`FILTER_SAMPLES` samples
@@ -41,6 +47,8 @@ epoch) is measured afresh.
 
 from __future__ import annotations
 
+import hashlib
+import hmac
 import socket
 import threading
 import time
@@ -109,8 +117,35 @@ class PongMessage:
 Message = StateMessage | PingMessage | PongMessage
 
 
-def encode(message: Message) -> bytes:
-    """One OSC datagram."""
+#: Bytes of the tag a shared key adds to each datagram (HMAC-SHA256, truncated: RFC 2104 5).
+TAG_BYTES = 16
+#: A ping is padded to this size, at least that of a pong (56 bytes).
+PING_BYTES = 64
+
+
+def sign(data: bytes, key: bytes | None) -> bytes:
+    """``data`` with its tag appended (unchanged without a key)."""
+    if not key:
+        return data
+    return data + hmac.new(key, data, hashlib.sha256).digest()[:TAG_BYTES]
+
+
+def verify(data: bytes, key: bytes | None) -> bytes | None:
+    """The OSC bytes of a datagram whose tag is right (any datagram without a key), else None."""
+    if not key:
+        return data
+    body, tag = data[:-TAG_BYTES], data[-TAG_BYTES:]
+    if len(data) <= TAG_BYTES or not hmac.compare_digest(tag, hmac.new(key, body, hashlib.sha256).digest()[:TAG_BYTES]):
+        return None
+    return body
+
+
+def encode(message: Message, key: bytes | None = None) -> bytes:
+    """One OSC datagram (tagged when there is a shared key)."""
+    return sign(_osc(message), key)
+
+
+def _osc(message: Message) -> bytes:
     if isinstance(message, StateMessage):
         builder = OscMessageBuilder(STATE_ADDRESS)
         args: list[tuple[str | int | float, str]] = [
@@ -126,18 +161,29 @@ def encode(message: Message) -> bytes:
     elif isinstance(message, PingMessage):
         builder = OscMessageBuilder(PING_ADDRESS)
         args = [(message.name, "s"), (message.t0, "d")]
+        unpadded = len(_osc_of(builder, args))
+        if unpadded + 8 < PING_BYTES:  # a blob adds its tag, a length and its bytes
+            args.append((b"\0" * (PING_BYTES - unpadded - 8), "b"))
     else:
         builder = OscMessageBuilder(PONG_ADDRESS)
         args = [(message.epoch, "i"), (message.t0, "d"), (message.t1, "d"), (message.t2, "d")]
+    return _osc_of(builder, args)
+
+
+def _osc_of(builder: OscMessageBuilder, args: list[tuple[Any, str]]) -> bytes:
+    built = OscMessageBuilder(builder.address)
     for value, tag in args:
-        builder.add_arg(value, tag)
-    return bytes(builder.build().dgram)
+        built.add_arg(value, tag)
+    return bytes(built.build().dgram)
 
 
-def decode(data: bytes) -> Message | None:
-    """The message in a datagram, or None for anything else (other OSC traffic, garbage)."""
+def decode(data: bytes, key: bytes | None = None) -> Message | None:
+    """The message in a datagram, or None for anything else (other OSC traffic, garbage, a bad tag)."""
+    body = verify(data, key)
+    if body is None:
+        return None
     try:
-        msg = OscMessage(data)
+        msg = OscMessage(body)
         address, p = msg.address, list(msg.params)
         if address == STATE_ADDRESS and len(p) == 8:
             return StateMessage(
@@ -150,7 +196,7 @@ def decode(data: bytes) -> Message | None:
                 float(p[6]),
                 float(p[7]),
             )
-        if address == PING_ADDRESS and len(p) == 2:
+        if address == PING_ADDRESS and len(p) in (2, 3):
             return PingMessage(str(p[0]), float(p[1]))
         if address == PONG_ADDRESS and len(p) == 4:
             return PongMessage(int(p[0]), float(p[1]), float(p[2]), float(p[3]))
@@ -418,8 +464,10 @@ class Follower(UdpPeer):
         name: str | None = None,
         clock: Callable[[], float] = time.monotonic,
         bind: tuple[str, int] = ("", 0),
+        key: str | None = None,
     ) -> None:
         self.master = parse_master(master) if isinstance(master, str) else master
+        self.key = key.encode() if key else None
         self.name = name or socket.gethostname()
         self.clock = clock
         self._bind = bind
@@ -471,7 +519,7 @@ class Follower(UdpPeer):
                 next_ping = min(next_ping, now + FAST_PING_INTERVAL)
             if now >= next_ping:
                 try:
-                    sock.sendto(encode(PingMessage(self.name, self.clock())), self.master)
+                    sock.sendto(encode(PingMessage(self.name, self.clock()), self.key), self.master)
                     self.sent += 1
                 except OSError:
                     pass  # no route or refused: the master is away; keep trying
@@ -492,7 +540,7 @@ class Follower(UdpPeer):
                 self._stop.wait(RECEIVE_TIMEOUT)
                 continue
             arrived = self.clock()
-            message = decode(data)
+            message = decode(data, self.key)
             with self._lock:
                 if isinstance(message, StateMessage):
                     self._sync.on_state(message, arrived)
@@ -605,7 +653,7 @@ def run_follow(
         Player(
             project, hall, display=display, size=size, audio=False, quiz=False, progress=None
         ) as player,
-        Follower(address) as follower,
+        Follower(address, key=getattr(getattr(hall, "sync", None), "key", None)) as follower,
     ):
         keys = DirectObject()
         keys.accept("escape", lambda: quit_requested.append(True))

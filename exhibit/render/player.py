@@ -201,7 +201,7 @@ class Player:
         if on_frame is not None:
             self.listeners.append(on_frame)
         self.quiz_panel: Any = None
-        self._quiz_store: Any = None  # opened when the first quiz cue fires; False: unavailable
+        self._quiz_store: Any = None  # the quiz's AttemptSpool, made when the first quiz cue fires
         self._status: Status = "idle"
         self._t = 0.0
         self._events_from = -math.inf
@@ -537,19 +537,20 @@ class Player:
         """
         assert self.show is not None
         from exhibit.quiz.cue import open_store, start_cue_session
-        from exhibit.quiz.store import StoreError
         from exhibit.spec.scene import QuizCue
 
         cue = self.show.scene.cues[event.index]
         if not isinstance(cue, QuizCue):
             return None
         if self._quiz_store is None:
-            try:
-                self._quiz_store = open_store(self.project, self.hall.quiz.db)
-            except StoreError as exc:
-                stderr_progress(f"warning: quiz answers will not be stored: {exc}")
-                self._quiz_store = False
-        store = self._quiz_store or None
+            # Rounds wait in memory while the database cannot be written: the quiz is asked anyway.
+            from exhibit.quiz.spool import AttemptSpool
+
+            project, url = self.project, self.hall.quiz.db
+            self._quiz_store = AttemptSpool(
+                lambda: open_store(project, url), warn=lambda message: self._say(f"warning: {message}")
+            )
+        store = self._quiz_store
         try:
             return start_cue_session(
                 self.project, cue, store=store, lang=self.show.lang, scene=self.show.scene.scene_id

@@ -372,7 +372,15 @@ def check_recordings(ctx: SceneContext, report: _Report) -> None:
             )
 
 
+def check_size(ctx: SceneContext, report: _Report) -> None:
+    """Totals and render memory within the scene's budget (see :mod:`exhibit.spec.budget`)."""
+    from exhibit.spec.budget import check_budget
+
+    report.items += check_budget(ctx.scene, ctx.doc)
+
+
 CHECKS: tuple[Check, ...] = (
+    check_size,
     check_ids,
     check_object_refs,
     check_time_refs,

@@ -16,6 +16,8 @@ from pydantic import BaseModel, ConfigDict, Field, GetCoreSchemaHandler, GetJson
 from pydantic.json_schema import JsonSchemaValue
 from pydantic_core import PydanticCustomError, core_schema
 
+from exhibit.spec.limits import MAX_DISTANCE, SCALE_RANGE
+
 ID_PATTERN = r"^[a-z][a-z0-9_]*$"
 LANG_PATTERN = r"^[a-z]{2,3}(?:-[A-Za-z0-9]+)*$"
 DEFAULT_LANGUAGES: tuple[str, ...] = ("zh", "en")
@@ -277,12 +279,23 @@ def _numbers(value: Any, n: int, shape: str) -> tuple[float, ...]:
         )
     out: list[float] = []
     for item in value:
-        if isinstance(item, bool) or not isinstance(item, (int, float)) or not math.isfinite(item):
+        if isinstance(item, bool) or not isinstance(item, (int, float)) or not _finite(item):
             raise PydanticCustomError(
                 "vector", "expected {shape} with numbers only, got {got} in it", {"shape": shape, "got": describe(item)}
             )
+        if abs(item) > MAX_DISTANCE:
+            raise PydanticCustomError(
+                "vector",
+                "{got} is too large in {shape}: positions and sizes are metres, at most {most}",
+                {"shape": shape, "got": describe(item, literal=True)[:24], "most": f"{MAX_DISTANCE:g}"},
+            )
         out.append(float(item))
     return tuple(out)
+
+
+def _finite(number: float) -> bool:
+    """Not inf or nan (an integer always is finite, even one too large for a float)."""
+    return isinstance(number, int) or math.isfinite(number)
 
 
 def _vector(n: int, shape: str) -> Any:
@@ -322,17 +335,29 @@ Size3 = _vector(3, "[width, depth, height]")
 
 def _scale(value: Any) -> tuple[float, float, float]:
     if isinstance(value, (int, float)) and not isinstance(value, bool):
-        if not math.isfinite(value):
+        if not _finite(value):
             raise PydanticCustomError("scale", "a scale must be a finite number, got {v}", {"v": value})
         if value <= 0:
             raise PydanticCustomError("scale", "a scale must be greater than 0, got {v}", {"v": value})
-        return (float(value),) * 3
+        return (_scale_factor(value),) * 3
     if isinstance(value, (list, tuple)):
         x, y, z = _numbers(value, 3, "[sx, sy, sz]")
-        return (x, y, z)
+        return (_scale_factor(x), _scale_factor(y), _scale_factor(z))
     raise PydanticCustomError(
         "scale", "expected a scale: a number or [sx, sy, sz], got {got}", {"got": describe(value)}
     )
+
+
+def _scale_factor(value: float) -> float:
+    """One factor of a scale, within :data:`SCALE_RANGE` (a negative one mirrors)."""
+    low, high = SCALE_RANGE
+    if value != 0 and not low <= abs(value) <= high:
+        raise PydanticCustomError(
+            "scale",
+            "a scale of {v} is out of range; a scale is between {low} and {high}",
+            {"v": describe(value, literal=True)[:24], "low": f"{low:g}", "high": f"{high:g}"},
+        )
+    return float(value)
 
 
 Scale = Annotated[
@@ -350,5 +375,7 @@ Scale = Annotated[
 ]
 
 Unit = Annotated[float, Field(ge=0.0, le=1.0)]
-NonNegative = Annotated[float, Field(ge=0.0)]
-Positive = Annotated[float, Field(gt=0.0)]
+# Bounded above too: no size, rate or duration in content needs more, and a render of
+# 1e308 of anything fails deep inside Panda3D.
+NonNegative = Annotated[float, Field(ge=0.0, le=MAX_DISTANCE)]
+Positive = Annotated[float, Field(gt=0.0, le=MAX_DISTANCE)]

@@ -94,15 +94,60 @@ class Output(Model):
     fps: Annotated[float, Field(gt=0, le=44)] = 40.0  # DMX refresh
 
 
+#: Addresses only this machine can reach: a remote bound elsewhere needs a token.
+LOOPBACK = frozenset({"127.0.0.1", "localhost", "::1"})
+#: A token is a password others can guess at over the network: at least this long, random.
+TOKEN_MIN_CHARS = 16
+TOKEN_HINT = "make one with: python3 -c 'import secrets; print(secrets.token_urlsafe(24))'"
+
+
+def random_secret(value: str | None, what: str) -> str | None:
+    """``value`` when it is long and varied enough to be a password on a network."""
+    if value is not None and (len(value) < TOKEN_MIN_CHARS or len(set(value)) < TOKEN_MIN_CHARS // 2):
+        raise ValueError(
+            f"{what} must be at least {TOKEN_MIN_CHARS} random characters (got {len(value)}, "
+            f"{len(set(value))} different); {TOKEN_HINT}"
+        )
+    return value
+
+
+def exposure_problem(endpoint: Endpoint, what: str) -> str | None:
+    """Why a remote endpoint must not start: bound beyond this machine without a token."""
+    if endpoint.bind in LOOPBACK or endpoint.token:
+        return None
+    return (
+        f"remote {what} is bound to {endpoint.bind}, which other machines can reach; set a token in hall.yaml "
+        f"(remote: {what}: token: ...) or bind 127.0.0.1; {TOKEN_HINT}"
+    )
+
+
 class Endpoint(Model):
     bind: str = "127.0.0.1"
     port: Port
     token: str | None = None
 
+    @field_validator("token")
+    @classmethod
+    def _random_enough(cls, value: str | None) -> str | None:
+        return random_secret(value, "a token")
+
 
 class Remote(Model):
     osc: Endpoint | None = None
     http: Endpoint | None = None
+
+
+class SyncSettings(Model):
+    """Where the hall serves follower PCs (``exhibit play --follow``), and their shared key."""
+
+    bind: str = "127.0.0.1"
+    port: Port = 53110
+    key: str | None = None  # the same on the hall and every follower; needed beyond loopback
+
+    @field_validator("key")
+    @classmethod
+    def _random_enough(cls, value: str | None) -> str | None:
+        return random_secret(value, "a key")
 
 
 _CLOCK = re.compile(r"^([01]?\d|2[0-3]):([0-5]\d)$")
@@ -145,6 +190,7 @@ class Hall(Model):
     effects: dict[Id, Channel] = {}
     outputs: dict[Id, Output] = {}
     remote: Remote = Remote()
+    sync: SyncSettings = SyncSettings()
     schedule: list[ScheduleEntry] = []
     attract: Id | None = None
     quiz: QuizSettings = QuizSettings()

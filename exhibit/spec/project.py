@@ -81,6 +81,19 @@ class Project:
                 names[declared] = path
         return names
 
+    def bank_files(self) -> dict[str, list[Path]]:
+        """Bank name -> the files in quiz/ that define it; more than one is an error."""
+        files: dict[str, list[Path]] = {}
+        for path in self.bank_paths():
+            files.setdefault(_declared_name(path, "bank") or path.stem, []).append(path)
+        return files
+
+    def bank_conflict(self, path: Path, name: str | None = None) -> tuple[str, str] | None:
+        """The bank ``path`` defines (or would, as ``name``) and another file defining it, if any."""
+        name = name or _declared_name(path, "bank") or path.stem
+        others = [p for p in self.bank_files().get(name, []) if p.resolve() != path.resolve()]
+        return (name, self.display(others[0])) if others else None
+
     def scene_path(self, name_or_path: str) -> Path:
         """A scene given as a name (``nanhu_red_boat``) or a path to its file."""
         candidate = Path(name_or_path)

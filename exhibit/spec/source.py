@@ -24,6 +24,7 @@ from typing import Any
 import yaml
 
 from exhibit.spec.errors import Diagnostic, Location, Severity
+from exhibit.spec.limits import ALIAS_FACTOR, ALIAS_FLOOR, MAX_FILE_ENV, max_file_bytes, megabytes
 
 PathKey = tuple[str | int, ...]
 
@@ -160,18 +161,72 @@ def _mark(path: str, mark: yaml.Mark | None) -> Location:
     return Location(path, mark.line + 1, mark.column + 1)
 
 
+class _AliasBomb(Exception):
+    """Aliases would expand the document past its bound (a "billion laughs")."""
+
+    def __init__(self, diagnostic: Diagnostic) -> None:
+        self.diagnostic = diagnostic
+
+
+def _sizes(root: yaml.Node) -> dict[int, int]:
+    """Values under each node, aliases counted as often as they are used (by node id).
+
+    Linear in the document's own nodes, however far aliases would expand it: every
+    node's size is computed once, from its children's, in post-order.
+    """
+    sizes: dict[int, int] = {}
+    stack: list[tuple[yaml.Node, bool]] = [(root, False)]
+    while stack:
+        node, done = stack.pop()
+        if id(node) in sizes:
+            continue
+        children: list[yaml.Node] = []
+        if isinstance(node, yaml.SequenceNode):
+            children = list(node.value)
+        elif isinstance(node, yaml.MappingNode):
+            children = [n for pair in node.value for n in pair]
+        if done:
+            sizes[id(node)] = 1 + sum(sizes.get(id(c), 0) for c in children)
+            continue
+        stack.append((node, True))
+        stack.extend((c, False) for c in children if id(c) not in sizes)
+    return sizes
+
+
 class _Builder:
-    def __init__(self, path: str, loader: _Loader) -> None:
+    def __init__(self, path: str, loader: _Loader, root: yaml.Node | None = None) -> None:
         self.path = path
         self.loader = loader
         self.spans: dict[PathKey, Span] = {}
         self.diagnostics: list[Diagnostic] = []
         self._active: set[int] = set()
+        # Aliases reuse a node; building the data copies it each time. The copies are
+        # bounded by a multiple of the document's own nodes, checked before each copy.
+        self._sizes = _sizes(root) if root is not None else {}
+        self._built: set[int] = set()
+        self._copied = 0
+        self._bound = max(ALIAS_FLOOR, ALIAS_FACTOR * len(self._sizes))
 
-    def build(self, node: yaml.Node, where: PathKey, key_loc: Location | None) -> Any:
+    def _count_alias(self, node: yaml.Node, used_in: Location) -> None:
+        if id(node) not in self._built:
+            self._built.add(id(node))
+            return
+        self._copied += self._sizes.get(id(node), 1)
+        if self._copied > self._bound:
+            anchor = node.start_mark
+            message = (
+                f"YAML aliases here expand the file to more than {self._bound:,} values "
+                f"(an alias of the block at line {anchor.line + 1}); a content file may repeat anchored "
+                f"blocks at most {ALIAS_FACTOR} times its own size: write the values out, or use fewer aliases"
+            )
+            raise _AliasBomb(Diagnostic(Severity.ERROR, message, used_in))
+
+    def build(self, node: yaml.Node, where: PathKey, key_loc: Location | None, parent: Location | None = None) -> Any:
         self.spans[where] = Span(_mark(self.path, node.start_mark), key_loc, _mark(self.path, node.end_mark))
         if isinstance(node, yaml.ScalarNode):
             return self.loader.construct_object(node, deep=True)
+        # An alias has no position of its own: it is reported at its key, or its list.
+        self._count_alias(node, key_loc or parent or _mark(self.path, node.start_mark))
         if id(node) in self._active:
             self.diagnostics.append(
                 Diagnostic(Severity.ERROR, "an alias refers to itself", _mark(self.path, node.start_mark))
@@ -180,7 +235,8 @@ class _Builder:
         self._active.add(id(node))
         try:
             if isinstance(node, yaml.SequenceNode):
-                return [self.build(item, (*where, i), None) for i, item in enumerate(node.value)]
+                here = self.spans[where].value
+                return [self.build(item, (*where, i), None, here) for i, item in enumerate(node.value)]
             if isinstance(node, yaml.MappingNode):
                 return self._mapping(node, where)
         finally:
@@ -383,9 +439,11 @@ def load_text(text: str, path: str = "<string>") -> Document:
             return Document(path, None, {}, [problem], text)
         if node is None:
             return Document(path, None, {(): Span(Location(path, 1, 1))}, [], text)
-        builder = _Builder(path, loader)
+        builder = _Builder(path, loader, node)
         try:
             data = builder.build(node, (), None)
+        except _AliasBomb as bomb:
+            return Document(path, None, {}, [bomb.diagnostic], text)
         except yaml.constructor.ConstructorError as exc:
             message = exc.problem or "invalid value"
             if "could not determine a constructor for the tag" in message:
@@ -422,7 +480,15 @@ def _unprintable(text: str, path: str) -> Diagnostic:
 def load_file(path: str | Path, display: str | None = None) -> Document:
     """Read and parse a YAML file. Unreadable files become a located error, not an exception."""
     shown = display or str(path)
+    limit = max_file_bytes()
     try:
+        size = Path(path).stat().st_size
+        if size > limit:
+            message = (
+                f"the file is {megabytes(size)}, more than the {megabytes(limit)} a content file may hold; "
+                f"split it (or set {MAX_FILE_ENV} to a larger number of megabytes)"
+            )
+            return Document(shown, None, {}, [Diagnostic(Severity.ERROR, message, Location(shown, 1, 1))])
         raw = Path(path).read_bytes()
     except OSError as exc:
         reason = exc.strerror or str(exc)

@@ -24,6 +24,7 @@ from pydantic.json_schema import JsonSchemaValue
 from pydantic_core import PydanticCustomError, core_schema
 
 from exhibit.spec.errors import did_you_mean
+from exhibit.spec.limits import MAX_SCENE_SECONDS
 
 Edge = Literal["start", "end"]
 
@@ -170,8 +171,9 @@ def parse_time(value: Any) -> TimeExpr:
         got = "nothing" if value is None else str(value).lower()
         raise TimeSyntaxError(f"expected a time (seconds or an expression like 'intro.end + 1'), got {got}")
     if isinstance(value, (int, float)):
-        if not math.isfinite(value):
+        if isinstance(value, float) and not math.isfinite(value):
             raise TimeSyntaxError(f"a time must be a finite number of seconds, got {value}")
+        _within_scene(value, _fmt(value) if isinstance(value, float) else str(value)[:24])
         return TimeExpr(Seconds(float(value)), 0.0, _fmt(value))
     if not isinstance(value, str):
         raise TimeSyntaxError(
@@ -257,4 +259,17 @@ def parse_time(value: Any) -> TimeExpr:
             raise TimeSyntaxError(f"unexpected '{bad}' at the end of time '{text.strip()}'", o.end())
     if not math.isfinite(offset) or (isinstance(term, Seconds) and not math.isfinite(term.value)):
         raise TimeSyntaxError(f"'{text.strip()}' is too large to be a time", 0)
+    _within_scene(offset, text.strip())
+    if isinstance(term, Seconds):
+        _within_scene(term.value, text.strip())
     return TimeExpr(term, offset, " ".join(text.split()))
+
+
+def _within_scene(seconds: float, shown: str) -> None:
+    """Refuse a number of seconds beyond the longest scene (a typo, or a hostile file)."""
+    if abs(seconds) > MAX_SCENE_SECONDS:
+        raise TimeSyntaxError(
+            f"'{shown}' is more than a scene can last ({MAX_SCENE_SECONDS / 3600:g} hours, "
+            f"{MAX_SCENE_SECONDS:g} s); times are seconds from the start of the scene",
+            0,
+        )

@@ -181,11 +181,17 @@ def _breaks(t: str, cjk: bool) -> list[tuple[int, int]]:
                 penalty = BAD_BREAK
             out.append((k, penalty))
         return out
+    previous = -1  # the space before the word that ends at k: words are found locally, so this is linear
     for k, ch in enumerate(t):
-        if ch != " " or k == 0:
+        if ch != " ":
             continue
-        last = t[:k].rsplit(" ", 1)[-1]
-        nxt = t[k + 1 :].split(" ", 1)[0]
+        if k == 0:
+            previous = k
+            continue
+        last = t[previous + 1 : k]
+        following = t.find(" ", k + 1)
+        nxt = t[k + 1 : following if following >= 0 else len(t)]
+        previous = k
         if t[k - 1] in ",;:.!?—":
             penalty = 0
         elif nxt.lower() in _EN_PHRASE_START and last.lower() not in _EN_WEAK_END:
@@ -234,17 +240,39 @@ def _fits_well(text: str) -> bool:
     return found is not None and found[1] < BAD_BREAK
 
 
+def _weights_before(t: str, cjk: bool) -> list[int]:
+    """``spoken_weight`` of every prefix ``t[:k]`` (without its floor of 1), in one pass."""
+    out = [0]
+    for k, ch in enumerate(t):
+        if cjk:
+            word_start = ch.isascii() and ch.isalpha() and not (k and t[k - 1].isascii() and t[k - 1].isalpha())
+            step = bool(_CJK.match(ch)) or ch in "0123456789" or word_start
+        else:
+            step = bool(_ALNUM.match(ch))
+        out.append(out[-1] + int(step))
+    return out
+
+
 def _bisect(text: str) -> tuple[str, str] | None:
-    """Cut ``text`` in two near the middle of its speaking time, at the best break."""
+    """Cut ``text`` in two near the middle of its speaking time, at the best break.
+
+    Linear in the text: the weights of both halves come from running sums, and a
+    half is empty exactly when the cut lies before the first or after the last
+    character that stays.
+    """
     cjk = is_cjk(text)
     t = _normalize(text)
-    total = spoken_weight(t)
+    before = _weights_before(t, cjk)
+    total = max(1, before[-1])
+    dropped = " " + (ZH_DROP_AT_LINE_END if cjk else "")
+    first_kept = next((i for i, ch in enumerate(t) if ch not in dropped), len(t))
+    last_kept = len(t.rstrip()) - 1
     best: tuple[float, int] | None = None
     for k, penalty in _breaks(t, cjk):
-        a, b = _split_at(t, k, cjk)
-        if not _strip_end(a, cjk) or not b:
+        if k <= first_kept or (k if cjk else k + 1) > last_kept:
             continue
-        imbalance = abs(spoken_weight(a) - spoken_weight(b)) / total  # 0..1
+        rest = before[-1] - before[k]
+        imbalance = abs(max(1, before[k]) - max(1, rest)) / total  # 0..1
         score = imbalance * 10 + penalty
         if best is None or score < best[0]:
             best = (score, k)

@@ -1,7 +1,10 @@
 """Compiling a scene for one language: every time expression to absolute seconds.
 
 Resolution is a depth-first walk over the references between times, with a
-stack to name the whole cycle when one is found. Times that depend on
+stack to name the whole cycle when one is found. The walk goes at most
+:data:`WINDOW` references deep at a time: a longer chain is resolved from the
+node where it stopped first, then again from the start, so a chain of any
+length takes bounded stack (no ``RecursionError``) and linear time. Times that depend on
 ``scene.end`` are resolved after the duration, which (for ``duration: auto``)
 is the latest end of everything else plus three seconds.
 """
@@ -13,6 +16,7 @@ from functools import partial
 
 from exhibit.spec.checks import strip_marks
 from exhibit.spec.errors import ContentError, Diagnostic, Location, Severity
+from exhibit.spec.limits import MAX_MIXED_SECONDS, MEMORY_BUDGET, megabytes, mix_cost
 from exhibit.spec.scene import Scene, cue_end_offset
 from exhibit.spec.source import Document, PathKey
 from exhibit.spec.timeexpr import MarkRef, Ref, SceneRef, Seconds, TimeExpr
@@ -31,11 +35,21 @@ from exhibit.timeline.timing import LineTiming, estimate_timing, marks_from_shar
 AUTO_TAIL = 3.0  # seconds after the last thing when duration is auto
 FIRST_LINE_AT = 1.0  # a first line without `at` starts here
 EPSILON = 1e-6
+#: References followed in one recursive walk (each takes about seven Python frames).
+WINDOW = 60
 
 
 class _Cycle(Exception):
     def __init__(self, members: list[str]) -> None:
         self.members = members
+
+
+class _TooDeep(Exception):
+    """The walk reached :data:`WINDOW` references; resolve ``node`` on its own first."""
+
+    def __init__(self, node: str, compute: Callable[[], float]) -> None:
+        self.node = node
+        self.compute = compute
 
 
 class _NeedsEnd(Exception):
@@ -55,6 +69,7 @@ class Resolver:
         self.cue_index = {c.id: i for i, c in enumerate(scene.cues) if c.id}
         self.memo: dict[str, float] = {}
         self.stack: list[str] = []
+        self.cycles: dict[str, list[str]] = {}  # node -> the cycle it is on, once found
         self.end: float | None = None
 
     # -- names ------------------------------------------------------------------------------
@@ -69,8 +84,14 @@ class Resolver:
     def _visit(self, node: str, compute: Callable[[], float]) -> float:
         if node in self.memo:
             return self.memo[node]
+        if node in self.cycles:
+            raise _Cycle(self.cycles[node])
         if node in self.stack:
-            raise _Cycle(self.stack[self.stack.index(node) :] + [node])
+            members = self.stack[self.stack.index(node) :] + [node]
+            self.cycles.update(dict.fromkeys(members, members))
+            raise _Cycle(members)
+        if len(self.stack) >= WINDOW:
+            raise _TooDeep(node, partial(self._visit, node, compute))
         self.stack.append(node)
         try:
             value = compute()
@@ -78,6 +99,33 @@ class Resolver:
             self.stack.pop()
         self.memo[node] = value
         return value
+
+    def settled(self, fn: Callable[[], float]) -> float:
+        """``fn()``, resolving a long chain of references from its far end first.
+
+        Each restart begins at the node where the last walk stopped; that sequence of
+        nodes is fixed by the references, so a node met twice means a cycle longer
+        than one walk.
+        """
+        todo = [fn]
+        restarted: list[str] = []
+        while True:
+            try:
+                value = todo[-1]()
+            except _TooDeep as deep:
+                if deep.node in restarted:
+                    # Walks restart WINDOW steps apart along the loop: one of these nodes is
+                    # met within one walk from anywhere on it, so the loop is found once.
+                    loop = restarted[restarted.index(deep.node) :]
+                    members = [deep.node, "...", deep.node]
+                    self.cycles.update(dict.fromkeys(loop, members))
+                    raise _Cycle(members) from None
+                restarted.append(deep.node)
+                todo.append(deep.compute)
+                continue
+            todo.pop()
+            if not todo:
+                return value
 
     def line_start(self, i: int) -> float:
         line = self.scene.narration[i]
@@ -167,7 +215,7 @@ def compile_scene(
 
     def attempt(path: PathKey, fn: Callable[[], float]) -> float | None:
         try:
-            return float(fn())
+            return float(r.settled(fn))
         except _Cycle as cyc:
             key = frozenset(cyc.members)
             if key not in reported_cycles:
@@ -233,6 +281,18 @@ def compile_scene(
             d = None
         duration = d if d is not None else 0.0
         duration_known = d is not None
+    if duration_known and duration > MAX_MIXED_SECONDS:
+        where_long: PathKey = ("duration",) if scene.duration != "auto" else _latest(line_times, cue_times, scene)
+        diags.append(
+            _diag(
+                doc,
+                where_long,
+                f"the scene would last {duration:.0f} s{tag}; its sound mix would need about "
+                f"{megabytes(mix_cost(duration))} to build, more than the {megabytes(MEMORY_BUDGET)} a scene may use: "
+                f"a scene lasts at most {MAX_MIXED_SECONDS:.0f} s, so shorten it or split it in two",
+            )
+        )
+        duration_known = False
     r.end = duration
 
     for path, fn in pending:
@@ -347,6 +407,20 @@ def compile_scene(
         scene, lang, duration, tuple(lines), tuple(cues), tuple(keys), tuple(music), tuple(sounds), tuple(captions)
     )
     return timeline, diags
+
+
+def _latest(
+    line_times: Mapping[int, tuple[float | None, float | None]], cue_times: Mapping[int, float | None], scene: Scene
+) -> PathKey:
+    """Where the item that ends last is written: what makes an automatic duration long."""
+    best: tuple[float, PathKey] = (float("-inf"), ("duration",))
+    for i, (_, e) in line_times.items():
+        if e is not None and e > best[0]:
+            best = (e, ("narration", i, "id"))
+    for i, t in cue_times.items():
+        if t is not None and t + cue_end_offset(scene.cues[i]) > best[0]:
+            best = (t + cue_end_offset(scene.cues[i]), ("cues", i, "at"))
+    return best[1]
 
 
 def compile(  # noqa: A001 - the verb the design names

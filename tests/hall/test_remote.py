@@ -30,6 +30,8 @@ from tests.effects.olad import free_port
 from tests.hall.live import LiveHall, eventually, live_hall
 from tests.hall.rig import HALL, SCENES, write_hall_project
 
+TOKEN = "Vb3kQ9xZr7LmN2pT5sWd8yHc"  # 24 random characters, as secrets.token_urlsafe(18) gives
+
 
 def oscsend(port: int, address: str, types: str = "", *args: object) -> None:
     binary = shutil.which("oscsend")
@@ -154,15 +156,15 @@ def test_http_refuses_what_it_cannot_use(hall: LiveHall) -> None:
 
 
 def test_a_token_is_required_where_one_is_set(tmp_path: Path) -> None:
-    with live_hall(tmp_path, token="s3cret") as hall:
+    with live_hall(tmp_path, token=TOKEN) as hall:
         assert http(hall, "GET", "/status")[0] == 401
         assert http(hall, "POST", "/go", {"scene": "alpha"}, token="wrong")[0] == 401
-        assert http(hall, "GET", "/status", token="s3cret")[0] == 200
+        assert http(hall, "GET", "/status", token=TOKEN)[0] == 200
         oscsend(hall.osc.port, "/exhibit/go", "s", "alpha")  # no token: ignored
         oscsend(hall.osc.port, "/exhibit/go", "ss", "guess", "alpha")
         time.sleep(0.3)
         assert hall.control.status()["state"] == "standby"
-        oscsend(hall.osc.port, "/exhibit/go", "ss", "s3cret", "beta")
+        oscsend(hall.osc.port, "/exhibit/go", "ss", TOKEN, "beta")
         assert eventually(lambda: hall.control.status()["scene"] == "beta")
         assert [r["error"] for r in hall.journal("malformed")].count("missing or wrong token") == 4
 
@@ -170,7 +172,7 @@ def test_a_token_is_required_where_one_is_set(tmp_path: Path) -> None:
 def test_binding_beyond_this_machine_needs_a_token() -> None:
     with pytest.raises(ExhibitError, match="remote osc is bound to 0.0.0.0, which other machines can reach; set a"):
         check_exposure(Endpoint(bind="0.0.0.0", port=53100), "osc")
-    check_exposure(Endpoint(bind="0.0.0.0", port=53100, token="t"), "osc")
+    check_exposure(Endpoint(bind="0.0.0.0", port=53100, token=TOKEN), "osc")
     check_exposure(Endpoint(bind="127.0.0.1", port=53100), "http")
 
 

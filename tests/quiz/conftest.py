@@ -127,3 +127,21 @@ def store_url(request: pytest.FixtureRequest, tmp_path: Path) -> str:
     if request.param == "sqlite":
         return f"sqlite:///{tmp_path / 'var' / 'quiz.sqlite3'}"
     return str(request.getfixturevalue("pg_url"))
+
+
+@pytest.fixture
+def readonly(tmp_path: Path) -> Iterator[Path]:
+    """A folder the test cannot write (see tests.quiz.mounts)."""
+    from tests.quiz.mounts import readonly_folder
+
+    with readonly_folder(tmp_path / "ro") as where:
+        yield where
+
+
+@pytest.fixture
+def small_disk(tmp_path: Path) -> Iterator[Path]:
+    """A 16 MB disk of its own, to fill (see tests.quiz.mounts)."""
+    from tests.quiz.mounts import small_tmpfs
+
+    with small_tmpfs(tmp_path / "disk") as where:
+        yield where

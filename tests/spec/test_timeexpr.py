@@ -33,13 +33,13 @@ def expressions(draw: st.DrawFn) -> tuple[str, object, float]:
     kind = draw(st.sampled_from(["seconds", "clock", "scene", "ref", "mark"]))
     term: object
     if kind == "seconds":
-        whole = draw(st.integers(min_value=0, max_value=100_000))
+        whole = draw(st.integers(min_value=0, max_value=14_399))  # a scene lasts at most 4 h
         frac = draw(st.sampled_from(["", ".5", ".25", ".125", ".0"]))
         unit = draw(st.sampled_from(["", "s"]))
         text = f"{whole}{frac}{unit}"
         term = Seconds(float(f"{whole}{frac}"))
     elif kind == "clock":
-        hours = draw(st.one_of(st.none(), st.integers(min_value=0, max_value=9)))
+        hours = draw(st.one_of(st.none(), st.integers(min_value=0, max_value=3)))  # scenes last at most 4 h
         minutes = draw(st.integers(min_value=0, max_value=59))
         seconds = draw(st.integers(min_value=0, max_value=59))
         frac = draw(st.sampled_from(["", ".5", ".25"]))

@@ -142,3 +142,17 @@ def test_settle_keeps_gaps_and_limits_on_whole_milliseconds() -> None:
 
 def test_settle_never_runs_past_the_scene() -> None:
     assert settle([(9.6, 9.9, "end")], 10.0) == [(9.6, 10.0, "end")]
+
+
+@pytest.mark.parametrize("words", [8_000, 16_000])
+def test_splitting_a_very_long_line_takes_linear_time(words: int) -> None:
+    """8,000 words in one line took 25 s and 16,000 more than a minute (quadratic)."""
+    import time
+
+    text = " ".join(["word"] * words) + "."
+    started = time.perf_counter()
+    pieces = split_caption_text(text)
+    timed = time_captions(pieces, 0.0, words * 0.3)
+    assert time.perf_counter() - started < 5.0
+    assert " ".join(t.replace("\n", " ") for _, _, t in timed) == text.rstrip(".") + "."
+    assert all(len(line) <= 42 for _, _, t in timed for line in t.split("\n"))

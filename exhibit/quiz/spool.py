@@ -1,0 +1,137 @@
+"""Finished attempts that wait for the database: a full or read-only disk loses none of them.
+
+A kiosk, a scene's quiz or a terminal quiz hands each finished round to
+:class:`AttemptSpool` instead of the store itself. When the store cannot take it (it
+cannot be opened, the disk is full, the folder is read-only) the attempt waits, in
+order, in a bounded queue in memory; every later round, and :meth:`AttemptSpool.flush`,
+tries the store again and writes what waits, oldest first. The person running the hall
+sees one warning per outage (not one per visitor) and how many attempts wait.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+from collections import deque
+from collections.abc import Callable
+from datetime import datetime, tzinfo
+
+from exhibit.quiz.attempt import AttemptRecord
+from exhibit.quiz.draw import History
+from exhibit.quiz.nickname import clean_nickname
+from exhibit.quiz.store import BoardRow, Period, QuizStore, StoreError
+
+#: Attempts kept while the store is out: a busy day at four kiosks is about 2,000.
+MAX_WAITING = 5_000
+
+
+class AttemptSpool:
+    """An attempt sink that queues what the store cannot take, and writes it later.
+
+    ``open_store`` is called when a store is needed and none is open (again after a
+    failure, so a database that comes back is used); ``warn`` hears one line per outage.
+    """
+
+    def __init__(
+        self,
+        open_store: Callable[[], QuizStore],
+        *,
+        warn: Callable[[str], None] | None = None,
+        limit: int = MAX_WAITING,
+    ) -> None:
+        self._open = open_store
+        self._store: QuizStore | None = None
+        self._warn = warn
+        # (provisional id, attempt): a waiting attempt has a negative id until it is written,
+        # so a kiosk can still put the visitor's nickname on it.
+        self._waiting: deque[tuple[int, AttemptRecord]] = deque()
+        self._written: dict[int, int] = {}  # provisional id -> the id the store gave it
+        self._next = 0
+        self._limit = limit
+        self.dropped = 0  # attempts lost because the queue was full (the oldest go first)
+        self.problem: str | None = None  # the store's last error while attempts wait
+
+    @property
+    def waiting(self) -> int:
+        """Finished attempts not written yet."""
+        return len(self._waiting)
+
+    def record(self, attempt: AttemptRecord) -> int:
+        """Store ``attempt`` (after any that wait); its id, or a negative one while it waits.
+
+        The kiosk, the terminal quiz and a scene's quiz all go through here; the
+        history and the boards are read from the store directly (a StoreError while it
+        is out, which each of them already shows as "unavailable").
+        """
+        self._next -= 1
+        provisional = self._next
+        self._waiting.append((provisional, attempt))
+        while len(self._waiting) > self._limit:
+            self._waiting.popleft()
+            self.dropped += 1
+        self.flush()
+        return self._written.pop(provisional, provisional)
+
+    def flush(self) -> int:
+        """Write what waits, oldest first, until the store fails; the last id written, or 0."""
+        last = 0
+        while self._waiting:
+            provisional, attempt = self._waiting[0]
+            try:
+                last = self._open_store().record(attempt)
+            except StoreError as exc:
+                self._fail(str(exc))
+                return 0
+            self._waiting.popleft()
+            self._written[provisional] = last
+        if self.problem is not None and self._warn is not None:
+            self._warn("the quiz database is writable again; every waiting attempt is stored")
+        self.problem = None
+        return last
+
+    def set_nickname(self, attempt_id: int, nickname: str | None) -> str | None:
+        """Put a nickname on an attempt, written or still waiting."""
+        attempt_id = self._written.get(attempt_id, attempt_id)
+        if attempt_id >= 0:
+            return self._open_store().set_nickname(attempt_id, nickname)
+        for i, (provisional, attempt) in enumerate(self._waiting):
+            if provisional == attempt_id:
+                clean = clean_nickname(nickname)
+                self._waiting[i] = (provisional, dataclasses.replace(attempt, nickname=clean))
+                return clean
+        return None
+
+    def history(self, bank: str, kiosk: str, sessions: int) -> History:
+        return self._open_store().history(bank, kiosk, sessions)
+
+    def leaderboard(
+        self,
+        period: Period,
+        *,
+        bank: str | None = None,
+        now: datetime | None = None,
+        tz: tzinfo | None = None,
+        limit: int = 10,
+        include: int | None = None,
+    ) -> list[BoardRow]:
+        return self._open_store().leaderboard(period, bank=bank, now=now, tz=tz, limit=limit, include=include)
+
+    def _open_store(self) -> QuizStore:
+        if self._store is None:
+            self._store = self._open()
+        return self._store
+
+    def _fail(self, problem: str) -> None:
+        if self._store is not None:
+            self._store.close()
+            self._store = None
+        first = self.problem is None
+        self.problem = problem
+        if first and self._warn is not None:
+            self._warn(f"quiz answers wait in memory until the database can be written: {problem}")
+
+    def close(self) -> None:
+        """Try once more to write what waits, then close the store."""
+        self.flush()
+        if self._store is not None:
+            self._store.close()
+            self._store = None
