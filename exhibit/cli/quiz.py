@@ -135,13 +135,9 @@ def _play(args: argparse.Namespace) -> int:
     lang = args.lang or (hall.languages[0] if hall else bank.languages[0])
     spool = None
     if not args.no_record:
-        from exhibit.quiz.cue import open_store
-        from exhibit.quiz.spool import AttemptSpool
+        from exhibit.quiz.cue import open_spool
 
-        def warn(message: str) -> None:
-            print(f"exhibit: warning: {message}", file=sys.stderr)
-
-        spool = AttemptSpool(lambda: open_store(project, args.db), warn=warn)
+        spool = open_spool(project, args.db, warn=_warn)
     session = start_session(
         bank,
         DrawRequest(count=count),
@@ -154,11 +150,17 @@ def _play(args: argparse.Namespace) -> int:
     if spool is not None:
         spool.close()
         if spool.waiting:
-            raise ExhibitError(
-                f"the attempt could not be stored ({spool.problem}); "
-                "it is not counted in 'quiz stats'"
+            kept = (
+                f"it waits in {spool.spill_path} and is stored by the next quiz that can write the database"
+                if spool.on_disk and spool.spill_path is not None
+                else "it is not counted in 'quiz stats'"
             )
+            raise ExhibitError(f"the attempt could not be stored ({spool.problem}); {kept}")
     return 0
+
+
+def _warn(message: str) -> None:
+    print(f"exhibit: warning: {message}", file=sys.stderr)
 
 
 def _import(args: argparse.Namespace) -> int:
@@ -236,7 +238,7 @@ def _stats(args: argparse.Namespace) -> int:
 
 def _kiosk(args: argparse.Namespace) -> int:
     from exhibit.quiz.banks import bank_name, load_bank
-    from exhibit.quiz.cue import open_store
+    from exhibit.quiz.cue import open_spool
     from exhibit.render.kiosk import kiosk_settings, require_display, run_kiosk
     from exhibit.spec.errors import ExhibitError
     from exhibit.spec.project import Project
@@ -255,18 +257,13 @@ def _kiosk(args: argparse.Namespace) -> int:
     elif hall is not None:
         size = hall.display.size
     settings = kiosk_settings(hall, args.kiosk_id)
-    # Finished rounds wait in memory while the database is out (full disk, read-only):
-    # the kiosk goes on asking, and writes them when it can.
-    from exhibit.quiz.spool import AttemptSpool
-
-    def warn(message: str) -> None:
-        print(f"exhibit: warning: {message}", file=sys.stderr)
-
-    spool = AttemptSpool(lambda: open_store(project, args.db), warn=warn)
+    # Finished rounds wait in memory and on disk while the database is out (full disk,
+    # read-only): the kiosk goes on asking, and writes them when it can.
+    spool = open_spool(project, args.db, warn=_warn)
     try:
         run_kiosk(bank, settings, spool, fullscreen=not args.window, size=size)
     finally:
         spool.close()
         if spool.waiting:
-            warn(f"{spool.waiting} finished round(s) could not be stored: {spool.problem}")
+            _warn(f"{spool.waiting} finished round(s) could not be stored: {spool.problem}")
     return 0

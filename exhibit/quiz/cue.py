@@ -10,6 +10,7 @@ score a fixed number of points per question.
 from __future__ import annotations
 
 import random
+from collections.abc import Callable
 
 from exhibit.quiz.banks import load_bank
 from exhibit.quiz.draw import DrawRequest, History
@@ -24,14 +25,30 @@ from exhibit.spec.scene import QuizCue
 RECENT_SESSIONS = 3
 
 
-def open_store(project: Project, url: str | None = None) -> QuizStore:
-    """The configured store: ``url``, else hall.yaml's ``quiz.db``, else var/quiz.sqlite3."""
+def store_url(project: Project, url: str | None = None) -> str:
+    """The configured database: ``url``, else hall.yaml's ``quiz.db``, else var/quiz.sqlite3."""
     from exhibit.quiz.store import resolve_url
 
     if url is None:
         hall = project.load_hall().model
         url = hall.quiz.db if hall is not None else None
-    return QuizStore(resolve_url(url, project.root))
+    return resolve_url(url, project.root)
+
+
+def open_store(project: Project, url: str | None = None) -> QuizStore:
+    """The configured store (see :func:`store_url`)."""
+    return QuizStore(store_url(project, url))
+
+
+def open_spool(project: Project, url: str | None = None, warn: Callable[[str], None] | None = None) -> AttemptSpool:
+    """Where finished rounds go: the configured store, through a spool whose waiting
+    rounds are also kept on disk (see :mod:`exhibit.quiz.spill`) while it is out."""
+    from exhibit.quiz.spill import SpillFile, spill_folders
+
+    resolved = store_url(project, url)
+    return AttemptSpool(
+        lambda: QuizStore(resolved), warn=warn, spill=SpillFile(spill_folders(project.root, resolved))
+    )
 
 
 def start_cue_session(

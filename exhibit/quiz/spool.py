@@ -3,8 +3,9 @@
 A kiosk, a scene's quiz or a terminal quiz hands each finished round to
 :class:`AttemptSpool` instead of the store itself. When the store cannot take it (it
 cannot be opened, the disk is full, the folder is read-only) the attempt waits, in
-order, in a bounded queue in memory; every later round, and :meth:`AttemptSpool.flush`,
-tries the store again and writes what waits, oldest first. The person running the hall
+order, in a bounded queue in memory and (given a :class:`~exhibit.quiz.spill.SpillFile`)
+on disk, where the next process for the same database finds it; every later round, and
+:meth:`AttemptSpool.flush`, tries the store again and writes what waits, oldest first. The person running the hall
 sees one warning per outage (not one per visitor) and how many attempts wait.
 """
 
@@ -14,10 +15,12 @@ import dataclasses
 from collections import deque
 from collections.abc import Callable
 from datetime import datetime, tzinfo
+from pathlib import Path
 
 from exhibit.quiz.attempt import AttemptRecord
 from exhibit.quiz.draw import History
 from exhibit.quiz.nickname import clean_nickname
+from exhibit.quiz.spill import SpillFile
 from exhibit.quiz.store import BoardRow, Period, QuizStore, StoreError
 
 #: Attempts kept while the store is out: a busy day at four kiosks is about 2,000.
@@ -37,6 +40,7 @@ class AttemptSpool:
         *,
         warn: Callable[[str], None] | None = None,
         limit: int = MAX_WAITING,
+        spill: SpillFile | None = None,
     ) -> None:
         self._open = open_store
         self._store: QuizStore | None = None
@@ -49,6 +53,32 @@ class AttemptSpool:
         self._limit = limit
         self.dropped = 0  # attempts lost because the queue was full (the oldest go first)
         self.problem: str | None = None  # the store's last error while attempts wait
+        # Each waiting round is also written to disk, so that it outlives this process;
+        # rounds an earlier process left there wait here first.
+        self._spill = spill
+        self._spilled: set[int] = set()  # provisional ids of the rounds written to the spill file
+        if spill is not None:
+            for attempt in spill.adopt():
+                self._next -= 1
+                self._waiting.append((self._next, attempt))
+                self._spilled.add(self._next)
+
+    @property
+    def on_disk(self) -> bool:
+        """Whether every waiting round is also on disk (it outlives this process)."""
+        return all(provisional in self._spilled for provisional, _ in self._waiting)
+
+    def _spill_waiting(self) -> None:
+        if self._spill is None:
+            return
+        for provisional, attempt in self._waiting:
+            if provisional not in self._spilled and self._spill.add(provisional, attempt):
+                self._spilled.add(provisional)
+
+    @property
+    def spill_path(self) -> Path | None:
+        """The file that holds the waiting rounds, if any does."""
+        return self._spill.path if self._spill is not None else None
 
     @property
     def waiting(self) -> int:
@@ -79,10 +109,16 @@ class AttemptSpool:
             try:
                 last = self._open_store().record(attempt)
             except StoreError as exc:
+                self._spill_waiting()
                 self._fail(str(exc))
                 return 0
             self._waiting.popleft()
             self._written[provisional] = last
+            if self._spill is not None and provisional in self._spilled:
+                self._spilled.discard(provisional)
+                self._spill.done(provisional)
+        if self._spill is not None:
+            self._spill.empty()
         if self.problem is not None and self._warn is not None:
             self._warn("the quiz database is writable again; every waiting attempt is stored")
         self.problem = None
@@ -96,7 +132,10 @@ class AttemptSpool:
         for i, (provisional, attempt) in enumerate(self._waiting):
             if provisional == attempt_id:
                 clean = clean_nickname(nickname)
-                self._waiting[i] = (provisional, dataclasses.replace(attempt, nickname=clean))
+                updated = dataclasses.replace(attempt, nickname=clean)
+                self._waiting[i] = (provisional, updated)
+                if self._spill is not None and provisional in self._spilled:
+                    self._spill.add(provisional, updated)  # the later line of an id wins
                 return clean
         return None
 
@@ -127,7 +166,9 @@ class AttemptSpool:
         first = self.problem is None
         self.problem = problem
         if first and self._warn is not None:
-            self._warn(f"quiz answers wait in memory until the database can be written: {problem}")
+            path = self.spill_path if self.on_disk else None
+            where = f" and in {path}" if path is not None else ""
+            self._warn(f"quiz answers wait in memory{where} until the database can be written: {problem}")
 
     def close(self) -> None:
         """Try once more to write what waits, then close the store."""
@@ -135,3 +176,5 @@ class AttemptSpool:
         if self._store is not None:
             self._store.close()
             self._store = None
+        if self._spill is not None:
+            self._spill.close()  # what still waits stays on disk for the next spool

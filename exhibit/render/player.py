@@ -536,7 +536,7 @@ class Player:
         database cannot be opened is still asked, just not recorded.
         """
         assert self.show is not None
-        from exhibit.quiz.cue import open_store, start_cue_session
+        from exhibit.quiz.cue import open_spool, start_cue_session
         from exhibit.spec.scene import QuizCue
 
         cue = self.show.scene.cues[event.index]
@@ -544,11 +544,8 @@ class Player:
             return None
         if self._quiz_store is None:
             # Rounds wait in memory while the database cannot be written: the quiz is asked anyway.
-            from exhibit.quiz.spool import AttemptSpool
-
-            project, url = self.project, self.hall.quiz.db
-            self._quiz_store = AttemptSpool(
-                lambda: open_store(project, url), warn=lambda message: self._say(f"warning: {message}")
+            self._quiz_store = open_spool(
+                self.project, self.hall.quiz.db, warn=lambda message: self._say(f"warning: {message}")
             )
         store = self._quiz_store
         try:
