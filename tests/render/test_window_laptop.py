@@ -43,26 +43,26 @@ def xserver(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
     yield from xvfb(tmp_path_factory, LAPTOP)
 
 
-def _one_window_with_the_boat(x, p) -> None:  # type: ignore[no-untyped-def]
+def _one_window_with_the_boat(client, p) -> None:  # type: ignore[no-untyped-def]
     assert p.expect(PLAYING)["mode"] == "window"
-    win = x.window()
+    win = client.window()
     time.sleep(1.0)  # time for any other window to appear
-    assert len(x.windows(1)) == 1
-    gx, gy, w, h = x.geometry(win)
-    assert x.screen_size == LAPTOP
+    assert len(client.windows(1)) == 1
+    gx, gy, w, h = client.geometry(win)
+    assert client.screen_size == LAPTOP
     assert 0 <= gx and 0 <= gy and gx + w <= LAPTOP[0] and gy + h <= LAPTOP[1], (gx, gy, w, h)
     assert abs(w / h - 16 / 9) < 0.01, "the hall's 16:9 shape, shrunk to fit"
-    assert "_NET_WM_WINDOW_TYPE_SPLASH" not in x.window_types(win), "an ordinary window, with a frame"
+    assert "_NET_WM_WINDOW_TYPE_SPLASH" not in client.window_types(win), "an ordinary window, with a frame"
     cx, cy, _, _ = red_spot(drawn(x, win))
     assert 0.3 < cx < 0.7 and 0.25 < cy < 0.75, "the boat, in the middle of the picture"
 
 
-def test_a_preview_opens_one_window_that_fits_the_screen(x, play, hall):  # type: ignore[no-untyped-def]
+def test_a_preview_opens_one_window_that_fits_the_screen(x, play, hall):  # type: ignore[no-untyped-def]  # noqa: F811
     p = play(SCENE, "--hall", hall, "--from", NEAR_BOAT)
     _one_window_with_the_boat(x, p)
 
 
-def test_the_halls_walls_on_a_screen_too_small_fall_back_to_a_window_with_one_line(x, play, hall):  # type: ignore[no-untyped-def]
+def test_the_halls_walls_on_a_screen_too_small_fall_back_to_a_window_with_one_line(x, play, hall):  # type: ignore[no-untyped-def]  # noqa: F811
     p = play(SCENE, "--hall", hall, "--display", "hall", "--from", NEAR_BOAT)
     said = p.expect(r"does not fit")
     assert said.string == ("exhibit: the hall's display (3 wall windows reaching 5760x1080) does not fit this "
