@@ -37,6 +37,7 @@ from exhibit.spec.project import Project
 START_TIMEOUT = 10.0  # seconds for a freshly started host to answer
 PROBE = 0.3  # seconds to wait for a host's answer
 RESTART_EVERY = 2.0  # seconds between attempts to start a host that keeps failing
+ASK_WHILE_COVERING = 0.1  # seconds between questions to a new host, so the hall's own safe values stop soon
 
 
 @dataclass(frozen=True)
@@ -141,7 +142,9 @@ class HostKeeper:
         """Called every tick: cover a lost host with safe values and start another."""
         now = time.monotonic()
         if self._alive():
-            if self._fallback is not None and self.link.status(max_age=max(0.0, now - self._spawned_at)) is not None:
+            fresh = self.link.status(max_age=max(0.0, now - self._spawned_at), every=ASK_WHILE_COVERING) \
+                if self._fallback is not None else None
+            if fresh is not None:
                 with self._lock:
                     self._stop_fallback(now)
                 self._log("effects_host_back", restarts=self.restarts)

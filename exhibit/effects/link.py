@@ -322,11 +322,11 @@ class UdpLink:
                 self._status = reply
                 self._status_at = time.monotonic()
 
-    def status(self, max_age: float = 2.0) -> dict[str, Any] | None:
-        """The host's latest status without waiting (asks for a fresh one once a second); None if silent."""
+    def status(self, max_age: float = 2.0, every: float = 1.0) -> dict[str, Any] | None:
+        """The host's latest status without waiting (asks for a fresh one ``every`` seconds); None if silent."""
         self._drain()
         now = time.monotonic()
-        if now - self._asked_at >= 1.0:
+        if now - self._asked_at >= every:
             self._asked_at = now
             self._send({"op": "status", "id": next(self._ids)})
         if self._status is None or now - self._status_at > max_age:

@@ -66,8 +66,14 @@ def test_a_killed_effects_host_is_covered_at_once_and_restarted(olad: Olad, show
     # a new host, and the show (still running) back on the wire through it
     assert wait_until(lambda: len(_host_pids(root)) == 2 and _wind(olad) == 204, timeout=20)
     assert UdpLink(effects_port).query(0.5) is not None
-    events = [r["event"] for r in read_journal(root / "var" / "log" / "hall.jsonl")]
-    assert "effects_host_lost" in events and "effects_host_restart" in events and "effects_host_back" in events
+
+    def events() -> list[str]:
+        return [r["event"] for r in read_journal(root / "var" / "log" / "hall.jsonl")]
+
+    assert wait_until(lambda: "effects_host_back" in events(), timeout=3)
+    assert events().index("effects_host_lost") < events().index("effects_host_restart") < events().index(
+        "effects_host_back")
+    assert wait_until(lambda: _wind(olad) == 204, timeout=1)
     # SIGTERM of the hall: its host goes safe and exits
     hall.send_signal(signal.SIGTERM)
     assert hall.wait(15) == 0
