@@ -2,12 +2,18 @@
 
 from __future__ import annotations
 
+import socket
 from pathlib import Path
+
+from pythonosc.osc_message import OscMessage
+from pythonosc.osc_message_builder import OscMessageBuilder
 
 from exhibit.effects.keeper import HostKeeper
 from exhibit.spec.project import Project
 from tests.effects.olad import free_port
 from tests.effects.processes import write_project
+from tests.hall.live import live_hall
+from tests.hall.test_remote import http
 
 # Broadcast without SO_BROADCAST: every send fails with "Permission denied", as an unreachable device would.
 UNREACHABLE = {"effects": {"wind": {"output": "dmx", "channel": 1}},
@@ -28,3 +34,26 @@ def test_a_panic_that_could_not_be_carried_out_says_so(tmp_path: Path) -> None:
     assert result.message.startswith("PANIC not carried out: the effects host does not answer and the hall could "
                                      "not send safe values itself (artnet output 'dmx': ")
     assert (tmp_path / "var" / "run").is_dir() and keeper.files.latched(), "latched for the next host"
+
+
+def test_the_remote_answers_a_panic_not_carried_out_as_such(tmp_path: Path) -> None:
+    write_project(tmp_path / "rig", UNREACHABLE, {})
+    project = Project.at(tmp_path / "rig")
+    hall = project.load_hall().model
+    assert hall is not None
+    keeper = HostKeeper(project, hall, project.hall_path, free_port(2))
+    try:
+        with live_hall(tmp_path / "hall", emergency=keeper.emergency) as live:
+            code, reply = http(live, "POST", "/panic")
+            assert code == 503 and reply["ok"] is False
+            assert reply["error"].startswith("PANIC not carried out: the effects host does not answer")
+            with socket.socket(socket.AF_INET, socket.SOCK_DGRAM) as desk:  # the desk that sent it hears why
+                desk.bind(("127.0.0.1", 0))
+                desk.settimeout(5)
+                desk.sendto(OscMessageBuilder("/exhibit/panic").build().dgram, ("127.0.0.1", live.osc.port))
+                answer = OscMessage(desk.recv(65507))
+            assert answer.address == "/exhibit/panic" and answer.params[0] == "failed"
+            assert answer.params[1].startswith("PANIC not carried out")
+            assert [r["channel"] for r in live.journal("panic_failed")] == ["http", "osc"]
+    finally:
+        keeper.close()

@@ -53,7 +53,7 @@ def _one_window_with_the_boat(client, p) -> None:  # type: ignore[no-untyped-def
     assert 0 <= gx and 0 <= gy and gx + w <= LAPTOP[0] and gy + h <= LAPTOP[1], (gx, gy, w, h)
     assert abs(w / h - 16 / 9) < 0.01, "the hall's 16:9 shape, shrunk to fit"
     assert "_NET_WM_WINDOW_TYPE_SPLASH" not in client.window_types(win), "an ordinary window, with a frame"
-    cx, cy, _, _ = red_spot(drawn(x, win))
+    cx, cy, _, _ = red_spot(drawn(client, win))
     assert 0.3 < cx < 0.7 and 0.25 < cy < 0.75, "the boat, in the middle of the picture"
 
 
