@@ -37,6 +37,7 @@ from exhibit.spec.project import Project
 START_TIMEOUT = 10.0  # seconds for a freshly started host to answer
 PROBE = 0.3  # seconds to wait for a host's answer
 RESTART_EVERY = 2.0  # seconds between attempts to start a host that keeps failing
+ADOPT_PROBE = 0.05  # seconds a restart first waits for another host on the port to answer
 ASK_WHILE_COVERING = 0.1  # seconds between questions to a new host, so the hall's own safe values stop soon
 
 
@@ -100,6 +101,7 @@ class HostKeeper:
         self.warning: str | None = None
         self._fallback: EffectsHost | None = None
         self._spawned_at = -float("inf")
+        self._dead_since: float | None = None  # when the host this hall started was found dead
         self._lock = threading.Lock()  # the fallback and the probe are used from the remote threads too
 
     def _log(self, event: str, **fields: Any) -> None:
@@ -133,15 +135,23 @@ class HostKeeper:
 
     # -- every tick ------------------------------------------------------------------------------
 
-    def _alive(self) -> bool:
-        if self.process is not None:
-            return self.process.poll() is None
-        return self.link.status() is not None  # a host this hall did not start: it must answer
+    def _alive(self, now: float) -> bool:
+        """Whether a host drives the outputs: the one this hall started runs, or some host answers
+        (one this hall did not start; or another that took the port when a restart could not)."""
+        if self.process is None:
+            return self.link.status() is not None
+        if self.process.poll() is None:
+            self._dead_since = None
+            return True
+        if self._dead_since is None:
+            self._dead_since = now
+        # only an answer since this hall's host died counts: one from before it is no host
+        return self.link.status(max_age=now - self._dead_since, every=ASK_WHILE_COVERING) is not None
 
     def check(self) -> None:
         """Called every tick: cover a lost host with safe values and start another."""
         now = time.monotonic()
-        if self._alive():
+        if self._alive(now):
             fresh = self.link.status(max_age=max(0.0, now - self._spawned_at), every=ASK_WHILE_COVERING) \
                 if self._fallback is not None else None
             if fresh is not None:
@@ -155,6 +165,12 @@ class HostKeeper:
                 self._log("effects_host_lost", status=code, note="the hall sends safe values until a new host answers")
             self._safe_now(now)
         if now - self._spawned_at >= RESTART_EVERY:
+            with self._lock:
+                other = self._probe.query(ADOPT_PROBE)
+            if other is not None:  # another host took the port: it drives the outputs from now on
+                self.process = None
+                self._log("effects_host_adopted", hall=other.get("hall"))
+                return
             self.restarts += 1
             self._log("effects_host_restart", attempt=self.restarts)
             self._spawn()
@@ -169,8 +185,11 @@ class HostKeeper:
         return errors[0] if errors else None
 
     def _stop_fallback(self, now: float) -> None:
+        """The hall's own sending stops (its last frames were safe values); sACN says the stream ends."""
         if self._fallback is not None:
-            self._fallback.shutdown(now)
+            self._fallback.refresh(now, force=True)
+            for out in self._fallback.outputs.values():
+                out.close()
             self._fallback = None
 
     # -- PANIC from any thread -----------------------------------------------------------------------

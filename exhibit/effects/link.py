@@ -44,6 +44,7 @@ from exhibit.spec.errors import ExhibitError
 DEFAULT_PORT = 53120  # the host's control port on 127.0.0.1 (53100: remote OSC, 53110: follower sync)
 MAX_DATAGRAM = 65507
 MAX_NAME = 64
+QUESTION_KEPT = 10.0  # seconds an unanswered status question is remembered
 OPS = frozenset({"levels", "heartbeat", "release", "panic", "clear", "input", "disable", "enable", "status"})
 
 
@@ -273,8 +274,9 @@ class UdpLink:
         self.sock.setblocking(False)
         self._ids = itertools.count(1)
         self._status: dict[str, Any] | None = None
-        self._status_at = -math.inf
+        self._status_at = -math.inf  # when the question the latest status answers was asked
         self._asked_at = -math.inf
+        self._questions: dict[int, float] = {}  # status questions not yet answered, and when they were asked
         self.errors = 0
 
     def _send(self, message: Mapping[str, Any]) -> None:
@@ -320,7 +322,22 @@ class UdpLink:
                 continue
             if isinstance(reply, dict) and reply.get("op") == "status":
                 self._status = reply
-                self._status_at = time.monotonic()
+                self._status_at = self._asked_for(reply)
+
+    def _asked_for(self, reply: dict[str, Any]) -> float:
+        ident = reply.get("id")
+        asked = self._questions.pop(ident, None) if isinstance(ident, int) else None
+        return asked if asked is not None else time.monotonic()
+
+    def _ask(self) -> int:
+        """A status question; its answer dates from when it was asked (so an answer still on its
+        way from a host that has since died never counts as news of a host alive now)."""
+        now = time.monotonic()
+        ident = next(self._ids)
+        self._questions = {k: v for k, v in self._questions.items() if now - v < QUESTION_KEPT}
+        self._questions[ident] = now
+        self._send({"op": "status", "id": ident})
+        return ident
 
     def status(self, max_age: float = 2.0, every: float = 1.0) -> dict[str, Any] | None:
         """The host's latest status without waiting (asks for a fresh one ``every`` seconds); None if silent."""
@@ -328,7 +345,7 @@ class UdpLink:
         now = time.monotonic()
         if now - self._asked_at >= every:
             self._asked_at = now
-            self._send({"op": "status", "id": next(self._ids)})
+            self._ask()
         if self._status is None or now - self._status_at > max_age:
             return None
         return self._status
@@ -336,8 +353,7 @@ class UdpLink:
     def query(self, timeout: float = 0.5) -> dict[str, Any] | None:
         """Ask for the host's status and wait for the answer (None when no host answers)."""
         self._drain()
-        ident = next(self._ids)
-        self._send({"op": "status", "id": ident})
+        ident = self._ask()
         deadline = time.monotonic() + timeout
         while True:
             left = deadline - time.monotonic()
@@ -354,9 +370,10 @@ class UdpLink:
                 reply = json.loads(data)
             except (ValueError, UnicodeDecodeError):
                 continue
-            if isinstance(reply, dict) and reply.get("id") == ident:
-                self._status, self._status_at = reply, time.monotonic()
-                return reply
+            if isinstance(reply, dict) and reply.get("op") == "status":
+                self._status, self._status_at = reply, self._asked_for(reply)
+                if reply.get("id") == ident:
+                    return reply
 
     def close(self) -> None:
         self.sock.close()
