@@ -182,8 +182,8 @@ class Displays(CapturingOutputs):
         self.size = tuple(size or (hall_display.size if hall_display is not None else DEFAULT_SIZE))
         if mode == "fullscreen":
             self.size = screen_size(app) or self.size
-        elif mode == "window":
-            self.size = fit_window(self.size, screen_size(app))
+        elif mode in ("window", "sbs", "anaglyph"):
+            self.size = fit_window(self.size, screen_size(app))  # one window: never larger than the screen
         self.title = title
         self.outputs: list[GraphicsOutput] = []
         self.views: list[View] = []
