@@ -36,6 +36,7 @@ from exhibit.spec.project import Project
 
 START_TIMEOUT = 10.0  # seconds for a freshly started host to answer
 PROBE = 0.3  # seconds to wait for a host's answer
+STOP_WAIT = 10.0  # seconds a stopping hall gives its host to go safe and exit (then kill: fixtures black out)
 RESTART_EVERY = 2.0  # seconds between attempts to start a host that keeps failing
 ADOPT_PROBE = 0.05  # seconds a restart first waits for another host on the port to answer
 ASK_WHILE_COVERING = 0.1  # seconds between questions to a new host, so the hall's own safe values stop soon
@@ -216,7 +217,7 @@ class HostKeeper:
         if self.process is not None and self.process.poll() is None:
             self.process.terminate()  # the host goes safe and exits on SIGTERM
             try:
-                self.process.wait(timeout=5)
+                self.process.wait(timeout=STOP_WAIT)
             except subprocess.TimeoutExpired:
                 self.process.kill()
                 self.process.wait(timeout=5)
