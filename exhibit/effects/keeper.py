@@ -76,6 +76,9 @@ def wait_for_host(probe: UdpLink, process: subprocess.Popen[bytes], log_dir: Pat
         if status is not None:
             return status
         if process.poll() is not None and process.returncode != 0:
+            status = probe.query(PROBE)  # it could not bind: a host slow to answer may hold the port
+            if status is not None:
+                return status
             raise ExhibitError(f"the effects host exited at start (status {process.returncode}); "
                                f"see {log_dir / 'effects.stderr.log'}")
     process.terminate()
