@@ -1,8 +1,11 @@
 """``exhibit effects``: drive hall effects by hand (commissioning), PANIC, and the effects process.
 
-``set`` and ``panic`` go through the same safety layer as a show: to the running effects
-host when there is one (``exhibit hall`` starts it), else to an effects host run inside
-this command for as long as it holds the level.
+``set`` goes through the same safety layer and heartbeat watch as a show: to the running
+effects host (``exhibit hall`` starts it), else to one it starts for itself, in its own
+process, which turns the effect off when ``set`` stops for any reason. ``panic`` reaches
+the host and is latched (across host restarts too) until ``reset``; with no host running
+it sends the safe values itself. ``reset``, ``input`` and ``enable`` need the host's key
+(:mod:`exhibit.effects.authority`).
 """
 
 from __future__ import annotations
@@ -24,6 +27,7 @@ from exhibit.spec.project import Project
 
 HOLD_REFRESH = 0.1  # seconds between frames while holding a level (well under the heartbeat timeout)
 PROBE = 0.3  # seconds to wait for a running effects host to answer
+IDLE_EXIT = 5.0  # seconds a host started by 'set' waits for another command before it exits
 
 
 def register(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
@@ -51,6 +55,8 @@ def register(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
     i.add_argument("name", help="input name from hall.yaml (inputs:)")
     i.add_argument("state", choices=("on", "off"))
     serve = verbs.add_parser("serve", parents=[common], help="run the effects process (exhibit hall starts it)")
+    serve.add_argument("--idle-exit", type=float, default=None, metavar="S",
+                       help="exit S seconds after the last player or command went away (default: run until stopped)")
     add_rotation_options(serve)
     p.set_defaults(run=run)
 
@@ -130,8 +136,6 @@ def run(args: argparse.Namespace) -> int:
 
 
 def _set(args: argparse.Namespace, project: Project, hall: Hall, path: Path) -> int:
-    from exhibit.effects.journal import Journal
-    from exhibit.effects.link import LocalLink, UdpLink, local_host
     from exhibit.effects.outputs import describe, dmx_value
 
     name = args.name
@@ -141,43 +145,55 @@ def _set(args: argparse.Namespace, project: Project, hall: Hall, path: Path) -> 
     level = parse_level(args.level)
     if args.duration is not None and not (math.isfinite(args.duration) and args.duration > 0):
         raise ExhibitError("--for needs a number of seconds above 0")
-    link = UdpLink(_port(args), source=f"cli:{os.getpid()}")
-    host = None
-    if link.query(PROBE) is None:
-        link.close()
-        journal = Journal(project.var_dir / "log" / "effects.jsonl")
-        host = local_host(hall, journal)
-        local: Any = LocalLink(host, time.monotonic, source=f"cli:{os.getpid()}")
-        where = "this command (no effects host is running)"
-    else:
-        local = link
-        where = f"the effects host on 127.0.0.1:{_port(args)}"
+    link, started = _attach(args, project, path)
+    where = f"the effects host on 127.0.0.1:{_port(args)}"
+    if started:
+        where += " (started for this command: it turns the effect off if this command stops)"
     target = describe(hall.effects.get(name), hall)
     print(f"{name}: {level:.2f} (DMX {dmx_value(level)}) on {target}, through {where}", file=sys.stderr)
     deadline = time.monotonic() + args.duration if args.duration is not None else math.inf
     if args.duration is None:
         print("holding; Ctrl-C releases it", file=sys.stderr)
     reported = False
-    started = time.monotonic()
+    started_at = time.monotonic()
     try:
         while time.monotonic() < deadline:
-            local.send({name: level}, {})
-            if not reported and time.monotonic() - started >= 2 * HOLD_REFRESH:
+            link.send({name: level}, {})
+            if not reported and time.monotonic() - started_at >= 2 * HOLD_REFRESH:
                 reported = True
-                _report(name, local.status() if host is not None else local.query(PROBE))
+                _report(name, link.query(PROBE))
             time.sleep(min(HOLD_REFRESH, max(0.0, deadline - time.monotonic())))
         if not reported:
-            _report(name, local.status() if host is not None else local.query(PROBE))
+            _report(name, link.query(PROBE))
     except KeyboardInterrupt:
         print("released", file=sys.stderr)
     finally:
-        local.release()
-        if host is not None:
-            host.shutdown(time.monotonic())
-        else:
-            link.close()
+        link.release()
+        link.close()
     print(f"{name}: back to safe", file=sys.stderr)
     return 0
+
+
+def _attach(args: argparse.Namespace, project: Project, path: Path) -> tuple[Any, bool]:
+    """A link to the running effects host, or to one started for this command; whether it was started.
+
+    The hardware is never driven from this process: a host started here lives in its own
+    session, turns the effect off within a second when this command's heartbeat stops (Ctrl-C,
+    ``kill -9``), obeys a PANIC, and exits :data:`IDLE_EXIT` seconds after its last command.
+    """
+    from exhibit.effects.keeper import start_host, wait_for_host
+    from exhibit.effects.link import UdpLink
+
+    link = UdpLink(_port(args), source=f"cli:{os.getpid()}")
+    if link.query(PROBE) is not None:
+        return link, False
+    try:
+        process = start_host(project, path, _port(args), ["--idle-exit", repr(IDLE_EXIT)])
+        wait_for_host(link, process, project.var_dir / "log")
+    except BaseException:
+        link.close()
+        raise
+    return link, True
 
 
 def _report(name: str, status: dict[str, Any] | None) -> None:
@@ -186,7 +202,9 @@ def _report(name: str, status: dict[str, Any] | None) -> None:
         return
     held = (status.get("held") or {}).get(name)
     out = (status.get("levels") or {}).get(name)
-    if held:
+    if held and out:
+        print(f"{name}: on the wire at {out:.2f}, capped by the safety layer ({held})", file=sys.stderr)
+    elif held:
         print(f"{name}: held at its safe value by the safety layer ({held})", file=sys.stderr)
     elif out is not None:
         print(f"{name}: on the wire at {out:.2f}", file=sys.stderr)
@@ -196,55 +214,81 @@ def _report(name: str, status: dict[str, Any] | None) -> None:
 
 
 def _panic(args: argparse.Namespace, project: Project, hall: Hall, path: Path) -> int:
+    from exhibit.effects.authority import HostFiles
     from exhibit.effects.journal import Journal
     from exhibit.effects.link import UdpLink, local_host
 
+    latched = HostFiles(project.var_dir, _port(args)).latch()
     link = UdpLink(_port(args), source=f"cli:{os.getpid()}")
     try:
         link.panic()
         status = link.query(PROBE)
     finally:
         link.close()
-    if status is not None and status.get("panic"):
+    if status is not None:
+        if not status.get("panic"):
+            raise ExhibitError(f"PANIC not carried out: the effects host on 127.0.0.1:{_port(args)} answers but does "
+                               "not hold PANIC; switch the effects off at the mains")
         print(f"PANIC: the effects host holds every effect at its safe value ({len(status.get('levels', {}))} "
               "channels); 'exhibit effects reset' or a GO clears it", file=sys.stderr)
         return 0
     # No host answers: send the safe values straight to the hardware.
     host = local_host(hall, Journal(project.var_dir / "log" / "effects.jsonl"))
     host.panic(time.monotonic(), origin="cli")
+    errors = [h["last_error"] for h in host.status(time.monotonic())["outputs"].values() if not h["ok"]]
     host.shutdown(time.monotonic())
-    print(f"PANIC: safe values sent to every output ({len(hall.effects)} effects); no effects host was running",
-          file=sys.stderr)
+    if errors:
+        raise ExhibitError(f"PANIC not carried out: no effects host is running and {errors[0]}; "
+                           "switch the effects off at the mains")
+    print(f"PANIC: safe values sent to every output ({len(hall.effects)} effects); no effects host was running"
+          + ("; latched until 'exhibit effects reset'" if latched else ""), file=sys.stderr)
     return 0
 
 
-def _reset(args: argparse.Namespace, project: Project, hall: Hall, path: Path) -> int:
+def _keyed_link(args: argparse.Namespace, project: Project) -> tuple[Any, Path, bool]:
+    """A link carrying the host's key (from var/run), the key file, and whether it could be read."""
+    from exhibit.effects.authority import HostFiles
     from exhibit.effects.link import UdpLink
 
-    link = UdpLink(_port(args), source=f"cli:{os.getpid()}")
+    files = HostFiles(project.var_dir, _port(args))
+    key = files.read_key()
+    return UdpLink(_port(args), source=f"cli:{os.getpid()}", key=key), files.key_path, key is not None
+
+
+def _refused(what: str, key_path: Path, have_key: bool) -> ExhibitError:
+    why = "its key" if not have_key else "the key it was started with"
+    return ExhibitError(f"the effects host refused {what}: it needs {why} ({key_path}, readable by the account "
+                        "that runs the hall); run this as that user, or use the hall's remote")
+
+
+def _reset(args: argparse.Namespace, project: Project, hall: Hall, path: Path) -> int:
+    from exhibit.effects.authority import HostFiles
+
+    link, key_path, have_key = _keyed_link(args, project)
     try:
         link.clear()
         status = link.query(PROBE)
     finally:
         link.close()
     if status is None:
-        print("no effects host is running; nothing is latched", file=sys.stderr)
+        HostFiles(project.var_dir, _port(args)).unlatch()
+        print("no effects host is running; PANIC latch cleared", file=sys.stderr)
         return 0
-    print("PANIC cleared" if not status.get("panic") else "PANIC is still latched", file=sys.stderr)
-    return 0 if not status.get("panic") else 1
+    if status.get("panic"):
+        raise _refused("the reset (PANIC is still latched)", key_path, have_key)
+    print("PANIC cleared", file=sys.stderr)
+    return 0
 
 
 def _hold(args: argparse.Namespace, project: Project, hall: Hall, path: Path) -> int:
     """disable / enable an effect, or set an interlock input, on the running effects host."""
-    from exhibit.effects.link import UdpLink
-
     name = args.name
     if args.verb == "input":
         if hall.inputs and name not in hall.inputs:
             raise ExhibitError(f"no input '{name}' in the hall file{did_you_mean(name, hall.inputs)}")
     elif hall.effects and name not in hall.effects:
         raise ExhibitError(f"no effect '{name}' in the hall file{did_you_mean(name, list(hall.effects))}")
-    link = UdpLink(_port(args), source=f"cli:{os.getpid()}")
+    link, key_path, have_key = _keyed_link(args, project)
     try:
         if link.query(PROBE) is None:
             raise ExhibitError(f"no effects host answers on 127.0.0.1:{_port(args)}; "
@@ -259,9 +303,15 @@ def _hold(args: argparse.Namespace, project: Project, hall: Hall, path: Path) ->
     finally:
         link.close()
     if args.verb == "input":
-        print(f"input {name}: {'on' if name in status.get('inputs', []) else 'off'}", file=sys.stderr)
-    else:
-        print(f"{name}: {'disabled' if name in status.get('disabled', []) else 'enabled'}", file=sys.stderr)
+        active = name in status.get("inputs", [])
+        if active != (args.state == "on"):
+            raise _refused(f"input {name} {args.state}", key_path, have_key)
+        print(f"input {name}: {'on' if active else 'off'}", file=sys.stderr)
+        return 0
+    disabled = name in status.get("disabled", [])
+    if args.verb == "enable" and disabled:
+        raise _refused(f"to enable {name}", key_path, have_key)
+    print(f"{name}: {'disabled' if disabled else 'enabled'}", file=sys.stderr)
     return 0
 
 
@@ -293,13 +343,19 @@ def _status(args: argparse.Namespace, project: Project, hall: Hall, path: Path) 
 
 def _serve(args: argparse.Namespace, project: Project, hall: Hall, path: Path) -> int:
     """The effects process: hold the DMX refresh, obey the player, all-off when it goes quiet."""
+    from exhibit.effects.authority import KEY_ENV, HostFiles, new_key
     from exhibit.effects.journal import Journal
     from exhibit.effects.link import HostServer, bind_control, local_host
 
+    if args.idle_exit is not None and not (math.isfinite(args.idle_exit) and args.idle_exit > 0):
+        raise ExhibitError("--idle-exit needs a number of seconds above 0")
     journal = Journal(project.var_dir / "log" / "effects.jsonl", **journal_rotation(args))
     sock = bind_control(_port(args))
+    files = HostFiles(project.var_dir, _port(args))
+    key = os.environ.pop(KEY_ENV, None) or new_key()  # the hall's, else this host's own
+    files.write_key(key)
     host = local_host(hall, journal)
-    server = HostServer(host, sock)
+    server = HostServer(host, sock, key=key, files=files, idle_exit=args.idle_exit)
 
     def stop(signum: int, _frame: FrameType | None) -> None:
         journal.write("signal", signal=signal.Signals(signum).name)

@@ -2,30 +2,24 @@
 
 Effects hardware is driven by its own process (``exhibit effects serve``), started here
 when none is running (with this command's journal rotation, so ``effects.jsonl`` rotates
-like ``hall.jsonl``), so that a crash of this process still leaves every effect off.
-With only simulated effects (no hall file, or no outputs) the effects run in-process.
+like ``hall.jsonl``), so that a crash of this process still leaves every effect off; if
+that process dies the hall sends safe values itself and starts another
+(:class:`~exhibit.effects.keeper.HostKeeper`). With only simulated effects (no hall file,
+or no outputs) the effects may run in-process.
 """
 
 from __future__ import annotations
 
 import argparse
-import os
 import signal
-import subprocess
 import sys
 import threading
-import time
-from collections.abc import Sequence
-from pathlib import Path
 from types import FrameType
 from typing import Any
 
 from exhibit.cli.effects import add_rotation_options, journal_rotation, rotation_arguments
 from exhibit.spec.errors import ExhibitError
 from exhibit.spec.project import Project
-
-HOST_START_TIMEOUT = 10.0  # seconds to wait for a freshly started effects host to answer
-PROBE = 0.3
 
 
 def register(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
@@ -59,51 +53,12 @@ def _size(text: str | None) -> tuple[int, int] | None:
     return w, h
 
 
-def _effects_process(project: Project, config: Path, port: int, digest: str,
-                     options: Sequence[str] = ()) -> subprocess.Popen[bytes] | None:
-    """Connect to the running effects host, or start one; the process started, if any.
-
-    ``options`` go on the host's command line: the hall's journal rotation, so that
-    effects.jsonl rotates like hall.jsonl.
-    """
-    from exhibit.effects.link import UdpLink
-
-    probe = UdpLink(port, source="hall-probe")
-    try:
-        running = probe.query(PROBE)
-        if running is not None:
-            if running.get("config") != digest:
-                print(f"exhibit: warning: the effects host on 127.0.0.1:{port} runs another hall configuration "
-                      f"('{running.get('hall')}'); restart it to use this one", file=sys.stderr)
-            return None
-        log_dir = project.var_dir / "log"
-        log_dir.mkdir(parents=True, exist_ok=True)
-        with (log_dir / "effects.stderr.log").open("ab") as err:
-            process = subprocess.Popen(
-                [sys.executable, "-m", "exhibit", "--root", str(project.root), "effects", "serve",
-                 "--config", str(config), "--port", str(port), *options],
-                stdin=subprocess.DEVNULL, stdout=subprocess.DEVNULL, stderr=err,
-                start_new_session=True,  # survives this process, so it can turn the effects off after a crash
-            )
-        deadline = time.monotonic() + HOST_START_TIMEOUT
-        while time.monotonic() < deadline:
-            if process.poll() is not None:
-                raise ExhibitError(f"the effects host exited at start (status {process.returncode}); "
-                                   f"see {log_dir / 'effects.stderr.log'}")
-            if probe.query(PROBE) is not None:
-                return process
-        process.terminate()
-        raise ExhibitError(f"the effects host did not answer on 127.0.0.1:{port} within {HOST_START_TIMEOUT:.0f} s")
-    finally:
-        probe.close()
-
-
 def run(args: argparse.Namespace) -> int:
     from exhibit.cli.effects import load_hall
     from exhibit.effects.bus import EffectsBus
-    from exhibit.effects.host import config_digest
     from exhibit.effects.journal import Journal
-    from exhibit.effects.link import DEFAULT_PORT, LocalLink, UdpLink, local_host
+    from exhibit.effects.keeper import HostKeeper
+    from exhibit.effects.link import DEFAULT_PORT, LocalLink, local_host
     from exhibit.hall.catalogue import Catalogue
     from exhibit.hall.clock import SystemClock
     from exhibit.hall.control import FRAME, Command, HallControl
@@ -123,16 +78,20 @@ def run(args: argparse.Namespace) -> int:
 
     port = args.effects_port or DEFAULT_PORT
     mode = args.effects
+    hardware = any(o.kind != "sim" for o in hall.outputs.values())
     if mode == "auto":
-        mode = "process" if any(o.kind != "sim" for o in hall.outputs.values()) else "local"
-    process = None
-    emergency_link: UdpLink | None = None
+        mode = "process" if hardware else "local"
+    if mode == "local" and hardware:
+        raise ExhibitError("--effects local drives only simulated outputs: effects hardware is driven by its own "
+                           "process, which turns it off if the hall dies; leave out --effects")
+    keeper: HostKeeper | None = None
     link: Any
     if mode == "process":
-        process = _effects_process(project, config, port, config_digest(hall), rotation_arguments(args))
-        link = UdpLink(port, source=f"hall:{os.getpid()}")
-        emergency_link = UdpLink(port, source=f"hall-panic:{os.getpid()}")
-        where = f"effects host on 127.0.0.1:{port}" + (" (started)" if process else " (running)")
+        keeper = HostKeeper(project, hall, config, port, rotation_arguments(args), journal)
+        where = f"effects host on 127.0.0.1:{port} ({keeper.start()})"
+        if keeper.warning:
+            print(f"exhibit: warning: {keeper.warning}", file=sys.stderr)
+        link = keeper.link
     else:
         host = local_host(hall, Journal(log_dir / "effects.jsonl", now=clock.now, **rotation))
         link = LocalLink(host, clock.monotonic, source="hall")
@@ -153,8 +112,9 @@ def run(args: argparse.Namespace) -> int:
             print(f"exhibit: warning: no follower sync: {exc}", file=sys.stderr)
     control = HallControl(project, hall, clock=clock, bus=EffectsBus(hall, link), playback=playback,
                           journal=journal, catalogue=catalogue, lang=args.lang, sync=sync,
-                          use_schedule=not args.no_schedule, attract_tick=None if args.headless else FRAME)
-    emergency = emergency_link.panic if emergency_link is not None else None
+                          use_schedule=not args.no_schedule, attract_tick=None if args.headless else FRAME,
+                          keeper=keeper)
+    emergency = keeper.emergency if keeper is not None else None
     remotes: list[Any] = []
     stop = threading.Event()
 
@@ -187,15 +147,10 @@ def run(args: argparse.Namespace) -> int:
     finally:
         for remote in remotes:
             remote.close()
-        link.close()
-        if emergency_link is not None:
-            emergency_link.close()
-        if process is not None:
-            process.terminate()  # the host goes safe and exits on SIGTERM
-            try:
-                process.wait(timeout=5)
-            except subprocess.TimeoutExpired:
-                process.kill()
+        if keeper is not None:
+            keeper.close()  # a host started here goes safe and exits; with none answering, safe values from here
+        else:
+            link.close()
         if sync is not None:
             sync.close()
         playback.close()

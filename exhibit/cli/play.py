@@ -1,4 +1,10 @@
-"""``exhibit play``: a scene for visitors: a window, a stereo screen or projection walls."""
+"""``exhibit play``: a scene for visitors: a window, a stereo screen or projection walls.
+
+A preview (staff, a newcomer's laptop) opens one window that fits the screen; the hall's own
+display (projection walls, a headset) is asked for with ``--display hall`` and is what
+``exhibit hall`` and a follower (``--follow``) use. Walls that do not fit the screens there
+fall back to a window, with one line saying so.
+"""
 
 from __future__ import annotations
 
@@ -25,9 +31,10 @@ def register(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
     p.add_argument(
         "--display",
         default=None,
-        choices=DISPLAY_MODES,
+        choices=(*DISPLAY_MODES, "hall"),
         metavar="MODE",
-        help=f"{' | '.join(DISPLAY_MODES)} (default: hall.yaml's, else window)",
+        help=f"{' | '.join(DISPLAY_MODES)}, or hall for hall.yaml's display "
+        "(default: one window that fits the screen; with --follow, the hall's)",
     )
     p.add_argument("--lang", default=None, help="language (default: the scene's first)")
     p.add_argument("--from", dest="start", default="0", metavar="T", help="start at this time (default 0)")
@@ -74,15 +81,17 @@ def run(args: argparse.Namespace) -> int:
             raise ExhibitError("--follow plays what the master plays: leave out the scene")
         from exhibit.render.follow import run_follow
 
-        return run_follow(project, hall, args.follow, display=args.display, size=size, report=stderr_progress)
+        display = None if args.display == "hall" else args.display
+        return run_follow(project, hall, args.follow, display=display, size=size, report=stderr_progress)
     if not args.scene:
         raise ExhibitError("which scene? e.g. 'exhibit play nanhu_red_boat' (or --follow HOST:PORT)")
 
+    display = hall.display.mode if args.display == "hall" else args.display or "window"
     # The display first: a missing display is reported before any narration is built.
     with Player(
         project,
         hall,
-        display=args.display,
+        display=display,
         size=size,
         audio=True,
         progress=stderr_progress,

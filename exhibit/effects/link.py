@@ -10,14 +10,16 @@ datagram on 127.0.0.1:
                        "poses": {name: [pitch, roll, heave]}}``; also a heartbeat
 ``heartbeat``          ``{"op": "heartbeat", "src": S}``
 ``release``            ``{"op": "release", "src": S}``: this source's effects off now
-``panic`` / ``clear``  all channels safe, latched / unlatched
-``input``              ``{"op": "input", "name": N, "active": true}`` (interlocks)
-``disable``/``enable`` ``{"op": "disable", "name": N}``
+``panic`` / ``clear``  all channels safe, latched / unlatched (``clear`` needs ``"key"``)
+``input``              ``{"op": "input", "name": N, "active": true, "key": K}`` (interlocks)
+``disable``/``enable`` ``{"op": "disable", "name": N}`` (``enable`` needs ``"key"``)
 ``status``             ``{"op": "status", "id": K}``; answered to the sender with the
                        host's status and the same ``id``
 =====================  ============================================================
 
-Malformed datagrams are logged and ignored. :class:`LocalLink` offers the same calls on
+Operations that make the hall less safe (``clear``, ``input``, ``enable``) are obeyed only
+with the host's key (:mod:`exhibit.effects.authority`); without it they are logged as
+refused. Malformed datagrams are logged and ignored. :class:`LocalLink` offers the same calls on
 an in-process host (the simulator, tests, the soak run).
 """
 
@@ -33,6 +35,7 @@ import time
 from collections.abc import Callable, Mapping
 from typing import Any, Protocol
 
+from exhibit.effects.authority import AUTHORISED_OPS, HostFiles, key_matches
 from exhibit.effects.host import EffectsHost
 from exhibit.effects.journal import Journal
 from exhibit.effects.motion import SeatPose
@@ -41,6 +44,7 @@ from exhibit.spec.errors import ExhibitError
 DEFAULT_PORT = 53120  # the host's control port on 127.0.0.1 (53100: remote OSC, 53110: follower sync)
 MAX_DATAGRAM = 65507
 MAX_NAME = 64
+QUESTION_KEPT = 10.0  # seconds an unanswered status question is remembered
 OPS = frozenset({"levels", "heartbeat", "release", "panic", "clear", "input", "disable", "enable", "status"})
 
 
@@ -118,6 +122,8 @@ def parse_message(data: bytes) -> dict[str, Any]:
         out["active"] = active
     if op == "status":
         out["id"] = message.get("id")
+    if op in AUTHORISED_OPS:
+        out["key"] = message.get("key")
     return out
 
 
@@ -138,7 +144,8 @@ class HostServer:
     """Runs an :class:`EffectsHost` on a UDP control socket, refreshing at the outputs' rate."""
 
     def __init__(self, host: EffectsHost, sock: socket.socket, clock: Callable[[], float] = time.monotonic,
-                 rate: float | None = None) -> None:
+                 rate: float | None = None, key: str | None = None, files: HostFiles | None = None,
+                 idle_exit: float | None = None) -> None:
         self.host = host
         self.sock = sock
         self.clock = clock
@@ -146,6 +153,19 @@ class HostServer:
         self.period = 1.0 / (rate or (max(fps) if fps else 40.0))
         self.stopping = False
         self.malformed = 0
+        self.refused = 0
+        self.key = key  # None: every operation is obeyed (an in-process test host)
+        self.files = files  # where a PANIC is latched across restarts
+        self.idle_exit = idle_exit  # stop after this many seconds without a source (a host started by 'set')
+        self._busy_at = clock()
+
+    def _authorised(self, message: dict[str, Any], sender: tuple[str, int]) -> bool:
+        if self.key is None or message["op"] not in AUTHORISED_OPS or key_matches(self.key, message.get("key")):
+            return True
+        self.refused += 1
+        self.host._log("refused", op=message["op"], name=message.get("name"), sender=f"{sender[0]}:{sender[1]}",
+                       error="without the effects host's key")
+        return False
 
     def handle(self, data: bytes, sender: tuple[str, int], now: float) -> None:
         try:
@@ -156,6 +176,8 @@ class HostServer:
             return
         op = message["op"]
         host = self.host
+        if not self._authorised(message, sender):
+            return
         if op == "levels":
             host.request(message["src"], message["levels"], message["poses"], now)
         elif op == "heartbeat":
@@ -164,8 +186,12 @@ class HostServer:
             host.release(message["src"], now)
         elif op == "panic":
             host.panic(now)
+            if self.files is not None and not self.files.latch():
+                host._log("latch_failed", path=str(self.files.latch_path))
         elif op == "clear":
             host.clear(now)
+            if self.files is not None:
+                self.files.unlatch()
         elif op == "input":
             host.set_input(message["name"], message["active"], now)
         elif op == "disable":
@@ -173,14 +199,19 @@ class HostServer:
         elif op == "enable":
             host.enable(message["name"], now)
         elif op == "status":
-            reply = {"op": "status", "id": message["id"], **host.status(now)}
+            reply = {"op": "status", "id": message["id"], **host.status(now), "refused": self.refused}
             try:
                 self.sock.sendto(encode(reply), sender)
             except OSError as exc:
                 host._log("reply_failed", sender=f"{sender[0]}:{sender[1]}", error=str(exc))
 
     def serve(self) -> None:
-        """Until ``stopping`` is set: handle datagrams as they come, refresh on change and at the rate."""
+        """Until ``stopping`` is set: handle datagrams as they come, refresh on change and at the rate.
+
+        A PANIC written down by an earlier host on this port holds from the first refresh.
+        """
+        if self.files is not None and self.files.latched():
+            self.host.panic(self.clock(), origin="latched")
         next_refresh = self.clock()
         while not self.stopping:
             timeout = max(0.0, next_refresh - self.clock())
@@ -202,6 +233,17 @@ class HostServer:
                 self.host.refresh(now)
                 if now >= next_refresh:
                     next_refresh = max(next_refresh + self.period, now)
+            self._idle(now)
+
+    def _idle(self, now: float) -> None:
+        """Stop after ``idle_exit`` seconds with no source (the command that started this host is done)."""
+        if self.idle_exit is None:
+            return
+        if self.host.sources:
+            self._busy_at = now
+        elif now - self._busy_at >= self.idle_exit:
+            self.host._log("idle_exit", idle_s=round(now - self._busy_at, 3))
+            self.stopping = True
 
 
 def bind_control(port: int = DEFAULT_PORT) -> socket.socket:
@@ -222,16 +264,19 @@ def bind_control(port: int = DEFAULT_PORT) -> socket.socket:
 class UdpLink:
     """A player's link to an effects host process."""
 
-    def __init__(self, port: int = DEFAULT_PORT, source: str | None = None, host: str = "127.0.0.1") -> None:
+    def __init__(self, port: int = DEFAULT_PORT, source: str | None = None, host: str = "127.0.0.1",
+                 key: str | None = None) -> None:
         self.address = (host, port)
         self.source = source or f"player:{os.getpid()}"
+        self.key = key  # the host's key: needed to clear a PANIC, set inputs, enable an effect
         self.sock = socket.socket(socket.AF_INET, socket.SOCK_DGRAM)
         self.sock.bind(("127.0.0.1", 0))
         self.sock.setblocking(False)
         self._ids = itertools.count(1)
         self._status: dict[str, Any] | None = None
-        self._status_at = -math.inf
+        self._status_at = -math.inf  # when the question the latest status answers was asked
         self._asked_at = -math.inf
+        self._questions: dict[int, float] = {}  # status questions not yet answered, and when they were asked
         self.errors = 0
 
     def _send(self, message: Mapping[str, Any]) -> None:
@@ -254,16 +299,16 @@ class UdpLink:
             self._send({"op": "panic"})
 
     def clear(self) -> None:
-        self._send({"op": "clear"})
+        self._send({"op": "clear", "key": self.key})
 
     def set_input(self, name: str, active: bool) -> None:
-        self._send({"op": "input", "name": name, "active": active})
+        self._send({"op": "input", "name": name, "active": active, "key": self.key})
 
     def disable(self, name: str) -> None:
         self._send({"op": "disable", "name": name})
 
     def enable(self, name: str) -> None:
-        self._send({"op": "enable", "name": name})
+        self._send({"op": "enable", "name": name, "key": self.key})
 
     def _drain(self) -> None:
         while True:
@@ -277,15 +322,30 @@ class UdpLink:
                 continue
             if isinstance(reply, dict) and reply.get("op") == "status":
                 self._status = reply
-                self._status_at = time.monotonic()
+                self._status_at = self._asked_for(reply)
 
-    def status(self, max_age: float = 2.0) -> dict[str, Any] | None:
-        """The host's latest status without waiting (asks for a fresh one once a second); None if silent."""
+    def _asked_for(self, reply: dict[str, Any]) -> float:
+        ident = reply.get("id")
+        asked = self._questions.pop(ident, None) if isinstance(ident, int) else None
+        return asked if asked is not None else time.monotonic()
+
+    def _ask(self) -> int:
+        """A status question; its answer dates from when it was asked (so an answer still on its
+        way from a host that has since died never counts as news of a host alive now)."""
+        now = time.monotonic()
+        ident = next(self._ids)
+        self._questions = {k: v for k, v in self._questions.items() if now - v < QUESTION_KEPT}
+        self._questions[ident] = now
+        self._send({"op": "status", "id": ident})
+        return ident
+
+    def status(self, max_age: float = 2.0, every: float = 1.0) -> dict[str, Any] | None:
+        """The host's latest status without waiting (asks for a fresh one ``every`` seconds); None if silent."""
         self._drain()
         now = time.monotonic()
-        if now - self._asked_at >= 1.0:
+        if now - self._asked_at >= every:
             self._asked_at = now
-            self._send({"op": "status", "id": next(self._ids)})
+            self._ask()
         if self._status is None or now - self._status_at > max_age:
             return None
         return self._status
@@ -293,8 +353,7 @@ class UdpLink:
     def query(self, timeout: float = 0.5) -> dict[str, Any] | None:
         """Ask for the host's status and wait for the answer (None when no host answers)."""
         self._drain()
-        ident = next(self._ids)
-        self._send({"op": "status", "id": ident})
+        ident = self._ask()
         deadline = time.monotonic() + timeout
         while True:
             left = deadline - time.monotonic()
@@ -311,9 +370,10 @@ class UdpLink:
                 reply = json.loads(data)
             except (ValueError, UnicodeDecodeError):
                 continue
-            if isinstance(reply, dict) and reply.get("id") == ident:
-                self._status, self._status_at = reply, time.monotonic()
-                return reply
+            if isinstance(reply, dict) and reply.get("op") == "status":
+                self._status, self._status_at = reply, self._asked_for(reply)
+                if reply.get("id") == ident:
+                    return reply
 
     def close(self) -> None:
         self.sock.close()

@@ -8,7 +8,9 @@ Every request, from a scene or from ``exhibit effects set``, passes through here
   and 8 s more);
 - ``min_off``: seconds a channel must rest after going off before it may come on again;
 - ``max_rate``: flashes (off-to-on edges) per second; strobes and lightning never exceed
-  :data:`FLASH_LIMIT` whatever the hall file says;
+  :data:`FLASH_LIMIT` whatever the hall file says. A channel whose value sets the flash
+  *speed* (``kind: strobe_rate``) is also capped at the value that gives that rate, since
+  holding it on is flashing;
 - operator disable per effect, and interlock inputs (doors open: spray off);
 - PANIC: every channel at its safe value until cleared.
 
@@ -45,9 +47,20 @@ class Decision:
 def max_rate_for(name: str, channel: Channel) -> float | None:
     """The flash-rate limit of a channel: the hall's ``max_rate``, never above 3/s for flashing effects."""
     rate = channel.max_rate
-    if name in FLASHING_EFFECTS:
+    if name in FLASHING_EFFECTS or channel.kind == "strobe_rate":
         return min(rate, FLASH_LIMIT) if rate is not None else FLASH_LIMIT
     return rate
+
+
+def rate_cap(channel: Channel, max_rate: float | None) -> float:
+    """The highest level of a ``strobe_rate`` channel: its flash rate at most ``max_rate`` (1.0 otherwise).
+
+    Rounded down to a whole DMX step, so the value on the wire never rounds up past the rate.
+    """
+    if channel.kind != "strobe_rate" or channel.flashes_at_full is None:
+        return 1.0
+    allowed = min(max_rate or FLASH_LIMIT, FLASH_LIMIT) / channel.flashes_at_full
+    return min(1.0, math.floor(allowed * 255 + 1e-9) / 255)
 
 
 class ChannelGuard:
@@ -57,6 +70,7 @@ class ChannelGuard:
         self.name = name
         self.channel = channel
         self.max_rate = max_rate_for(name, channel)
+        self.cap = rate_cap(channel, self.max_rate)
         self._on_since: float | None = None  # following an "on" request since then
         self._off_since = -math.inf
         self._last_rise = -math.inf
@@ -82,7 +96,7 @@ class ChannelGuard:
                 self._latched = True
                 self._go_off(now)
                 return Decision(self.name, requested, safe, "max_on")
-            return Decision(self.name, requested, level)
+            return self._capped(requested, level)
         if self._latched:
             return Decision(self.name, requested, safe, "max_on")
         if limits.min_off is not None and now - self._off_since < limits.min_off:
@@ -91,6 +105,11 @@ class ChannelGuard:
             return Decision(self.name, requested, safe, "max_rate")
         self._on_since = now
         self._last_rise = now
+        return self._capped(requested, level)
+
+    def _capped(self, requested: float, level: float) -> Decision:
+        if level > self.cap:
+            return Decision(self.name, requested, self.cap, "max_rate")
         return Decision(self.name, requested, level)
 
     def rest_left(self, now: float) -> float:

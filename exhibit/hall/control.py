@@ -53,6 +53,12 @@ class Sync(Protocol):
                wall: float | None = None) -> None: ...
 
 
+class Keeper(Protocol):
+    """What keeps the effects host alive (:class:`exhibit.effects.keeper.HostKeeper`), checked every tick."""
+
+    def check(self) -> None: ...
+
+
 Op = Literal["go", "stop", "panic", "reset", "seek", "input", "disable", "enable"]
 
 PRESHOW = 30.0  # seconds before a scheduled show: attract stops, the show loads
@@ -78,7 +84,7 @@ class HallControl:
                  journal: Journal, catalogue: Catalogue | None = None, lang: str | None = None,
                  preshow: float = PRESHOW, postshow: float = POSTSHOW, frame: float = FRAME,
                  idle_tick: float = IDLE_TICK, attract_tick: float | None = None, use_schedule: bool = True,
-                 sync: Sync | None = None) -> None:
+                 sync: Sync | None = None, keeper: Keeper | None = None) -> None:
         self.project = project
         self.hall = hall
         self.clock = clock
@@ -94,6 +100,7 @@ class HallControl:
         self.attract_tick = attract_tick or idle_tick
         self.schedule = Schedule(hall.schedule if use_schedule else [])
         self.sync = sync  # follower PCs (exhibit.hall.sync.SyncMaster), told what plays
+        self.keeper = keeper  # restarts a lost effects host, and covers for it meanwhile
         self.state: State = "standby"
         self.show: Show | None = None  # what plays now: a show, or a pass of the attract loop
         self.pending: Show | None = None  # the show loaded during preshow
@@ -151,7 +158,7 @@ class HallControl:
             self._error("go_rejected", str(exc), origin=origin, scene=scene)
             self._publish(force=True)
             return False
-        if self.panicked:
+        if self.panicked or self._effects_panicked():
             self.reset(origin)
         self._stop_everything("go")
         show = Show(self.playback, name, lang or self.lang, "show", None, self._listeners(name))
@@ -218,6 +225,8 @@ class HallControl:
     # -- the loop ----------------------------------------------------------------------------------
 
     def tick(self) -> None:
+        if self.keeper is not None:
+            self.keeper.check()
         self._drain()
         now = self.clock.now()
         self._schedule(now)
@@ -437,6 +446,11 @@ class HallControl:
     @staticmethod
     def _slot_json(slot: Slot | None) -> dict[str, Any] | None:
         return {"at": slot.at.isoformat(), "scene": slot.scene} if slot is not None else None
+
+    def _effects_panicked(self) -> bool:
+        """The effects host holds a PANIC this hall did not see (latched before it started, or from the CLI)."""
+        found = self.bus.status()
+        return bool(found is not None and found.get("panic"))
 
     def _effects_health(self) -> dict[str, Any]:
         found = self.bus.status()

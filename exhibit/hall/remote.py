@@ -11,7 +11,11 @@ next scene, effects health and last error, then the whole status as a JSON strin
 HTTP: ``GET /status``; ``POST /go`` (body ``{"scene": NAME, "lang": L}``, or empty for the next
 scene), ``/stop``, ``/panic``, ``/reset``, ``/seek`` (``{"t": seconds}``), ``/input``
 (``{"name": N, "active": true}``), ``/disable`` and ``/enable`` (``{"name": EFFECT}``).
-Replies are JSON.
+Replies are JSON. A PANIC is sent to the effects host at once from the remote's thread and
+answered for what became of it: ``202`` with ``"ok": true`` only when every output is at its
+safe value (the effects host holds it, or the hall sent safe values itself), else ``503`` with
+``"ok": false`` and why; over OSC the sender gets ``/exhibit/panic`` with ``"ok"`` or
+``"failed"`` and the same words.
 
 Both bind 127.0.0.1 unless ``hall.yaml`` says otherwise, and refuse to start bound
 elsewhere without a token. With a token, OSC messages carry it as their first argument
@@ -38,6 +42,7 @@ from pythonosc.osc_message import OscMessage, ParseError
 from pythonosc.osc_message_builder import OscMessageBuilder
 
 from exhibit.effects.journal import Journal
+from exhibit.effects.keeper import PanicResult
 from exhibit.hall.control import Command, HallControl
 from exhibit.spec.common import ID_PATTERN
 from exhibit.spec.errors import ExhibitError, did_you_mean
@@ -119,7 +124,7 @@ def status_args(status: dict[str, Any]) -> list[Any]:
 
 class OscRemote:
     def __init__(self, endpoint: Endpoint, control: HallControl, journal: Journal,
-                 emergency: Callable[[], None] | None = None) -> None:
+                 emergency: Callable[[], PanicResult] | None = None) -> None:
         check_exposure(endpoint, "osc")
         self.endpoint = endpoint
         self.control = control
@@ -199,9 +204,10 @@ class OscRemote:
             elif op in ("stop", "reset"):
                 self.control.submit(Command(op, origin="osc"))  # type: ignore[arg-type]
             elif op == "panic":
-                if self.emergency is not None:
-                    self.emergency()
+                result = self.emergency() if self.emergency is not None else None
                 self.control.submit(Command("panic", origin="osc"))
+                if result is not None:
+                    self.answer_panic(result, sender)
             elif op == "seek":
                 if len(args) != 1:
                     raise Rejected("seek takes one time in seconds")
@@ -229,6 +235,18 @@ class OscRemote:
             return
         self.handled += 1
         self.journal.write("remote", channel="osc", command=op, args=args, sender=f"{sender[0]}:{sender[1]}")
+
+    def answer_panic(self, result: PanicResult, to: tuple[str, int]) -> None:
+        """What became of a PANIC, to whoever sent it."""
+        if not result.ok:
+            self.journal.write("panic_failed", channel="osc", error=result.message, sender=f"{to[0]}:{to[1]}")
+        builder = OscMessageBuilder("/exhibit/panic")
+        builder.add_arg("ok" if result.ok else "failed")
+        builder.add_arg(result.message)
+        try:
+            self.sock.sendto(builder.build().dgram, to)
+        except OSError as exc:
+            self.journal.write("reply_failed", channel="osc", to=f"{to[0]}:{to[1]}", error=str(exc))
 
     def reply(self, to: tuple[str, int]) -> None:
         builder = OscMessageBuilder("/exhibit/status")
@@ -391,18 +409,22 @@ class _Handler(BaseHTTPRequestHandler):
         except (Rejected, ExhibitError) as exc:
             self._reject(400, str(exc))
             return
-        if op == "panic" and remote.emergency is not None:
-            remote.emergency()
+        result = remote.emergency() if op == "panic" and remote.emergency is not None else None
         remote.control.submit(command)
         remote.handled += 1
         remote.journal.write("remote", channel="http", command=op, scene=command.scene, t=command.t,
                              name=command.name, sender=f"{self.client_address[0]}:{self.client_address[1]}")
-        self._send(202, {"ok": True, "command": op, "scene": command.scene, "t": command.t, "name": command.name})
+        if result is not None and not result.ok:
+            remote.journal.write("panic_failed", channel="http", error=result.message)
+            self._send(503, {"ok": False, "command": op, "error": result.message})
+            return
+        self._send(202, {"ok": True, "command": op, "scene": command.scene, "t": command.t, "name": command.name,
+                         **({"effects": result.message} if result is not None else {})})
 
 
 class HttpRemote:
     def __init__(self, endpoint: Endpoint, control: HallControl, journal: Journal,
-                 emergency: Callable[[], None] | None = None) -> None:
+                 emergency: Callable[[], PanicResult] | None = None) -> None:
         check_exposure(endpoint, "http")
         self.endpoint = endpoint
         self.control = control

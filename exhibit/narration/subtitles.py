@@ -28,10 +28,14 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 
 from exhibit.spec.scene import CaptionCue, TitleCue
+from exhibit.timeline.captions import MAX_LINES, layout, line_limit, wrap
 from exhibit.timeline.model import Timeline
 
+#: Where a place-and-date title breaks first ("1921年7月23日 · 上海望志路106号").
+TITLE_SEPARATOR = " · "
+
 #: Bump when the files change for the same timeline, so that built scenes are written again.
-FORMAT = 3
+FORMAT = 4  # 4: caption cues on the caption rules' lines
 
 _VTT_LINE = {"top": "line:0", "center": "line:50%,center"}  # WebVTT cue settings, per position
 _SRT_TAG = {"top": "{\\an8}", "center": "{\\an5}"}  # ASS numpad alignment: 8 top centre, 5 middle
@@ -60,6 +64,7 @@ def subtitles(timeline: Timeline) -> list[Subtitle]:
             if text and _ms(end) > _ms(tc.start):  # an untranslated or empty cue shows nothing
                 items.append((tc.start, end, text, tc.cue.position, "caption"))
     items += [(start, end, text, "center", "title") for start, end, text in _title_spans(timeline)]
+    items = [part for item in items for part in _within_line_rules(*item)]
     items.sort(key=lambda item: _ms(item[0]))  # stable: narration first at the same moment
     taken: set[str] = set()
     count: dict[str, int] = {}
@@ -73,6 +78,43 @@ def subtitles(timeline: Timeline) -> list[Subtitle]:
         taken.add(name)
         out.append(Subtitle(name, start, end, text, position))
     return out
+
+
+def _within_line_rules(start: float, end: float, text: str, position: str,
+                       base: str) -> list[tuple[float, float, str, str, str]]:
+    """A caption cue's text (a place and date) on lines the caption rules allow (zh 16
+    characters, en 42), broken at the title separator first; more than two lines are shown two
+    at a time, sharing the cue's time. Narration captions are laid out by the timeline already."""
+    if base != "caption":
+        return [(start, end, text, position, base)]
+    lines = [part for line in text.split("\n") for part in title_lines(line)]
+    groups = [lines[i:i + MAX_LINES] for i in range(0, len(lines), MAX_LINES)]
+    step = (end - start) / len(groups)
+    return [(start + k * step, start + (k + 1) * step if k + 1 < len(groups) else end, "\n".join(group),
+             position, base) for k, group in enumerate(groups)]
+
+
+def _one_line(text: str) -> bool:
+    found = layout(text)  # as the caption layout measures it, and every character written counted too
+    return found is not None and len(found) == 1 and len(text) <= line_limit(text)
+
+
+def title_lines(line: str) -> list[str]:
+    """One line of a title as caption lines: whole when it fits, else at its " · " separators
+    (as many parts on a line as fit), else where the caption layout breaks it into two."""
+    if _one_line(line):
+        return [line]
+    packed: list[str] = []
+    for part in (p.strip() for p in line.split(TITLE_SEPARATOR.strip())):
+        if packed and _one_line(joined := packed[-1] + TITLE_SEPARATOR + part):
+            packed[-1] = joined
+        else:
+            packed.append(part)
+    lines = wrap(line) if len(packed) == 1 else [out for part in packed
+                                                 for out in ([part] if _one_line(part) else wrap(part))]
+    if len(lines) > MAX_LINES and (two := layout(line)) is not None:
+        return two  # two lines broken elsewhere beat three at the separator
+    return lines
 
 
 def _closed_up(text: str) -> str:

@@ -131,6 +131,31 @@ def screen_size(app: App) -> tuple[int, int] | None:
     return (int(w), int(h)) if w > 0 and h > 0 else None
 
 
+#: Room a window leaves on a screen it would not fit: its title bar, and a desktop's panels.
+WINDOW_MARGIN = (80, 100)
+
+
+def fit_window(size: Sequence[int], screen: tuple[int, int] | None) -> tuple[int, int]:
+    """A window's size, shrunk (keeping its shape) to fit a screen it would not fit on."""
+    w, h = int(size[0]), int(size[1])
+    if screen is None or (w <= screen[0] and h <= screen[1]):
+        return w, h
+    scale = min((screen[0] - WINDOW_MARGIN[0]) / w, (screen[1] - WINDOW_MARGIN[1]) / h)
+    return max(16, int(w * scale)), max(16, int(h * scale))
+
+
+def walls_fit(display: Display, screen: tuple[int, int] | None) -> str | None:
+    """None when every wall's window lies on the screen; else what the walls need, in words."""
+    if screen is None or not display.walls:
+        return None
+    boxes = [(*wall.window.origin, *wall.window.size) for wall in display.walls]
+    if all(x >= 0 and y >= 0 and x + w <= screen[0] and y + h <= screen[1] for x, y, w, h in boxes):
+        return None
+    right = max(x + w for x, _, w, _ in boxes)
+    bottom = max(y + h for _, y, _, h in boxes)
+    return f"{len(boxes)} wall windows reaching {right}x{bottom}"
+
+
 class Displays(CapturingOutputs):
     """The outputs and views of one display mode, wired to a rig."""
 
@@ -157,6 +182,8 @@ class Displays(CapturingOutputs):
         self.size = tuple(size or (hall_display.size if hall_display is not None else DEFAULT_SIZE))
         if mode == "fullscreen":
             self.size = screen_size(app) or self.size
+        elif mode in ("window", "sbs", "anaglyph"):
+            self.size = fit_window(self.size, screen_size(app))  # one window: never larger than the screen
         self.title = title
         self.outputs: list[GraphicsOutput] = []
         self.views: list[View] = []

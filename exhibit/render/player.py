@@ -25,7 +25,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any, Literal
 
 from exhibit.render.app import App, shared_app
-from exhibit.render.displays import Displays
+from exhibit.render.displays import Displays, screen_size, walls_fit
 from exhibit.render.overlay import Overlay
 from exhibit.render.rig import Rig
 from exhibit.spec.errors import ContentError, ExhibitError, did_you_mean
@@ -214,6 +214,13 @@ class Player:
     def _open_displays(self, mode: str, size: tuple[int, int] | None, xr_fallback: bool) -> Any:
         """The displays of ``mode``; a headset (``xr``) through its own module, which falls
         back to a window when the headset cannot be used (unless ``xr_fallback`` is off)."""
+        if mode == "wall" and self.app.display_available:
+            screen = screen_size(self.app)
+            need = walls_fit(self.hall.display, screen)
+            if need is not None and screen is not None:
+                self._say(f"the hall's display ({need}) does not fit this screen ({screen[0]}x{screen[1]}): "
+                          "playing in a window instead")
+                mode = "window"
         if mode != "xr":
             return Displays(self.app, self.rig, mode, size, self.hall.display)
         from exhibit.render.xr.fallback import open_displays

@@ -62,10 +62,21 @@ class SeatLimits(Model):
     heave: Positive = 0.05
 
 
+ChannelKind = Literal["intensity", "strobe_rate"]
+
+
 class Channel(Model):
-    """One effect mapped to hardware, with the limits the safety layer enforces."""
+    """One effect mapped to hardware, with the limits the safety layer enforces.
+
+    ``kind`` says what the channel's value means to the fixture: ``intensity`` (how much:
+    wind speed, mist output, brightness) or ``strobe_rate`` (how fast a strobe flashes, rising
+    in step with the value to ``flashes_at_full`` flashes per second at DMX 255); a rate
+    channel is capped so that it never asks for more than :data:`FLASH_LIMIT` flashes a second.
+    """
 
     output: Id = "sim"
+    kind: ChannelKind = "intensity"
+    flashes_at_full: Positive | None = None  # strobe_rate: the fixture's flashes per second at 255
     universe: Annotated[int, Field(ge=0, le=63999)] = 1
     channel: Annotated[int, Field(ge=1, le=512)] | None = None
     address: str | None = None
@@ -76,6 +87,15 @@ class Channel(Model):
     latency: NonNegative = 0.0  # seconds; fired this much early
     interlock: list[str] = []  # inputs that force this channel safe while active (e.g. doors_open)
     limits: SeatLimits | None = None
+
+    @model_validator(mode="after")
+    def _rate(self) -> Channel:
+        if self.kind == "strobe_rate" and self.flashes_at_full is None:
+            raise ValueError("a 'strobe_rate' channel needs 'flashes_at_full': the fixture's flashes per second "
+                             "at DMX 255 (from its manual)")
+        if self.kind != "strobe_rate" and self.flashes_at_full is not None:
+            raise ValueError("'flashes_at_full' is for 'kind: strobe_rate' channels; add that kind or remove it")
+        return self
 
     @field_validator("address")
     @classmethod

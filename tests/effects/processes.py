@@ -14,6 +14,7 @@ from typing import Any
 
 import yaml
 
+from exhibit.effects.authority import HostFiles
 from exhibit.effects.link import UdpLink
 
 EXHIBIT = [sys.executable, "-m", "exhibit"]
@@ -31,6 +32,14 @@ def write_project(root: Path, hall: dict[str, Any], scenes: dict[str, dict[str, 
 
 def exhibit(root: Path, *args: str, timeout: float = 30) -> subprocess.CompletedProcess[str]:
     return subprocess.run([*EXHIBIT, "--root", str(root), *args], capture_output=True, text=True, timeout=timeout)
+
+
+def host_key(root: Path, port: int) -> str:
+    """The key of the effects host on ``port`` (written to the content root's var/run), which an
+    operator's link needs to clear a PANIC, set an input or enable an effect."""
+    key = HostFiles(root / "var", port).read_key()
+    assert key is not None, f"no key file for the effects host on port {port}"
+    return key
 
 
 @contextmanager

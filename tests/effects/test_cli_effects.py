@@ -8,7 +8,7 @@ import pytest
 
 from exhibit.cli.main import main
 from exhibit.effects.journal import read_journal
-from tests.effects.olad import free_port
+from tests.effects.olad import free_port, wait_until
 from tests.effects.processes import exhibit, write_project
 
 HALL = {"effects": {"wind": {}, "mist": {"max_on": 8}}}
@@ -18,11 +18,15 @@ def test_set_on_the_simulator(tmp_path: Path) -> None:
     write_project(tmp_path, HALL, {})
     done = exhibit(tmp_path, "effects", "set", "wind", "0.5", "--for", "0.3", "--port", str(free_port(2)))
     assert done.returncode == 0, done.stderr
-    assert "wind: 0.50 (DMX 128) on the simulator (no hardware), through this command" in done.stderr
+    assert "wind: 0.50 (DMX 128) on the simulator (no hardware), through the effects host on 127.0.0.1:" in done.stderr
+    assert "(started for this command: it turns the effect off if this command stops)" in done.stderr
     assert "wind: back to safe" in done.stderr
-    sim = [(r["effect"], r["level"]) for r in read_journal(tmp_path / "var" / "log" / "effects.jsonl")
-           if r["event"] == "sim_effect"]
-    assert sim == [("wind", 0.5), ("wind", 0.0)]
+
+    def sim() -> list[tuple[str, float]]:
+        return [(r["effect"], r["level"]) for r in read_journal(tmp_path / "var" / "log" / "effects.jsonl")
+                if r["event"] == "sim_effect"]
+
+    assert wait_until(lambda: sim() == [("wind", 0.5), ("wind", 0.0)], timeout=3), sim()
 
 
 def test_errors_are_one_clear_line(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:

@@ -140,3 +140,20 @@ def test_seat_pose_stays_in_its_limits_and_is_neutral_when_held() -> None:
     safety.panic()
     held = safety.decide({"seat": 1.0}, 0.1)["seat"]
     assert safety.pose("seat", SeatPose(3, 3, 0.01), held) == SeatPose.NEUTRAL
+
+
+@given(top=st.floats(0.5, 60.0), asked=st.floats(0.0, 1.0), max_rate=st.one_of(st.none(), st.floats(0.1, 20.0)))
+@settings(max_examples=200, deadline=None)
+def test_a_strobe_rate_channel_never_asks_the_fixture_for_more_than_three_flashes_a_second(
+        top: float, asked: float, max_rate: float | None) -> None:
+    channel = Channel(kind="strobe_rate", flashes_at_full=top, max_rate=max_rate)
+    decision = Safety({"beacon": channel}).decide({"beacon": asked}, 0.0)["beacon"]
+    dmx = round(decision.level * 255)
+    assert dmx / 255 * top <= min(FLASH_LIMIT, max_rate or FLASH_LIMIT) + 1e-9  # the rate the fixture makes
+    if decision.level > 0 and decision.level < asked:
+        assert decision.reason == "max_rate"
+
+
+def test_an_intensity_channel_held_full_is_not_capped() -> None:
+    decision = Safety({"strobe": Channel()}).decide({"strobe": 1.0}, 0.0)["strobe"]
+    assert (decision.level, decision.reason) == (1.0, None)

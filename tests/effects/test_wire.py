@@ -12,7 +12,7 @@ import pytest
 from exhibit.effects.bus import EffectsBus
 from exhibit.effects.link import UdpLink
 from tests.effects.olad import ARTNET_UNIVERSE, SACN_UNIVERSE, Olad, Sampler, free_port, wait_until
-from tests.effects.processes import EXHIBIT, effects_host, exhibit, write_project
+from tests.effects.processes import EXHIBIT, effects_host, exhibit, host_key, write_project
 from tests.effects.scenes import effect, hall, timeline
 
 TOLERANCE = 0.050  # seconds: a cue on the wire within 50 ms of its time
@@ -23,6 +23,8 @@ HALL = {
         "strobe": {"output": "dmx", "universe": ARTNET_UNIVERSE, "channel": 2, "max_rate": 10},
         "mist": {"output": "dmx", "universe": ARTNET_UNIVERSE, "channel": 3, "max_on": 0.5, "min_off": 5},
         "snow": {"output": "sacn", "universe": SACN_UNIVERSE, "channel": 4},
+        "beacon": {"output": "dmx", "universe": ARTNET_UNIVERSE, "channel": 5, "kind": "strobe_rate",
+                   "flashes_at_full": 25},
     },
     "outputs": {"dmx": {"kind": "artnet", "host": "127.0.0.1"}, "sacn": {"kind": "sacn", "host": "127.0.0.1"}},
 }
@@ -91,10 +93,10 @@ def test_the_strobe_never_flashes_more_than_three_times_a_second_on_the_wire(ola
         assert len(in_window) <= 3, f"{len(in_window)} flashes within one second: {shown}"
 
 
-def test_panic_gives_zeros_at_once(olad: Olad, host) -> None:  # type: ignore[no-untyped-def]
+def test_panic_gives_zeros_at_once(olad: Olad, project, host) -> None:  # type: ignore[no-untyped-def]
     port, _ = host
     tl = timeline([effect(0.0, "wind", 1.0, 30.0), effect(0.0, "snow", 1.0, 30.0)], duration=30.0)
-    link = UdpLink(port, source="test-panic")
+    link = UdpLink(port, source="test-panic", key=host_key(project[0], port))
     bus = EffectsBus(hall(**HALL), link)
     bus.update(tl, 1.0)
     assert wait_until(lambda: olad.dmx(ARTNET_UNIVERSE)[:1] == [255] and olad.dmx(SACN_UNIVERSE)[3:4] == [255])
@@ -154,15 +156,40 @@ def test_exhibit_effects_set_and_panic_on_the_wire(olad: Olad, project, host) ->
     link.close()
 
 
-def test_without_a_host_the_command_drives_the_outputs_itself(olad: Olad, project, host) -> None:  # type: ignore[no-untyped-def]
+def test_releasing_a_panic_or_an_effect_needs_the_hosts_key(olad: Olad, project, host) -> None:  # type: ignore[no-untyped-def]
     root, _ = project
-    nobody = free_port()
-    process = subprocess.Popen([*EXHIBIT, "--root", str(root), "effects", "set", "snow", "0.25", "--for", "1",
-                                "--port", str(nobody)], stderr=subprocess.PIPE, text=True)
-    assert wait_until(lambda: olad.dmx(SACN_UNIVERSE)[3:4] == [64], timeout=5)
-    process.wait(10)
-    assert "through this command (no effects host is running)" in (process.stderr.read() if process.stderr else "")
-    assert wait_until(lambda: olad.dmx(SACN_UNIVERSE)[3] == 0, timeout=1)
+    port, _ = host
+    key_file = root / "var" / "run" / f"effects-{port}.key"
+    assert key_file.stat().st_mode & 0o777 == 0o600
+    rogue = UdpLink(port, source="rogue")  # any local process, without the key
+    rogue.send({"wind": 1.0}, {})
+    assert wait_until(lambda: olad.dmx(ARTNET_UNIVERSE)[:1] == [255])
+    assert exhibit(root, "effects", "panic", "--port", str(port)).returncode == 0
+    rogue.clear()
+    rogue.send({"wind": 1.0}, {})
+    time.sleep(0.3)
+    assert olad.dmx(ARTNET_UNIVERSE)[0] == 0, "a clear without the key released the PANIC"
+    status = rogue.query(0.5) or {}
+    assert status.get("panic") is True and status.get("refused", 0) >= 1
+    key = key_file.read_text()
+    key_file.write_text("0" * 32 + "\n")  # an operator with the wrong key
+    refused = exhibit(root, "effects", "reset", "--port", str(port))
+    assert refused.returncode == 1
+    assert refused.stderr.startswith("exhibit: error: the effects host refused the reset (PANIC is still latched): "
+                                     "it needs the key it was started with")
+    key_file.write_text(key)
+    assert exhibit(root, "effects", "reset", "--port", str(port)).returncode == 0
+    rogue.send({"wind": 1.0}, {})
+    assert wait_until(lambda: olad.dmx(ARTNET_UNIVERSE)[:1] == [255])
+    assert exhibit(root, "effects", "disable", "wind", "--port", str(port)).returncode == 0
+    rogue.enable("wind")
+    rogue.set_input("doors_open", True)
+    rogue.send({"wind": 1.0}, {})
+    time.sleep(0.3)
+    assert olad.dmx(ARTNET_UNIVERSE)[0] == 0 and "wind" in (rogue.query(0.5) or {}).get("disabled", [])
+    assert exhibit(root, "effects", "enable", "wind", "--port", str(port)).returncode == 0
+    rogue.release()
+    rogue.close()
 
 
 def test_kill_9_of_the_player_gives_zeros_within_a_second(olad: Olad, project, host) -> None:  # type: ignore[no-untyped-def]

@@ -13,6 +13,7 @@ from typing import Any
 from exhibit.effects.bus import EffectsBus
 from exhibit.effects.host import EffectsHost
 from exhibit.effects.journal import Journal, read_journal
+from exhibit.effects.keeper import PanicResult
 from exhibit.effects.link import LocalLink
 from exhibit.effects.outputs import SimOutput
 from exhibit.hall.catalogue import Catalogue
@@ -51,7 +52,8 @@ def eventually(check: Callable[[], Any], timeout: float = 3.0) -> Any:
 
 
 @contextmanager
-def live_hall(root: Path, token: str | None = None) -> Iterator[LiveHall]:
+def live_hall(root: Path, token: str | None = None,
+              emergency: Callable[[], PanicResult] | None = None) -> Iterator[LiveHall]:
     remote = {"osc": {"port": free_port(2), "token": token}, "http": {"port": free_port(), "token": token}}
     write_hall_project(root, {**HALL, "schedule": [], "attract": None, "remote": remote}, SCENES)
     project = Project.at(root)
@@ -64,8 +66,8 @@ def live_hall(root: Path, token: str | None = None) -> Iterator[LiveHall]:
     control = HallControl(project, hall, clock=clock, bus=EffectsBus(hall, LocalLink(host, clock.monotonic)),
                           playback=TimelinePlayback(catalogue, clock), journal=journal, catalogue=catalogue)
     assert hall.remote.osc is not None and hall.remote.http is not None
-    osc = OscRemote(hall.remote.osc, control, journal).start()
-    http = HttpRemote(hall.remote.http, control, journal).start()
+    osc = OscRemote(hall.remote.osc, control, journal, emergency).start()
+    http = HttpRemote(hall.remote.http, control, journal, emergency).start()
     stop = threading.Event()
     thread = threading.Thread(target=control.run, kwargs={"stop": stop}, daemon=True)
     thread.start()

@@ -67,3 +67,14 @@ def test_a_remote_bound_to_every_interface_without_a_token_is_refused(tmp_path: 
     assert done.returncode == 1 and time.monotonic() - started < 20
     assert "remote http is bound to 0.0.0.0, which other machines can reach; set a token in hall.yaml" in done.stderr
     assert os.path.exists(tmp_path / "var" / "log" / "hall.jsonl")
+
+
+def test_effects_hardware_is_never_driven_from_inside_the_hall(tmp_path: Path) -> None:
+    hardware = {**HALL, "schedule": [], "effects": {"wind": {"output": "dmx", "channel": 1}},
+                "outputs": {"dmx": {"kind": "artnet", "host": "127.0.0.1"}}}
+    write_hall_project(tmp_path, hardware, SCENES)
+    done = exhibit(tmp_path, "hall", "--headless", "--no-sync", "--effects", "local")
+    assert done.returncode == 1
+    assert done.stderr.strip() == (
+        "exhibit: error: --effects local drives only simulated outputs: effects hardware is driven by its own "
+        "process, which turns it off if the hall dies; leave out --effects")

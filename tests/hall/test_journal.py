@@ -25,7 +25,7 @@ from exhibit.cli.main import main
 from exhibit.effects.journal import Journal, journal_files, read_journal
 from exhibit.effects.link import UdpLink
 from tests.effects.olad import free_port
-from tests.effects.processes import EXHIBIT
+from tests.effects.processes import EXHIBIT, host_key
 from tests.hall.live import eventually
 from tests.hall.rig import HALL, SCENES, write_hall_project
 
@@ -302,6 +302,7 @@ def test_a_hall_hands_its_journal_rotation_to_the_effects_process_it_starts(tmp_
         started = eventually(lambda: any(r["event"] == "hall_started"  # written once SIGTERM stops it cleanly
                                          for r in read_journal(log / "hall.jsonl", rotated=True)), timeout=15)
         assert started and link.query(0.5) is not None, "the hall or its effects host never started"
+        link.key = host_key(tmp_path, effects_port)
         for _ in range(20):  # each is one record in the effects process's journal
             link.disable("mist")
             link.enable("mist")

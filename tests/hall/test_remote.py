@@ -17,6 +17,7 @@ import pytest
 from exhibit.effects.bus import EffectsBus
 from exhibit.effects.host import EffectsHost
 from exhibit.effects.journal import Journal
+from exhibit.effects.keeper import PanicResult
 from exhibit.effects.link import HostServer, UdpLink, bind_control
 from exhibit.hall.catalogue import Catalogue
 from exhibit.hall.clock import SystemClock
@@ -231,7 +232,12 @@ def test_panic_reaches_the_effects_host_while_the_show_loop_hangs(tmp_path: Path
     control = HallControl(project, hall, clock=clock, bus=EffectsBus(hall, UdpLink(port, source="hall")),
                           playback=playback, journal=journal, catalogue=catalogue)
     emergency = UdpLink(port, source="hall-panic")
-    osc = OscRemote(hall.remote.osc, control, journal, emergency.panic).start()
+
+    def panic_to_host() -> PanicResult:
+        emergency.panic()
+        return PanicResult(True, "sent to the effects host")
+
+    osc = OscRemote(hall.remote.osc, control, journal, panic_to_host).start()
     stop = threading.Event()
     loop = threading.Thread(target=control.run, kwargs={"stop": stop}, daemon=True)
     loop.start()

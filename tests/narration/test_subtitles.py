@@ -17,6 +17,7 @@ import srt
 import webvtt
 
 from exhibit.narration import build
+from exhibit.narration.subtitles import title_lines
 from tests.narration.conftest import Content, ffmpeg, silence, syllables
 
 SCENE = """
@@ -286,3 +287,12 @@ def test_a_build_from_before_title_cards_is_written_again_without_new_voices_or_
     assert again.rebuilt and again.voices_made == 0 and not again.mix_rebuilt
     assert {p: p.read_text(encoding="utf-8") for p in (again.vtt_path, again.srt_path)} == written
     assert len(_title_cues(str(again.vtt_path))) == 5
+
+
+def test_a_title_too_long_for_one_caption_line_breaks_at_its_separator_first() -> None:
+    assert title_lines("1921年7月23日 · 上海望志路106号") == ["1921年7月23日", "上海望志路106号"]  # 22 > 16
+    assert title_lines("1935年6月 · 翻越夹金山") == ["1935年6月 · 翻越夹金山"]  # fits: kept whole
+    assert title_lines("The First National Congress · Shanghai, 23 July 1921 · 106 Wangzhi Road") == [
+        "The First National Congress", "Shanghai, 23 July 1921 · 106 Wangzhi Road"]
+    long = title_lines("中国共产党第一次全国代表大会在上海法租界望志路一百零六号召开")  # no separator
+    assert len(long) >= 2 and all(len(line) <= 16 for line in long)

@@ -20,6 +20,11 @@ import pytest
 
 os.environ.setdefault("ALSOFT_DRIVERS", "null")  # before the first ShowBase: OpenAL without a sound card
 os.environ.setdefault("ALSOFT_LOGLEVEL", "0")
+# The session's one app renders offscreen whether or not the machine running the tests has a
+# display: what a fallback opens ("window" or "offscreen") depends on it. Tests that want a
+# screen start their own X server and hand its DISPLAY to the process they start.
+for _name in ("DISPLAY", "WAYLAND_DISPLAY"):
+    os.environ.pop(_name, None)
 
 REPO = Path(__file__).resolve().parents[2]
 SMALL = (320, 180)

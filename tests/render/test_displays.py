@@ -227,3 +227,12 @@ def test_wall_mode_opens_one_output_per_projector_and_captions_go_on_the_front_w
     player.step(1.0)
     for capture in captures:
         assert capture.pixels().shape == (96, 160, 3)
+
+
+def test_a_window_too_big_for_the_screen_is_shrunk_to_fit_keeping_its_shape() -> None:
+    from exhibit.render.displays import fit_window
+
+    assert fit_window((1920, 1080), (1366, 768)) == (1187, 668)  # room left for a title bar and panels
+    assert fit_window((3840, 1080), (1366, 768)) == (1286, 361)  # side by side: both eyes, same shape
+    assert fit_window((1280, 720), (1366, 768)) == (1280, 720)  # fits: as asked
+    assert fit_window((1920, 1080), None) == (1920, 1080)  # no screen to go by

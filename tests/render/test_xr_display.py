@@ -266,3 +266,17 @@ def test_a_headset_lost_mid_show_gives_way_to_a_window_and_the_show_goes_on(
     image = capture.pixels("RGB")
     assert image.shape[0] > 0 and float(image.std()) > 1.0  # a picture of the scene, not a blank
     assert not keep_showing(player)
+
+
+def test_the_mirror_window_keeps_the_eyes_shape_and_stays_on_the_screen() -> None:
+    from exhibit.render.xr.display import MIRROR_WIDTH, mirror_geometry
+
+    # Tall eyes (1832x1920) on a 1920x1080 screen, the window placed 300 lines down: moved up.
+    (w, h), (x, y) = mirror_geometry((1832, 1920), None, (1920, 1080), (100, 300))
+    assert w == MIRROR_WIDTH and h == int(MIRROR_WIDTH * 1920 / 1832)
+    assert (x, y) == (100, 1080 - h) and y + h <= 1080
+    # Too tall for a 1366x768 laptop's screen: shrunk to leave room, same shape, on the screen.
+    (w, h), (x, y) = mirror_geometry((1832, 1920), None, (1366, 768), (0, 0))
+    assert h <= 768 - 100 and abs(w / h - 1832 / 1920) < 0.01 and x + w <= 1366 and y + h <= 768
+    # Without a screen to go by: as asked.
+    assert mirror_geometry((1440, 1600), (640, 480), None, (5, 6)) == ((640, 480), (5, 6))

@@ -131,5 +131,82 @@ def test_the_runtime_names_its_headset_and_eye_sizes() -> None:
 
     info = probe()
     assert info.runtime and info.system
-    assert len(info.eye_sizes) == 2 and all(w >= 256 and h >= 256 for w, h in info.eye_sizes)
+    # What the runtime recommends, whatever it is (Monado's null compositor: 320x240): positive sizes.
+    assert len(info.eye_sizes) == 2 and all(w > 0 and h > 0 for w, h in info.eye_sizes), info.eye_sizes
     assert info.opengl, f"{info.runtime} offers no XR_KHR_opengl_enable"
+
+
+def test_a_runtime_installed_but_not_running_says_to_start_it(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    from exhibit.render.xr.runtime import active_manifest, installed_runtime
+
+    manifest = tmp_path / "openxr_monado.json"
+    manifest.write_text('{"file_format_version": "1.0.0", "runtime": {"name": "Monado", '
+                        '"library_path": "../../lib/libopenxr_monado.so"}}')
+    monkeypatch.setenv("XR_RUNTIME_JSON", str(manifest))
+    assert active_manifest() == manifest and installed_runtime(manifest) == "Monado"
+    # What Monado's loader answers at xrCreateInstance when monado-service is not running.
+    generic = "The runtime failed to handle the function in an unexpected way"
+    assert explain("RuntimeFailureError", generic, installed="Monado") == (
+        "the OpenXR runtime Monado is installed but not running: start it (e.g. monado-service / SteamVR)"
+    )
+    # Without a name in the manifest, its library's; a failure of a running runtime stays as it was.
+    nameless = tmp_path / "steam.json"
+    nameless.write_text('{"runtime": {"library_path": "vrclient.so"}}')
+    assert installed_runtime(nameless) == "vrclient"
+    assert explain("RuntimeFailureError", generic, runtime="Monado 21.0.0", installed="Monado") == (
+        f"the OpenXR runtime Monado 21.0.0 failed: {generic}"
+    )
+    monkeypatch.setenv("XR_RUNTIME_JSON", str(tmp_path / "missing.json"))
+    assert active_manifest() is None
+
+
+class StandInRuntime:
+    """A session as the runtime drives it: READY then FOCUSED; after an exit request it answers
+    with STOPPING after ``answer_after`` polls (never, when None), and records the calls made."""
+
+    def __init__(self, answer_after: int | None) -> None:
+        self.lifecycle = Lifecycle()
+        self.lifecycle.on_state("READY")
+        self.lifecycle.on_state("FOCUSED")
+        self.answer_after = answer_after
+        self.calls: list[str] = []
+        self.polls_since_request: int | None = None
+
+    def request_exit(self) -> None:
+        self.calls.append("xrRequestExitSession")
+        self.polls_since_request = 0
+
+    def poll(self) -> None:
+        self.calls.append("poll")
+        if self.polls_since_request is None:
+            return
+        self.polls_since_request += 1
+        if self.answer_after is not None and self.polls_since_request == self.answer_after:
+            for action in self.lifecycle.on_state("STOPPING"):  # as XrSession.poll answers it
+                self.calls.append({"end": "xrEndSession"}[action])
+
+    def idle_frame(self) -> None:
+        self.calls.append("frame")
+
+
+def test_closing_waits_for_stopping_then_ends_the_session() -> None:
+    from exhibit.render.xr.runtime import exit_politely
+
+    runtime = StandInRuntime(answer_after=3)
+    assert exit_politely(runtime, wait=5.0)
+    assert runtime.calls == ["xrRequestExitSession", "poll", "frame", "poll", "frame", "poll", "xrEndSession"]
+
+
+def test_closing_gives_up_after_a_bounded_wait_when_the_runtime_never_answers() -> None:
+    from exhibit.render.xr.runtime import exit_politely
+
+    now = [0.0]
+
+    def clock() -> float:
+        now[0] += 0.1  # each look at the clock: a tenth of a second
+        return now[0]
+
+    runtime = StandInRuntime(answer_after=None)
+    assert not exit_politely(runtime, wait=1.0, clock=clock)
+    assert "xrEndSession" not in runtime.calls and now[0] <= 1.3
+    assert runtime.calls[0] == "xrRequestExitSession" and runtime.calls.count("poll") >= 3

@@ -43,12 +43,17 @@ needs_xvfb = pytest.mark.skipif(
 @pytest.fixture(scope="module")
 def xserver(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
     """A private X server on a free display number; its name (``:N``)."""
+    yield from xvfb(tmp_path_factory, SCREEN)
+
+
+def xvfb(tmp_path_factory: pytest.TempPathFactory, screen: tuple[int, int]) -> Iterator[str]:
+    """Xvfb with one screen of ``screen`` pixels, running while the generator is; its name (``:N``)."""
     assert XVFB is not None
     workdir = tmp_path_factory.mktemp("xvfb")
     read, write = os.pipe()
     log = (workdir / "xvfb.log").open("wb")
     proc = subprocess.Popen(
-        [XVFB, "-displayfd", str(write), "-noreset", "-screen", "0", f"{SCREEN[0]}x{SCREEN[1]}x24", "-nolisten", "tcp"],
+        [XVFB, "-displayfd", str(write), "-noreset", "-screen", "0", f"{screen[0]}x{screen[1]}x24", "-nolisten", "tcp"],
         pass_fds=(write,),
         stdout=log,
         stderr=subprocess.STDOUT,

@@ -26,7 +26,15 @@ import time
 from collections.abc import Callable, Sequence
 from typing import TYPE_CHECKING, Any, Protocol
 
-from exhibit.render.displays import OVERLAY_SORT, WORLD_SORT, Capture, CapturingOutputs, View
+from exhibit.render.displays import (
+    OVERLAY_SORT,
+    WINDOW_MARGIN,
+    WORLD_SORT,
+    Capture,
+    CapturingOutputs,
+    View,
+    screen_size,
+)
 from exhibit.render.rig import FAR, NEAR, Rig
 from exhibit.render.xr.convert import apply_fov, pose_to_panda
 from exhibit.render.xr.interaction import Gaze, HitTest, Pointer, Ray, Select
@@ -46,6 +54,27 @@ OVERLAY_SHARE = 0.5  # captions use the middle half of each eye's width
 OVERLAY_ASPECT = 16 / 9
 CURSOR_DISTANCE = 1.2  # metres in front of the eyes: the gaze cursor
 FADE_DISTANCE = 0.15  # metres: the whole-view fade, just beyond the near plane
+
+
+def mirror_geometry(
+    eye: tuple[int, int],
+    size: tuple[int, int] | None,
+    screen: tuple[int, int] | None,
+    origin: tuple[int, int],
+) -> tuple[tuple[int, int], tuple[int, int]]:
+    """The mirror window's size and place: the left eye's shape (``MIRROR_WIDTH`` wide unless
+    ``size`` says), shrunk to leave room on the screen for its title bar and a desktop's panels,
+    and moved so that all of it (and the captions at its bottom) stays on the screen."""
+    w, h = size or (MIRROR_WIDTH, int(MIRROR_WIDTH * eye[1] / eye[0]))
+    if screen is None:
+        return (w, h), origin
+    room = (screen[0] - WINDOW_MARGIN[0], screen[1] - WINDOW_MARGIN[1])
+    if w > room[0] or h > room[1]:
+        scale = min(room[0] / w, room[1] / h)
+        w, h = max(16, int(w * scale)), max(16, int(h * scale))
+    x = min(max(0, origin[0]), screen[0] - w)
+    y = min(max(0, origin[1]), screen[1] - h)
+    return (w, h), (x, y)
 
 
 class Session(Protocol):
@@ -167,13 +196,17 @@ class XrDisplays(CapturingOutputs):
             self.views.append(View(name, buffer, region, cam, overlay=True))
         # The mirror shows the left eye, at the left eye's own shape.
         if self.eyes:
-            w, h = session.sizes[0]
-            props_size = self.size or (MIRROR_WIDTH, int(MIRROR_WIDTH * h / w))
             if self.onscreen:
                 from panda3d.core import WindowProperties
 
+                now = mirror.getProperties()
+                size, origin = mirror_geometry(
+                    session.sizes[0], self.size, screen_size(self.app),
+                    (now.getXOrigin(), now.getYOrigin()),
+                )
                 props = WindowProperties()
-                props.setSize(int(props_size[0]), int(props_size[1]))
+                props.setSize(*size)
+                props.setOrigin(*origin)
                 mirror.requestProperties(props)
             region = mirror.makeDisplayRegion(0, 1, 0, 1)
             region.setSort(WORLD_SORT)

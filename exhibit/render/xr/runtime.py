@@ -18,10 +18,13 @@ prints it and the hall falls back to a window (:mod:`exhibit.render.xr.fallback`
 from __future__ import annotations
 
 import ctypes
+import json
 import os
+import time
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
-from typing import Any
+from pathlib import Path
+from typing import Any, Protocol
 
 from exhibit.render.xr.convert import XrFov, XrPose
 from exhibit.spec.errors import ExhibitError
@@ -73,9 +76,53 @@ def import_xr() -> Any:
     return xr
 
 
-def explain(kind: str, detail: str = "", runtime: str = "", manifest: str | None = None) -> str:
-    """One line for a runtime failure, from pyopenxr's exception class name ``kind``."""
+#: Where the OpenXR loader looks for the active runtime on Linux (OpenXR loader spec,
+#: "Active Runtime Location"), after ``XR_RUNTIME_JSON``.
+ACTIVE_RUNTIME = "openxr/1/active_runtime.json"
+
+
+def active_manifest() -> Path | None:
+    """The manifest of the runtime the loader would load: ``XR_RUNTIME_JSON``, else the user's
+    then the system's ``active_runtime.json``; None when there is none."""
+    named = os.environ.get("XR_RUNTIME_JSON")
+    if named:
+        return Path(named) if Path(named).is_file() else None
+    config = os.environ.get("XDG_CONFIG_HOME") or str(Path.home() / ".config")
+    dirs = [config, *(os.environ.get("XDG_CONFIG_DIRS") or "/etc/xdg").split(":"), "/etc"]
+    for folder in dirs:
+        found = Path(folder) / ACTIVE_RUNTIME
+        if folder and found.is_file():
+            return found
+    return None
+
+
+def installed_runtime(manifest: Path | None) -> str:
+    """The runtime a manifest names ("Monado"), else its library's name; "" without one."""
+    if manifest is None:
+        return ""
+    try:
+        runtime = json.loads(manifest.read_text(encoding="utf-8")).get("runtime", {})
+    except (OSError, ValueError, AttributeError):
+        return ""
+    if not isinstance(runtime, dict):
+        return ""
+    name = runtime.get("name") or Path(str(runtime.get("library_path") or "")).stem
+    return str(name)
+
+
+def explain(kind: str, detail: str = "", runtime: str = "", manifest: str | None = None,
+            installed: str = "") -> str:
+    """One line for a runtime failure, from pyopenxr's exception class name ``kind``.
+
+    ``installed``: the runtime an active manifest names, for a failure before the runtime
+    could even say its name (its service is not running).
+    """
     where = f"the OpenXR runtime {runtime}" if runtime else "the OpenXR runtime"
+    if kind == "RuntimeFailureError" and installed and not runtime:
+        return (
+            f"the OpenXR runtime {installed} is installed but not running: start it "
+            "(e.g. monado-service / SteamVR)"
+        )
     if kind == "RuntimeUnavailableError":
         if manifest:
             return (
@@ -99,7 +146,13 @@ def explain(kind: str, detail: str = "", runtime: str = "", manifest: str | None
 
 def _failure(exc: BaseException, runtime: str = "") -> XrUnavailable:
     return XrUnavailable(
-        explain(type(exc).__name__, str(exc), runtime, os.environ.get("XR_RUNTIME_JSON"))
+        explain(
+            type(exc).__name__,
+            str(exc),
+            runtime,
+            os.environ.get("XR_RUNTIME_JSON"),
+            installed_runtime(active_manifest()),
+        )
     )
 
 
@@ -158,6 +211,38 @@ class Lifecycle:
     @property
     def focused(self) -> bool:
         return self.state == "FOCUSED"
+
+
+CLOSE_WAIT = 1.0  # seconds a closing session waits for the runtime's STOPPING before it gives up
+
+
+class Exiting(Protocol):
+    """What ending a session needs (:class:`XrSession`, or a stand-in runtime in the tests)."""
+
+    lifecycle: Lifecycle
+
+    def request_exit(self) -> None: ...
+
+    def poll(self) -> None: ...
+
+    def idle_frame(self) -> None: ...
+
+
+def exit_politely(session: Exiting, wait: float = CLOSE_WAIT,
+                  clock: Callable[[], float] = time.monotonic) -> bool:
+    """End a running session as the spec's life cycle asks (10.3.7): xrRequestExitSession,
+    then keep polling, and keep frames going while the runtime wants them, until it moves
+    to STOPPING, which :meth:`XrSession.poll` answers with xrEndSession. At most ``wait``
+    seconds: a runtime that never answers must not hold the hall. True when it ended."""
+    session.request_exit()
+    deadline = clock() + wait
+    while session.lifecycle.running and session.lifecycle.lost is None:
+        if clock() >= deadline:
+            return False
+        session.poll()
+        if session.lifecycle.running:
+            session.idle_frame()
+    return not session.lifecycle.running and "STOPPING" in session.lifecycle.history
 
 
 # -- probing (no graphics needed) -----------------------------------------------------------------
@@ -550,15 +635,24 @@ class XrSession:
         )
         return bool(state.is_active and state.current_state)
 
+    def request_exit(self) -> None:
+        self.xr.request_exit_session(self.session)
+
+    def idle_frame(self) -> None:
+        """An empty frame while a closing session waits for STOPPING (the runtime moves on with frames)."""
+        if self.begin_frame() is None and self._frame is None:
+            time.sleep(0.005)  # no frame wanted now: do not spin
+        self.end_frame()
+
     def close(self) -> None:
-        """End the session politely when it runs, then destroy every handle (errors ignored:
-        the runtime may already be gone)."""
+        """End the session politely when it runs (:func:`exit_politely`, a bounded wait), then
+        destroy every handle (errors ignored: the runtime may already be gone)."""
         xr = getattr(self, "xr", None)
         if xr is None:
             return
         if self.lifecycle.running and hasattr(self, "session"):
             try:
-                xr.request_exit_session(self.session)
+                exit_politely(self)
             except xr.XrException:
                 pass
         while self._handles:
