@@ -108,6 +108,7 @@ class HallControl:
         self.next_slot = self.schedule.next_slot(clock.now())
         self.panicked = False
         self.last_error: str | None = None
+        self.last_warning: str | None = None
         self.shows_started = 0
         self.wake = threading.Event()
         self._commands: queue.SimpleQueue[Command] = queue.SimpleQueue()
@@ -241,6 +242,7 @@ class HallControl:
         elif self.state == "postshow" and self.clock.monotonic() - self._phase_since >= self.postshow:
             self._enter("standby")
             self._attract(now)
+        self._take_warnings()
         if self.state != "show":
             self.bus.idle()  # the heartbeat: the player is alive, nothing is asked
         if self.show is None and self.sync is not None:
@@ -437,6 +439,13 @@ class HallControl:
             return entry.playlist[0]
         raise ExhibitError("GO needs a scene name: the hall has no schedule to take one from")
 
+    def _take_warnings(self) -> None:
+        """Side problems of the playback (the quiz database is out): journalled, the show goes on."""
+        for warning in self.playback.take_warnings():
+            self.last_warning = warning
+            self.journal.write("warning", warning=warning, scene=self.show.scene if self.show else None)
+            self._changed = True
+
     def _error(self, event: str, message: str, **fields: Any) -> None:
         self.last_error = message
         self.journal.write(event, error=message, **fields)
@@ -493,6 +502,8 @@ class HallControl:
             "panic": self.panicked,
             "effects": self._effects_health(),
             "last_error": self.last_error,
+            "last_warning": self.last_warning,
+            "quiz_waiting": self.playback.quiz_waiting,
             "shows_started": self.shows_started,
         }
         with self._status_lock:

@@ -55,6 +55,16 @@ class Playback(Protocol):
 
     def close(self) -> None: ...
 
+    def take_warnings(self) -> list[str]:
+        """Side problems since the last call (the quiz database is out, ...): the show goes
+        on, and the hall writes them to its journal."""
+        ...
+
+    @property
+    def quiz_waiting(self) -> int:
+        """Finished quiz rounds that wait for the database."""
+        ...
+
 
 class TimelinePlayback:
     """A compiled timeline against the hall's clock: no window, no audio."""
@@ -137,6 +147,13 @@ class TimelinePlayback:
     def close(self) -> None:
         self.stop()
 
+    def take_warnings(self) -> list[str]:
+        return []  # no quiz is asked without a player
+
+    @property
+    def quiz_waiting(self) -> int:
+        return 0
+
 
 class PlayerPlayback:
     """The Panda3D player (``exhibit.render.player.Player``) as the hall's playback."""
@@ -195,3 +212,11 @@ class PlayerPlayback:
     def close(self) -> None:
         self._remove()
         self.player.close()
+
+    def take_warnings(self) -> list[str]:
+        taken: list[str] = self.player.take_warnings()
+        return taken
+
+    @property
+    def quiz_waiting(self) -> int:
+        return int(self.player.quiz_waiting)

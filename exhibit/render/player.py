@@ -202,6 +202,7 @@ class Player:
             self.listeners.append(on_frame)
         self.quiz_panel: Any = None
         self._quiz_store: Any = None  # the quiz's AttemptSpool, made when the first quiz cue fires
+        self._warnings: list[str] = []  # side problems not yet taken by the hall
         self._status: Status = "idle"
         self._t = 0.0
         self._events_from = -math.inf
@@ -238,6 +239,21 @@ class Player:
     def _say(self, message: str) -> None:
         """A message for the operator (warnings must be seen even when progress is quiet)."""
         (self.progress or stderr_progress)(message)
+
+    def _warn(self, message: str) -> None:
+        """A side problem the show goes on through: said, and kept for the hall's journal."""
+        self._warnings.append(message)
+        self._say(f"warning: {message}")
+
+    def take_warnings(self) -> list[str]:
+        """The warnings since the last call (the hall writes them to its journal)."""
+        taken, self._warnings = self._warnings, []
+        return taken
+
+    @property
+    def quiz_waiting(self) -> int:
+        """Finished quiz rounds that wait for the database (0 when it takes them)."""
+        return self._quiz_store.waiting if self._quiz_store is not None else 0
 
     @property
     def headset(self) -> bool:
@@ -551,9 +567,7 @@ class Player:
             return None
         if self._quiz_store is None:
             # Rounds wait in memory while the database cannot be written: the quiz is asked anyway.
-            self._quiz_store = open_spool(
-                self.project, self.hall.quiz.db, warn=lambda message: self._say(f"warning: {message}")
-            )
+            self._quiz_store = open_spool(self.project, self.hall.quiz.db, warn=self._warn)
         store = self._quiz_store
         try:
             return start_cue_session(
