@@ -25,7 +25,7 @@ from tests.render.xserver import (  # noqa: F401 - content, play and x are fixtu
 pytestmark = needs_xvfb
 
 LAPTOP = (1366, 768)
-NEAR_BOAT = "boat_look.start + 1"
+NEAR_BOAT = "on_boat.start + 1"
 
 
 @pytest.fixture()
