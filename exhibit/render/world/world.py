@@ -20,6 +20,7 @@ from typing import Any
 from panda3d.core import LPoint3f, NodePath, TransparencyAttrib
 
 from exhibit.render.world import (
+    batch,
     boat,
     buildings,
     flag,
@@ -77,6 +78,8 @@ class World:
     view_distance: float  # a far clip plane that shows the whole world (metres)
     #: a mirror node per water id (GLSL only): instances of the objects at that water
     reflections: dict[str, NodePath] = field(default_factory=dict)
+    #: still objects of repeatable kinds drawn together (one mesh per material and cell)
+    batches: batch.Batches = field(default_factory=batch.Batches)
     _applied: dict[str, _Applied] = field(default_factory=dict)
     _animated: list[Piece] = field(default_factory=list)
     _windows: list[NodePath] = field(default_factory=list)  # paper windows, software renderer
@@ -147,14 +150,15 @@ class World:
     def bounds(self, obj_id: str) -> tuple[LPoint3f, LPoint3f] | None:
         """World-space box around an object as built (None when it has no geometry)."""
         node = self.nodes[obj_id]
-        stashed = node.isStashed()
-        if stashed:
-            node.unstash()
+        parts = self.batches.parts.get(obj_id)  # a batched object's own, undrawn parts
+        stashed = [n for n in (node, parts) if n is not None and n.isStashed()]
+        for n in stashed:
+            n.unstash()
         try:
             found = node.getTightBounds(self.root)
         finally:
-            if stashed:
-                node.stash()
+            for n in stashed:
+                n.stash()
         return found
 
     def destroy(self) -> None:
@@ -265,19 +269,28 @@ def draw_opaque_near_to_far() -> None:
 
 
 def build_world(
-    scene: Scene, parent: NodePath, *, project_root: Path, capabilities: Capabilities
+    scene: Scene,
+    parent: NodePath,
+    *,
+    project_root: Path,
+    capabilities: Capabilities,
+    batched: bool = True,
 ) -> World:
-    """Build every object of ``scene`` under a new node of ``parent``."""
+    """Build every object of ``scene`` under a new node of ``parent``.
+
+    ``batched=False`` draws every object by itself (to compare pictures and costs)."""
     draw_opaque_near_to_far()
     root = parent.attachNewNode(f"world_{scene.scene_id}")
     try:
-        return _build(scene, root, Path(project_root), capabilities)
+        return _build(scene, root, Path(project_root), capabilities, batched)
     except BaseException:
         root.removeNode()  # a failed build leaves nothing behind
         raise
 
 
-def _build(scene: Scene, root: NodePath, project_root: Path, capabilities: Capabilities) -> World:
+def _build(
+    scene: Scene, root: NodePath, project_root: Path, capabilities: Capabilities, batched: bool
+) -> World:
     ground = Ground()
     ctx = BuildContext(
         scene=scene,
@@ -340,6 +353,8 @@ def _build(scene: Scene, root: NodePath, project_root: Path, capabilities: Capab
             lamp.indoor = any(pad.contains(p[0], p[1], p[2]) for pad in ground.pads)
         atmosphere.add_lamps(piece.lamps)
     if capabilities.glsl:
+        if batched:
+            world.batches = _batch(scene, world)
         _reflect(scene, world)
     else:
         from exhibit.render.world.parts import TRANSLUCENT_TAG
@@ -353,40 +368,64 @@ REFLECTED = ("red_boat", "house", "schoolhouse", "trees", "flag", "marchers", "m
 REFLECTION_HEIGHT = 30.0  # objects based this far above the water are reflected
 
 
-def _reflect(scene: Scene, world: World) -> None:
-    """Mirror the objects standing at each water surface about its plane.
+def _batch(scene: Scene, world: World) -> batch.Batches:
+    """Join the still objects of repeatable kinds (with shaders only: without them paper
+    windows are lit per house on the CPU)."""
+    moving = batch.moving_targets(scene)
+    waters = mirrored(scene)
+    joinable = []
+    for obj_id, piece in world.pieces.items():
+        if piece.animate or piece.own_look or piece.set_lang or piece.lamps:
+            continue
+        if batch.still(scene, obj_id, moving):
+            obj = scene.objects[obj_id]
+            joinable.append((obj_id, obj.kind, piece.node, obj.pos, waters.get(obj_id, "")))
+    return batch.join(world.root, joinable)
 
-    A mirror is a node with scale z = -1 about the water level holding *instances* of
-    the objects' nodes, so a reflection moves, fades and animates with its object at no
-    cost per frame. Fragments of a reflection above the water are discarded by the
-    shaders (u_clip), and faces are culled the other way round under the mirror.
-    """
-    from panda3d.core import CullFaceAttrib
 
-    from exhibit.render.world.ground import Placement
-
-    taken: set[str] = set()
+def mirrored(scene: Scene) -> dict[str, str]:
+    """The water each reflected object is mirrored in (an object is mirrored in one water)."""
+    out: dict[str, str] = {}
     for water_id, water_obj in scene.objects.items():
         if water_obj.kind != "water":
             continue
         level = water_obj.pos[2]
         sheet = WaterSheet(placement_of(water_obj), water_obj.size[0] / 2, water_obj.size[1] / 2)
-        mirror: NodePath | None = None
         for obj_id, obj in scene.objects.items():
-            if obj.kind not in REFLECTED or obj_id in taken:
+            if obj.kind not in REFLECTED or obj_id in out:
                 continue
             if not (level - 2.0 <= obj.pos[2] <= level + REFLECTION_HEIGHT):
                 continue
-            if not bool(sheet.covers(obj.pos[0], obj.pos[1])[0]):
-                continue
-            if mirror is None:
-                mirror = world.root.attachNewNode(f"reflections_{water_id}")
-                mirror.setPos(0, 0, 2 * level)
-                mirror.setScale(1, 1, -1)
-                mirror.setAttrib(CullFaceAttrib.makeReverse(), 1)
-                mirror.setShaderInput("u_clip", (1.0, level, 0.0, 0.0))
-            world.nodes[obj_id].instanceTo(mirror)
-            taken.add(obj_id)
-        if mirror is not None:
-            world.reflections[water_id] = mirror
-    del Placement
+            if bool(sheet.covers(obj.pos[0], obj.pos[1])[0]):
+                out[obj_id] = water_id
+    return out
+
+
+def _reflect(scene: Scene, world: World) -> None:
+    """Mirror the objects standing at each water surface about its plane.
+
+    A mirror is a node with scale z = -1 about the water level holding *instances* of
+    the objects' nodes (or of the batch that draws them), so a reflection moves, fades
+    and animates with its object at no cost per frame. Fragments of a reflection above
+    the water are discarded by the shaders (u_clip), and faces are culled the other way
+    round under the mirror.
+    """
+    from panda3d.core import CullFaceAttrib
+
+    mirrors: dict[str, NodePath] = {}
+    instanced: set[int] = set()
+    for obj_id, water_id in mirrored(scene).items():
+        mirror = mirrors.get(water_id)
+        if mirror is None:
+            level = scene.objects[water_id].pos[2]
+            mirror = mirrors[water_id] = world.root.attachNewNode(f"reflections_{water_id}")
+            mirror.setPos(0, 0, 2 * level)
+            mirror.setScale(1, 1, -1)
+            mirror.setAttrib(CullFaceAttrib.makeReverse(), 1)
+            mirror.setShaderInput("u_clip", (1.0, level, 0.0, 0.0))
+        world.nodes[obj_id].instanceTo(mirror)
+        batch = world.batches.drawn_by.get(obj_id)
+        if batch is not None and batch.getKey() not in instanced:
+            instanced.add(batch.getKey())
+            batch.instanceTo(mirror)
+    world.reflections.update(mirrors)
