@@ -91,9 +91,12 @@ def timed(frames: list[Any], draw: Any) -> float:
 
 
 class BareScene:
-    """A bare Panda3D scene: one lit grid of ``tris`` triangles, no shaders, same size and view."""
+    """A bare Panda3D scene: one lit grid of ``tris`` triangles, no shaders, same size and view
+    (``eyes=2``: drawn twice, side by side, as a stereo pair)."""
 
-    def __init__(self, app: Any, tris: int, camera: Any) -> None:
+    def __init__(
+        self, app: Any, tris: int, camera: Any, size: tuple[int, int] = SIZE, eyes: int = 1
+    ) -> None:
         from panda3d.core import (
             AmbientLight,
             Camera,
@@ -144,7 +147,7 @@ class BareScene:
         self.scene.setLight(sun)
         self.scene.setLight(amb)
         lens = PerspectiveLens()
-        aspect = SIZE[1] / SIZE[0]
+        aspect = size[1] * eyes / size[0]
         vfov = math.degrees(2 * math.atan(math.tan(math.radians(camera.fov) / 2) * aspect))
         lens.setFov(camera.fov, vfov)
         lens.setNearFar(0.1, 5000)
@@ -153,9 +156,10 @@ class BareScene:
         self.heading = camera.hpr[0]
         from panda3d.core import GraphicsOutput, Texture
 
-        self.output = app.open_output(SIZE, onscreen=False)
+        self.output = app.open_output(size, onscreen=False)
         self.output.setClearColor((0.7, 0.8, 0.9, 1))
-        self.output.makeDisplayRegion().setCamera(self.cam)
+        for eye in range(eyes):
+            self.output.makeDisplayRegion(eye / eyes, (eye + 1) / eyes, 0, 1).setCamera(self.cam)
         self.output.addRenderTexture(Texture("bare"), GraphicsOutput.RTMCopyRam)  # finish each frame
         self.output.setActive(False)
 

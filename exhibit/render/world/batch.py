@@ -4,9 +4,8 @@ A house is five meshes (walls, roof, doors, windows, trim), so a village of 1,00
 houses built one by one is 5,000 draw calls per eye, far past what a headset's frame
 leaves for them. Objects that never change on screen (no cue shows, hides, moves or
 tints them, no motion of their own) look the same when their meshes are joined: the
-world copies their geometry, in place, into one node per kind and neighbourhood and
-lets Panda3D merge what shares a material, so 1,000 houses cost a few draw calls per
-:data:`CELL`.
+world copies their triangles, where they stand, into one node per kind and neighbourhood,
+one Geom per material, so 1,000 houses cost five draw calls per :data:`CELL`.
 
 Neighbourhoods (squares of :data:`CELL` metres) keep culling useful: a batch spanning
 the whole world would be drawn whenever any of its houses is in view. What moves or
@@ -21,9 +20,21 @@ import math
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 
-from panda3d.core import NodePath, ShaderAttrib
+import numpy as np
+from panda3d.core import (
+    Geom,
+    GeomEnums,
+    GeomNode,
+    GeomTriangles,
+    NodePath,
+    RenderState,
+    ShaderAttrib,
+)
 
+from exhibit.render.world.mesh import make_geom, vertex_format
 from exhibit.spec.scene import Scene
+
+Array = np.ndarray
 
 #: kinds placed many times whose still instances are joined (a new repeatable kind is one entry)
 BATCHED_KINDS = ("house", "schoolhouse", "flag", "red_boat")
@@ -71,9 +82,9 @@ def join(
     """Join ``(obj_id, kind, node, pos, group)`` objects into batches under ``root``.
 
     ``group`` keeps apart objects that must stay apart (those mirrored in one water, and
-    the rest). Each object's parts without a program of their own are copied into its
-    batch where they stand, and stashed under the object's node; the batch is then
-    flattened: one Geom per material.
+    the rest). Each object's parts without a program of their own are moved under a
+    stashed child of its node and their triangles, where they stand, go into its batch:
+    one Geom per material.
     """
     out = Batches()
     members: dict[tuple[str, tuple[int, int], str], list[tuple[str, NodePath]]] = {}
@@ -82,21 +93,106 @@ def join(
     for (kind, cell, group), found in members.items():
         if len(found) < 2:
             continue  # one object is already as few draw calls as it can be
-        batch = root.attachNewNode(f"batch_{kind}_{cell[0]}_{cell[1]}_{group}")
+        joined = Joined()
         for obj_id, node in found:
             keep = node.attachNewNode(STASHED)
             for child in list(node.getChildren()):
                 if child != keep and not _moves_itself(child):
                     child.reparentTo(keep)
-            copy = keep.copyTo(batch)
-            copy.setTransform(keep.getTransform(root))
+            if not joined.add(keep, root):
+                keep.getChildren().reparentTo(node)  # a part the batch cannot hold: drawn alone
+                keep.removeNode()
+                continue
             keep.stash()
             out.parts[obj_id] = keep
-            out.drawn_by[obj_id] = batch
-        batch.flattenStrong()
+            out.drawn_by[obj_id] = joined.node
+        joined.node.reparentTo(root)
+        joined.node.setName(f"batch_{kind}_{cell[0]}_{cell[1]}_{group}")
+        joined.build()
     return out
 
 
 def _moves_itself(node: NodePath) -> bool:
     """A part that a program of its own moves, here or further down its tree."""
     return own_shader(node) or any(own_shader(child) for child in node.findAllMatches("**"))
+
+
+class Joined:
+    """Triangles gathered per render state, then made into one Geom per state."""
+
+    def __init__(self) -> None:
+        self.node = NodePath("batch")
+        self.meshes: list[tuple[RenderState, list[tuple[Array, Array, Array]]]] = []
+
+    def add(self, keep: NodePath, root: NodePath) -> bool:
+        """Gather the Geoms under ``keep`` as they stand in ``root``; False (and nothing
+        gathered) when one is not a procedural mesh of triangles."""
+        gathered = []
+        for found in keep.findAllMatches("**/+GeomNode"):
+            node = found.node()
+            state = _state_between(keep, found)
+            matrix = np.array(found.getMat(root), dtype=np.float64).reshape(4, 4)
+            for i in range(node.getNumGeoms()):
+                arrays = _arrays(node.getGeom(i))
+                if arrays is None:
+                    return False
+                gathered.append((state.compose(node.getGeomState(i)), _placed(arrays, matrix)))
+        for state, arrays in gathered:
+            for known, meshes in self.meshes:
+                if known == state:
+                    meshes.append(arrays)
+                    break
+            else:
+                self.meshes.append((state, [arrays]))
+        return True
+
+    def build(self) -> None:
+        node = GeomNode("batched")
+        for state, meshes in self.meshes:
+            offsets = np.cumsum([0] + [len(m[0]) for m in meshes[:-1]])
+            pos = np.concatenate([m[0] for m in meshes])
+            rest = np.concatenate([m[1] for m in meshes])
+            tri = np.concatenate([m[2] + o for m, o in zip(meshes, offsets, strict=True)])
+            node.addGeom(make_geom(pos, rest[:, :3], rest[:, 3:7], rest[:, 7:9], tri), state)
+        self.node.attachNewNode(node)
+
+
+def _state_between(top: NodePath, node: NodePath) -> RenderState:
+    """The render state ``node`` gets from the nodes between ``top`` and itself."""
+    chain = []
+    here = node
+    while here != top:
+        chain.append(here.getState())
+        here = here.getParent()
+    state = RenderState.makeEmpty()
+    for own in reversed(chain):
+        state = state.compose(own)
+    return state
+
+
+def _arrays(geom: Geom) -> tuple[Array, Array, Array] | None:
+    """Positions (n, 3), the rest of each vertex (n, 9: normal, colour, UV) and triangles."""
+    vdata = geom.getVertexData()
+    if vdata.getFormat() != vertex_format() or geom.getNumPrimitives() != 1:
+        return None
+    prim = geom.getPrimitive(0)
+    if not isinstance(prim, GeomTriangles) or prim.isIndexed() is False:
+        return None
+    n = vdata.getNumRows()
+    pos = np.frombuffer(memoryview(vdata.getArray(0)), dtype=np.float32).reshape(n, 3)
+    rest = np.frombuffer(memoryview(vdata.getArray(1)), dtype=np.float32).reshape(n, 9)
+    dtype = np.uint16 if prim.getIndexType() == GeomEnums.NT_uint16 else np.uint32
+    tri = np.frombuffer(memoryview(prim.getVertices()), dtype=dtype).reshape(-1, 3).astype(np.int64)
+    return pos, rest, tri
+
+
+def _placed(arrays: tuple[Array, Array, Array], matrix: Array) -> tuple[Array, Array, Array]:
+    """The mesh moved by ``matrix`` (Panda3D's row-vector 4x4): positions and normals."""
+    pos, rest, tri = arrays
+    moved = pos.astype(np.float64) @ matrix[:3, :3] + matrix[3, :3]
+    normal_matrix = np.linalg.inv(matrix[:3, :3]).T
+    normals = rest[:, :3].astype(np.float64) @ normal_matrix
+    length = np.linalg.norm(normals, axis=1, keepdims=True)
+    out = rest.astype(np.float64)
+    out[:, :3] = normals / np.where(length > 0, length, 1.0)
+    return moved, out, tri
