@@ -16,8 +16,9 @@ its 11.1 ms. Measured here, on two CPU cores without a GPU:
   cull and draw callbacks; app is the rest of the frame before Panda3D draws: the
   timeline's state and applying it). The target is judged on each moment's fastest of
   the rounds, so that a burst of load from another process on this shared machine does
-  not count as the scene's cost; the p99 of every frame is printed beside it; per eye: draw calls (Geoms left after culling, read from
-  Panda3D's cull result) and triangles, the most of any frame;
+  not count as the scene's cost; the p99 of every frame is printed beside it;
+- per eye: draw calls (Geoms left after culling, read from Panda3D's cull result) and
+  triangles, the most of any frame;
 - a bare Panda3D scene (one Geom of the scene's triangles) drawn the same way in the
   same run, for reference: the ratio of its frame time to the scene's;
 - rows for the kinds placed many times: 100, 1,000 and 5,000 instances each (the list
@@ -276,7 +277,8 @@ def scene_rows(names: list[str], frames: int, rounds: int) -> None:
         )
         report(f"{name}: triangles per eye, most", f"{tris:,}", "", None)
         frame = sample.ms("frame", 0.5)
-        report(f"{name}: bare Panda3D, same triangles (ratio)", f"{bare:.2f} ms ({bare / frame:.2f})", "reference", None)
+        ratio = f"{bare:.2f} ms ({bare / frame:.2f})"
+        report(f"{name}: bare Panda3D, same triangles (ratio)", ratio, "reference", None)
 
 
 def instances_scene(kind: Kind, count: int) -> str:
@@ -293,7 +295,8 @@ def instances_scene(kind: Kind, count: int) -> str:
             body += f", count: {n}"
         lines.append(f"  thing_{i}: {{{body}, pos: [{x:.1f}, {y:.1f}, 0]}}")
     width = side * step
-    water = f"  lake: {{kind: water, pos: [{width / 2:.0f}, {width / 2:.0f}, 0], size: [{width * 2 + 400:.0f}, {width * 2 + 400:.0f}]}}\n" if kind.water else ""
+    middle, extent = f"{width / 2:.0f}", f"{width * 2 + 400:.0f}"
+    water = f"  lake: {{kind: water, pos: [{middle}, {middle}, 0], size: [{extent}, {extent}]}}\n" if kind.water else ""
     return (
         "languages: [zh, en]\nduration: 10\nobjects:\n" + water + "\n".join(lines) + "\n"
         "camera:\n  fov: 90\n  keys:\n"

@@ -27,7 +27,7 @@ def village(extra: str = "") -> str:
         rows.append(
             f"  house_{i}: {{kind: house, pos: [{side * 7}, {20 + (i // 2) * 9}, 0], "
             f"hpr: [{side * 90}, 0, 0], size: [6, 5, {3.2 + 0.1 * (i % 3)}], "
-            f"roof: \"{'#35353a' if i % 3 else '#5e5138'}\"}}"
+            f'roof: "{"#35353a" if i % 3 else "#5e5138"}"}}'
         )
     for i in range(12):
         rows.append(f"  flag_{i}: {{kind: flag, pos: [{-3 + 6 * (i % 2)}, {24 + i * 18}, 0]}}")
@@ -70,9 +70,7 @@ def picture(view: WorldView, text: str, batched: bool, t: float = 3.0) -> tuple[
         view.place(frame.camera.pos, frame.camera.hpr, frame.camera.fov)
         ground = world.nodes["ground"]
         geoms = sum(
-            n.node().getNumGeoms()
-            for n in world.root.findAllMatches("**/+GeomNode")
-            if not ground.isAncestorOf(n)
+            n.node().getNumGeoms() for n in world.root.findAllMatches("**/+GeomNode") if not ground.isAncestorOf(n)
         )
         return view.frame().astype(np.int16), geoms
     finally:

@@ -5,9 +5,11 @@ houses built one by one is 5,000 draw calls per eye, far past what a headset's f
 leaves for them. Objects that never change on screen (no cue shows, hides, moves or
 tints them, no motion of their own) look the same when their meshes are joined: the
 world copies their triangles, where they stand, into one node per kind and neighbourhood,
-one Geom per material, so 1,000 houses cost five draw calls per :data:`CELL`.
+one Geom per material, so 1,000 houses cost five draw calls per cell. Which objects
+and kinds are joined is said in ``exhibit/render/budget.py`` (``still``), which the
+estimate in ``exhibit check`` shares.
 
-Neighbourhoods (squares of :data:`CELL` metres) keep culling useful: a batch spanning
+Neighbourhoods (squares of ``budget.CELL`` metres) keep culling useful: a batch spanning
 the whole world would be drawn whenever any of its houses is in view. What moves or
 fades (a boat riding the swell, a flag's cloth waving in its shader, a lamp, text in
 the visitor's language) keeps its own nodes. Each object's own node stays in the world
@@ -16,7 +18,6 @@ the visitor's language) keeps its own nodes. Each object's own node stays in the
 
 from __future__ import annotations
 
-import math
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 
@@ -31,30 +32,12 @@ from panda3d.core import (
     ShaderAttrib,
 )
 
+from exhibit.render.budget import cell_of
 from exhibit.render.world.mesh import make_geom, vertex_format
-from exhibit.spec.scene import Scene
 
 Array = np.ndarray
 
-#: kinds placed many times whose still instances are joined (a new repeatable kind is one entry)
-BATCHED_KINDS = ("house", "schoolhouse", "flag", "red_boat")
-CELL = 200.0  # metres: the side of one batch's neighbourhood
 STASHED = "batched"  # the child of an object's node that keeps its own (undrawn) geometry
-
-
-def moving_targets(scene: Scene) -> set[str]:
-    """Objects that some cue shows, hides, moves or tints."""
-    return {str(getattr(cue, "target")) for cue in scene.cues if getattr(cue, "target", None) is not None}
-
-
-def still(scene: Scene, obj_id: str, moving: set[str]) -> bool:
-    """Whether the object looks the same from the first frame to the last."""
-    obj = scene.objects[obj_id]
-    return obj.kind in BATCHED_KINDS and obj_id not in moving and obj.visible and obj.opacity >= 1.0
-
-
-def cell_of(pos: tuple[float, float, float]) -> tuple[int, int]:
-    return (math.floor(pos[0] / CELL), math.floor(pos[1] / CELL))
 
 
 def own_shader(node: NodePath) -> bool:

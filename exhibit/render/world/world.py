@@ -19,6 +19,7 @@ from typing import Any
 
 from panda3d.core import LPoint3f, NodePath, TransparencyAttrib
 
+from exhibit.render import budget
 from exhibit.render.world import (
     batch,
     boat,
@@ -78,6 +79,8 @@ class World:
     view_distance: float  # a far clip plane that shows the whole world (metres)
     #: a mirror node per water id (GLSL only): instances of the objects at that water
     reflections: dict[str, NodePath] = field(default_factory=dict)
+    #: each reflected object's instance under its water's mirror (hidden with the object)
+    mirrored: dict[str, NodePath] = field(default_factory=dict)
     #: still objects of repeatable kinds drawn together (one mesh per material and cell)
     batches: batch.Batches = field(default_factory=batch.Batches)
     _applied: dict[str, _Applied] = field(default_factory=dict)
@@ -124,13 +127,18 @@ class World:
         applied.state = state
         if piece.own_look is not None:
             piece.own_look(state)
+        reflection = self.mirrored.get(obj_id)
         if state.opacity <= 0.0:
             if not applied.hidden:
                 node.stash()
+                if reflection is not None:
+                    reflection.stash()
                 applied.hidden = True
             return
         if applied.hidden:
             node.unstash()
+            if reflection is not None:
+                reflection.unstash()
             applied.hidden = False
         if piece.own_look is not None:
             return
@@ -364,41 +372,22 @@ def _build(
 
 
 #: kinds mirrored in water (terrain, water and particles are not; text faces the viewer)
-REFLECTED = ("red_boat", "house", "schoolhouse", "trees", "flag", "marchers", "model", "light")
-REFLECTION_HEIGHT = 30.0  # objects based this far above the water are reflected
+REFLECTED = budget.REFLECTED
 
 
 def _batch(scene: Scene, world: World) -> batch.Batches:
     """Join the still objects of repeatable kinds (with shaders only: without them paper
     windows are lit per house on the CPU)."""
-    moving = batch.moving_targets(scene)
-    waters = mirrored(scene)
+    moving = budget.moving_targets(scene)
+    waters = budget.mirrored(scene)
     joinable = []
     for obj_id, piece in world.pieces.items():
         if piece.animate or piece.own_look or piece.set_lang or piece.lamps:
             continue
-        if batch.still(scene, obj_id, moving):
+        if budget.still(scene, obj_id, moving):
             obj = scene.objects[obj_id]
             joinable.append((obj_id, obj.kind, piece.node, obj.pos, waters.get(obj_id, "")))
     return batch.join(world.root, joinable)
-
-
-def mirrored(scene: Scene) -> dict[str, str]:
-    """The water each reflected object is mirrored in (an object is mirrored in one water)."""
-    out: dict[str, str] = {}
-    for water_id, water_obj in scene.objects.items():
-        if water_obj.kind != "water":
-            continue
-        level = water_obj.pos[2]
-        sheet = WaterSheet(placement_of(water_obj), water_obj.size[0] / 2, water_obj.size[1] / 2)
-        for obj_id, obj in scene.objects.items():
-            if obj.kind not in REFLECTED or obj_id in out:
-                continue
-            if not (level - 2.0 <= obj.pos[2] <= level + REFLECTION_HEIGHT):
-                continue
-            if bool(sheet.covers(obj.pos[0], obj.pos[1])[0]):
-                out[obj_id] = water_id
-    return out
 
 
 def _reflect(scene: Scene, world: World) -> None:
@@ -414,7 +403,7 @@ def _reflect(scene: Scene, world: World) -> None:
 
     mirrors: dict[str, NodePath] = {}
     instanced: set[int] = set()
-    for obj_id, water_id in mirrored(scene).items():
+    for obj_id, water_id in budget.mirrored(scene).items():
         mirror = mirrors.get(water_id)
         if mirror is None:
             level = scene.objects[water_id].pos[2]
@@ -423,7 +412,7 @@ def _reflect(scene: Scene, world: World) -> None:
             mirror.setScale(1, 1, -1)
             mirror.setAttrib(CullFaceAttrib.makeReverse(), 1)
             mirror.setShaderInput("u_clip", (1.0, level, 0.0, 0.0))
-        world.nodes[obj_id].instanceTo(mirror)
+        world.mirrored[obj_id] = world.nodes[obj_id].instanceTo(mirror)
         batch = world.batches.drawn_by.get(obj_id)
         if batch is not None and batch.getKey() not in instanced:
             instanced.add(batch.getKey())
