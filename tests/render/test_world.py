@@ -359,7 +359,8 @@ def test_a_hidden_boat_leaves_no_reflection(view: WorldView) -> None:
     calm = LAKE.replace("waves: 0.2", "waves: 0.0")
     shot = {"camera": ((0.0, 0.0, 4.0), (0.0, 30.0, 0.0)), "fov": 60.0}
     hidden = render(view, calm + "    cues:\n      - {at: 1, do: hide, target: boat, fade: 0}\n", 5.0, **shot)
-    empty = render(view, calm.replace("      boat: {kind: red_boat, pos: [0, 30, 0], hpr: [90, 0, 0]}\n", ""), 5.0, **shot)
+    boat = "      boat: {kind: red_boat, pos: [0, 30, 0], hpr: [90, 0, 0]}\n"
+    empty = render(view, calm.replace(boat, ""), 5.0, **shot)
     shown = render(view, calm, 5.0, **shot)
     assert np.abs(shown.astype(int) - empty.astype(int)).max() > 60  # the boat and its image
     assert np.abs(hidden.astype(int) - empty.astype(int)).max() <= 3
