@@ -118,7 +118,7 @@ class World:
 
     def _apply_object(self, obj_id: str, piece: Piece, state: ObjectState) -> None:
         applied = self._applied[obj_id]
-        if applied.state == state:
+        if applied.state is state or applied.state == state:
             return
         node = piece.node
         old = applied.state
