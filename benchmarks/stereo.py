@@ -29,8 +29,8 @@ Targets: p99 stereo frame < 5.5 ms (half the 90 Hz frame, the rest for the GPU a
 headset's runtime) and <= 200 draw calls per eye, for the bundled scenes. Full-size
 stereo on a GPU stays in ``benchmarks/render.py --sbs``.
 
-    python benchmarks/stereo.py [--frames N] [--rounds R] [--scene NAME ...]
-                                [--instances 100,1000,5000] [--kind KIND ...] [--rasterize]
+    python benchmarks/stereo.py [--frames N] [--rounds R] [--scene NAME ...] [--rasterize]
+                                [--instances 100,1000,5000] [--kind KIND ...] [--alone-up-to N]
 """
 
 from __future__ import annotations
@@ -320,8 +320,12 @@ def rebuild(player: Any, batched: bool) -> None:
     old.destroy()
 
 
-def instance_rows(kinds: list[str], counts: list[int], frames: int) -> None:
-    print(f"instances of each repeatable kind ({load()}), batched | each by itself:", flush=True)
+def instance_rows(kinds: list[str], counts: list[int], frames: int, alone_up_to: int) -> None:
+    print(
+        f"instances of each repeatable kind ({load()}): as drawn | each object by itself "
+        f"(up to {alone_up_to:,}); frame and app medians",
+        flush=True,
+    )
     with tempfile.TemporaryDirectory() as tmp:
         root = Path(tmp)
         (root / "scenes").mkdir()
@@ -335,15 +339,15 @@ def instance_rows(kinds: list[str], counts: list[int], frames: int) -> None:
                     built = time.perf_counter() - started
                     times = spread(player.timeline.duration, frames)
                     ours = measure(player, times, 1)
-                    rebuild(player, batched=False)
-                    alone = measure(player, times, 1)
-                report(
-                    f"{name} x {count:,}: draw calls / eye, frame p50",
-                    f"{max(ours.draw_calls)} | {max(alone.draw_calls)}, "
-                    f"{ours.ms('frame', 0.5):.1f} | {alone.ms('frame', 0.5):.1f} ms",
-                    f"built {built:.0f} s",
-                    None,
-                )
+                    alone = None
+                    if count <= alone_up_to:
+                        rebuild(player, batched=False)
+                        alone = measure(player, times, 1)
+                calls = f"{max(ours.draw_calls)} | {max(alone.draw_calls) if alone else '-'}"
+                by_itself = f"{alone.ms('frame', 0.5):.1f}" if alone else "-"
+                frame = f"{ours.ms('frame', 0.5):.1f} | {by_itself} ms"
+                figure = f"{calls}, {frame}, app {ours.ms('app', 0.5):.1f}"
+                report(f"{name} x {count:,}: draw calls / eye, frame", figure, f"built {built:.0f} s", None)
 
 
 def main() -> int:
@@ -353,6 +357,7 @@ def main() -> int:
     parser.add_argument("--scene", action="append", help="only these scenes (default: every scene of the project)")
     parser.add_argument("--instances", default="100,1000,5000", help="instance counts per kind ('' for none)")
     parser.add_argument("--kind", action="append", choices=sorted(KINDS), help="only these kinds (default: all)")
+    parser.add_argument("--alone-up-to", type=int, default=1000, help="draw each object by itself up to this count")
     parser.add_argument("--rasterize", action="store_true", help="let llvmpipe draw the pixels too (reference)")
     args = parser.parse_args()
     if not args.rasterize:
@@ -367,7 +372,7 @@ def main() -> int:
     print(f"renderer: {backend.describe() if backend else '?'}", flush=True)
     counts = [int(c) for c in args.instances.split(",") if c.strip()]
     if counts:
-        instance_rows(args.kind or list(KINDS), counts, max(10, args.frames // 3))
+        instance_rows(args.kind or list(KINDS), counts, max(10, args.frames // 3), args.alone_up_to)
     failed = [r for r in results if r[3] is False]
     passed = sum(1 for r in results if r[3])
     print(f"\n{'FAIL' if failed else 'PASS'}: {passed} passed, {len(failed)} failed ({load()})", flush=True)
