@@ -37,6 +37,7 @@ STEP = 2.0  # seconds between the moments looked at
 #: kinds placed many times whose still instances are drawn together (a new kind: one entry)
 BATCHED_KINDS = ("house", "schoolhouse", "flag", "red_boat")
 CELL = 200.0  # metres: the side of one batch's neighbourhood
+SWAYING = ("red_boat",)  # batched kinds that move by themselves (sway.vert.glsl)
 REFLECTED = ("red_boat", "house", "schoolhouse", "trees", "flag", "marchers", "model", "light")
 REFLECTION_HEIGHT = 30.0  # objects based this far above a water are mirrored in it
 
@@ -115,9 +116,12 @@ def moving_targets(scene: Scene) -> set[str]:
 
 
 def still(scene: Scene, obj_id: str, moving: set[str]) -> bool:
-    """Whether the object, of a batched kind, looks the same from the first frame to the last."""
+    """Whether the object, of a batched kind, is where the scene put it from the first frame
+    to the last (a boat on water still rocks, level: one that leans is drawn by itself)."""
     obj = scene.objects[obj_id]
-    return obj.kind in BATCHED_KINDS and obj_id not in moving and obj.visible and obj.opacity >= 1.0
+    if obj.kind not in BATCHED_KINDS or obj_id in moving or not obj.visible or obj.opacity < 1.0:
+        return False
+    return obj.kind not in SWAYING or (obj.hpr[1] == 0.0 and obj.hpr[2] == 0.0)
 
 
 def cell_of(pos: tuple[float, float, float]) -> tuple[int, int]:

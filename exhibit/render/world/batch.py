@@ -10,9 +10,11 @@ and kinds are joined is said in ``exhibit/render/budget.py`` (``still``), which 
 estimate in ``exhibit check`` shares.
 
 Neighbourhoods (squares of ``budget.CELL`` metres) keep culling useful: a batch spanning
-the whole world would be drawn whenever any of its houses is in view. What moves or
-fades (a boat riding the swell, a flag's cloth waving in its shader, a lamp, text in
-the visitor's language) keeps its own nodes. Each object's own node stays in the world
+the whole world would be drawn whenever any of its houses is in view. What a cue moves or
+fades, and what moves by itself (a flag's cloth waving in its shader, a lamp, text in
+the visitor's language) keeps its own nodes; boats riding the swell are joined too,
+each vertex knowing where its boat stands, and rock in the vertex shader
+(sway.vert.glsl) as each boat alone rocks on the CPU. Each object's own node stays in the world
 (empty of drawn geometry) so its position and bounds are still there to ask for.
 """
 
@@ -27,12 +29,17 @@ from panda3d.core import (
     GeomEnums,
     GeomNode,
     GeomTriangles,
+    GeomVertexArrayFormat,
+    GeomVertexData,
+    GeomVertexFormat,
+    InternalName,
     NodePath,
     RenderState,
     ShaderAttrib,
 )
 
 from exhibit.render.budget import cell_of
+from exhibit.render.world import shaders
 from exhibit.render.world.mesh import make_geom, vertex_format
 
 Array = np.ndarray
@@ -44,6 +51,20 @@ def own_shader(node: NodePath) -> bool:
     """A part with a program of its own (a flag's cloth) moves in that program: it stays."""
     attrib = node.node().getState().getAttrib(ShaderAttrib.getClassType())
     return attrib is not None and attrib.hasShader()
+
+
+@dataclass(frozen=True)
+class Member:
+    """An object to join: ``group`` keeps apart those that must stay apart (the ones
+    mirrored in one water, and the rest); ``sway`` names the program that moves its parts
+    as its own animation did (its batch is drawn with that program), None when still."""
+
+    obj_id: str
+    kind: str
+    node: NodePath
+    pos: tuple[float, float, float]
+    group: str = ""
+    sway: str | None = None
 
 
 @dataclass
@@ -58,26 +79,23 @@ class Batches:
         return len({node.getKey() for node in self.drawn_by.values()})
 
 
-def join(
-    root: NodePath,
-    objects: Iterable[tuple[str, str, NodePath, tuple[float, float, float], str]],
-) -> Batches:
-    """Join ``(obj_id, kind, node, pos, group)`` objects into batches under ``root``.
+def join(root: NodePath, members: Iterable[Member]) -> Batches:
+    """Join ``members`` into batches under ``root``, per kind, cell, group and program.
 
-    ``group`` keeps apart objects that must stay apart (those mirrored in one water, and
-    the rest). Each object's parts without a program of their own are moved under a
-    stashed child of its node and their triangles, where they stand, go into its batch:
-    one Geom per material.
+    Each object's parts without a program of their own are moved under a stashed child of
+    its node and their triangles, where they stand, go into its batch: one Geom per
+    material. A swaying batch's vertices also carry where their object stands.
     """
     out = Batches()
-    members: dict[tuple[str, tuple[int, int], str], list[tuple[str, NodePath]]] = {}
-    for obj_id, kind, node, pos, group in objects:
-        members.setdefault((kind, cell_of(pos), group), []).append((obj_id, node))
-    for (kind, cell, group), found in members.items():
+    grouped: dict[tuple[str, tuple[int, int], str, str | None], list[Member]] = {}
+    for member in members:
+        grouped.setdefault((member.kind, cell_of(member.pos), member.group, member.sway), []).append(member)
+    for (kind, cell, group, sway), found in grouped.items():
         if len(found) < 2:
             continue  # one object is already as few draw calls as it can be
-        joined = Joined()
-        for obj_id, node in found:
+        joined = Joined(swaying=sway is not None)
+        for member in found:
+            node = member.node
             keep = node.attachNewNode(STASHED)
             for child in list(node.getChildren()):
                 if child != keep and not _moves_itself(child):
@@ -87,10 +105,12 @@ def join(
                 keep.removeNode()
                 continue
             keep.stash()
-            out.parts[obj_id] = keep
-            out.drawn_by[obj_id] = joined.node
+            out.parts[member.obj_id] = keep
+            out.drawn_by[member.obj_id] = joined.node
         joined.node.reparentTo(root)
         joined.node.setName(f"batch_{kind}_{cell[0]}_{cell[1]}_{group}")
+        if sway is not None:
+            joined.node.setShader(shaders.program(sway), 1)
         joined.build()
     return out
 
@@ -100,16 +120,21 @@ def _moves_itself(node: NodePath) -> bool:
     return own_shader(node) or any(own_shader(child) for child in node.findAllMatches("**"))
 
 
+Arrays = tuple[Array, Array, Array, Array]  # positions, normal/colour/UV, triangles, sway frame
+
+
 class Joined:
     """Triangles gathered per render state, then made into one Geom per state."""
 
-    def __init__(self) -> None:
+    def __init__(self, swaying: bool = False) -> None:
         self.node = NodePath("batch")
-        self.meshes: list[tuple[RenderState, list[tuple[Array, Array, Array]]]] = []
+        self.swaying = swaying
+        self.meshes: list[tuple[RenderState, list[Arrays]]] = []
 
     def add(self, keep: NodePath, root: NodePath) -> bool:
         """Gather the Geoms under ``keep`` as they stand in ``root``; False (and nothing
         gathered) when one is not a procedural mesh of triangles."""
+        frame = _sway_frame(keep.getParent(), root)
         gathered = []
         for found in keep.findAllMatches("**/+GeomNode"):
             node = found.node()
@@ -119,14 +144,15 @@ class Joined:
                 arrays = _arrays(node.getGeom(i))
                 if arrays is None:
                     return False
-                gathered.append((state.compose(node.getGeomState(i)), _placed(arrays, matrix)))
-        for state, arrays in gathered:
+                pos, rest, tri = _placed(arrays, matrix)
+                gathered.append((state.compose(node.getGeomState(i)), (pos, rest, tri, frame)))
+        for state, placed in gathered:
             for known, meshes in self.meshes:
                 if known == state:
-                    meshes.append(arrays)
+                    meshes.append(placed)
                     break
             else:
-                self.meshes.append((state, [arrays]))
+                self.meshes.append((state, [placed]))
         return True
 
     def build(self) -> None:
@@ -136,8 +162,39 @@ class Joined:
             pos = np.concatenate([m[0] for m in meshes])
             rest = np.concatenate([m[1] for m in meshes])
             tri = np.concatenate([m[2] + o for m, o in zip(meshes, offsets, strict=True)])
-            node.addGeom(make_geom(pos, rest[:, :3], rest[:, 3:7], rest[:, 7:9], tri), state)
+            geom = make_geom(pos, rest[:, :3], rest[:, 3:7], rest[:, 7:9], tri)
+            if self.swaying:
+                frames = np.concatenate([np.broadcast_to(m[3], (len(m[0]), 5)) for m in meshes])
+                geom = _with_sway(geom, frames)
+            node.addGeom(geom, state)
         self.node.attachNewNode(node)
+
+
+def _sway_frame(node: NodePath, root: NodePath) -> Array:
+    """Where an object stands in ``root``: origin, scale and heading (radians)."""
+    pos = node.getPos(root)
+    return np.array([pos[0], pos[1], pos[2], node.getScale(root)[0], np.radians(node.getH(root))])
+
+
+_SWAY_FORMAT: GeomVertexFormat | None = None
+
+
+def _with_sway(geom: Geom, frames: Array) -> Geom:
+    """``geom`` with a third vertex array: each vertex's object frame (sway.vert.glsl)."""
+    global _SWAY_FORMAT
+    if _SWAY_FORMAT is None:
+        extra = GeomVertexArrayFormat()
+        extra.addColumn(InternalName.make("sway_origin"), 4, GeomEnums.NT_float32, GeomEnums.C_other)
+        extra.addColumn(InternalName.make("sway_heading"), 1, GeomEnums.NT_float32, GeomEnums.C_other)
+        fmt = GeomVertexFormat(vertex_format())
+        fmt.addArray(extra)
+        _SWAY_FORMAT = GeomVertexFormat.registerFormat(fmt)
+    vdata = GeomVertexData(geom.getVertexData())
+    vdata.setFormat(_SWAY_FORMAT)
+    memoryview(vdata.modifyArray(2)).cast("B")[:] = np.ascontiguousarray(frames, dtype=np.float32).tobytes()
+    out = Geom(vdata)
+    out.addPrimitive(geom.getPrimitive(0))
+    return out
 
 
 def _state_between(top: NodePath, node: NodePath) -> RenderState:

@@ -377,17 +377,21 @@ REFLECTED = budget.REFLECTED
 
 def _batch(scene: Scene, world: World) -> batch.Batches:
     """Join the still objects of repeatable kinds (with shaders only: without them paper
-    windows are lit per house on the CPU)."""
+    windows are lit per house on the CPU); a piece that moves by itself joins a batch
+    only where a program does its motion (``Piece.sway``), and stops moving itself."""
     moving = budget.moving_targets(scene)
     waters = budget.mirrored(scene)
-    joinable = []
+    members = []
     for obj_id, piece in world.pieces.items():
-        if piece.animate or piece.own_look or piece.set_lang or piece.lamps:
+        if piece.own_look or piece.set_lang or piece.lamps or (piece.animate and not piece.sway):
             continue
         if budget.still(scene, obj_id, moving):
             obj = scene.objects[obj_id]
-            joinable.append((obj_id, obj.kind, piece.node, obj.pos, waters.get(obj_id, "")))
-    return batch.join(world.root, joinable)
+            sway = piece.sway if piece.animate else None
+            members.append(batch.Member(obj_id, obj.kind, piece.node, obj.pos, waters.get(obj_id, ""), sway))
+    joined = batch.join(world.root, members)
+    world._animated = [p for p in world._animated if _id(p) not in joined.drawn_by]
+    return joined
 
 
 def _reflect(scene: Scene, world: World) -> None:
