@@ -37,7 +37,7 @@ STEP = 2.0  # seconds between the moments looked at
 #: kinds placed many times whose still instances are drawn together (a new kind: one entry)
 BATCHED_KINDS = ("house", "schoolhouse", "flag", "red_boat")
 CELL = 200.0  # metres: the side of one batch's neighbourhood
-SWAYING = ("red_boat",)  # batched kinds that move by themselves (sway.vert.glsl)
+SWAYING = ("red_boat", "flag")  # batched kinds that move by themselves, in the batch's program
 REFLECTED = ("red_boat", "house", "schoolhouse", "trees", "flag", "marchers", "model", "light")
 REFLECTION_HEIGHT = 30.0  # objects based this far above a water are mirrored in it
 
@@ -49,12 +49,11 @@ FIGURES_PER_DRAW = 64  # marchers in one Geom (the marchers shader's arrays)
 
 @dataclass(frozen=True)
 class Cost:
-    """Per instance: draw calls, triangles, the draw calls that stay its own in a batch,
-    and a radius (metres, at scale 1) round its position that holds it."""
+    """Per instance: draw calls, triangles, and a radius (metres, at scale 1) round its
+    position that holds it."""
 
     draw_calls: int
     triangles: int
-    own_draw_calls: int = 0
     radius: float = 5.0
 
 
@@ -62,7 +61,7 @@ class Cost:
 COSTS: dict[str, Cost] = {
     "house": Cost(5, 234, radius=5.0),
     "schoolhouse": Cost(7, 462, radius=9.0),
-    "flag": Cost(3, 326, own_draw_calls=1, radius=3.5),
+    "flag": Cost(3, 326, radius=3.5),
     "red_boat": Cost(6, 3608, radius=10.0),
     "light": Cost(2, 50, radius=0.5),
     "water": Cost(1, 18432),
@@ -221,9 +220,7 @@ def items(scene: Scene, frame: FrameState, moving: set[str], has_water: bool) ->
                 radius = math.hypot(*obj.size) / 2 * size + 1.0
             if still(scene, obj_id, moving):
                 batch = (kind, *cell_of(obj.pos), "")
-                yield Item(obj_id, state.pos, radius, cost.draw_calls - cost.own_draw_calls, cost.triangles, batch)
-                if cost.own_draw_calls:
-                    yield Item(obj_id, state.pos, radius, cost.own_draw_calls, 0)
+                yield Item(obj_id, state.pos, radius, cost.draw_calls, cost.triangles, batch)
             else:
                 yield Item(obj_id, state.pos, radius, cost.draw_calls, cost.triangles)
 

@@ -11,10 +11,10 @@ estimate in ``exhibit check`` shares.
 
 Neighbourhoods (squares of ``budget.CELL`` metres) keep culling useful: a batch spanning
 the whole world would be drawn whenever any of its houses is in view. What a cue moves or
-fades, and what moves by itself (a flag's cloth waving in its shader, a lamp, text in
-the visitor's language) keeps its own nodes; boats riding the swell are joined too,
-each vertex knowing where its boat stands, and rock in the vertex shader
-(sway.vert.glsl) as each boat alone rocks on the CPU. Each object's own node stays in the world
+fades, a lamp and text in the visitor's language keep their own nodes. Boats riding
+the swell and flags waving are joined too: each vertex carries where its object stands
+(and a flag's cloth its own wave), and the batch's program moves it as the object alone
+moves (sway.vert.glsl, flag.vert.glsl with BATCHED). Each object's own node stays in the world
 (empty of drawn geometry) so its position and bounds are still there to ask for.
 """
 
@@ -98,7 +98,7 @@ def join(root: NodePath, members: Iterable[Member]) -> Batches:
             node = member.node
             keep = node.attachNewNode(STASHED)
             for child in list(node.getChildren()):
-                if child != keep and not _moves_itself(child):
+                if child != keep and (sway is not None or not _moves_itself(child)):
                     child.reparentTo(keep)
             if not joined.add(keep, root):
                 keep.getChildren().reparentTo(node)  # a part the batch cannot hold: drawn alone
@@ -121,6 +121,10 @@ def _moves_itself(node: NodePath) -> bool:
 
 
 Arrays = tuple[Array, Array, Array, Array]  # positions, normal/colour/UV, triangles, sway frame
+#: the input of a part's own program that a batch's vertices carry instead (a flag's cloth:
+#: wave, size, phase); a part without it stands still in the batch (x = -1)
+SWAY_INPUT = "u_flag"
+STILL_PART = (-1.0, 0.0, 0.0, 0.0)
 
 
 class Joined:
@@ -138,14 +142,17 @@ class Joined:
         gathered = []
         for found in keep.findAllMatches("**/+GeomNode"):
             node = found.node()
-            state = _state_between(keep, found)
+            state, params = _own_program_out(_state_between(keep, found))
+            if params is not None and not self.swaying:
+                return False
             matrix = np.array(found.getMat(root), dtype=np.float64).reshape(4, 4)
             for i in range(node.getNumGeoms()):
                 arrays = _arrays(node.getGeom(i))
                 if arrays is None:
                     return False
                 pos, rest, tri = _placed(arrays, matrix)
-                gathered.append((state.compose(node.getGeomState(i)), (pos, rest, tri, frame)))
+                placed = (pos, rest, tri, np.concatenate([frame, params or STILL_PART]))
+                gathered.append((state.compose(node.getGeomState(i)), placed))
         for state, placed in gathered:
             for known, meshes in self.meshes:
                 if known == state:
@@ -164,10 +171,20 @@ class Joined:
             tri = np.concatenate([m[2] + o for m, o in zip(meshes, offsets, strict=True)])
             geom = make_geom(pos, rest[:, :3], rest[:, 3:7], rest[:, 7:9], tri)
             if self.swaying:
-                frames = np.concatenate([np.broadcast_to(m[3], (len(m[0]), 5)) for m in meshes])
+                frames = np.concatenate([np.broadcast_to(m[3], (len(m[0]), 9)) for m in meshes])
                 geom = _with_sway(geom, frames)
             node.addGeom(geom, state)
         self.node.attachNewNode(node)
+
+
+def _own_program_out(state: RenderState) -> tuple[RenderState, tuple[float, ...] | None]:
+    """A part's state without its own program, and that program's :data:`SWAY_INPUT`
+    (None for a part that has no program of its own)."""
+    attrib = state.getAttrib(ShaderAttrib.getClassType())
+    if attrib is None or not attrib.hasShader():
+        return state, None
+    params = tuple(attrib.getShaderInputVector(InternalName.make(SWAY_INPUT)))
+    return state.removeAttrib(ShaderAttrib.getClassType()), params
 
 
 def _sway_frame(node: NodePath, root: NodePath) -> Array:
@@ -180,12 +197,14 @@ _SWAY_FORMAT: GeomVertexFormat | None = None
 
 
 def _with_sway(geom: Geom, frames: Array) -> Geom:
-    """``geom`` with a third vertex array: each vertex's object frame (sway.vert.glsl)."""
+    """``geom`` with a third vertex array: each vertex's object frame and its part's own
+    program inputs (sway.vert.glsl, flag.vert.glsl)."""
     global _SWAY_FORMAT
     if _SWAY_FORMAT is None:
         extra = GeomVertexArrayFormat()
         extra.addColumn(InternalName.make("sway_origin"), 4, GeomEnums.NT_float32, GeomEnums.C_other)
         extra.addColumn(InternalName.make("sway_heading"), 1, GeomEnums.NT_float32, GeomEnums.C_other)
+        extra.addColumn(InternalName.make("sway_params"), 4, GeomEnums.NT_float32, GeomEnums.C_other)
         fmt = GeomVertexFormat(vertex_format())
         fmt.addArray(extra)
         _SWAY_FORMAT = GeomVertexFormat.registerFormat(fmt)

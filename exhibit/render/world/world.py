@@ -387,8 +387,7 @@ def _batch(scene: Scene, world: World) -> batch.Batches:
             continue
         if budget.still(scene, obj_id, moving):
             obj = scene.objects[obj_id]
-            sway = piece.sway if piece.animate else None
-            members.append(batch.Member(obj_id, obj.kind, piece.node, obj.pos, waters.get(obj_id, ""), sway))
+            members.append(batch.Member(obj_id, obj.kind, piece.node, obj.pos, waters.get(obj_id, ""), piece.sway))
     joined = batch.join(world.root, members)
     world._animated = [p for p in world._animated if _id(p) not in joined.drawn_by]
     return joined
