@@ -38,6 +38,7 @@ STEP = 2.0  # seconds between the moments looked at
 BATCHED_KINDS = ("house", "schoolhouse", "flag", "red_boat")
 CELL = 200.0  # metres: the side of one batch's neighbourhood
 SWAYING = ("red_boat", "flag")  # batched kinds that move by themselves, in the batch's program
+#: kinds mirrored in water (terrain, water and particles are not; text faces the viewer)
 REFLECTED = ("red_boat", "house", "schoolhouse", "trees", "flag", "marchers", "model", "light")
 REFLECTION_HEIGHT = 30.0  # objects based this far above a water are mirrored in it
 

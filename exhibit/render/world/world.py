@@ -371,10 +371,6 @@ def _build(
     return world
 
 
-#: kinds mirrored in water (terrain, water and particles are not; text faces the viewer)
-REFLECTED = budget.REFLECTED
-
-
 def _batch(scene: Scene, world: World) -> batch.Batches:
     """Join the still objects of repeatable kinds (with shaders only: without them paper
     windows are lit per house on the CPU); a piece that moves by itself joins a batch
