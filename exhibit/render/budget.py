@@ -33,6 +33,7 @@ HEADSET_DRAW_CALLS = 200
 HEADSET_TRIANGLES = 1_000_000
 EYE_ASPECT = 1832 / 1920  # width / height of one eye of the hall's headsets
 STEP = 2.0  # seconds between the moments looked at
+MAX_MOMENTS = 240  # and at most this many (a long scene is looked at more sparsely)
 
 #: kinds placed many times whose still instances are drawn together (a new kind: one entry)
 BATCHED_KINDS = ("house", "schoolhouse", "flag", "red_boat")
@@ -313,6 +314,7 @@ def moment(scene: Scene, timeline: Timeline, t: float, moving: set[str] | None =
 def worst(scene: Scene, timeline: Timeline, step: float = STEP) -> tuple[Moment, Moment]:
     """The moments with the most draw calls and with the most triangles per eye."""
     moving = moving_targets(scene)
+    step = max(step, timeline.duration / MAX_MOMENTS)
     n = max(1, int(timeline.duration / step))
     moments = [moment(scene, timeline, min(i * step, timeline.duration), moving) for i in range(n + 1)]
     return max(moments, key=lambda m: m.draw_calls), max(moments, key=lambda m: m.triangles)
