@@ -118,11 +118,13 @@ def moving_targets(scene: Scene) -> set[str]:
 
 def still(scene: Scene, obj_id: str, moving: set[str]) -> bool:
     """Whether the object, of a batched kind, is where the scene put it from the first frame
-    to the last (a boat on water still rocks, level: one that leans is drawn by itself)."""
+    to the last (a boat still rocks, a flag waves: level and evenly scaled, as the batch's
+    program moves them; one that leans is drawn by itself)."""
     obj = scene.objects[obj_id]
     if obj.kind not in BATCHED_KINDS or obj_id in moving or not obj.visible or obj.opacity < 1.0:
         return False
-    return obj.kind not in SWAYING or (obj.hpr[1] == 0.0 and obj.hpr[2] == 0.0)
+    level = obj.hpr[1] == 0.0 and obj.hpr[2] == 0.0 and obj.scale[0] == obj.scale[1] == obj.scale[2]
+    return obj.kind not in SWAYING or level
 
 
 def cell_of(pos: tuple[float, float, float]) -> tuple[int, int]:

@@ -75,16 +75,14 @@ class Batches:
     drawn_by: dict[str, NodePath] = field(default_factory=dict)
     parts: dict[str, NodePath] = field(default_factory=dict)
 
-    def count(self) -> int:
-        return len({node.getKey() for node in self.drawn_by.values()})
-
 
 def join(root: NodePath, members: Iterable[Member]) -> Batches:
     """Join ``members`` into batches under ``root``, per kind, cell, group and program.
 
-    Each object's parts without a program of their own are moved under a stashed child of
-    its node and their triangles, where they stand, go into its batch: one Geom per
-    material. A swaying batch's vertices also carry where their object stands.
+    Each object's parts (in a still batch, those without a program of their own) are
+    moved under a stashed child of its node and their triangles, where they stand, go into
+    its batch: one Geom per material. A swaying batch's vertices also carry where their
+    object stands and their part's own program inputs (:data:`SWAY_INPUT`).
     """
     out = Batches()
     grouped: dict[tuple[str, tuple[int, int], str, str | None], list[Member]] = {}
