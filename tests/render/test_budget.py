@@ -8,6 +8,8 @@ import math
 from pathlib import Path
 
 import pytest
+from hypothesis import given
+from hypothesis import strategies as st
 
 from tests.render.conftest_world import WorldView, scene_from, timeline_of
 
@@ -124,3 +126,31 @@ def test_a_scene_over_the_budget_is_warned_naming_its_costliest_objects() -> Non
     assert len(found) == 1
     assert "draw calls" in found[0].message and "(budget 200 for 90 Hz)" in found[0].message
     assert "house_0 5" in found[0].message
+
+
+@given(
+    st.floats(-180, 180),
+    st.floats(-60, 60),
+    st.floats(30, 110),
+    st.tuples(st.floats(-1, 1), st.floats(-1, 1), st.floats(0.5, 500)),
+)
+def test_the_view_cone_holds_the_eye_frustum(heading: float, pitch: float, fov: float, where: tuple) -> None:
+    """Any point inside one eye's frustum is inside the cone the estimate counts with."""
+    from exhibit.timeline.frame import CameraState
+
+    h, p = math.radians(heading), math.radians(pitch)
+    forward = (-math.sin(h) * math.cos(p), math.cos(h) * math.cos(p), math.sin(p))
+    right = (math.cos(h), math.sin(h), 0.0)
+    up = (
+        right[1] * forward[2] - right[2] * forward[1],
+        right[2] * forward[0] - right[0] * forward[2],
+        right[0] * forward[1] - right[1] * forward[0],
+    )
+    half_w = math.tan(math.radians(fov) / 2)
+    u, v, depth = where  # across and up as a share of the frustum's half width and height
+    x, y = u * half_w * depth, v * half_w / budget.EYE_ASPECT * depth
+    eye = (3.0, -4.0, 5.0)
+    point = tuple(e + depth * f + x * r + y * w for e, f, r, w in zip(eye, forward, right, up, strict=True))
+    assert budget.Eye.of(CameraState(eye, (heading, pitch, 0.0), fov)).sees(point, 0.0)
+    behind = tuple(e - depth * f for e, f in zip(eye, forward, strict=True))
+    assert not budget.Eye.of(CameraState(eye, (heading, pitch, 0.0), fov)).sees(behind, 0.1)
