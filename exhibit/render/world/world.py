@@ -98,7 +98,11 @@ class World:
                 if piece.set_lang is not None:
                     piece.set_lang(frame.lang)
         self.root.setShaderInput("u_time", float(frame.t))
+        applied = self._applied
         for obj_id, state in frame.objects.items():
+            done = applied.get(obj_id)
+            if done is not None and done.state is state:
+                continue  # a still object: the same state as last frame (a thousand a village)
             piece = self.pieces.get(obj_id)
             if piece is not None:
                 self._apply_object(obj_id, piece, state)
@@ -386,6 +390,8 @@ def _batch(scene: Scene, world: World) -> batch.Batches:
             members.append(batch.Member(obj_id, obj.kind, piece.node, obj.pos, waters.get(obj_id, ""), piece.sway))
     joined = batch.join(world.root, members)
     world._animated = [p for p in world._animated if _id(p) not in joined.drawn_by]
+    for obj_id in joined.drawn_by:
+        world.nodes[obj_id].stash()  # drawn by its batch: its own, empty node skips the cull
     return joined
 
 
@@ -411,9 +417,10 @@ def _reflect(scene: Scene, world: World) -> None:
             mirror.setScale(1, 1, -1)
             mirror.setAttrib(CullFaceAttrib.makeReverse(), 1)
             mirror.setShaderInput("u_clip", (1.0, level, 0.0, 0.0))
-        world.mirrored[obj_id] = world.nodes[obj_id].instanceTo(mirror)
         batch = world.batches.drawn_by.get(obj_id)
-        if batch is not None and batch.getKey() not in instanced:
+        if batch is None:
+            world.mirrored[obj_id] = world.nodes[obj_id].instanceTo(mirror)
+        elif batch.getKey() not in instanced:
             instanced.add(batch.getKey())
             batch.instanceTo(mirror)
     world.reflections.update(mirrors)
