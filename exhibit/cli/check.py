@@ -158,6 +158,7 @@ def _check_scene(project: Project, path: Path, hall: Hall | None, banks: dict[st
         if _ids_unique(loaded.model):
             headset = hall is not None and hall.display.mode == "xr"
             found += _new(_timeline_checks(project, loaded.model, loaded.doc, compile_scene, headset), found)
+            found += _budget(loaded.model, loaded.doc, compile_scene, headset)
         return found
     # The file has errors: check what is left of it, so that one run shows every problem.
     rescued = salvage(loaded.doc, Scene)
@@ -249,6 +250,15 @@ def _timeline_checks(
             elif d not in out:
                 out.append(d)
     return out + comfort
+
+
+def _budget(scene: Scene, doc: Document, compile_scene: Any, headset: bool) -> list[Diagnostic]:
+    """The headset's frame budget at the scene's worst moment, estimated without drawing
+    (a warning in a headset hall, a note elsewhere)."""
+    from exhibit.render.budget import budget_warnings
+
+    timeline, _ = compile_scene(scene, scene.languages[0], None, doc)
+    return budget_warnings(scene, timeline, doc, headset) if timeline is not None else []
 
 
 def _new(found: list[Diagnostic], already: list[Diagnostic]) -> list[Diagnostic]:

@@ -290,7 +290,21 @@ class Timeline:
 
     # -- evaluating ----------------------------------------------------------------------------
 
+    @cached_property
+    def _still_states(self) -> dict[str, ObjectState]:
+        """The one state of each object that no cue changes: a village of a thousand
+        still houses costs a dictionary lookup each per frame, not five track reads."""
+        still = {}
+        for name, tracks in self._objects.items():
+            if not any(track.segments for track in tracks.values()):
+                still[name] = self._object_state(name, 0.0)
+        return still
+
     def object_state(self, name: str, t: float) -> ObjectState:
+        still = self._still_states.get(name)
+        return still if still is not None else self._object_state(name, t)
+
+    def _object_state(self, name: str, t: float) -> ObjectState:
         tr = self._objects[name]
         obj = self.scene.objects[name]
         tint = tr["tint"].value(t)

@@ -350,3 +350,17 @@ def test_the_boat_is_reflected_in_calm_water(view: WorldView) -> None:
     columns = np.flatnonzero(mirrored.any(axis=0))
     assert mirrored.mean() > 0.03, "the boat is mirrored in the water below it"
     assert columns.max() - columns.min() > image.shape[1] * 0.3
+
+
+def test_a_hidden_boat_leaves_no_reflection(view: WorldView) -> None:
+    """Hiding an object hides its image in the water too (the mirror holds an instance)."""
+    if not view.capabilities.glsl:
+        pytest.skip("reflections are drawn by the shaders")
+    calm = LAKE.replace("waves: 0.2", "waves: 0.0")
+    shot = {"camera": ((0.0, 0.0, 4.0), (0.0, 30.0, 0.0)), "fov": 60.0}
+    hidden = render(view, calm + "    cues:\n      - {at: 1, do: hide, target: boat, fade: 0}\n", 5.0, **shot)
+    boat = "      boat: {kind: red_boat, pos: [0, 30, 0], hpr: [90, 0, 0]}\n"
+    empty = render(view, calm.replace(boat, ""), 5.0, **shot)
+    shown = render(view, calm, 5.0, **shot)
+    assert np.abs(shown.astype(int) - empty.astype(int)).max() > 60  # the boat and its image
+    assert np.abs(hidden.astype(int) - empty.astype(int)).max() <= 3

@@ -123,3 +123,22 @@ def test_keys_given_as_hpr_turn_only_as_much_as_the_keys_say() -> None:
         assert tl.state(k * 0.1).camera.hpr == pytest.approx((0.0, 0.0, 0.0), abs=1e-9)
     assert tl.state(7.5).camera.hpr[0] == pytest.approx(45.0)
     assert tl.state(10.0).camera.hpr == pytest.approx((90.0, -10.0, 0.0))
+
+
+@given(st.floats(min_value=-5.0, max_value=200.0, allow_nan=False))
+@settings(max_examples=60, deadline=None)
+def test_an_object_no_cue_touches_has_one_state_for_the_whole_show(t: float) -> None:
+    """A still house is where the scene put it at any time (the same state object: a
+    thousand of them cost a lookup each per frame); the boat a cue moves still moves."""
+    objects = {
+        "boat": {"kind": "red_boat", "pos": [0, 0, 0]},
+        "house": {"kind": "house", "pos": [5, 6, 0.5], "hpr": [30, 0, 0], "opacity": 0.5},
+        "slogan": {"kind": "text", "text": {"zh": "不忘初心", "en": "Stay true"}, "visible": False},
+    }
+    tl = compile(scene(objects=objects), "zh")
+    house = tl.object_state("house", t)
+    assert house is tl.object_state("house", 0.0)
+    assert (house.pos, house.hpr, house.opacity, house.tint) == ((5.0, 6.0, 0.5), (30.0, 0.0, 0.0), 0.5, None)
+    drift = tl.cues[0]
+    assert tl.object_state("boat", drift.end + 1).pos == (10.0, 0.0, 0.0)
+    assert tl.object_state("boat", drift.start - 0.01).pos == (0.0, 0.0, 0.0)

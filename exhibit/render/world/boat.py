@@ -297,7 +297,7 @@ def build(obj_id: str, obj: RedBoat, ctx: BuildContext) -> Piece:
     if not ctx.has_water:
         return Piece(root)
 
-    def animate(frame: FrameState) -> None:
+    def animate(frame: FrameState) -> None:  # the same as sway.vert.glsl, for a boat alone
         t = frame.t
         body.setPosHpr(
             0.0,
@@ -308,4 +308,4 @@ def build(obj_id: str, obj: RedBoat, ctx: BuildContext) -> Piece:
             0.6 * math.sin(t * 0.71),
         )
 
-    return Piece(root, animate=animate)
+    return Piece(root, animate=animate, sway="sway")  # sway.vert.glsl: the same motion

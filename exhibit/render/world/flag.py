@@ -84,7 +84,7 @@ def build(obj_id: str, obj: Flag, ctx: BuildContext) -> Piece:
     if ctx.glsl:
         ctx.shade(cloth, "flag", 2)
         cloth.setShaderInput("u_flag", (obj.wave, size[0], size[1], phase))
-        return Piece(root)
+        return Piece(root, sway="flag_batch")  # flags drawn together wave the same way
 
     flat_pos = rest.reshape(-1, 3)
     flat_uv = uv.reshape(-1, 2)

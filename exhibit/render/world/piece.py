@@ -50,6 +50,9 @@ class Piece:
     lamps: list[Lamp] = field(default_factory=list)
     #: keeps fixed-function transparency off so alpha comes from the object itself
     self_blended: bool = False
+    #: the program that moves this piece's parts as ``animate`` does (in the vertex
+    #: shader), so that still objects of its kind can be drawn together (world/batch.py)
+    sway: str | None = None
 
 
 @dataclass

@@ -21,6 +21,7 @@ from __future__ import annotations
 import numpy as np
 from panda3d.core import NodePath
 
+from exhibit.render.budget import TILE_CELLS, grid_shape
 from exhibit.render.world.ground import Clearance, Heightfield, Pad, Placement, Shaping, Track
 from exhibit.render.world.mesh import Mesh
 from exhibit.render.world.noise import fbm, ridged
@@ -29,11 +30,9 @@ from exhibit.spec.scene import Terrain
 
 Array = np.ndarray
 
-#: cells along a side of one drawn tile: each tile is its own node, so the ones outside
-#: the view are culled before their vertices are shaded (a software rasterizer shades
-#: every vertex of a Geom it is given), and opaque tiles are drawn near to far
-TILE_CELLS = 24
-MAX_VERTICES = 30000  # per terrain: enough for 3 m cells on a 500 m slope
+# TILE_CELLS (cells along a side of one drawn tile: each tile is its own node, so the
+# ones outside the view are culled before their vertices are shaded, and opaque tiles
+# are drawn near to far) and grid_shape live with the cost estimate that counts tiles.
 SNOW_BLEND = 6.0  # metres over which snow gives way to rock at the snowline
 SNOW = np.array([0.93, 0.95, 0.98])
 ROCK = np.array([0.36, 0.34, 0.32])
@@ -56,12 +55,6 @@ RAMP_RISE = 10.0  # metres a path climbs before the ground around it rises with 
 SPUR_RELIEF = 0.4  # how much of the relief's detail shows on the ramp a path climbs
 DETAIL_SPAN = 40.0  # metres: relief finer than this is detail, broader is form
 TREND_SIGMA = 10.0  # smoothing of the slope through a path's legs
-
-
-def grid_shape(width: float, depth: float) -> tuple[int, int]:
-    """Columns and rows: square cells, at most MAX_VERTICES vertices, at least 1 m cells."""
-    cell = max(1.0, float(np.sqrt(width * depth / MAX_VERTICES)))
-    return max(8, int(round(width / cell)) + 1), max(8, int(round(depth / cell)) + 1)
 
 
 def relief(obj: Terrain, xs: Array, ys: Array) -> Array:

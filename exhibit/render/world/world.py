@@ -19,7 +19,9 @@ from typing import Any
 
 from panda3d.core import LPoint3f, NodePath, TransparencyAttrib
 
+from exhibit.render import budget
 from exhibit.render.world import (
+    batch,
     boat,
     buildings,
     flag,
@@ -79,6 +81,10 @@ class World:
     view_distance: float  # a far clip plane that shows the whole world (metres)
     #: a mirror node per water id (GLSL only): instances of the objects at that water
     reflections: dict[str, NodePath] = field(default_factory=dict)
+    #: each reflected object's instance under its water's mirror (hidden with the object)
+    mirrored: dict[str, NodePath] = field(default_factory=dict)
+    #: still objects of repeatable kinds drawn together (one mesh per material and cell)
+    batches: batch.Batches = field(default_factory=batch.Batches)
     _applied: dict[str, _Applied] = field(default_factory=dict)
     _animated: list[Piece] = field(default_factory=list)
     _windows: list[NodePath] = field(default_factory=list)  # paper windows, software renderer
@@ -94,7 +100,11 @@ class World:
                 if piece.set_lang is not None:
                     piece.set_lang(frame.lang)
         self.root.setShaderInput("u_time", float(frame.t))
+        applied = self._applied
         for obj_id, state in frame.objects.items():
+            done = applied.get(obj_id)
+            if done is not None and done.state is state:
+                continue  # a still object: the same state as last frame (a thousand a village)
             piece = self.pieces.get(obj_id)
             if piece is not None:
                 self._apply_object(obj_id, piece, state)
@@ -114,7 +124,7 @@ class World:
 
     def _apply_object(self, obj_id: str, piece: Piece, state: ObjectState) -> None:
         applied = self._applied[obj_id]
-        if applied.state == state:
+        if applied.state is state or applied.state == state:
             return
         node = piece.node
         old = applied.state
@@ -123,13 +133,18 @@ class World:
         applied.state = state
         if piece.own_look is not None:
             piece.own_look(state)
+        reflection = self.mirrored.get(obj_id)
         if state.opacity <= 0.0:
             if not applied.hidden:
                 node.stash()
+                if reflection is not None:
+                    reflection.stash()
                 applied.hidden = True
             return
         if applied.hidden:
             node.unstash()
+            if reflection is not None:
+                reflection.unstash()
             applied.hidden = False
         if piece.own_look is not None:
             return
@@ -149,14 +164,15 @@ class World:
     def bounds(self, obj_id: str) -> tuple[LPoint3f, LPoint3f] | None:
         """World-space box around an object as built (None when it has no geometry)."""
         node = self.nodes[obj_id]
-        stashed = node.isStashed()
-        if stashed:
-            node.unstash()
+        parts = self.batches.parts.get(obj_id)  # a batched object's own, undrawn parts
+        stashed = [n for n in (node, parts) if n is not None and n.isStashed()]
+        for n in stashed:
+            n.unstash()
         try:
             found = node.getTightBounds(self.root)
         finally:
-            if stashed:
-                node.stash()
+            for n in stashed:
+                n.stash()
         return found
 
     def destroy(self) -> None:
@@ -267,19 +283,28 @@ def draw_opaque_near_to_far() -> None:
 
 
 def build_world(
-    scene: Scene, parent: NodePath, *, project_root: Path, capabilities: Capabilities
+    scene: Scene,
+    parent: NodePath,
+    *,
+    project_root: Path,
+    capabilities: Capabilities,
+    batched: bool = True,
 ) -> World:
-    """Build every object of ``scene`` under a new node of ``parent``."""
+    """Build every object of ``scene`` under a new node of ``parent``.
+
+    ``batched=False`` draws every object by itself (to compare pictures and costs)."""
     draw_opaque_near_to_far()
     root = parent.attachNewNode(f"world_{scene.scene_id}")
     try:
-        return _build(scene, root, Path(project_root), capabilities)
+        return _build(scene, root, Path(project_root), capabilities, batched)
     except BaseException:
         root.removeNode()  # a failed build leaves nothing behind
         raise
 
 
-def _build(scene: Scene, root: NodePath, project_root: Path, capabilities: Capabilities) -> World:
+def _build(
+    scene: Scene, root: NodePath, project_root: Path, capabilities: Capabilities, batched: bool
+) -> World:
     ground = Ground()
     ctx = BuildContext(
         scene=scene,
@@ -342,6 +367,8 @@ def _build(scene: Scene, root: NodePath, project_root: Path, capabilities: Capab
             lamp.indoor = any(pad.contains(p[0], p[1], p[2]) for pad in ground.pads)
         atmosphere.add_lamps(piece.lamps)
     if capabilities.glsl:
+        if batched:
+            world.batches = _batch(scene, world)
         _reflect(scene, world)
     else:
         from exhibit.render.world.parts import TRANSLUCENT_TAG
@@ -350,45 +377,52 @@ def _build(scene: Scene, root: NodePath, project_root: Path, capabilities: Capab
     return world
 
 
-#: kinds mirrored in water (terrain, water and particles are not; text faces the viewer)
-REFLECTED = ("red_boat", "house", "schoolhouse", "trees", "flag", "marchers", "sailboat", "model", "light")
-REFLECTION_HEIGHT = 30.0  # objects based this far above the water are reflected
+def _batch(scene: Scene, world: World) -> batch.Batches:
+    """Join the still objects of repeatable kinds (with shaders only: without them paper
+    windows are lit per house on the CPU); a piece that moves by itself joins a batch
+    only where a program does its motion (``Piece.sway``), and stops moving itself."""
+    moving = budget.moving_targets(scene)
+    waters = budget.mirrored(scene)
+    members = []
+    for obj_id, piece in world.pieces.items():
+        if piece.own_look or piece.set_lang or piece.lamps or (piece.animate and not piece.sway):
+            continue
+        if budget.still(scene, obj_id, moving):
+            obj = scene.objects[obj_id]
+            members.append(batch.Member(obj_id, obj.kind, piece.node, obj.pos, waters.get(obj_id, ""), piece.sway))
+    joined = batch.join(world.root, members)
+    world._animated = [p for p in world._animated if _id(p) not in joined.drawn_by]
+    for obj_id in joined.drawn_by:
+        world.nodes[obj_id].stash()  # drawn by its batch: its own, empty node skips the cull
+    return joined
 
 
 def _reflect(scene: Scene, world: World) -> None:
     """Mirror the objects standing at each water surface about its plane.
 
     A mirror is a node with scale z = -1 about the water level holding *instances* of
-    the objects' nodes, so a reflection moves, fades and animates with its object at no
-    cost per frame. Fragments of a reflection above the water are discarded by the
-    shaders (u_clip), and faces are culled the other way round under the mirror.
+    the objects' nodes (or of the batch that draws them), so a reflection moves, fades
+    and animates with its object at no cost per frame. Fragments of a reflection above
+    the water are discarded by the shaders (u_clip), and faces are culled the other way
+    round under the mirror.
     """
     from panda3d.core import CullFaceAttrib
 
-    from exhibit.render.world.ground import Placement
-
-    taken: set[str] = set()
-    for water_id, water_obj in scene.objects.items():
-        if water_obj.kind != "water":
-            continue
-        level = water_obj.pos[2]
-        sheet = WaterSheet(placement_of(water_obj), water_obj.size[0] / 2, water_obj.size[1] / 2)
-        mirror: NodePath | None = None
-        for obj_id, obj in scene.objects.items():
-            if obj.kind not in REFLECTED or obj_id in taken:
-                continue
-            if not (level - 2.0 <= obj.pos[2] <= level + REFLECTION_HEIGHT):
-                continue
-            if not bool(sheet.covers(obj.pos[0], obj.pos[1])[0]):
-                continue
-            if mirror is None:
-                mirror = world.root.attachNewNode(f"reflections_{water_id}")
-                mirror.setPos(0, 0, 2 * level)
-                mirror.setScale(1, 1, -1)
-                mirror.setAttrib(CullFaceAttrib.makeReverse(), 1)
-                mirror.setShaderInput("u_clip", (1.0, level, 0.0, 0.0))
-            world.nodes[obj_id].instanceTo(mirror)
-            taken.add(obj_id)
-        if mirror is not None:
-            world.reflections[water_id] = mirror
-    del Placement
+    mirrors: dict[str, NodePath] = {}
+    instanced: set[int] = set()
+    for obj_id, water_id in budget.mirrored(scene).items():
+        mirror = mirrors.get(water_id)
+        if mirror is None:
+            level = scene.objects[water_id].pos[2]
+            mirror = mirrors[water_id] = world.root.attachNewNode(f"reflections_{water_id}")
+            mirror.setPos(0, 0, 2 * level)
+            mirror.setScale(1, 1, -1)
+            mirror.setAttrib(CullFaceAttrib.makeReverse(), 1)
+            mirror.setShaderInput("u_clip", (1.0, level, 0.0, 0.0))
+        batch = world.batches.drawn_by.get(obj_id)
+        if batch is None:
+            world.mirrored[obj_id] = world.nodes[obj_id].instanceTo(mirror)
+        elif batch.getKey() not in instanced:
+            instanced.add(batch.getKey())
+            batch.instanceTo(mirror)
+    world.reflections.update(mirrors)
