@@ -29,6 +29,7 @@ COMMANDS = (
     "hall",
     "effects",
     "quiz",
+    "translate",
 )
 
 
