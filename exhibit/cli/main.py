@@ -30,6 +30,7 @@ COMMANDS = (
     "effects",
     "quiz",
     "translate",
+    "preflight",
 )
 
 
