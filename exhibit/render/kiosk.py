@@ -38,12 +38,14 @@ GOLD: Color = (1.0, 0.82, 0.30, 1.0)
 CREAM: Color = (0.97, 0.94, 0.86, 1.0)
 INK: Color = (0.18, 0.05, 0.04, 1.0)
 WHITE: Color = (1.0, 1.0, 1.0, 1.0)
+# Every text on its frame keeps WCAG AA contrast (4.5:1); white on the green or the
+# orange would not (3.7 and 3.1), so those carry dark ink too.
 BUTTON_COLORS: dict[str, tuple[Color, Color]] = {  # state -> (frame, text)
     "normal": (CREAM, INK),
     "selected": (GOLD, INK),
-    "correct": ((0.13, 0.60, 0.27, 1.0), WHITE),
+    "correct": ((0.13, 0.60, 0.27, 1.0), INK),
     "missed": ((0.55, 0.82, 0.55, 1.0), INK),
-    "wrong": ((0.96, 0.40, 0.18, 1.0), WHITE),
+    "wrong": ((0.96, 0.40, 0.18, 1.0), INK),
     "disabled": ((0.55, 0.50, 0.48, 1.0), (0.80, 0.78, 0.76, 1.0)),
 }
 PRIMARY: tuple[Color, Color] = (GOLD, INK)
