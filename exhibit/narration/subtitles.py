@@ -2,7 +2,8 @@
 
 They carry what the screen shows as text: the narration's captions, the scene's
 ``caption`` cues (place and date titles) and its ``title`` cards, for deaf visitors
-and for video export. The layout and timing of narration captions belong to the
+and for video export, and at the top of the picture the sound captions
+(:mod:`exhibit.narration.soundcaptions`: "[风声]", "[music]"). The layout and timing of narration captions belong to the
 timeline (``state(t)`` shows them); these writers only format what it decided. A
 caption cue keeps its text as written (its own line breaks, no re-layout) and its span
 in the timeline. A title card is written as ``Timeline.title_state`` puts it on the
@@ -27,11 +28,12 @@ from __future__ import annotations
 from collections.abc import Iterable
 from dataclasses import dataclass
 
+from exhibit.narration.soundcaptions import sound_captions
 from exhibit.spec.scene import CaptionCue, TitleCue
 from exhibit.timeline.model import Timeline
 
 #: Bump when the files change for the same timeline, so that built scenes are written again.
-FORMAT = 3
+FORMAT = 4  # 4: sound captions
 
 _VTT_LINE = {"top": "line:0", "center": "line:50%,center"}  # WebVTT cue settings, per position
 _SRT_TAG = {"top": "{\\an8}", "center": "{\\an5}"}  # ASS numpad alignment: 8 top centre, 5 middle
@@ -60,6 +62,7 @@ def subtitles(timeline: Timeline) -> list[Subtitle]:
             if text and _ms(end) > _ms(tc.start):  # an untranslated or empty cue shows nothing
                 items.append((tc.start, end, text, tc.cue.position, "caption"))
     items += [(start, end, text, "center", "title") for start, end, text in _title_spans(timeline)]
+    items += [(c.start, c.end, c.text, "top", "sound") for c in sound_captions(timeline)]
     items.sort(key=lambda item: _ms(item[0]))  # stable: narration first at the same moment
     taken: set[str] = set()
     count: dict[str, int] = {}

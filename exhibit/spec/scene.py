@@ -374,6 +374,7 @@ class EffectCue(CueBase):
     duration: NonNegative = 2.0
     fade: NonNegative = 0.5
     follow: Literal["camera"] | None = None
+    label: Text | None = None  # the sound caption ("[wind rises]"); "" leaves it out
 
 
 class CaptionCue(CueBase):
@@ -401,6 +402,7 @@ class SoundCue(CueBase):
     file: str
     gain: float = 0.0
     follow: Id | None = None
+    label: Text | None = None  # the sound caption ("[a bell rings]"); none: not captioned
 
 
 class QuizCue(CueBase):
@@ -450,6 +452,7 @@ class Music(Model):
     fade_out: NonNegative = 0.0
     duck: Annotated[float, Field(le=0.0)] = -10.0
     loop: bool = False
+    label: Text | None = None  # the sound caption at its start ("[music]"); "" leaves it out
 
 
 class Sound(Model):
@@ -457,6 +460,7 @@ class Sound(Model):
     file: str
     gain: float = 0.0
     follow: Id | None = None
+    label: Text | None = None  # the sound caption ("[a bell rings]"); none: not captioned
 
 
 # --- the scene -------------------------------------------------------------------------------

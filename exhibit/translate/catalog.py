@@ -161,14 +161,20 @@ def _scene_texts(root: Node) -> Iterator[tuple[str, NodePath, str]]:
     seen: dict[str, int] = {}
     for i, cue in _items(child(root, "cues")):
         do = scalar(cue, "do") or ""
-        if do not in _CUE_TEXTS:
+        fields = _CUE_TEXTS.get(do, ()) + (("label",) if child(cue, "label") is not None else ())
+        if not fields:
             continue
         name = scalar(cue, "id") or f"{do}@{''.join((scalar(cue, 'at') or '0').split())}"
         seen[name] = seen.get(name, 0) + 1
         if seen[name] > 1:
             name = f"{name}#{seen[name]}"  # two cues of one kind at one time: by order
-        for text_field in _CUE_TEXTS[do]:
+        for text_field in fields:
             yield f"cues/{name}/{text_field}", ("cues", i, text_field), f"{do} cue {text_field}"
+    for part in ("music", "sounds"):
+        for i, item in _items(child(root, part)):
+            if child(item, "label") is not None:
+                where = "".join((scalar(item, "at") or "0").split())
+                yield f"{part}/{i + 1}@{where}/label", (part, i, "label"), f"sound caption of {part} entry {i + 1}"
 
 
 def _bank_texts(root: Node) -> Iterator[tuple[str, NodePath, str]]:

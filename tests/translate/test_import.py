@@ -197,3 +197,19 @@ def test_check_notes_untranslated_strings_and_fails_strict_only_for_the_halls_la
     status = main(["--root", str(project.root), "check"])
     out = capsys.readouterr().out
     assert status == 0 and "error" not in out
+
+
+def test_a_sound_caption_label_is_a_string_to_translate(
+    project: Project, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    path = project.root / "scenes" / "mini.yaml"
+    path.write_text(
+        scene_text(project).replace(
+            "effect: wind, level: 0.4,", "effect: wind, label: {zh: 湖风, en: lake wind}, level: 0.4,"
+        ),
+        encoding="utf-8",
+    )
+    rows = rows_of(export(project, tmp_path, capsys))
+    assert ["scene:mini/cues/effect@intro.start/label", "湖风", ""] == rows_of(tmp_path / "ko.csv")[
+        [r[0] for r in rows].index("scene:mini/cues/effect@intro.start/label")
+    ][:3]
