@@ -10,6 +10,7 @@ from exhibit.preflight import duty, flashes, site
 from exhibit.preflight.captions import caption_findings
 from exhibit.preflight.charts import loudness_png
 from exhibit.preflight.frames import budget_findings, render_scene
+from exhibit.preflight.glyphs import coverage_findings
 from exhibit.preflight.loudness import EBU_R128, Standard, loudness_findings
 from exhibit.preflight.report import Finding, Report, Status
 from exhibit.spec.hall import Hall
@@ -76,6 +77,20 @@ def check_scene(project: Project, hall: Hall, name: str, options: Options, repor
         report.picture(name, "loudness", loudness_png(curves, options.standard, f"{name}: loudness of the mix"))
 
 
+def _glyphs(project: Project, hall: Hall, scenes: list[str]) -> list[Finding]:
+    """The caption font against every string the hall shows, in the hall's and the scenes' languages."""
+    from exhibit.render.fonts import font_choice
+
+    langs = list(hall.languages)
+    paths = [project.scene_path(name) for name in scenes]
+    for path in paths:
+        loaded = project.load_scene(path)
+        if loaded.model is not None:
+            langs += [lang for lang in loaded.model.languages if lang not in langs]
+    font, face = font_choice()
+    return coverage_findings(project, langs, font, face, paths + project.bank_paths())
+
+
 def check_hall(project: Project, hall: Hall, options: Options) -> list[Finding]:
     found = site.schedule_findings(project, hall)
     found += site.effects_host_findings(hall, options.effects_port)
@@ -92,6 +107,7 @@ def preflight(project: Project, hall: Hall, scenes: list[str], options: Options,
         report.add(check_hall(project, hall, options))
     for name in scenes:
         check_scene(project, hall, name, options, report, say)
+    report.add(_glyphs(project, hall, scenes))
     report.measured.append(("scenes", ", ".join(scenes) or "none"))
     report.measured.append(("loudness standard", f"{options.standard.name}"))
     if options.render:

@@ -120,3 +120,26 @@ def test_a_calm_scene_passes_and_exits_0(hall_in_zh: Project, capsys: pytest.Cap
     assert "pass: [loudness] calm (zh): -23." in out
     assert re.match(r"preflight (pass|note): 0 failed, 0 warning\(s\)", out.splitlines()[-1]), out
     assert html.is_file()
+
+
+def test_a_character_the_caption_font_lacks_fails_with_the_character_named(
+    hall_in_zh: Project, capsys: pytest.CaptureFixture[str]
+) -> None:
+    from exhibit.preflight.glyphs import font_characters
+    from exhibit.render.fonts import font_choice
+
+    hall = hall_in_zh.root / "hall.yaml"
+    hall.write_text(
+        hall.read_text(encoding="utf-8").replace("languages: [zh]", "languages: [zh, ko]"), encoding="utf-8"
+    )
+    text = CALM.replace("languages: [zh]", "languages: [zh, ko]").replace(
+        "text: 夜色安静。", "text: {zh: 夜色安静。, ko: 고요한 밤 𓀀}"
+    )
+    _scene(hall_in_zh, "night", text)
+    status, out, _ = _preflight(hall_in_zh, "night", "--no-render", capsys=capsys)
+    assert status == 1
+    line = next(ln for ln in out.splitlines() if "no glyph" in ln)
+    assert line.startswith("fail: [content] night (ko): 1 string(s) use characters the font ")
+    assert "𓀀" in line and "(first at scenes/night.yaml:" in line
+    font, face = font_choice()
+    assert ("고" in line) == (ord("고") not in font_characters(font, face))
