@@ -2,7 +2,8 @@
 
 The limits are the usual broadcast ones: Chinese at most 9 characters a second
 and English at most 17 (the stricter of the common English limits, for visitors
-reading in a second language), lines of at most 16 / 42 characters, at least
+reading in a second language), Korean 12 and Japanese 4 (Netflix's guides for
+those languages); lines of at most 16 / 42 / 16 / 13 characters, at least
 0.83 s on screen, and at least two frames (at 25 fps) between two captions.
 Speed is counted as :func:`exhibit.narration.reading.count_characters` counts it.
 """
@@ -13,24 +14,35 @@ from exhibit.narration.reading import count_characters
 from exhibit.preflight.report import Finding, Status
 from exhibit.spec.errors import Location
 from exhibit.spec.source import Document
-from exhibit.timeline.captions import EN_LINE_CHARS, MIN_GAP, MIN_SECONDS, ZH_LINE_CHARS
+from exhibit.timeline.captions import EN_LINE_CHARS, KO_LINE_CHARS, MIN_GAP, MIN_SECONDS, ZH_LINE_CHARS
 from exhibit.timeline.model import TimedCaption, Timeline
 from exhibit.timeline.timing import is_cjk
 
 ZH_MAX_CPS = 9.0  # characters per second, Chinese subtitles
 EN_MAX_CPS = 17.0  # characters per second, English subtitles (BBC / Netflix adult range 15-17)
+KO_MAX_CPS = 12.0  # Korean (Netflix Korean guide), spaces counted
+JA_MAX_CPS = 4.0  # Japanese (Netflix Japanese guide)
+JA_LINE_CHARS = 13
 _SLACK = 0.0005  # caption files round to milliseconds
 
 
 def _cjk(lang: str, text: str) -> bool:
-    return lang.startswith(("zh", "ja", "ko")) or is_cjk(text)
+    return lang.startswith(("zh", "ja")) or is_cjk(text)
 
 
 def max_cps(lang: str, text: str) -> float:
+    if lang.startswith("ko"):
+        return KO_MAX_CPS
+    if lang.startswith("ja"):
+        return JA_MAX_CPS
     return ZH_MAX_CPS if _cjk(lang, text) else EN_MAX_CPS
 
 
 def _line_limit(lang: str, text: str) -> int:
+    if lang.startswith("ko"):
+        return KO_LINE_CHARS
+    if lang.startswith("ja"):
+        return JA_LINE_CHARS
     return ZH_LINE_CHARS if _cjk(lang, text) else EN_LINE_CHARS
 
 

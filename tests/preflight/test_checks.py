@@ -134,3 +134,18 @@ def test_no_effects_host_answering_fails_when_the_hall_drives_hardware() -> None
 def test_disk_space_for_a_week_of_journals_is_measured(project: Project) -> None:
     found = disk_findings(project)
     assert found[0].subject == "disk" and "a week of journals needs about 350 MB" in found[0].message
+
+
+def test_korean_captions_are_held_to_12_characters_a_second() -> None:
+    from exhibit.preflight.captions import caption_findings
+    from exhibit.timeline.timing import LineTiming
+
+    scene, doc = _scene(
+        "languages: [ko]\nnarration:\n  - {id: one, at: 1, text: 남호의 작은 배가 당의 탄생을 지켜보았습니다.}\n"
+    )
+    fast = {"one": LineTiming(1.6, 0.0, 1.6, source="recording")}
+    found = caption_findings(compile_timeline(scene, "ko", fast, doc), doc)  # type: ignore[arg-type]
+    assert found[0].status is Status.FAIL and "(limit 12/s)" in found[0].message, found
+    slow = {"one": LineTiming(4.0, 0.0, 4.0, source="recording")}
+    found = caption_findings(compile_timeline(scene, "ko", slow, doc), doc)  # type: ignore[arg-type]
+    assert [f.status for f in found] == [Status.PASS], found
