@@ -21,6 +21,8 @@ from exhibit.timeline.frame import CaptionState, FrameState, TitleState
 if TYPE_CHECKING:
     from panda3d.core import NodePath, TextFont, TextNode
 
+    from exhibit.spec.hall import CaptionSettings
+
 #: Caption letter size as a share of the view's height (2 units). About 1/28 of the
 #: height per line of text: 26 px at 720p, 38 px at 1080p, readable from the back of a hall.
 CAPTION_SCALE = 0.072
@@ -34,6 +36,12 @@ CAPTION_BOX = (
 CAPTION_BOX_COLOR = (0.0, 0.0, 0.0, 0.72)  # white letters keep WCAG AA contrast even on snow
 CAPTION_COLOR = (1.0, 1.0, 1.0, 1.0)
 SHADOW_OFFSET = (0.06, 0.06)  # em
+#: caption sizes a hall may choose (hall.yaml ``captions: {size: XL}``), as factors of CAPTION_SCALE
+CAPTION_SIZES = {"S": 0.8, "M": 1.0, "L": 1.25, "XL": 1.5}
+#: box opacity: translucent lets the picture show through, solid is for low-vision visitors
+CAPTION_BOX_ALPHA = {"translucent": CAPTION_BOX_COLOR[3], "solid": 1.0}
+#: captions keep this share of the view's width and height clear at each edge (the safe area)
+SAFE_MARGIN = CAPTION_MARGIN / 2
 TITLE_SCALE = 0.16
 SUBTITLE_SCALE = 0.075
 TITLE_COLOR = (1.0, 0.96, 0.88, 1.0)
@@ -64,7 +72,7 @@ class _Slot:
 class Overlay:
     """Captions, title card and fade for one set of displays."""
 
-    def __init__(self, aspect: float, font: TextFont | None = None) -> None:
+    def __init__(self, aspect: float, font: TextFont | None = None, style: CaptionSettings | None = None) -> None:
         from panda3d.core import (
             Camera,
             CardMaker,
@@ -78,6 +86,9 @@ class Overlay:
         self.aspect = aspect
         self.font = font if font is not None else default_font()
         self.captions_enabled = True
+        self.caption_scale = CAPTION_SCALE * CAPTION_SIZES[style.size if style else "M"]
+        self._box_alpha = CAPTION_BOX_ALPHA[style.box if style else "translucent"]
+        self._swapped = style is not None and style.position == "top"  # narration at the top
         self.root: NodePath = NodePath("overlay")
         self.root.setDepthTest(False)
         self.root.setDepthWrite(False)
@@ -111,9 +122,9 @@ class Overlay:
 
         self.slots: dict[str, _Slot] = {}
         for position in ("bottom", "top", "center"):
-            tn = self._text_node(f"caption_{position}", CAPTION_SCALE, CAPTION_COLOR, box=True)
+            tn = self._text_node(f"caption_{position}", self.caption_scale, CAPTION_COLOR, box=True)
             node = self.root.attachNewNode(tn)
-            node.setScale(CAPTION_SCALE)
+            node.setScale(self.caption_scale)
             node.setBin("fixed", CAPTION_SORT)
             node.hide()
             self.slots[position] = _Slot(node, tn)
@@ -126,9 +137,12 @@ class Overlay:
         tn.setTextColor(*color)
         tn.setShadow(*SHADOW_OFFSET)
         tn.setShadowColor(0, 0, 0, 0.9)
-        tn.setWordwrap(2 * self.aspect * WIDTH_SHARE / scale)
+        wrap = 2 * self.aspect * WIDTH_SHARE / scale
+        if box and scale > CAPTION_SCALE:  # large captions: the box too stays inside the safe area
+            wrap = min(wrap, 2 * self.aspect * (1 - 2 * SAFE_MARGIN) / scale - CAPTION_BOX[0] - CAPTION_BOX[1])
+        tn.setWordwrap(wrap)
         if box:
-            tn.setCardColor(*CAPTION_BOX_COLOR)
+            tn.setCardColor(*CAPTION_BOX_COLOR[:3], self._box_alpha)
             tn.setCardAsMargin(*CAPTION_BOX)
             tn.setCardDecal(True)
         return tn
@@ -186,9 +200,10 @@ class Overlay:
 
     def _apply_captions(self, captions: tuple[CaptionState, ...]) -> None:
         wanted: dict[str, list[str]] = {}
+        swap = {"bottom": "top", "top": "bottom"} if self._swapped else {}
         for caption in captions:
             if caption.text:
-                wanted.setdefault(caption.position, []).append(caption.text)
+                wanted.setdefault(swap.get(caption.position, caption.position), []).append(caption.text)
         for position, slot in self.slots.items():
             text = "\n".join(wanted.get(position, ()))
             if text == slot.shown:
@@ -201,10 +216,9 @@ class Overlay:
             slot.node.setZ(self._caption_z(position, slot.text))
             slot.node.show()
 
-    @staticmethod
-    def _caption_z(position: str, tn: TextNode) -> float:
-        box_bottom = (tn.getBottom() - CAPTION_BOX[2]) * CAPTION_SCALE
-        box_top = (tn.getTop() + CAPTION_BOX[3]) * CAPTION_SCALE
+    def _caption_z(self, position: str, tn: TextNode) -> float:
+        box_bottom = (tn.getBottom() - CAPTION_BOX[2]) * self.caption_scale
+        box_top = (tn.getTop() + CAPTION_BOX[3]) * self.caption_scale
         if position == "bottom":
             return -1.0 + CAPTION_MARGIN - box_bottom
         if position == "top":
@@ -227,10 +241,10 @@ class Overlay:
         if not slot.shown:
             return None
         tn, z = slot.text, slot.node.getZ()
-        left = (tn.getLeft() - CAPTION_BOX[0]) * CAPTION_SCALE
-        right = (tn.getRight() + CAPTION_BOX[1]) * CAPTION_SCALE
-        bottom = z + (tn.getBottom() - CAPTION_BOX[2]) * CAPTION_SCALE
-        top = z + (tn.getTop() + CAPTION_BOX[3]) * CAPTION_SCALE
+        left = (tn.getLeft() - CAPTION_BOX[0]) * self.caption_scale
+        right = (tn.getRight() + CAPTION_BOX[1]) * self.caption_scale
+        bottom = z + (tn.getBottom() - CAPTION_BOX[2]) * self.caption_scale
+        top = z + (tn.getTop() + CAPTION_BOX[3]) * self.caption_scale
         a = self.aspect
         return (left + a) / (2 * a), (right + a) / (2 * a), (1 - top) / 2, (1 - bottom) / 2
 

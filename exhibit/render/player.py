@@ -186,7 +186,7 @@ class Player:
         self.scene_root: NodePath = NodePath("scene")
         self.rig = Rig(self.scene_root, self.hall.display.iod, self.hall.display.converge)
         self.displays: Any = self._open_displays(mode, size, xr_fallback)
-        self.overlay = Overlay(self.displays.overlay_aspect)
+        self.overlay = Overlay(self.displays.overlay_aspect, style=self.hall.captions)
         self.displays.attach_overlay(self.overlay.camera)
         self.quiz_anchor: NodePath = self.rig.head.attachNewNode("quiz_anchor")
         self.quiz_anchor.setPos(0, QUIZ_DISTANCE, 0)
@@ -457,7 +457,7 @@ class Player:
         enabled = self.overlay.captions_enabled
         self.displays.detach_overlay()
         self.overlay.destroy()
-        self.overlay = Overlay(self.displays.overlay_aspect, self.overlay.font)
+        self.overlay = Overlay(self.displays.overlay_aspect, self.overlay.font, self.hall.captions)
         self.overlay.captions_enabled = enabled
         self.displays.attach_overlay(self.overlay.camera)
         if self._last_frame is not None:

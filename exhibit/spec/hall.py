@@ -138,6 +138,14 @@ class QuizSettings(Model):
     idle_reset: Annotated[float, Field(ge=20.0)] = 60.0
 
 
+class CaptionSettings(Model):
+    """How captions look on this hall's screens: bigger letters and a solid box for low-vision visitors."""
+
+    size: Literal["S", "M", "L", "XL"] = "M"
+    box: Literal["translucent", "solid"] = "translucent"
+    position: Literal["bottom", "top"] = "bottom"  # where narration captions go (other captions swap)
+
+
 class Hall(Model):
     hall: Id = "default_hall"
     languages: Annotated[list[Lang], Field(min_length=1)] = list(DEFAULT_LANGUAGES)
@@ -148,6 +156,7 @@ class Hall(Model):
     schedule: list[ScheduleEntry] = []
     attract: Id | None = None
     quiz: QuizSettings = QuizSettings()
+    captions: CaptionSettings = CaptionSettings()
     inputs: list[Id] = []  # interlock inputs the hall knows, e.g. doors_open
 
 
