@@ -2,9 +2,11 @@
 
 Music, sounds and felt effects that carry meaning are named in brackets, as
 subtitles for the deaf do ("[风声]", "[座椅晃动]", "[wind rises]"). Each 5D effect
-has a label per language below; a cue (or a music or sound entry) overrides it
-with its own ``label:``, and ``label: ""`` leaves it out. A sound file has no
-default label: only a sound with a ``label`` is captioned. Labels that start
+has a label per language below; a cue overrides it with its own ``label:``, and
+``label: ""`` leaves it out. Music beds and sound files have no default label (a
+bed under the voice all along says nothing by itself): a music or sound entry with
+a ``label`` is captioned at its start (``"[音乐]"`` from :data:`LABELS` is there for
+staff to copy). Labels that start
 within half a second of each other share one caption; each shows from its start
 for as long as it lasts, between 1.5 and 4 seconds.
 """
@@ -69,7 +71,7 @@ def _labelled(timeline: Timeline) -> list[tuple[float, float, str]]:
         if label:
             out.append((ts.start, ts.start, label))
     for tm in timeline.music:
-        label = _label(tm.music.label, "music", lang)
+        label = _label(tm.music.label, None, lang)
         if label:
             out.append((tm.start, tm.end, label))
     return sorted(out)

@@ -26,7 +26,8 @@ cues:
   - {at: 20, do: sound, file: audio/sounds/bell.wav, label: {zh: 钟声, en: a bell rings}}
   - {at: 22, do: sound, file: audio/sounds/bell.wav}
 music:
-  - {file: audio/music/theme.ogg, at: 0, until: scene.end, label: ""}
+  - {file: audio/music/theme.ogg, at: 0, until: scene.end}
+  - {file: audio/music/theme.ogg, at: 24, until: scene.end, label: {zh: 歌声, en: singing}}
 """
 
 
@@ -48,11 +49,13 @@ def test_effects_and_labelled_sounds_are_captioned_at_the_top_in_each_language()
         ("00:00:05.000", "00:00:09.000", "[风声] [座椅晃动]"),
         ("00:00:12.000", "00:00:14.000", "[浪花拍船]"),
         ("00:00:20.000", "00:00:21.500", "[钟声]"),
+        ("00:00:24.000", "00:00:28.000", "[歌声]"),
     ]
     assert [text for _, _, text in _sounds("en")] == [
         "[wind rises] [seats move]",
         "[waves hit the boat]",
         "[a bell rings]",
+        "[singing]",
     ]
     vtt = write_vtt(subtitles(_timeline("en")), "en")
     assert "00:00:05.000 --> 00:00:09.000 line:0\n[wind rises] [seats move]" in vtt
@@ -61,5 +64,5 @@ def test_effects_and_labelled_sounds_are_captioned_at_the_top_in_each_language()
 def test_srt_puts_sound_captions_at_the_top() -> None:
     text = srt(subtitles(_timeline("zh")))
     assert "00:00:05,000 --> 00:00:09,000\n{\\an8}[风声] [座椅晃动]" in text
-    assert "[音乐]" not in text  # label: "" on the music leaves it out
+    assert "[音乐]" not in text  # a music bed without a label is not captioned
     assert "[薄雾弥漫]" not in text
