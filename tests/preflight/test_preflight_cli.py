@@ -68,6 +68,11 @@ def _preflight(project: Project, *args: str, capsys: pytest.CaptureFixture[str])
 def test_a_scene_written_to_flash_at_5_hz_fails_on_its_rendered_frames(
     hall_in_zh: Project, capsys: pytest.CaptureFixture[str]
 ) -> None:
+    from exhibit.render.app import shared_app
+
+    # Panda3D has one app per process, set up on first use: made here with sound, like the
+    # render tests make it, so that the tests after this one still have OpenAL.
+    shared_app(audio=True)
     _scene(hall_in_zh, "flash5", _flashing(5.0))
     _scene(hall_in_zh, "flash2", _flashing(2.0))
     status, out, html = _preflight(hall_in_zh, "flash5", "flash2", "--fps", "20", "--size", "64x36", capsys=capsys)
