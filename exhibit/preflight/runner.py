@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass
+from pathlib import Path
 
 from exhibit.effects.link import DEFAULT_PORT
 from exhibit.preflight import duty, flashes, site
@@ -78,7 +79,7 @@ def check_scene(project: Project, hall: Hall, name: str, options: Options, repor
 
 
 def _glyphs(project: Project, hall: Hall, scenes: list[str]) -> list[Finding]:
-    """The caption font against every string the hall shows, in the hall's and the scenes' languages."""
+    """Each language's caption font against every string shown in the hall's and the scenes' languages."""
     from exhibit.render.fonts import font_choice
 
     langs = list(hall.languages)
@@ -87,8 +88,13 @@ def _glyphs(project: Project, hall: Hall, scenes: list[str]) -> list[Finding]:
         loaded = project.load_scene(path)
         if loaded.model is not None:
             langs += [lang for lang in loaded.model.languages if lang not in langs]
-    font, face = font_choice()
-    return coverage_findings(project, langs, font, face, paths + project.bank_paths())
+    by_font: dict[tuple[Path, int], list[str]] = {}  # each language is drawn in its own font
+    for lang in langs:
+        by_font.setdefault(font_choice(lang=lang), []).append(lang)
+    found: list[Finding] = []
+    for (font, face), group in by_font.items():
+        found += coverage_findings(project, group, font, face, paths + project.bank_paths())
+    return found
 
 
 def check_hall(project: Project, hall: Hall, options: Options) -> list[Finding]:

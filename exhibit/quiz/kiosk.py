@@ -24,7 +24,7 @@ from typing import Protocol
 from exhibit.quiz.attempt import AttemptRecord
 from exhibit.quiz.draw import DrawRequest, History
 from exhibit.quiz.nickname import NICKNAME_MAX, clean_nickname
-from exhibit.quiz.phrases import phrase
+from exhibit.quiz.phrases import LANGUAGE_NAMES, phrase
 from exhibit.quiz.scoring import Scoring
 from exhibit.quiz.session import Feedback, QuizSession, start_session, utc_now
 from exhibit.quiz.store import BoardRow, Period
@@ -449,9 +449,15 @@ class Kiosk:
         return self.rng.choice(explained).explanation.get(self.lang)  # type: ignore[union-attr]
 
     # -- screens --------------------------------------------------------------------------
+    def _next_language_name(self) -> str:
+        """The language button names the language a touch switches to, in that language."""
+        langs = self.settings.languages
+        following = langs[(langs.index(self.lang) + 1) % len(langs)] if self.lang in langs else langs[0]
+        return LANGUAGE_NAMES.get(following) or phrase("language", self.lang)
+
     def _build_screen(self) -> Screen:
         lang = self.lang
-        lang_button = Button("lang", phrase("language", lang), "lang")
+        lang_button = Button("lang", self._next_language_name(), "lang")
         title = self.bank.title.get(lang) if self.bank.title else None
         quiz_title = title or phrase("quiz_title", lang)
         base = Screen(self.phase, lang, warning=self._warning_since is not None)

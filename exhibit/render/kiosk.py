@@ -102,6 +102,7 @@ class KioskView:
         self.app = app
         self.kiosk = kiosk
         self.clock = clock
+        self._font = font  # None: each language's own font (Korean has a font of its own)
         self.font = font or quiz_font()
         self.size = size
         self.ratio = size[0] / size[1]
@@ -243,6 +244,7 @@ class KioskView:
 
     def _build(self, screen: Screen) -> None:
         self._clear()
+        self.font = self._font or quiz_font(screen.lang)
         {
             Phase.ATTRACT: self._attract,
             Phase.QUESTION: self._question,

@@ -60,6 +60,15 @@ def default_font() -> TextFont | None:
     return cjk_font()
 
 
+def _font_for(text: str, font: TextFont | None) -> TextFont | None:
+    """``font``, or the Korean font for text with Hangul (the CJK font has none)."""
+    try:
+        from exhibit.render.fonts import font_for_text, text_language
+    except ImportError:
+        return font
+    return font_for_text(text) if text_language(text) is not None else font
+
+
 @dataclass
 class _Slot:
     """One caption position (bottom, top, center) and what it shows now."""
@@ -182,6 +191,8 @@ class Overlay:
         Only text that is set is measured: an empty TextNode has no bounds to measure.
         """
         gap = 0.06
+        self._set_font(self._title_text, text)
+        self._set_font(self._subtitle_text, subtitle or "")
         self._title_text.setText(text)
         title_top = self._title_text.getTop() * TITLE_SCALE
         title_h = title_top - self._title_text.getBottom() * TITLE_SCALE
@@ -212,9 +223,15 @@ class Overlay:
             if not text:
                 slot.node.hide()
                 continue
+            self._set_font(slot.text, text)
             slot.text.setText(text)
             slot.node.setZ(self._caption_z(position, slot.text))
             slot.node.show()
+
+    def _set_font(self, tn: TextNode, text: str) -> None:
+        font = _font_for(text, self.font)
+        if font is not None:
+            tn.setFont(font)
 
     def _caption_z(self, position: str, tn: TextNode) -> float:
         box_bottom = (tn.getBottom() - CAPTION_BOX[2]) * self.caption_scale

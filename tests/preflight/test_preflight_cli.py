@@ -146,5 +146,5 @@ def test_a_character_the_caption_font_lacks_fails_with_the_character_named(
     line = next(ln for ln in out.splitlines() if "no glyph" in ln)
     assert line.startswith("fail: [content] night (ko): 1 string(s) use characters the font ")
     assert "𓀀" in line and "(first at scenes/night.yaml:" in line
-    font, face = font_choice()
+    font, face = font_choice(lang="ko")  # Korean is drawn in the Korean font
     assert ("고" in line) == (ord("고") not in font_characters(font, face))
