@@ -186,6 +186,10 @@ class PlayerPlayback:
     def set_muted(self, muted: bool) -> None:
         self.player.set_muted(muted)
 
+    def set_audio_description(self, on: bool) -> None:
+        """Play the next show loaded with the audio description (its own mix) or without."""
+        self.player.audio_description = on
+
     def step(self) -> tuple[float, list[Event], FrameState | None]:
         self._events = []
         frame: FrameState = self.player.step()

@@ -45,9 +45,13 @@ class Show:
         self.started: datetime | None = None
         self.started_mono: float | None = None
         self.frames = 0
+        self.audio_description = False  # the described mix (a playback that plays sound)
 
     def load(self) -> Timeline:
         """Compile (and, with a renderer, build) the scene; done ahead of the start time where possible."""
+        describe = getattr(self.playback, "set_audio_description", None)
+        if describe is not None:
+            describe(self.audio_description)
         self.timeline = self.playback.load(self.scene, self.lang)
         self.playback.set_muted(self.kind == "attract")  # the attract loop plays silently
         return self.timeline

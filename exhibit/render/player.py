@@ -87,8 +87,11 @@ def load_show(
     hall: Hall | None = None,
     progress: Progress | None = None,
     narrate: bool = True,
+    audio_description: bool = False,
 ) -> Show:
     """Load, check and compile a scene; build its narration first when missing or stale.
+    With ``audio_description`` the show plays the described mix (``mix.<lang>.ad.wav``) when
+    the scene has description lines.
 
     Raises :class:`ContentError` with located diagnostics for broken content.
     """
@@ -98,8 +101,8 @@ def load_show(
     digest = file_digest(path)
     model, doc = load_playable(project, path, hall)
     language = pick_language(model, lang)
-    timeline, mix = _narrated_timeline(project, model, doc, language, progress, narrate)
-    return Show(path, model, doc, language, timeline, mix, digest)
+    timeline, mix, described = _narrated_timeline(project, model, doc, language, progress, narrate)
+    return Show(path, model, doc, language, timeline, described if audio_description and described else mix, digest)
 
 
 def _narrated_timeline(
@@ -109,7 +112,7 @@ def _narrated_timeline(
     lang: str,
     progress: Progress | None,
     narrate: bool,
-) -> tuple[Timeline, Path | None]:
+) -> tuple[Timeline, Path | None, Path | None]:
     """The timeline against the voices' real timings, and the mix, from ``exhibit.narration``.
 
     The narration is built first when it is missing or stale (cached by content,
@@ -120,18 +123,18 @@ def _narrated_timeline(
     from exhibit.timeline.compile import compile as compile_timeline
 
     if not narrate:
-        return compile_timeline(scene, lang, {}, doc), None
+        return compile_timeline(scene, lang, {}, doc), None, None
     try:
         from exhibit import narration
     except ImportError:
-        return compile_timeline(scene, lang, {}, doc), None
+        return compile_timeline(scene, lang, {}, doc), None, None
     if progress is not None and narration.is_stale(project, scene, lang):
         progress(f"building the narration of {scene.scene_id} ({lang}) ...")
     result = narration.build(project, scene, lang, progress=_stage_progress(progress), doc=doc)
     if progress is not None:
         for warning in result.warnings:
             progress(f"warning: {warning}")
-    return result.timeline, Path(result.mix_path)
+    return result.timeline, Path(result.mix_path), result.ad_mix_path
 
 
 def _stage_progress(progress: Progress | None) -> Callable[[str, int, int], None] | None:
@@ -180,6 +183,7 @@ class Player:
         self.audio = audio and self.app.audio_enabled
         self.quiz_enabled = quiz
         self.narrate = narrate
+        self.audio_description = False  # play the described mix (set before load; per show in a hall)
         self.progress = progress
         self.on_reload_error = on_reload_error
         mode = display or self.hall.display.mode
@@ -265,7 +269,9 @@ class Player:
         return show
 
     def _load_show(self, scene: str | Path, lang: str | None) -> Show:
-        return load_show(self.project, scene, lang, self.hall, self.progress, narrate=self.narrate)
+        return load_show(
+            self.project, scene, lang, self.hall, self.progress, self.narrate, self.audio_description
+        )
 
     def _install(self, show: Show, t: float) -> None:
         """Swap in a (new or reloaded) show; the old world and mix go."""

@@ -476,6 +476,7 @@ class Scene(Model):
     objects: dict[Id, SceneObject] = {}
     camera: Camera = Camera()
     narration: list[NarrationLine] = []
+    description: list[NarrationLine] = []  # audio description: what is seen, said in a second track
     cues: list[Cue] = []
     music: list[Music] = []
     sounds: list[Sound] = []

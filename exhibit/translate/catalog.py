@@ -158,6 +158,9 @@ def _scene_texts(root: Node) -> Iterator[tuple[str, NodePath, str]]:
     for i, line in _items(child(root, "narration")):
         line_id = scalar(line, "id") or f"line{i + 1}"
         yield f"narration/{line_id}/text", ("narration", i, "text"), "narration line (keep every {mark:...})"
+    for i, line in _items(child(root, "description")):
+        line_id = scalar(line, "id") or f"line{i + 1}"
+        yield f"description/{line_id}/text", ("description", i, "text"), "audio description line"
     seen: dict[str, int] = {}
     for i, cue in _items(child(root, "cues")):
         do = scalar(cue, "do") or ""
