@@ -192,7 +192,7 @@ class OscRemote:
         try:
             if op == "go":
                 if len(args) > 3 or not all(isinstance(a, str) for a in args) or args[2:] not in ([], ["ad"]):
-                    raise Rejected("go takes a scene name and, optionally, a language and 'ad' (audio description)")
+                    raise Rejected("go takes a scene name and, optionally, a language")
                 scene = self.control.catalogue.check(args[0]) if args else None
                 lang = check_lang(self.control, args[1]) if len(args) >= 2 else None
                 described = len(args) == 3
