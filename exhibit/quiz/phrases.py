@@ -95,6 +95,17 @@ PHRASES: Mapping[str, Mapping[str, str]] = {
         "en": "Could not read '{text}'.",
         "ko": "'{text}'을(를) 읽을 수 없습니다.",
     },
+    "accessible": {
+        "zh": "无障碍答题：不限时、大字、朗读题目",
+        "en": "Accessible quiz: no time limit, large text, read aloud",
+        "ko": "접근성 퀴즈: 시간 제한 없음, 큰 글씨, 읽어 주기",
+    },
+    "accessible_on": {
+        "zh": "无障碍答题已开启（再按关闭）",
+        "en": "Accessible quiz is on (touch to turn off)",
+        "ko": "접근성 퀴즈 켜짐 (누르면 꺼짐)",
+    },
+    "board_accessible": {"zh": "（无障碍）", "en": " (accessible)", "ko": " (접근성)"},
     "done": {"zh": "完成", "en": "Done", "ko": "완료"},
 }
 

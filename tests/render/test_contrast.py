@@ -54,6 +54,18 @@ PAIRS: dict[str, tuple[Rgba, Rgba]] = {
     "quiz panel heading (gold)": (quiz_panel.FOCUS_COLOR, quiz_panel.PANEL_COLOR),
     "quiz panel question (white)": (kiosk.WHITE, quiz_panel.PANEL_COLOR),
     "quiz panel text (cream)": (kiosk.CREAM, quiz_panel.PANEL_COLOR),
+    **{
+        f"accessible kiosk: {name} on black": (kiosk.HIGH_CONTRAST[colour], kiosk.HC_BACKGROUND)
+        for name, colour in (("gold", kiosk.GOLD), ("cream", kiosk.CREAM), ("white", kiosk.WHITE))
+    },
+    **{
+        f"accessible kiosk: answer button, {state}": (
+            kiosk.HIGH_CONTRAST.get(ink, ink),
+            kiosk.HIGH_CONTRAST.get(frame, frame),
+        )
+        for state, (frame, ink) in {**kiosk.BUTTON_COLORS, "primary": kiosk.PRIMARY}.items()
+        if state != "disabled"
+    },
 }
 
 

@@ -122,7 +122,7 @@ def test_the_kiosk_speaks_korean_in_hangul(app: Any, tmp_path: Path) -> None:
     boxes = _korean_kiosk(app, tmp_path / "b", font=cjk_font())  # the Chinese font forced: boxes
     try:
         assert view.texts()[:2] == ["시험 문제", "아래 버튼을 눌러 퀴즈를 시작하세요"]
-        assert [b.label for b in view.buttons()] == ["시작", "开始答题"]
+        assert [b.label for b in view.buttons()][:2] == ["시작", "开始答题"]
         images = []
         for v in (view, boxes):
             v.render()
