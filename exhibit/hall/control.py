@@ -317,6 +317,7 @@ class HallControl:
         self.next_slot = self.schedule.next_slot(slot.at, inclusive=False)
         self._stop_everything("preshow")
         show = Show(self.playback, slot.scene, self.lang, "show", slot.at, self._listeners(slot.scene))
+        show.captions = self.hall.schedule[slot.entry].captions if slot.entry < len(self.hall.schedule) else None
         self._enter("preshow")
         self.journal.write("preshow", scene=slot.scene, scheduled=slot.at.isoformat())
         if self._load(show, "schedule"):

@@ -95,6 +95,9 @@ class Overlay:
         self.aspect = aspect
         self.font = font if font is not None else default_font()
         self.captions_enabled = True
+        #: sound captions (start, end, "[风声]") shown at the top when the style asks for them
+        self.sound_captions: tuple[tuple[float, float, str], ...] = ()
+        self.sounds_shown = style is not None and style.sounds
         self.caption_scale = CAPTION_SCALE * CAPTION_SIZES[style.size if style else "M"]
         self._box_alpha = CAPTION_BOX_ALPHA[style.box if style else "translucent"]
         self._swapped = style is not None and style.position == "top"  # narration at the top
@@ -161,7 +164,14 @@ class Overlay:
     def apply(self, frame: FrameState) -> None:
         self._apply_fade(frame.fade)
         self._apply_title(frame.title)
-        self._apply_captions(frame.captions if self.captions_enabled else ())
+        self._apply_captions(self._with_sounds(frame) if self.captions_enabled else ())
+
+    def _with_sounds(self, frame: FrameState) -> tuple[CaptionState, ...]:
+        """The frame's captions and, when shown, the sound caption of this moment (at the top)."""
+        if not self.sounds_shown:
+            return frame.captions
+        now = [CaptionState(text, "top", a, b) for a, b, text in self.sound_captions if a <= frame.t < b]
+        return frame.captions + tuple(now[:1])
 
     def _apply_fade(self, fade: float) -> None:
         fade = max(0.0, min(1.0, fade))

@@ -29,7 +29,7 @@ from exhibit.render.displays import Displays
 from exhibit.render.overlay import Overlay
 from exhibit.render.rig import Rig
 from exhibit.spec.errors import ContentError, ExhibitError, did_you_mean
-from exhibit.spec.hall import Hall
+from exhibit.spec.hall import CaptionSettings, Hall
 from exhibit.spec.project import Project
 from exhibit.timeline.clock import ShowClock
 from exhibit.timeline.frame import Event, FrameState
@@ -64,6 +64,15 @@ class Show:
     timeline: Timeline
     mix: Path | None  # build/<scene>/mix.<lang>.wav, or None when no narration could be built
     digest: str  # of the scene file's bytes: reload only when the content changed
+
+
+def _sound_captions(timeline: Timeline) -> tuple[tuple[float, float, str], ...]:
+    """The timeline's sound captions ("[风声]"), as the caption files have them."""
+    try:
+        from exhibit.narration.soundcaptions import sound_captions
+    except ImportError:
+        return ()
+    return tuple((c.start, c.end, c.text) for c in sound_captions(timeline))
 
 
 def file_digest(path: Path) -> str:
@@ -190,7 +199,8 @@ class Player:
         self.scene_root: NodePath = NodePath("scene")
         self.rig = Rig(self.scene_root, self.hall.display.iod, self.hall.display.converge)
         self.displays: Any = self._open_displays(mode, size, xr_fallback)
-        self.overlay = Overlay(self.displays.overlay_aspect, style=self.hall.captions)
+        self.caption_style = self.hall.captions  # per show: set_caption_style
+        self.overlay = Overlay(self.displays.overlay_aspect, style=self.caption_style)
         self.displays.attach_overlay(self.overlay.camera)
         self.quiz_anchor: NodePath = self.rig.head.attachNewNode("quiz_anchor")
         self.quiz_anchor.setPos(0, QUIZ_DISTANCE, 0)
@@ -288,6 +298,7 @@ class Player:
         self._drop_show()
         self.world = world
         self.show = show
+        self.overlay.sound_captions = _sound_captions(show.timeline)
         if self.audio:
             self._open_audio(show)
         self.clock = ShowClock(self.mix.position if self.mix is not None else None, start=t)
@@ -460,11 +471,22 @@ class Player:
         follow = getattr(self.displays, "follow_window_size", None)
         if follow is None or not follow():
             return
-        enabled = self.overlay.captions_enabled
+        self._new_overlay()
+
+    def set_caption_style(self, style: CaptionSettings | None) -> None:
+        """Captions for the shows from now on: ``style``, or the hall's with None (per show)."""
+        style = style or self.hall.captions
+        if style != self.caption_style:
+            self.caption_style = style
+            self._new_overlay()
+
+    def _new_overlay(self) -> None:
+        enabled, sounds = self.overlay.captions_enabled, self.overlay.sound_captions
         self.displays.detach_overlay()
         self.overlay.destroy()
-        self.overlay = Overlay(self.displays.overlay_aspect, self.overlay.font, self.hall.captions)
+        self.overlay = Overlay(self.displays.overlay_aspect, self.overlay.font, self.caption_style)
         self.overlay.captions_enabled = enabled
+        self.overlay.sound_captions = sounds
         self.displays.attach_overlay(self.overlay.camera)
         if self._last_frame is not None:
             self.overlay.apply(self._last_frame)

@@ -108,12 +108,22 @@ class Remote(Model):
 _CLOCK = re.compile(r"^([01]?\d|2[0-3]):([0-5]\d)$")
 
 
+class CaptionSettings(Model):
+    """How captions look on this hall's screens: bigger letters and a solid box for low-vision visitors."""
+
+    size: Literal["S", "M", "L", "XL"] = "M"
+    box: Literal["translucent", "solid"] = "translucent"
+    position: Literal["bottom", "top"] = "bottom"  # where narration captions go (other captions swap)
+    sounds: bool = False  # sound captions ("[风声]", "[wind rises]") on screen too, opposite the narration
+
+
 class ScheduleEntry(Model):
     from_: Annotated[str, Field(alias="from")]
     to: str
     every: Annotated[float, Field(gt=0)] = 20.0  # minutes
     playlist: Annotated[list[Id], Field(min_length=1)]
     days: list[Literal["mon", "tue", "wed", "thu", "fri", "sat", "sun"]] | None = None
+    captions: CaptionSettings | None = None  # these shows' captions (default: the hall's)
 
     @field_validator("from_", "to")
     @classmethod
@@ -137,13 +147,6 @@ class QuizSettings(Model):
     time_limit: Positive | None = 20.0
     idle_reset: Annotated[float, Field(ge=20.0)] = 60.0
 
-
-class CaptionSettings(Model):
-    """How captions look on this hall's screens: bigger letters and a solid box for low-vision visitors."""
-
-    size: Literal["S", "M", "L", "XL"] = "M"
-    box: Literal["translucent", "solid"] = "translucent"
-    position: Literal["bottom", "top"] = "bottom"  # where narration captions go (other captions swap)
 
 
 class Hall(Model):
