@@ -16,6 +16,7 @@ def test_a_schedule_entrys_captions_go_with_its_shows(tmp_path: Path) -> None:
     rig = build(tmp_path, hall)
     rig.advance_to(datetime(2025, 7, 4, 8, 59, 30))
     assert rig.control.state == "preshow" and rig.control.pending is not None
-    assert rig.control.pending.captions == CaptionSettings(size="XL", box="solid", sounds=True)
+    large = CaptionSettings(size="XL", box="solid", sounds=True)
+    assert rig.control.pending.captions == large
     rig.advance_to(datetime(2025, 7, 4, 9, 0))
-    assert rig.control.show is not None and rig.control.show.captions == CaptionSettings(size="XL", box="solid", sounds=True)
+    assert rig.control.show is not None and rig.control.show.captions == large
