@@ -299,10 +299,29 @@ def _reading_speed(scene: Scene, lang: str, timings: dict[str, LineTiming], doc:
     return list(reading_speed_warnings(scene, lang, timings, doc))
 
 
+def translation_gaps(project: Project, paths: list[str], strict: bool) -> list[Diagnostic]:
+    """Strings without a translation, one line per file and language: notes, and under
+    ``--strict`` errors for the languages the hall lists (other languages stay notes)."""
+    from exhibit.translate import catalog
+
+    hall = _hall_for_scenes(project)
+    hall_langs = list(hall.languages) if hall is not None else []
+    files = [p for kind, p in collect(project, paths) if kind != "hall" and p.is_file()]
+    if not files:
+        return []
+    cat = catalog(project, hall_langs[0] if hall_langs else "zh", hall_langs[0] if hall_langs else "zh", files)
+    found: list[Diagnostic] = []
+    for lang in dict.fromkeys(hall_langs + cat.languages()):
+        severity = Severity.ERROR if strict and lang in hall_langs else Severity.NOTE
+        found += cat.retarget(lang).gaps(severity)
+    return found
+
+
 def run(args: argparse.Namespace) -> int:
     project = Project.at(args.root)
     started = time.perf_counter()
     diagnostics, counts = check_paths(project, list(args.paths))
+    diagnostics += translation_gaps(project, list(args.paths), args.strict)
     shown = [d for d in diagnostics if not (args.quiet and d.severity is Severity.NOTE)]
     for d in sort_diagnostics(shown):
         print(d)

@@ -29,6 +29,8 @@ COMMANDS = (
     "hall",
     "effects",
     "quiz",
+    "translate",
+    "preflight",
 )
 
 

@@ -41,6 +41,12 @@ def register(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
     p.add_argument("--hall", default=None, metavar="FILE", help="hall configuration (default: hall.yaml)")
     p.add_argument("--size", default=None, metavar="WxH", help="window size (default: the hall's)")
     p.add_argument(
+        "--audio-description",
+        action="store_true",
+        help="play the mix with the audio description (the scene's description: lines) for blind "
+        "and low-vision visitors",
+    )
+    p.add_argument(
         "--follow",
         default=None,
         metavar="HOST:PORT",
@@ -100,7 +106,12 @@ def run(args: argparse.Namespace) -> int:
         # show goes on in a window instead.
         xr_fallback=args.display != "xr",
     ) as player:
-        show = load_show(project, args.scene, args.lang, hall, stderr_progress)
+        player.audio_description = args.audio_description  # reloads keep it
+        show = load_show(
+            project, args.scene, args.lang, hall, stderr_progress, audio_description=args.audio_description
+        )
+        if args.audio_description and not show.scene.description:
+            print(f"exhibit: warning: {show.scene.scene_id} has no description: lines", file=sys.stderr)
         start = moment(show.timeline, args.start, "--from")
         player.load(show)
         backend = player.app.backend.describe() if player.app.backend else "unknown renderer"

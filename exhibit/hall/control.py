@@ -77,6 +77,7 @@ class Command:
     name: str | None = None  # an interlock input (input) or an effect (disable, enable)
     active: bool = False  # for input
     lang: str | None = None  # for go: the show's language (default: the hall's first)
+    audio_description: bool = False  # for go: play the mix with the audio description
 
 
 class HallControl:
@@ -136,7 +137,7 @@ class HallControl:
 
     def apply(self, command: Command) -> None:
         if command.op == "go":
-            self.go(command.scene, command.origin, command.lang)
+            self.go(command.scene, command.origin, command.lang, command.audio_description)
         elif command.op == "stop":
             self.stop(command.origin)
         elif command.op == "panic":
@@ -148,9 +149,10 @@ class HallControl:
         elif command.op in ("input", "disable", "enable") and command.name is not None:
             self.safety(command.op, command.name, command.active, command.origin)
 
-    def go(self, scene: str | None = None, origin: str = "operator", lang: str | None = None) -> bool:
+    def go(self, scene: str | None = None, origin: str = "operator", lang: str | None = None,
+           audio_description: bool = False) -> bool:
         """Start ``scene`` now (the next playlist scene when None), in ``lang`` (default: the hall's
-        language); False when it cannot."""
+        language), with the audio description when asked; False when it cannot."""
         try:
             if lang is not None and lang not in self.hall.languages:
                 raise ExhibitError(f"the hall has no language '{lang}'; it has {', '.join(self.hall.languages)}")
@@ -163,6 +165,7 @@ class HallControl:
             self.reset(origin)
         self._stop_everything("go")
         show = Show(self.playback, name, lang or self.lang, "show", None, self._listeners(name))
+        show.audio_description = audio_description
         if not self._load(show, origin):
             self._enter("standby")
             self._publish(force=True)
@@ -325,6 +328,7 @@ class HallControl:
         self.next_slot = self.schedule.next_slot(slot.at, inclusive=False)
         self._stop_everything("preshow")
         show = Show(self.playback, slot.scene, self.lang, "show", slot.at, self._listeners(slot.scene))
+        show.captions = self.hall.schedule[slot.entry].captions if slot.entry < len(self.hall.schedule) else None
         self._enter("preshow")
         self.journal.write("preshow", scene=slot.scene, scheduled=slot.at.isoformat())
         if self._load(show, "schedule"):
@@ -352,6 +356,7 @@ class HallControl:
         self._enter("show")
         late = (now - slot.at).total_seconds() if slot is not None else None
         self.journal.write("show_start", scene=show.scene, lang=show.lang, origin=origin,
+                           audio_description=show.audio_description,
                            scheduled=slot.at.isoformat() if slot else None,
                            late_s=round(late, 3) if late is not None else None,
                            duration=round(show.timeline.duration, 3) if show.timeline else None)
@@ -494,6 +499,7 @@ class HallControl:
             "state": self.state,
             "scene": show.scene if playing and show else (upcoming.scene if upcoming else None),
             "lang": show.lang if playing and show else None,
+            "audio_description": show.audio_description if playing and show else None,
             "attract": show.scene if show is not None and show.kind == "attract" else None,
             "show_time": round(show.t, 3) if playing and show else None,
             "duration": round(show.timeline.duration, 3) if playing and show and show.timeline else None,

@@ -16,7 +16,7 @@ from typing import Any, Literal, Protocol
 from exhibit.hall.catalogue import Catalogue
 from exhibit.hall.clock import Clock
 from exhibit.spec.errors import ExhibitError
-from exhibit.spec.hall import Hall
+from exhibit.spec.hall import CaptionSettings, Hall
 from exhibit.spec.project import Project
 from exhibit.timeline.clock import ShowClock
 from exhibit.timeline.frame import Event, FrameState
@@ -202,6 +202,14 @@ class PlayerPlayback:
 
     def set_muted(self, muted: bool) -> None:
         self.player.set_muted(muted)
+
+    def set_caption_style(self, style: CaptionSettings | None) -> None:
+        """The caption size, box and position (and sound captions) of the next show; None: the hall's."""
+        self.player.set_caption_style(style)
+
+    def set_audio_description(self, on: bool) -> None:
+        """Play the next show loaded with the audio description (its own mix) or without."""
+        self.player.audio_description = on
 
     def step(self) -> tuple[float, list[Event], FrameState | None]:
         self._events = []

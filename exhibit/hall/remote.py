@@ -16,6 +16,8 @@ answered for what became of it: ``202`` with ``"ok": true`` only when every outp
 safe value (the effects host holds it, or the hall sent safe values itself), else ``503`` with
 ``"ok": false`` and why; over OSC the sender gets ``/exhibit/panic`` with ``"ok"`` or
 ``"failed"`` and the same words.
+A show with the audio description: ``/exhibit/go scene lang ad``, or
+``"audio_description": true`` in the body of ``POST /go``.
 
 Both bind 127.0.0.1 unless ``hall.yaml`` says otherwise, and refuse to start bound
 elsewhere without a token. With a token, OSC messages carry it as their first argument
@@ -196,11 +198,12 @@ class OscRemote:
         op = address[len(OSC_PREFIX):]
         try:
             if op == "go":
-                if len(args) > 2 or not all(isinstance(a, str) for a in args):
+                if len(args) > 3 or not all(isinstance(a, str) for a in args) or args[2:] not in ([], ["ad"]):
                     raise Rejected("go takes a scene name and, optionally, a language")
                 scene = self.control.catalogue.check(args[0]) if args else None
-                lang = check_lang(self.control, args[1]) if len(args) == 2 else None
-                self.control.submit(Command("go", scene=scene, lang=lang, origin="osc"))
+                lang = check_lang(self.control, args[1]) if len(args) >= 2 else None
+                described = len(args) == 3
+                self.control.submit(Command("go", scene=scene, lang=lang, origin="osc", audio_description=described))
             elif op in ("stop", "reset"):
                 self.control.submit(Command(op, origin="osc"))  # type: ignore[arg-type]
             elif op == "panic":
@@ -397,9 +400,11 @@ class _Handler(BaseHTTPRequestHandler):
             if op == "go":
                 scene = body.get("scene")
                 lang = body.get("lang")
+                if not isinstance(body.get("audio_description", False), bool):
+                    raise Rejected("audio_description must be true or false")
                 command = Command("go", scene=remote.control.catalogue.check(scene) if scene is not None else None,
                                   lang=check_lang(remote.control, lang) if lang is not None else None,
-                                  origin="http")
+                                  origin="http", audio_description=body.get("audio_description", False))
             elif op == "seek":
                 command = Command("seek", t=parse_seconds(body.get("t")), origin="http")
             elif op in ("input", "disable", "enable"):

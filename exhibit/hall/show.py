@@ -15,6 +15,7 @@ from datetime import datetime
 from typing import Literal
 
 from exhibit.hall.playback import Playback
+from exhibit.spec.hall import CaptionSettings
 from exhibit.timeline.frame import Event, FrameState
 from exhibit.timeline.model import Timeline
 
@@ -45,9 +46,17 @@ class Show:
         self.started: datetime | None = None
         self.started_mono: float | None = None
         self.frames = 0
+        self.audio_description = False  # the described mix (a playback that plays sound)
+        self.captions: CaptionSettings | None = None  # this show's captions (None: the hall's)
 
     def load(self) -> Timeline:
         """Compile (and, with a renderer, build) the scene; done ahead of the start time where possible."""
+        describe = getattr(self.playback, "set_audio_description", None)
+        if describe is not None:
+            describe(self.audio_description)
+        style = getattr(self.playback, "set_caption_style", None)
+        if style is not None:
+            style(self.captions)
         self.timeline = self.playback.load(self.scene, self.lang)
         self.playback.set_muted(self.kind == "attract")  # the attract loop plays silently
         return self.timeline

@@ -24,6 +24,7 @@ from typing import Any
 
 from exhibit.narration import audiofile
 from exhibit.narration.clip import MIX_RATE, Clip
+from exhibit.narration.description import described_mix, description_lines, description_scene
 from exhibit.narration.fingerprint import PIPELINE, digest, file_digest
 from exhibit.narration.loudness import LIMIT_DBTP, TARGET_LUFS, normalize
 from exhibit.narration.mix import mix
@@ -37,7 +38,7 @@ from exhibit.spec.project import Project
 from exhibit.spec.scene import Scene, SoundCue
 from exhibit.spec.source import Document
 from exhibit.timeline.compile import compile as compile_timeline
-from exhibit.timeline.model import Timeline
+from exhibit.timeline.model import TimedLine, Timeline
 from exhibit.timeline.timing import LineTiming
 
 #: progress(stage, done, total): called as work advances ("voices", "mix", "files").
@@ -67,6 +68,7 @@ class NarrationBuild:
     warnings: tuple[str, ...] = ()
     seconds: float = 0.0
     manifest_path: Path = field(default=Path(), compare=False)
+    ad_mix_path: Path | None = None  # mix.<lang>.ad.wav: the mix with the audio description
 
 
 @dataclass(frozen=True)
@@ -77,6 +79,10 @@ class _Paths:
     @property
     def mix(self) -> Path:
         return self.folder / f"mix.{self.lang}.wav"
+
+    @property
+    def ad_mix(self) -> Path:
+        return self.folder / f"mix.{self.lang}.ad.wav"
 
     @property
     def vtt(self) -> Path:
@@ -197,6 +203,11 @@ def _silent_warning(scene: Scene, lang: str, voices: list[LineVoice]) -> tuple[s
     )
 
 
+def _all_voices(project: Project, model: Scene, lang: str, espeak: Espeak | None) -> list[LineVoice]:
+    """The voices of the narration and of the audio description."""
+    return line_voices(project, model, lang, espeak) + line_voices(project, description_scene(model), lang, espeak)
+
+
 def is_stale(project: Project, scene: SceneRef, lang: str | None = None) -> bool:
     """Whether ``build`` would make anything: outputs missing, or any input changed."""
     model, _doc = load_scene(project, scene)
@@ -205,7 +216,9 @@ def is_stale(project: Project, scene: SceneRef, lang: str | None = None) -> bool
     manifest = _read_json(paths.manifest)
     if manifest is None or not all(p.is_file() for p in paths.outputs()):
         return True
-    voices = line_voices(project, model, language, find_espeak())
+    if model.description and not paths.ad_mix.is_file():
+        return True
+    voices = _all_voices(project, model, language, find_espeak())
     try:
         key = _input_key(model, language, voices, _media_digests(project, model))
     except ExhibitError:
@@ -227,7 +240,7 @@ def voices_in_use(project: Project) -> set[tuple[str, str]]:
     for name in project.scene_names():
         model, _doc = load_scene(project, name)
         for lang in model.languages:
-            keys.update((lang, v.key) for v in line_voices(project, model, lang, espeak))
+            keys.update((lang, v.key) for v in _all_voices(project, model, lang, espeak))
     return keys
 
 
@@ -323,11 +336,12 @@ def build(
     store = VoiceStore(project.build_dir)
     espeak = find_espeak()
     voices = line_voices(project, model, language, espeak)
+    ad_voices = line_voices(project, description_scene(model), language, espeak)
     media = _media_digests(project, model)
-    key = _input_key(model, language, voices, media)
+    key = _input_key(model, language, voices + ad_voices, media)
     warnings = _silent_warning(model, language, voices)
-    sources = {v.line_id: v.kind for v in voices}
-    line_audio = {v.line_id: store.wav(language, v.key) for v in voices}
+    sources = {v.line_id: v.kind for v in voices + ad_voices}
+    line_audio = {v.line_id: store.wav(language, v.key) for v in voices + ad_voices}
     common: dict[str, Any] = {
         "scene_id": model.scene_id,
         "lang": language,
@@ -339,6 +353,7 @@ def build(
         "sources": sources,
         "warnings": warnings,
         "manifest_path": paths.manifest,
+        "ad_mix_path": paths.ad_mix if ad_voices else None,
     }
 
     with store.lock():  # shared with other builds; no prune can remove a clip while it is held
@@ -346,7 +361,7 @@ def build(
         if (
             manifest is not None
             and manifest.get("key") == key
-            and all(p.is_file() for p in paths.outputs())
+            and all(p.is_file() for p in paths.outputs() + ((paths.ad_mix,) if ad_voices else ()))
             and all(p.is_file() for p in line_audio.values())
         ):
             timings = {k: _timing_from_json(v) for k, v in manifest.get("timings", {}).items()}
@@ -374,10 +389,19 @@ def build(
         if manifest is None or manifest.get("mix_key") != mix_key or not paths.mix.is_file():
             if progress:
                 progress("mix", 0, 1)
-            loudness, peak = _render_mix(paths.mix, timeline, line_audio, project)
+            narrated = {v.line_id: line_audio[v.line_id] for v in voices}
+            loudness, peak = _render_mix(paths.mix, timeline, narrated, project)
             mix_rebuilt = True
             if progress:
                 progress("mix", 1, 1)
+        if ad_voices:
+            ad_metas = {v.line_id: store.get(language, v.key) for v in ad_voices}
+            ad_missing = [v for v in ad_voices if ad_metas[v.line_id] is None]
+            ad_metas.update(_make_voices(ad_missing, store, espeak, None, len(ad_voices)))
+            ad_timings = {v.line_id: timing_of(v, ad_metas[v.line_id]) for v in ad_voices}  # type: ignore[arg-type]
+            ad_lines = description_lines(model, language, {**timings, **ad_timings}, doc)
+            _render_described(paths, ad_lines, line_audio)
+            missing += ad_missing
 
         cues = subtitles(timeline)
         write_text(paths.vtt, webvtt(cues, language))
@@ -421,6 +445,12 @@ def build(
             mix_rebuilt=mix_rebuilt,
             seconds=time.perf_counter() - started,
         )
+
+
+def _render_described(paths: _Paths, lines: tuple[TimedLine, ...], line_audio: Mapping[str, Path]) -> None:
+    """The main mix (just written or up to date) with the description over it."""
+    voices = {ln.id: audiofile.read(line_audio[ln.id]) for ln in lines}
+    audiofile.write_wav(paths.ad_mix, described_mix(audiofile.read(paths.mix), lines, voices))
 
 
 def _render_mix(

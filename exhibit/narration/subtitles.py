@@ -2,7 +2,8 @@
 
 They carry what the screen shows as text: the narration's captions, the scene's
 ``caption`` cues (place and date titles) and its ``title`` cards, for deaf visitors
-and for video export. The layout and timing of narration captions belong to the
+and for video export, and at the top of the picture the sound captions
+(:mod:`exhibit.narration.soundcaptions`: "[风声]", "[music]"). The layout and timing of narration captions belong to the
 timeline (``state(t)`` shows them); these writers only format what it decided. A
 caption cue keeps its text as written (its own line breaks, no re-layout) and its span
 in the timeline. A title card is written as ``Timeline.title_state`` puts it on the
@@ -27,6 +28,7 @@ from __future__ import annotations
 from collections.abc import Iterable
 from dataclasses import dataclass
 
+from exhibit.narration.soundcaptions import sound_captions
 from exhibit.spec.scene import CaptionCue, TitleCue
 from exhibit.timeline.captions import MAX_LINES, layout, line_limit, wrap
 from exhibit.timeline.model import Timeline
@@ -35,7 +37,7 @@ from exhibit.timeline.model import Timeline
 TITLE_SEPARATOR = " · "
 
 #: Bump when the files change for the same timeline, so that built scenes are written again.
-FORMAT = 4  # 4: caption cues on the caption rules' lines
+FORMAT = 5  # 4: caption cues on the caption rules' lines; 5: sound captions
 
 _VTT_LINE = {"top": "line:0", "center": "line:50%,center"}  # WebVTT cue settings, per position
 _SRT_TAG = {"top": "{\\an8}", "center": "{\\an5}"}  # ASS numpad alignment: 8 top centre, 5 middle
@@ -64,6 +66,7 @@ def subtitles(timeline: Timeline) -> list[Subtitle]:
             if text and _ms(end) > _ms(tc.start):  # an untranslated or empty cue shows nothing
                 items.append((tc.start, end, text, tc.cue.position, "caption"))
     items += [(start, end, text, "center", "title") for start, end, text in _title_spans(timeline)]
+    items += [(c.start, c.end, c.text, "top", "sound") for c in sound_captions(timeline)]
     items = [part for item in items for part in _within_line_rules(*item)]
     items.sort(key=lambda item: _ms(item[0]))  # stable: narration first at the same moment
     taken: set[str] = set()
@@ -82,10 +85,10 @@ def subtitles(timeline: Timeline) -> list[Subtitle]:
 
 def _within_line_rules(start: float, end: float, text: str, position: str,
                        base: str) -> list[tuple[float, float, str, str, str]]:
-    """A caption cue's text (a place and date) on lines the caption rules allow (zh 16
+    """A caption cue's text (a place and date) or a sound caption on lines the caption rules allow (zh 16
     characters, en 42), broken at the title separator first; more than two lines are shown two
     at a time, sharing the cue's time. Narration captions are laid out by the timeline already."""
-    if base != "caption":
+    if base not in ("caption", "sound"):
         return [(start, end, text, position, base)]
     lines = [part for line in text.split("\n") for part in title_lines(line)]
     groups = [lines[i:i + MAX_LINES] for i in range(0, len(lines), MAX_LINES)]

@@ -42,6 +42,7 @@ class AttemptRecord:
     questions: tuple[str, ...]  # every question drawn, in order
     answers: tuple[AnswerRecord, ...]
     nickname: str | None = None
+    accessible: bool = False  # the accessible mode: untimed, ranked apart
 
     @property
     def score(self) -> int:

@@ -24,7 +24,7 @@ from typing import Protocol
 from exhibit.quiz.attempt import AttemptRecord
 from exhibit.quiz.draw import DrawRequest, History
 from exhibit.quiz.nickname import NICKNAME_MAX, clean_nickname
-from exhibit.quiz.phrases import phrase
+from exhibit.quiz.phrases import LANGUAGE_NAMES, phrase
 from exhibit.quiz.scoring import Scoring
 from exhibit.quiz.session import Feedback, QuizSession, start_session, utc_now
 from exhibit.quiz.store import BoardRow, Period
@@ -90,6 +90,7 @@ class KioskStore(Protocol):
         now: datetime | None = None,
         limit: int = 10,
         include: int | None = None,
+        accessible: bool = False,
     ) -> list[BoardRow]: ...
 
 
@@ -123,6 +124,7 @@ class Screen:
     timed: bool = False
     page: int = 0
     warning: bool = False
+    accessible: bool = False  # no time limit, larger type, high contrast, read aloud
 
     def button(self, button_id: str) -> Button:
         for b in self.buttons:
@@ -165,6 +167,7 @@ class Kiosk:
         self.rng = rng or random.Random()
         self.clock = clock
         self.lang = settings.languages[0]
+        self.accessible = False  # the accessible mode, chosen on the attract screen
         self.phase = Phase.ATTRACT
         self.version = 0  # bumped whenever the screen changes (not for running timers)
         self.round: _Round | None = None
@@ -186,6 +189,10 @@ class Kiosk:
         self._last_input = now
         if self._warning_since is not None:
             self._warning_since = None  # the touch that answers "still there?" does nothing else
+            self._changed()
+            return True
+        if button_id == "access" and self.phase == Phase.ATTRACT:
+            self.accessible = not self.accessible
             self._changed()
             return True
         if button_id == "lang":
@@ -252,6 +259,7 @@ class Kiosk:
         self.attempt_id = None
         self.saved_nickname = None
         self.lang = self.settings.languages[0]
+        self.accessible = False  # the next visitor starts from the usual quiz
         self._warning_since = None
         self._page = 0
         self._enter(Phase.ATTRACT, now)
@@ -295,13 +303,14 @@ class Kiosk:
             request,
             history=history,
             rng=self.rng,
-            scoring=s.scoring,
-            time_limit=s.time_limit,
+            scoring=Scoring("fixed", s.scoring.points) if self.accessible else s.scoring,
+            time_limit=None if self.accessible else s.time_limit,
             kiosk=s.kiosk_id,
             lang=lang,
             sink=self.store,
             clock=self.clock,
         )
+        session.accessible = self.accessible
         session.show()
         self.round = _Round(session, now)
         self.nickname = ""
@@ -417,7 +426,8 @@ class Kiosk:
         try:
             for period, key in (("day", "board_day"), ("week", "board_week")):
                 rows = self.store.leaderboard(
-                    period, bank=self.bank.bank, limit=self.settings.board_size, include=include
+                    period, bank=self.bank.bank, limit=self.settings.board_size, include=include,
+                    accessible=self.accessible,
                 )
                 texts = tuple(
                     phrase("board_row", self.lang, rank=r.rank, nickname=r.nickname, score=r.score)
@@ -433,7 +443,9 @@ class Kiosk:
                 )
                 views.append(
                     BoardView(
-                        phrase(key, self.lang), texts or (phrase("board_empty", self.lang),), mine
+                        phrase(key, self.lang) + (phrase("board_accessible", self.lang) if self.accessible else ""),
+                        texts or (phrase("board_empty", self.lang),),
+                        mine,
                     )
                 )
             self.board_error = False
@@ -449,12 +461,18 @@ class Kiosk:
         return self.rng.choice(explained).explanation.get(self.lang)  # type: ignore[union-attr]
 
     # -- screens --------------------------------------------------------------------------
+    def _next_language_name(self) -> str:
+        """The language button names the language a touch switches to, in that language."""
+        langs = self.settings.languages
+        following = langs[(langs.index(self.lang) + 1) % len(langs)] if self.lang in langs else langs[0]
+        return LANGUAGE_NAMES.get(following) or phrase("language", self.lang)
+
     def _build_screen(self) -> Screen:
         lang = self.lang
-        lang_button = Button("lang", phrase("language", lang), "lang")
+        lang_button = Button("lang", self._next_language_name(), "lang")
         title = self.bank.title.get(lang) if self.bank.title else None
         quiz_title = title or phrase("quiz_title", lang)
-        base = Screen(self.phase, lang, warning=self._warning_since is not None)
+        base = Screen(self.phase, lang, warning=self._warning_since is not None, accessible=self.accessible)
         if self.phase == Phase.ATTRACT:
             starts = tuple(
                 Button(
@@ -463,7 +481,7 @@ class Kiosk:
                     "start",
                 )
                 for code in self.settings.languages
-            )
+            ) + (Button("access", phrase("accessible_on" if self.accessible else "accessible", lang), "access"),)
             if self._page == 1 and self.boards:
                 return replace(
                     base, title=quiz_title, boards=self.boards[:1], buttons=starts, page=1

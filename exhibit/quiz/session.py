@@ -153,6 +153,7 @@ class QuizSession:
         self.lang = lang
         self.sink = sink
         self.clock = clock
+        self.accessible = False  # the accessible mode (no time limit): stored as such
         self.started_at = clock()
         self.index = 0
         self.feedback: list[Feedback] = []
@@ -238,6 +239,7 @@ class QuizSession:
             completed=len(self._answers) == len(self.questions),
             questions=tuple(p.question.id for p in self.questions),
             answers=tuple(self._answers),
+            accessible=self.accessible,
         )
 
     def finish(self) -> int | None:

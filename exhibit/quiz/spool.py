@@ -151,8 +151,11 @@ class AttemptSpool:
         tz: tzinfo | None = None,
         limit: int = 10,
         include: int | None = None,
+        accessible: bool = False,
     ) -> list[BoardRow]:
-        return self._open_store().leaderboard(period, bank=bank, now=now, tz=tz, limit=limit, include=include)
+        return self._open_store().leaderboard(
+            period, bank=bank, now=now, tz=tz, limit=limit, include=include, accessible=accessible
+        )
 
     def _open_store(self) -> QuizStore:
         if self._store is None:

@@ -35,8 +35,11 @@ from sqlalchemy import (
     Text,
     create_engine,
     event,
+    false,
     func,
+    inspect,
     select,
+    text,
     update,
 )
 from sqlalchemy.engine import make_url
@@ -73,6 +76,8 @@ attempts = Table(
     Column("correct", Integer, nullable=False),
     Column("asked", Integer, nullable=False),
     Column("questions", Text, nullable=False),  # drawn question ids, comma-separated
+    # played in the accessible mode (no time limit): ranked apart from the timed attempts
+    Column("accessible", Boolean, nullable=False, server_default=false()),
     Index("ix_quiz_attempt_kiosk", "kiosk", "bank", "id"),
     Index("ix_quiz_attempt_board", "bank", "completed", "finished_at"),
 )
@@ -168,6 +173,7 @@ class QuizStore:
             self.engine = _engine(url)
             if create:
                 metadata.create_all(self.engine)
+                _add_accessible_column(self.engine)
         except SQLAlchemyError as exc:
             reason = _reason(exc)
             hint = _folder_hint(url) if re.search(r"unable to open|read-?only", reason) else ""
@@ -213,6 +219,7 @@ class QuizStore:
             "correct": attempt.correct,
             "asked": len(attempt.answers),
             "questions": ",".join(attempt.questions),
+            "accessible": attempt.accessible,
         }
         with self._errors("record an attempt"), self.engine.begin() as conn:
             attempt_id = int(conn.execute(attempts.insert(), row).inserted_primary_key[0])
@@ -295,8 +302,10 @@ class QuizStore:
         tz: tzinfo | None = None,
         limit: int = 10,
         include: int | None = None,
+        accessible: bool = False,
     ) -> list[BoardRow]:
-        """The best nicknamed, completed attempts of today or this week.
+        """The best nicknamed, completed attempts of today or this week; the timed ones, or with
+        ``accessible`` those played in the accessible mode (a ranking of their own).
 
         Ties share a rank (1, 1, 3) and are listed earliest first. ``include`` adds that
         attempt's row after the top ``limit`` when it is on the board but not among them,
@@ -308,6 +317,7 @@ class QuizStore:
             attempts.c.completed.is_(True),
             attempts.c.nickname.is_not(None),
             attempts.c.finished_at >= start,
+            attempts.c.accessible.is_(accessible),
         ]
         if bank is not None:
             conditions.append(attempts.c.bank == bank)
@@ -408,6 +418,14 @@ class QuizStore:
             n_attempts = conn.execute(select(func.count()).select_from(attempts)).scalar_one()
             n_answers = conn.execute(select(func.count()).select_from(answers)).scalar_one()
         return int(n_attempts), int(n_answers)
+
+
+def _add_accessible_column(engine: Engine) -> None:
+    """A database made before the accessible mode gets its column (every old attempt was timed)."""
+    if "accessible" in {c["name"] for c in inspect(engine).get_columns(attempts.name)}:
+        return
+    with engine.begin() as conn:
+        conn.execute(text(f"ALTER TABLE {attempts.name} ADD COLUMN accessible BOOLEAN NOT NULL DEFAULT FALSE"))
 
 
 def _engine(url: str) -> Engine:

@@ -5,11 +5,18 @@ The font comes, in order, from a font file bundled in ``exhibit/render/fonts/``,
 ``pylopdf-fonts-zh-cn`` package (Noto Sans SC, SIL Open Font License 1.1, a
 dependency of this project, so a plain ``pip install`` has it), or a system CJK font
 (Debian's fonts-wqy-microhei or fonts-noto-cjk).
+
+Noto Sans SC has no Hangul, so Korean text is drawn with a Korean font: Debian's
+fonts-nanum (NanumGothic) or the Korean face of fonts-noto-cjk. Panda3D has no
+per-glyph fallback, so the font is chosen per language (``lang="ko"``) or per text
+(:func:`font_for_text`: text with Hangul in it); without a Korean font the CJK font
+is used and Hangul would show as boxes (``exhibit preflight`` reports that).
 """
 
 from __future__ import annotations
 
 import importlib.util
+import re
 from functools import cache
 from pathlib import Path
 from typing import Any
@@ -27,6 +34,15 @@ SYSTEM_FONTS = (
     (Path("/usr/share/fonts/truetype/wqy/wqy-microhei.ttc"), 0),
     (Path("/usr/share/fonts/truetype/wqy/wqy-zenhei.ttc"), 0),
 )
+#: fonts with Hangul, best first: (path, face index of Korean)
+KOREAN_FONTS = (
+    (Path("/usr/share/fonts/truetype/nanum/NanumGothic.ttf"), 0),
+    (Path("/usr/share/fonts/opentype/noto/NotoSansCJK-Regular.ttc"), 1),
+    (Path("/usr/share/fonts/truetype/nanum/NanumBarunGothic.ttf"), 0),
+)
+#: languages with a font of their own (Panda3D draws each text node in one font)
+LANGUAGE_FONTS = {"ko": KOREAN_FONTS}
+_HANGUL = re.compile(r"[\u1100-\u11ff\u3130-\u318f\uac00-\ud7a3]")
 FONT_SUFFIXES = (".otf", ".ttf", ".ttc")
 PIXELS_PER_UNIT = 64  # glyph resolution: sharp captions at 1080p and slogans close up
 PAGE_SIZE = 1024
@@ -39,8 +55,12 @@ def _package_dir() -> Path | None:
     return Path(next(iter(spec.submodule_search_locations)))
 
 
-def font_choice(style: str = "sans") -> tuple[Path, int]:
-    """The font file (and face index) that will be used, by the order above."""
+def font_choice(style: str = "sans", lang: str | None = None) -> tuple[Path, int]:
+    """The font file (and face index) that will be used, by the order above; a language with
+    a font of its own (Korean) gets the first of its fonts that is installed."""
+    for path, face in LANGUAGE_FONTS.get(lang or "", ()):
+        if path.is_file():
+            return path, face
     if BUNDLED_DIR.is_dir():
         bundled = sorted(p for p in BUNDLED_DIR.iterdir() if p.suffix.lower() in FONT_SUFFIXES)
         preferred = [p for p in bundled if style in p.name.lower()]
@@ -88,15 +108,26 @@ def _bold(path: str, face: int) -> DynamicTextFont:
     return font
 
 
-def display_font(style: str = "sans") -> DynamicTextFont:
+def text_language(text: str) -> str | None:
+    """The language whose font ``text`` needs: "ko" for text with Hangul, else None."""
+    return "ko" if _HANGUL.search(text) else None
+
+
+def font_for_text(text: str, style: str = "sans") -> DynamicTextFont:
+    """The font that has the glyphs of ``text``: the Korean font for Hangul, else the CJK font."""
+    return cjk_font(style=style, lang=text_language(text))
+
+
+def display_font(style: str = "sans", lang: str | None = None) -> DynamicTextFont:
     """A heavier cut of the CJK font for large text in the world (slogans)."""
-    path, face = font_choice(style)
+    path, face = font_choice(style, lang)
     return _bold(str(path), face)
 
 
-def cjk_font(loader: Any = None, style: str = "sans") -> DynamicTextFont:
-    """The shared CJK font (loaded once). ``loader`` is accepted for symmetry with
-    ShowBase's ``loader.loadFont`` but not needed: the font is read straight from its file."""
+def cjk_font(loader: Any = None, style: str = "sans", lang: str | None = None) -> DynamicTextFont:
+    """The shared CJK font (loaded once), or ``lang``'s own font. ``loader`` is accepted for
+    symmetry with ShowBase's ``loader.loadFont`` but not needed: the font is read straight from
+    its file."""
     del loader
-    path, face = font_choice(style)
+    path, face = font_choice(style, lang)
     return _load(str(path), face)

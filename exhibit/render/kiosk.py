@@ -20,6 +20,7 @@ from exhibit.quiz.kiosk import MIN_TARGET_PX, Button, Kiosk, KioskSettings, Phas
 from exhibit.quiz.phrases import phrase
 from exhibit.quiz.scoring import Scoring
 from exhibit.render.kiosk_font import quiz_font
+from exhibit.render.read_aloud import ReadAloud
 from exhibit.render.typeset import fit
 from exhibit.spec.errors import ExhibitError
 
@@ -38,17 +39,24 @@ GOLD: Color = (1.0, 0.82, 0.30, 1.0)
 CREAM: Color = (0.97, 0.94, 0.86, 1.0)
 INK: Color = (0.18, 0.05, 0.04, 1.0)
 WHITE: Color = (1.0, 1.0, 1.0, 1.0)
+# Every text on its frame keeps WCAG AA contrast (4.5:1); white on the green or the
+# orange would not (3.7 and 3.1), so those carry dark ink too.
 BUTTON_COLORS: dict[str, tuple[Color, Color]] = {  # state -> (frame, text)
     "normal": (CREAM, INK),
     "selected": (GOLD, INK),
-    "correct": ((0.13, 0.60, 0.27, 1.0), WHITE),
+    "correct": ((0.13, 0.60, 0.27, 1.0), INK),
     "missed": ((0.55, 0.82, 0.55, 1.0), INK),
-    "wrong": ((0.96, 0.40, 0.18, 1.0), WHITE),
+    "wrong": ((0.96, 0.40, 0.18, 1.0), INK),
     "disabled": ((0.55, 0.50, 0.48, 1.0), (0.80, 0.78, 0.76, 1.0)),
 }
 PRIMARY: tuple[Color, Color] = (GOLD, INK)
 WARNING_SHADE: Color = (0.0, 0.0, 0.0, 0.80)
 RING_COLOR: Color = GOLD
+#: The accessible mode: type this much larger, and white and yellow on black (over 15:1).
+ACCESSIBLE_TYPE = 1.3
+HC_BACKGROUND: Color = (0.0, 0.0, 0.0, 1.0)
+YELLOW: Color = (1.0, 0.92, 0.0, 1.0)
+HIGH_CONTRAST: dict[Color, Color] = {GOLD: YELLOW, CREAM: WHITE, INK: HC_BACKGROUND, WHITE: WHITE}
 RING_LOW: Color = (0.96, 0.40, 0.18, 1.0)
 RING_LOW_S = 5.0  # the ring turns orange for the last seconds
 RING_SEGMENTS = 120
@@ -100,6 +108,7 @@ class KioskView:
         self.app = app
         self.kiosk = kiosk
         self.clock = clock
+        self._font = font  # None: each language's own font (Korean has a font of its own)
         self.font = font or quiz_font()
         self.size = size
         self.ratio = size[0] / size[1]
@@ -131,6 +140,9 @@ class KioskView:
         self._ring_text: Any = None
         self._warning_text: Any = None
         self._capture: Any = None
+        self._accessible = False
+        self.reader: ReadAloud | None = None  # the accessible mode reads each question aloud
+        self._read_key: tuple[str, str] | None = None
         if capture:
             self._start_capture()
         self.sync()
@@ -208,6 +220,8 @@ class KioskView:
         return self._capture.pixels("RGB")
 
     def destroy(self) -> None:
+        if self.reader is not None:
+            self.reader.stop()
         self._clear()
         if self._capture is not None:
             self.output.clearRenderTextures()
@@ -241,6 +255,9 @@ class KioskView:
 
     def _build(self, screen: Screen) -> None:
         self._clear()
+        self.font = self._font or quiz_font(screen.lang)
+        self._accessible = screen.accessible
+        self.output.setClearColor(HC_BACKGROUND if screen.accessible else BACKGROUND)
         {
             Phase.ATTRACT: self._attract,
             Phase.QUESTION: self._question,
@@ -252,6 +269,19 @@ class KioskView:
             self._warning(screen)
         if screen.phase == Phase.QUESTION:
             self._prewarm(screen)
+            if screen.accessible:
+                self._read_aloud(screen)
+
+    def _read_aloud(self, screen: Screen) -> None:
+        """Say the question and its answers once, when it appears (not again on each touch)."""
+        key = (screen.heading, screen.title)
+        if key == self._read_key:
+            return
+        self._read_key = key
+        if self.reader is None:
+            self.reader = ReadAloud(self.app.base)
+        options = [b.label for b in screen.buttons if b.role == "option"]
+        self.reader.say("\n".join([screen.title, *options]), screen.lang)
 
     def _attract(self, s: Screen) -> None:
         w = self.ratio
@@ -266,6 +296,11 @@ class KioskView:
         for i, b in enumerate(starts):
             x0 = left + i * (width + gap)
             self._button(b, (x0, x0 + width, -0.82, -0.54), 0.09, align="center", colors=PRIMARY)
+        for b in s.buttons:
+            if b.role == "access":  # above the start buttons; gold while the mode is on
+                on = (GOLD, INK) if s.accessible else None
+                half = min(w - 0.12, 1.3)
+                self._button(b, (-half, half, -0.46, -0.30), 0.05, align="center", colors=on)
 
     def _question(self, s: Screen) -> None:
         w = self.ratio
@@ -400,6 +435,8 @@ class KioskView:
         from direct.gui.OnscreenText import OnscreenText
         from panda3d.core import TextNode
 
+        if self._accessible:
+            scale, fg = scale * ACCESSIBLE_TYPE, self._ink(fg)
         shown, wordwrap = text, (wrap / scale) if wrap else None
         if wrap and text:
             # broken here by the rules of Chinese line breaking, not anywhere by Panda3D
@@ -419,9 +456,14 @@ class KioskView:
             self.placed.append(_Placed(node, (pos[0], pos[0], pos[1], pos[1]), None, (text,)))
         return node
 
+    def _ink(self, color: Color) -> Color:
+        """``color``, or its high-contrast counterpart in the accessible mode."""
+        return HIGH_CONTRAST.get(color, color) if self._accessible else color
+
     def _frame(self, rect: tuple[float, float, float, float], color: Color) -> None:
         from direct.gui.DirectGui import DirectFrame
 
+        color = self._ink(color)
         node = DirectFrame(parent=self.page, frameSize=rect, frameColor=color)
         self.placed.append(_Placed(node, rect, None, ()))
 
@@ -445,6 +487,8 @@ class KioskView:
             else BUTTON_COLORS.get(b.state, BUTTON_COLORS["normal"])
         )
         text = b.label if label is None else label
+        if self._accessible:
+            frame, ink, scale = self._ink(frame), self._ink(ink), scale * ACCESSIBLE_TYPE
         left, right, bottom, top = rect
         pad = 0.04
         # a long answer takes more lines, and is set smaller if it must to stay on its button

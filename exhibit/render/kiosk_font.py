@@ -28,8 +28,13 @@ PIXELS_PER_UNIT = 48
 _cache: dict[str, TextFont] = {}
 
 
-def quiz_font() -> TextFont:
-    """A font that has Chinese; an error naming what to install when there is none."""
+def quiz_font(lang: str | None = None) -> TextFont:
+    """A font that has Chinese (or ``lang``'s own script: Hangul for "ko"); an error naming
+    what to install when there is none."""
+    if lang is not None:
+        own = _bundled(lang)
+        if own is not None:
+            return own
     if "font" in _cache:
         return _cache["font"]
     font = _bundled() or _system()
@@ -42,12 +47,12 @@ def quiz_font() -> TextFont:
     return font
 
 
-def _bundled() -> TextFont | None:
+def _bundled(lang: str | None = None) -> TextFont | None:
     try:
         from exhibit.render.fonts import cjk_font  # type: ignore[import-not-found,unused-ignore]
     except ImportError:
         return None
-    font = cjk_font()
+    font = cjk_font(lang=lang)
     return font if font is not None else None
 
 

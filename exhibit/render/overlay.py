@@ -21,6 +21,8 @@ from exhibit.timeline.frame import CaptionState, FrameState, TitleState
 if TYPE_CHECKING:
     from panda3d.core import NodePath, TextFont, TextNode
 
+    from exhibit.spec.hall import CaptionSettings
+
 #: Caption letter size as a share of the view's height (2 units). About 1/28 of the
 #: height per line of text: 26 px at 720p, 38 px at 1080p, readable from the back of a hall.
 CAPTION_SCALE = 0.072
@@ -34,6 +36,12 @@ CAPTION_BOX = (
 CAPTION_BOX_COLOR = (0.0, 0.0, 0.0, 0.72)  # white letters keep WCAG AA contrast even on snow
 CAPTION_COLOR = (1.0, 1.0, 1.0, 1.0)
 SHADOW_OFFSET = (0.06, 0.06)  # em
+#: caption sizes a hall may choose (hall.yaml ``captions: {size: XL}``), as factors of CAPTION_SCALE
+CAPTION_SIZES = {"S": 0.8, "M": 1.0, "L": 1.25, "XL": 1.5}
+#: box opacity: translucent lets the picture show through, solid is for low-vision visitors
+CAPTION_BOX_ALPHA = {"translucent": CAPTION_BOX_COLOR[3], "solid": 1.0}
+#: captions keep this share of the view's width and height clear at each edge (the safe area)
+SAFE_MARGIN = CAPTION_MARGIN / 2
 TITLE_SCALE = 0.16
 SUBTITLE_SCALE = 0.075
 TITLE_COLOR = (1.0, 0.96, 0.88, 1.0)
@@ -52,6 +60,15 @@ def default_font() -> TextFont | None:
     return cjk_font()
 
 
+def _font_for(text: str, font: TextFont | None) -> TextFont | None:
+    """``font``, or the Korean font for text with Hangul (the CJK font has none)."""
+    try:
+        from exhibit.render.fonts import font_for_text, text_language
+    except ImportError:
+        return font
+    return font_for_text(text) if text_language(text) is not None else font
+
+
 @dataclass
 class _Slot:
     """One caption position (bottom, top, center) and what it shows now."""
@@ -64,7 +81,7 @@ class _Slot:
 class Overlay:
     """Captions, title card and fade for one set of displays."""
 
-    def __init__(self, aspect: float, font: TextFont | None = None) -> None:
+    def __init__(self, aspect: float, font: TextFont | None = None, style: CaptionSettings | None = None) -> None:
         from panda3d.core import (
             Camera,
             CardMaker,
@@ -78,6 +95,12 @@ class Overlay:
         self.aspect = aspect
         self.font = font if font is not None else default_font()
         self.captions_enabled = True
+        #: sound captions (start, end, "[风声]") shown at the top when the style asks for them
+        self.sound_captions: tuple[tuple[float, float, str], ...] = ()
+        self.sounds_shown = style is not None and style.sounds
+        self.caption_scale = CAPTION_SCALE * CAPTION_SIZES[style.size if style else "M"]
+        self._box_alpha = CAPTION_BOX_ALPHA[style.box if style else "translucent"]
+        self._swapped = style is not None and style.position == "top"  # narration at the top
         self.root: NodePath = NodePath("overlay")
         self.root.setDepthTest(False)
         self.root.setDepthWrite(False)
@@ -111,9 +134,9 @@ class Overlay:
 
         self.slots: dict[str, _Slot] = {}
         for position in ("bottom", "top", "center"):
-            tn = self._text_node(f"caption_{position}", CAPTION_SCALE, CAPTION_COLOR, box=True)
+            tn = self._text_node(f"caption_{position}", self.caption_scale, CAPTION_COLOR, box=True)
             node = self.root.attachNewNode(tn)
-            node.setScale(CAPTION_SCALE)
+            node.setScale(self.caption_scale)
             node.setBin("fixed", CAPTION_SORT)
             node.hide()
             self.slots[position] = _Slot(node, tn)
@@ -126,9 +149,12 @@ class Overlay:
         tn.setTextColor(*color)
         tn.setShadow(*SHADOW_OFFSET)
         tn.setShadowColor(0, 0, 0, 0.9)
-        tn.setWordwrap(2 * self.aspect * WIDTH_SHARE / scale)
+        wrap = 2 * self.aspect * WIDTH_SHARE / scale
+        if box and scale > CAPTION_SCALE:  # large captions: the box too stays inside the safe area
+            wrap = min(wrap, 2 * self.aspect * (1 - 2 * SAFE_MARGIN) / scale - CAPTION_BOX[0] - CAPTION_BOX[1])
+        tn.setWordwrap(wrap)
         if box:
-            tn.setCardColor(*CAPTION_BOX_COLOR)
+            tn.setCardColor(*CAPTION_BOX_COLOR[:3], self._box_alpha)
             tn.setCardAsMargin(*CAPTION_BOX)
             tn.setCardDecal(True)
         return tn
@@ -138,7 +164,14 @@ class Overlay:
     def apply(self, frame: FrameState) -> None:
         self._apply_fade(frame.fade)
         self._apply_title(frame.title)
-        self._apply_captions(frame.captions if self.captions_enabled else ())
+        self._apply_captions(self._with_sounds(frame) if self.captions_enabled else ())
+
+    def _with_sounds(self, frame: FrameState) -> tuple[CaptionState, ...]:
+        """The frame's captions and, when shown, the sound caption of this moment (at the top)."""
+        if not self.sounds_shown:
+            return frame.captions
+        now = [CaptionState(text, "top", a, b) for a, b, text in self.sound_captions if a <= frame.t < b]
+        return frame.captions + tuple(now[:1])
 
     def _apply_fade(self, fade: float) -> None:
         fade = max(0.0, min(1.0, fade))
@@ -168,6 +201,8 @@ class Overlay:
         Only text that is set is measured: an empty TextNode has no bounds to measure.
         """
         gap = 0.06
+        self._set_font(self._title_text, text)
+        self._set_font(self._subtitle_text, subtitle or "")
         self._title_text.setText(text)
         title_top = self._title_text.getTop() * TITLE_SCALE
         title_h = title_top - self._title_text.getBottom() * TITLE_SCALE
@@ -186,9 +221,10 @@ class Overlay:
 
     def _apply_captions(self, captions: tuple[CaptionState, ...]) -> None:
         wanted: dict[str, list[str]] = {}
+        swap = {"bottom": "top", "top": "bottom"} if self._swapped else {}
         for caption in captions:
             if caption.text:
-                wanted.setdefault(caption.position, []).append(caption.text)
+                wanted.setdefault(swap.get(caption.position, caption.position), []).append(caption.text)
         for position, slot in self.slots.items():
             text = "\n".join(wanted.get(position, ()))
             if text == slot.shown:
@@ -197,14 +233,19 @@ class Overlay:
             if not text:
                 slot.node.hide()
                 continue
+            self._set_font(slot.text, text)
             slot.text.setText(text)
             slot.node.setZ(self._caption_z(position, slot.text))
             slot.node.show()
 
-    @staticmethod
-    def _caption_z(position: str, tn: TextNode) -> float:
-        box_bottom = (tn.getBottom() - CAPTION_BOX[2]) * CAPTION_SCALE
-        box_top = (tn.getTop() + CAPTION_BOX[3]) * CAPTION_SCALE
+    def _set_font(self, tn: TextNode, text: str) -> None:
+        font = _font_for(text, self.font)
+        if font is not None:
+            tn.setFont(font)
+
+    def _caption_z(self, position: str, tn: TextNode) -> float:
+        box_bottom = (tn.getBottom() - CAPTION_BOX[2]) * self.caption_scale
+        box_top = (tn.getTop() + CAPTION_BOX[3]) * self.caption_scale
         if position == "bottom":
             return -1.0 + CAPTION_MARGIN - box_bottom
         if position == "top":
@@ -227,10 +268,10 @@ class Overlay:
         if not slot.shown:
             return None
         tn, z = slot.text, slot.node.getZ()
-        left = (tn.getLeft() - CAPTION_BOX[0]) * CAPTION_SCALE
-        right = (tn.getRight() + CAPTION_BOX[1]) * CAPTION_SCALE
-        bottom = z + (tn.getBottom() - CAPTION_BOX[2]) * CAPTION_SCALE
-        top = z + (tn.getTop() + CAPTION_BOX[3]) * CAPTION_SCALE
+        left = (tn.getLeft() - CAPTION_BOX[0]) * self.caption_scale
+        right = (tn.getRight() + CAPTION_BOX[1]) * self.caption_scale
+        bottom = z + (tn.getBottom() - CAPTION_BOX[2]) * self.caption_scale
+        top = z + (tn.getTop() + CAPTION_BOX[3]) * self.caption_scale
         a = self.aspect
         return (left + a) / (2 * a), (right + a) / (2 * a), (1 - top) / 2, (1 - bottom) / 2
 

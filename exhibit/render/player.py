@@ -29,7 +29,7 @@ from exhibit.render.displays import Displays, screen_size, walls_fit
 from exhibit.render.overlay import Overlay
 from exhibit.render.rig import Rig
 from exhibit.spec.errors import ContentError, ExhibitError, did_you_mean
-from exhibit.spec.hall import Hall
+from exhibit.spec.hall import CaptionSettings, Hall
 from exhibit.spec.project import Project
 from exhibit.timeline.clock import ShowClock
 from exhibit.timeline.frame import Event, FrameState
@@ -66,6 +66,15 @@ class Show:
     digest: str  # of the scene file's bytes: reload only when the content changed
 
 
+def _sound_captions(timeline: Timeline) -> tuple[tuple[float, float, str], ...]:
+    """The timeline's sound captions ("[风声]"), as the caption files have them."""
+    try:
+        from exhibit.narration.soundcaptions import sound_captions
+    except ImportError:
+        return ()
+    return tuple((c.start, c.end, c.text) for c in sound_captions(timeline))
+
+
 def file_digest(path: Path) -> str:
     return hashlib.sha256(path.read_bytes()).hexdigest()
 
@@ -87,8 +96,11 @@ def load_show(
     hall: Hall | None = None,
     progress: Progress | None = None,
     narrate: bool = True,
+    audio_description: bool = False,
 ) -> Show:
     """Load, check and compile a scene; build its narration first when missing or stale.
+    With ``audio_description`` the show plays the described mix (``mix.<lang>.ad.wav``) when
+    the scene has description lines.
 
     Raises :class:`ContentError` with located diagnostics for broken content.
     """
@@ -98,8 +110,8 @@ def load_show(
     digest = file_digest(path)
     model, doc = load_playable(project, path, hall)
     language = pick_language(model, lang)
-    timeline, mix = _narrated_timeline(project, model, doc, language, progress, narrate)
-    return Show(path, model, doc, language, timeline, mix, digest)
+    timeline, mix, described = _narrated_timeline(project, model, doc, language, progress, narrate)
+    return Show(path, model, doc, language, timeline, described if audio_description and described else mix, digest)
 
 
 def _narrated_timeline(
@@ -109,7 +121,7 @@ def _narrated_timeline(
     lang: str,
     progress: Progress | None,
     narrate: bool,
-) -> tuple[Timeline, Path | None]:
+) -> tuple[Timeline, Path | None, Path | None]:
     """The timeline against the voices' real timings, and the mix, from ``exhibit.narration``.
 
     The narration is built first when it is missing or stale (cached by content,
@@ -120,18 +132,18 @@ def _narrated_timeline(
     from exhibit.timeline.compile import compile as compile_timeline
 
     if not narrate:
-        return compile_timeline(scene, lang, {}, doc), None
+        return compile_timeline(scene, lang, {}, doc), None, None
     try:
         from exhibit import narration
     except ImportError:
-        return compile_timeline(scene, lang, {}, doc), None
+        return compile_timeline(scene, lang, {}, doc), None, None
     if progress is not None and narration.is_stale(project, scene, lang):
         progress(f"building the narration of {scene.scene_id} ({lang}) ...")
     result = narration.build(project, scene, lang, progress=_stage_progress(progress), doc=doc)
     if progress is not None:
         for warning in result.warnings:
             progress(f"warning: {warning}")
-    return result.timeline, Path(result.mix_path)
+    return result.timeline, Path(result.mix_path), result.ad_mix_path
 
 
 def _stage_progress(progress: Progress | None) -> Callable[[str, int, int], None] | None:
@@ -180,13 +192,15 @@ class Player:
         self.audio = audio and self.app.audio_enabled
         self.quiz_enabled = quiz
         self.narrate = narrate
+        self.audio_description = False  # play the described mix (set before load; per show in a hall)
         self.progress = progress
         self.on_reload_error = on_reload_error
         mode = display or self.hall.display.mode
         self.scene_root: NodePath = NodePath("scene")
         self.rig = Rig(self.scene_root, self.hall.display.iod, self.hall.display.converge)
         self.displays: Any = self._open_displays(mode, size, xr_fallback)
-        self.overlay = Overlay(self.displays.overlay_aspect)
+        self.caption_style = self.hall.captions  # per show: set_caption_style
+        self.overlay = Overlay(self.displays.overlay_aspect, style=self.caption_style)
         self.displays.attach_overlay(self.overlay.camera)
         self.quiz_anchor: NodePath = self.rig.head.attachNewNode("quiz_anchor")
         self.quiz_anchor.setPos(0, QUIZ_DISTANCE, 0)
@@ -288,7 +302,9 @@ class Player:
         return show
 
     def _load_show(self, scene: str | Path, lang: str | None) -> Show:
-        return load_show(self.project, scene, lang, self.hall, self.progress, narrate=self.narrate)
+        return load_show(
+            self.project, scene, lang, self.hall, self.progress, self.narrate, self.audio_description
+        )
 
     def _install(self, show: Show, t: float) -> None:
         """Swap in a (new or reloaded) show; the old world and mix go."""
@@ -305,6 +321,7 @@ class Player:
         self._drop_show()
         self.world = world
         self.show = show
+        self.overlay.sound_captions = _sound_captions(show.timeline)
         if self.audio:
             self._open_audio(show)
         self.clock = ShowClock(self.mix.position if self.mix is not None else None, start=t)
@@ -477,11 +494,22 @@ class Player:
         follow = getattr(self.displays, "follow_window_size", None)
         if follow is None or not follow():
             return
-        enabled = self.overlay.captions_enabled
+        self._new_overlay()
+
+    def set_caption_style(self, style: CaptionSettings | None) -> None:
+        """Captions for the shows from now on: ``style``, or the hall's with None (per show)."""
+        style = style or self.hall.captions
+        if style != self.caption_style:
+            self.caption_style = style
+            self._new_overlay()
+
+    def _new_overlay(self) -> None:
+        enabled, sounds = self.overlay.captions_enabled, self.overlay.sound_captions
         self.displays.detach_overlay()
         self.overlay.destroy()
-        self.overlay = Overlay(self.displays.overlay_aspect, self.overlay.font)
+        self.overlay = Overlay(self.displays.overlay_aspect, self.overlay.font, self.caption_style)
         self.overlay.captions_enabled = enabled
+        self.overlay.sound_captions = sounds
         self.displays.attach_overlay(self.overlay.camera)
         if self._last_frame is not None:
             self.overlay.apply(self._last_frame)

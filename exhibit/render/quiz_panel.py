@@ -140,7 +140,7 @@ class InWorldQuizPanel:
         self.pointers = tuple(pointers)
         self.session = session
         self.lang = lang
-        self.font = font or quiz_font()
+        self.font = font or quiz_font(lang)
         self.on_done = on_done
         self.camera = camera if camera is not None else getattr(base, "cam", None)
         self.clock = clock

@@ -84,6 +84,9 @@ def _time_fields(scene: Scene) -> Iterable[tuple[PathKey, TimeExpr]]:
     for i, line in enumerate(scene.narration):
         if line.at is not None:
             yield ("narration", i, "at"), line.at
+    for i, line in enumerate(scene.description):
+        if line.at is not None:
+            yield ("description", i, "at"), line.at
     for i, cue in enumerate(scene.cues):
         yield ("cues", i, "at"), cue.at
     for i, key in enumerate(scene.camera.keys):
@@ -152,6 +155,8 @@ def check_time_refs(ctx: SceneContext, report: _Report) -> None:
     lines: dict[str, NarrationLine] = {}
     for line in ctx.scene.narration:
         lines.setdefault(line.id, line)  # with a duplicate id, the first line is the one meant
+    for line in ctx.scene.description:  # descriptions may follow one another too
+        lines.setdefault(line.id, line)
     cue_ids = [c.id for c in ctx.scene.cues if c.id]
     names = list(lines) + cue_ids
     for path, expr in _time_fields(ctx.scene):

@@ -173,12 +173,22 @@ class SyncSettings(Model):
 _CLOCK = re.compile(r"^([01]?\d|2[0-3]):([0-5]\d)$")
 
 
+class CaptionSettings(Model):
+    """How captions look on this hall's screens: bigger letters and a solid box for low-vision visitors."""
+
+    size: Literal["S", "M", "L", "XL"] = "M"
+    box: Literal["translucent", "solid"] = "translucent"
+    position: Literal["bottom", "top"] = "bottom"  # where narration captions go (other captions swap)
+    sounds: bool = False  # sound captions ("[风声]", "[wind rises]") on screen too, opposite the narration
+
+
 class ScheduleEntry(Model):
     from_: Annotated[str, Field(alias="from")]
     to: str
     every: Annotated[float, Field(gt=0)] = 20.0  # minutes
     playlist: Annotated[list[Id], Field(min_length=1)]
     days: list[Literal["mon", "tue", "wed", "thu", "fri", "sat", "sun"]] | None = None
+    captions: CaptionSettings | None = None  # these shows' captions (default: the hall's)
 
     @field_validator("from_", "to")
     @classmethod
@@ -203,6 +213,7 @@ class QuizSettings(Model):
     idle_reset: Annotated[float, Field(ge=20.0)] = 60.0
 
 
+
 class Hall(Model):
     hall: Id = "default_hall"
     languages: Annotated[list[Lang], Field(min_length=1)] = list(DEFAULT_LANGUAGES)
@@ -214,6 +225,7 @@ class Hall(Model):
     schedule: list[ScheduleEntry] = []
     attract: Id | None = None
     quiz: QuizSettings = QuizSettings()
+    captions: CaptionSettings = CaptionSettings()
     inputs: list[Id] = []  # interlock inputs the hall knows, e.g. doors_open
 
 

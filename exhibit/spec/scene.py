@@ -393,6 +393,7 @@ class EffectCue(CueBase):
     duration: NonNegative = 2.0
     fade: NonNegative = 0.5
     follow: Literal["camera"] | None = None
+    label: Text | None = None  # the sound caption ("[wind rises]"); "" leaves it out
 
 
 class CaptionCue(CueBase):
@@ -420,6 +421,7 @@ class SoundCue(CueBase):
     file: str
     gain: float = 0.0
     follow: Id | None = None
+    label: Text | None = None  # the sound caption ("[a bell rings]"); none: not captioned
 
 
 class QuizCue(CueBase):
@@ -469,6 +471,7 @@ class Music(Model):
     fade_out: NonNegative = 0.0
     duck: Annotated[float, Field(le=0.0)] = -10.0
     loop: bool = False
+    label: Text | None = None  # the sound caption at its start ("[music]"); "" leaves it out
 
 
 class Sound(Model):
@@ -476,6 +479,7 @@ class Sound(Model):
     file: str
     gain: float = 0.0
     follow: Id | None = None
+    label: Text | None = None  # the sound caption ("[a bell rings]"); none: not captioned
 
 
 # --- the scene -------------------------------------------------------------------------------
@@ -491,6 +495,7 @@ class Scene(Model):
     objects: dict[Id, SceneObject] = {}
     camera: Camera = Camera()
     narration: list[NarrationLine] = []
+    description: list[NarrationLine] = []  # audio description: what is seen, said in a second track
     cues: list[Cue] = []
     music: list[Music] = []
     sounds: list[Sound] = []

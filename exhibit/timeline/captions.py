@@ -24,6 +24,10 @@ from exhibit.timeline.timing import is_cjk, units
 MAX_LINES = 2
 ZH_LINE_CHARS = 16
 EN_LINE_CHARS = 42
+#: Korean is written with spaces between words and breaks there, like English, but its
+#: syllable blocks are dense: 16 characters a line (Netflix's Korean subtitle guide).
+KO_LINE_CHARS = 16
+_HANGUL = re.compile(r"[\u1100-\u11ff\u3130-\u318f\uac00-\ud7a3]")
 MIN_SECONDS = 0.83
 MAX_SECONDS = 7.0
 FRAME = 1.0 / 25.0  # PAL, the broadcast frame rate in China
@@ -123,6 +127,8 @@ class CaptionText:
 
 
 def line_limit(text: str) -> int:
+    if _HANGUL.search(text) and not is_cjk(text):
+        return KO_LINE_CHARS
     return ZH_LINE_CHARS if is_cjk(text) else EN_LINE_CHARS
 
 

@@ -263,3 +263,21 @@ def test_panic_reaches_the_effects_host_while_the_show_loop_hangs(tmp_path: Path
         server.stopping = True
         emergency.close()
 
+
+
+def test_a_show_with_the_audio_description_from_osc_and_from_http(hall: LiveHall) -> None:
+    oscsend(hall.osc.port, "/exhibit/go", "sss", "alpha", "en", "ad")
+    assert eventually(lambda: hall.control.status()["audio_description"] is True)
+    assert hall.control.status()["scene"] == "alpha" and hall.control.status()["lang"] == "en"
+    oscsend(hall.osc.port, "/exhibit/go", "ss", "alpha", "en")  # the next show: without, unless asked
+    assert eventually(lambda: hall.control.status()["audio_description"] is False)
+    oscsend(hall.osc.port, "/exhibit/go", "sss", "alpha", "en", "loud")  # only "ad" may follow the language
+    assert eventually(lambda: [r["error"] for r in hall.journal("malformed")] == [
+        "go takes a scene name and, optionally, a language"])
+    code, _ = http(hall, "POST", "/go", {"scene": "beta", "lang": "zh", "audio_description": True})
+    assert code == 202
+    assert eventually(lambda: hall.control.status()["scene"] == "beta" and hall.control.status()["audio_description"])
+    code, reply = http(hall, "POST", "/go", {"scene": "beta", "audio_description": "yes"})
+    assert code == 400 and reply["error"] == "audio_description must be true or false"
+    starts = hall.journal("show_start")
+    assert [r["audio_description"] for r in starts] == [True, False, True]

@@ -16,6 +16,7 @@ import webvtt
 import yaml
 
 from exhibit.narration import NarrationBuild, build
+from exhibit.narration.soundcaptions import sound_captions
 from exhibit.spec.project import Project
 from exhibit.spec.scene import CaptionCue, TitleCue
 from exhibit.timeline.captions import MAX_SECONDS, MIN_GAP, MIN_SECONDS
@@ -63,10 +64,13 @@ def test_bundled_scene_meets_the_narration_numbers(
     subs = list(srt.parse(result.srt_path.read_text(encoding="utf-8")))
     cues = [tc for tc in result.timeline.cues if isinstance(tc.cue, CaptionCue)]
     titles = [tc for tc in result.timeline.cues if isinstance(tc.cue, TitleCue)]  # none of them overlap
-    assert len(vtt) == len(subs) == len(result.timeline.captions) + len(cues) + len(titles) > 0
+    sounds = sound_captions(result.timeline)  # "[风声]", at the top
+    assert len(vtt) == len(subs) == len(result.timeline.captions) + len(cues) + len(titles) + len(sounds) > 0
     assert [s.start for s in subs] == sorted(s.start for s in subs)
     # The narration's captions (caption cues and title cards are checked in the tests below).
-    narration = [s for s, c in zip(subs, vtt, strict=True) if not c.identifier.startswith(("caption-", "title-"))]
+    narration = [
+        s for s, c in zip(subs, vtt, strict=True) if not c.identifier.startswith(("caption-", "title-", "sound-"))
+    ]
     limit = 16 if lang == "zh" else 42
     previous_end = None
     for sub, caption in zip(narration, result.timeline.captions, strict=True):

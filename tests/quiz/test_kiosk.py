@@ -44,6 +44,7 @@ def test_attract_screen_invites_in_both_languages(bank: Bank) -> None:
     assert [(b.id, b.label) for b in screen.buttons] == [
         ("start:zh", "开始答题"),
         ("start:en", "Start"),
+        ("access", "无障碍答题：不限时、大字、朗读题目"),
     ]
 
 

@@ -112,7 +112,7 @@ def right_ids(view: Any) -> list[str]:
 def test_attract_screen_in_chinese_with_readable_chinese_text(kiosk_view: Any) -> None:
     view = kiosk_view
     assert view.texts()[:2] == ["测试题库", "轻触下方按钮，开始答题"]
-    assert [b.label for b in view.buttons()] == ["开始答题", "Start"]
+    assert [b.label for b in view.buttons()] == ["开始答题", "Start", "无障碍答题：不限时、大字、朗读题目"]
     image = frame(view)
     assert is_gold(at(view, image, *view.center("start:zh")))
     # The title is drawn in the CJK font: many gold pixels where it stands (the default font draws nothing).
@@ -279,3 +279,44 @@ def test_disabled_buttons_ignore_touches(make_view: Any) -> None:
     assert not view.click_button("submit")  # nothing chosen yet
     assert view.kiosk.phase == Phase.QUESTION
     assert not view.click(0.0, -0.99)  # no button there
+
+
+def _text_height(image: np.ndarray, view: Any, rect: tuple[float, float, float, float]) -> int:
+    """Rows from the top of the light text in ``rect`` to its bottom."""
+    lit = np.flatnonzero((region(image, view, rect).min(axis=2) > 200).any(axis=1))
+    assert lit.size, "no text there"
+    return int(lit[-1] - lit[0] + 1)
+
+
+def test_the_accessible_mode_is_untimed_large_high_contrast_and_read_aloud(make_view: Any) -> None:
+    import shutil
+
+    timed, calm = make_view(), make_view()
+    calm.click_button("access")
+    for view in (timed, calm):
+        view.click_button("start:zh")
+    assert timed.kiosk.screen().heading == calm.kiosk.screen().heading and timed.kiosk.timer(0.0) is not None
+    assert calm.kiosk.timer(0.0) is None and calm._ring_text is None, "no ring, no time limit"
+    usual, image = frame(timed), frame(calm)
+    assert (image[5, 5] == 0).all() and is_background(usual[5, 5]), "black behind everything"
+    # the question (one line here), white on black, in type 1.3 times the usual height
+    stem = (-timed.ratio + 0.12, 0.0, 0.45, 0.78)  # left of the timed view's ring
+    ratio = _text_height(image, calm, stem) / _text_height(usual, timed, stem)
+    assert 1.15 < ratio < 1.45, ratio
+    # answers: black on white cards
+    card = region(image, calm, calm.rect("opt:0"))
+    light = card.min(axis=2) > 240
+    dark = card.max(axis=2) < 15
+    assert light.mean() > 0.6 and dark.mean() > 0.01
+    # read aloud with the placeholder voice
+    if shutil.which("espeak-ng") is None:
+        pytest.skip("espeak-ng is not installed")
+    from exhibit.narration import audiofile
+
+    assert calm.reader is not None and timed.reader is None
+    text, wav = calm.reader.said[0]
+    assert text.startswith(calm.kiosk.screen().title)
+    clip = audiofile.read(wav)
+    assert clip.duration > 1.0 and float(np.sqrt(np.mean(clip.samples**2))) > 0.01
+    calm.click_button("opt:0")
+    assert len(calm.reader.said) == 1, "said once per question, not on every touch"

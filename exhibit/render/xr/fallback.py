@@ -79,7 +79,7 @@ def keep_showing(player: Any, report: Report | None = None) -> bool:
     )
     font = player.overlay.font
     player.overlay.destroy()
-    player.overlay = Overlay(player.displays.overlay_aspect, font=font)
+    player.overlay = Overlay(player.displays.overlay_aspect, font=font, style=player.hall.captions)
     player.displays.attach_overlay(player.overlay.camera)
     player.rig.set_head(pos=(0.0, 0.0, 0.0), hpr=(0.0, 0.0, 0.0))
     if player.frame is not None:
