@@ -13,7 +13,6 @@ import shutil
 import struct
 import subprocess
 import sys
-import time
 import wave
 from pathlib import Path
 
@@ -73,16 +72,11 @@ def test_bundled_content_passes_strict_check_with_notes_only_about_recordings() 
     )
 
 
-def test_check_of_the_bundled_content_takes_well_under_a_second() -> None:
-    project = Project.at(REPO)
-    check_paths(project, [])  # imports and first use
-    started = time.perf_counter()
-    diagnostics, counts = check_paths(project, [])
-    elapsed = time.perf_counter() - started
-    print(f"exhibit check over the bundled content: {elapsed * 1000:.0f} ms")
-    assert counts["scene"] >= 3 and counts["bank"] >= 1 and counts["hall"] == 1
+def test_check_of_the_bundled_content_finds_notes_only() -> None:
+    # how long it takes is measured by benchmarks/check.py
+    diagnostics, counts = check_paths(Project.at(REPO), [])
+    assert counts["scene"] >= 4 and counts["bank"] >= 1 and counts["hall"] == 1
     assert not [d for d in diagnostics if d.severity is not Severity.NOTE]
-    assert elapsed < 1.0  # about 0.1 s on an idle 2-core machine; slack for a busy one
 
 
 def test_small_root_is_clean_even_when_strict(
