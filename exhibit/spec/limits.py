@@ -45,8 +45,8 @@ BASE_COST = 330 * 1024 * 1024
 #: The narration mix of one language is built in memory before the render starts: one
 #: 48 kHz stereo float32 buffer (375 KB a second), normalized and written in place, a
 #: stretch at a time. Measured with ``benchmarks/mix_memory.py`` (peak resident memory of
-#: a process rebuilding the mix of a generated scene): 272 MB for 310 s, 382 MB for 610 s,
-#: 605 MB for 1,217 s, so about 158 MB + 0.367 MB a second; rounded up here.
+#: a process rebuilding the mix of a generated scene): 265 MB for 310 s, 377 MB for 610 s,
+#: 599 MB for 1,217 s, so about 151 MB + 0.368 MB a second; rounded up here.
 MIX_BASE_COST = 160 * 1024 * 1024
 MIX_BYTES_PER_SECOND = 384 * 1024
 
