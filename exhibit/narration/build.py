@@ -16,7 +16,7 @@ import json
 import math
 import os
 import time
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Iterator, Mapping
 from concurrent.futures import ThreadPoolExecutor, as_completed
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -26,7 +26,7 @@ from exhibit.narration import audiofile
 from exhibit.narration.clip import MIX_RATE, Clip
 from exhibit.narration.description import described_mix, description_lines, description_scene
 from exhibit.narration.fingerprint import PIPELINE, digest, file_digest
-from exhibit.narration.loudness import LIMIT_DBTP, TARGET_LUFS, normalize
+from exhibit.narration.loudness import LIMIT_DBTP, TARGET_LUFS, normalize_in_place
 from exhibit.narration.mix import mix
 from exhibit.narration.placeholder import INSTALL_HINT, Espeak, find_espeak
 from exhibit.narration.store import VoiceStore, write_text
@@ -447,9 +447,25 @@ def build(
         )
 
 
+class _VoiceFiles(Mapping[str, Clip]):
+    """Each line's voice, read from its file when the mix places it: never all at once."""
+
+    def __init__(self, paths: Mapping[str, Path]) -> None:
+        self._paths = paths
+
+    def __getitem__(self, line_id: str) -> Clip:
+        return audiofile.read(self._paths[line_id])
+
+    def __iter__(self) -> Iterator[str]:
+        return iter(self._paths)
+
+    def __len__(self) -> int:
+        return len(self._paths)
+
+
 def _render_described(paths: _Paths, lines: tuple[TimedLine, ...], line_audio: Mapping[str, Path]) -> None:
     """The main mix (just written or up to date) with the description over it."""
-    voices = {ln.id: audiofile.read(line_audio[ln.id]) for ln in lines}
+    voices = _VoiceFiles({ln.id: line_audio[ln.id] for ln in lines})
     audiofile.write_wav(paths.ad_mix, described_mix(audiofile.read(paths.mix), lines, voices))
 
 
@@ -464,8 +480,9 @@ def _render_mix(
             cache[rel] = audiofile.read(project.root / rel).resampled(MIX_RATE)
         return cache[rel]
 
-    voices = {line_id: audiofile.read(p) for line_id, p in line_audio.items()}
-    result = normalize(
+    voices = _VoiceFiles(line_audio)
+    # The mix is this function's own buffer: normalized in place, then written a stretch at a time.
+    result = normalize_in_place(
         mix(timeline, voices, media), TARGET_LUFS, tolerance=0.2, ceiling_db=LIMIT_DBTP
     )
     audiofile.write_wav(path, result.clip)

@@ -42,12 +42,13 @@ MEMORY_BUDGET = 600 * 1024 * 1024
 #: the offscreen window (measured: ``exhibit still`` of a scene with one boat at
 #: 1280x720 peaks at 321 MB).
 BASE_COST = 330 * 1024 * 1024
-#: The narration mix of one language is built in memory before the render starts
-#: (48 kHz stereo float32, plus the loudness pass's float64 copy): measured peaks of
-#: 476 MB for 300 s and 1,488 MB for 1,200 s, so about 140 MB + 1.12 MB a second.
-MIX_BASE_COST = 150 * 1024 * 1024
-MIX_BYTES_PER_SECOND = 1_200 * 1024
-
+#: The narration mix of one language is built in memory before the render starts: one
+#: 48 kHz stereo float32 buffer (375 KB a second), normalized and written in place, a
+#: stretch at a time. Measured with ``benchmarks/mix_memory.py`` (peak resident memory of
+#: a process rebuilding the mix of a generated scene): 265 MB for 310 s, 377 MB for 610 s,
+#: 599 MB for 1,217 s, so about 151 MB + 0.368 MB a second; rounded up here.
+MIX_BASE_COST = 160 * 1024 * 1024
+MIX_BYTES_PER_SECOND = 384 * 1024
 
 @dataclass(frozen=True)
 class KindCost:
@@ -98,7 +99,7 @@ def mix_cost(seconds: float) -> int:
     return MIX_BASE_COST + int(MIX_BYTES_PER_SECOND * max(0.0, seconds))
 
 
-#: The longest scene whose mix fits in the budget (about six minutes).
+#: The longest scene whose mix fits in the budget (1,173 s: about 19.5 minutes).
 MAX_MIXED_SECONDS = (MEMORY_BUDGET - MIX_BASE_COST) / MIX_BYTES_PER_SECOND
 
 

@@ -98,7 +98,7 @@ HOSTILE = {
     ),
     "late_fade": (
         BOAT + "cues:\n  - {at: 10000, do: fade, to: black}\n",
-        "late_fade.yaml:5:10: error: the scene would last 10004 s; its sound mix would need about 11874 MB",
+        "late_fade.yaml:5:10: error: the scene would last 10004 s; its sound mix would need about 3912 MB",
     ),
     "far_time": (
         BOAT + "cues:\n  - {at: 1e9, do: fade, to: black}\n",

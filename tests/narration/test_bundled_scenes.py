@@ -10,16 +10,21 @@ from __future__ import annotations
 import shutil
 from pathlib import Path
 
+import numpy as np
 import pytest
 import srt
 import webvtt
 import yaml
 
-from exhibit.narration import NarrationBuild, build
+from exhibit.narration import NarrationBuild, audiofile, build
+from exhibit.narration.clip import MIX_RATE, Clip
+from exhibit.narration.loudness import LIMIT_DBTP, TARGET_LUFS, normalize_in_place, true_peak_db
+from exhibit.narration.mix import mix
 from exhibit.narration.soundcaptions import sound_captions
 from exhibit.spec.project import Project
 from exhibit.spec.scene import CaptionCue, TitleCue
 from exhibit.timeline.captions import MAX_SECONDS, MIN_GAP, MIN_SECONDS
+from tests.narration import reference_loudness
 from tests.narration.conftest import ebur128, read_wav
 
 REPO = Path(__file__).resolve().parents[2]
@@ -86,6 +91,29 @@ def test_bundled_scene_meets_the_narration_numbers(
 
 
 @pytest.mark.slow  # shares the build above
+@pytest.mark.slow
+@pytest.mark.skipif(not SCENES, reason="no bundled scenes yet")
+@pytest.mark.parametrize(
+    ("name", "lang", "ceiling"),
+    # Every mix at the real ceiling; one at -12 dBTP too, where the limiter works hard.
+    [(name, lang, LIMIT_DBTP) for name, lang in SCENES] + [(*SCENES[0], -12.0)] if SCENES else [],
+)
+def test_in_place_normalizing_sounds_as_the_whole_array_one_did(
+    built: dict[tuple[str, str], NarrationBuild], name: str, lang: str, ceiling: float
+) -> None:
+    result = built[(name, lang)]
+    voices = {line_id: audiofile.read(p) for line_id, p in result.line_audio.items()}
+    raw = mix(result.timeline, voices, lambda rel: audiofile.read(REPO / rel).resampled(MIX_RATE))
+    before = raw.samples.copy()
+    old = reference_loudness.normalize(before, MIX_RATE, TARGET_LUFS, ceiling)
+    new = normalize_in_place(raw, TARGET_LUFS, 0.2, ceiling).clip.samples
+    assert new is raw.samples  # no copy of the mix was made
+    assert abs(reference_loudness.lufs(new, MIX_RATE) - reference_loudness.lufs(old, MIX_RATE)) <= 0.1
+    peaks = [true_peak_db(Clip(x, MIX_RATE)) for x in (new, old)]
+    assert abs(peaks[0] - peaks[1]) <= 0.1 and peaks[0] <= ceiling + 0.01
+    assert float(np.abs(new - old).max()) <= 1 / 32768  # within one step of the 16-bit file
+
+
 @pytest.mark.skipif(not any(name == "long_march" for name, _ in SCENES), reason="no bundled long_march scene")
 @pytest.mark.parametrize("lang", ["zh", "en"])
 def test_long_march_subtitles_carry_its_place_and_date_titles_at_their_moments(

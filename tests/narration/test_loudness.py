@@ -7,10 +7,12 @@ from pathlib import Path
 
 import numpy as np
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from exhibit.narration import audiofile
 from exhibit.narration.clip import Clip
-from exhibit.narration.loudness import lufs, normalize, true_peak_db
+from exhibit.narration.loudness import _STREAM_HOPS, _hop_energies, lufs, normalize, true_peak_db
 from tests.narration.conftest import RATE, ebur128, read_wav, syllables
 
 
@@ -87,3 +89,28 @@ def test_a_whole_mix_is_measured_like_pyloudnorm_and_ffmpeg(tmp_path: Path) -> N
     assert ours == pytest.approx(pyloudnorm.Meter(RATE).integrated_loudness(stereo), abs=0.01)
     path = audiofile.write_wav(tmp_path / "mix.wav", clip)
     assert ours == pytest.approx(ebur128(path).integrated, abs=0.15)
+
+
+@settings(max_examples=15, deadline=None)
+@given(
+    frames=st.integers(min_value=1, max_value=2 * _STREAM_HOPS * 4800 + 7_000),
+    channels=st.integers(min_value=1, max_value=2),
+    seed=st.integers(min_value=0, max_value=2**16),
+)
+def test_k_weighting_a_stretch_at_a_time_equals_one_filter_over_the_whole_clip(
+    frames: int, channels: int, seed: int
+) -> None:
+    import pyloudnorm
+    from scipy.signal import lfilter
+
+    x = np.random.default_rng(seed).normal(0, 0.2, (frames, channels)).astype(np.float32)
+    # pyloudnorm's way: each stage of the K-weighting over the whole clip at once.
+    y = x.astype(np.float64)
+    for stage in pyloudnorm.Meter(RATE)._filters.values():
+        y = stage.passband_gain * lfilter(stage.b, stage.a, y, axis=0)
+    hop = 4800  # 100 ms
+    whole = frames // hop
+    expected = [(y[: whole * hop].reshape(whole, hop, channels) ** 2).sum(axis=1).T]
+    if frames % hop:
+        expected.append((y[whole * hop :] ** 2).sum(axis=0)[:, None])
+    np.testing.assert_allclose(_hop_energies(x, RATE), np.concatenate(expected, axis=1), rtol=1e-9)
