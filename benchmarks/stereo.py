@@ -367,11 +367,16 @@ def main() -> int:
     from exhibit.spec.project import Project
 
     names = args.scene or Project.at(ROOT).scene_names()
+    try:
+        counts = [int(c) for c in args.instances.split(",") if c.strip()]
+    except ValueError:
+        counts = [0]
+    if any(c < 1 for c in counts):
+        parser.error(f"--instances takes whole numbers of at least 1, like 100,1000 ('' for none): {args.instances!r}")
     print(f"CPU side of a stereo frame, 2 x {EYE[0]}x{EYE[1]}, scenes: {', '.join(names)}; {load()}", flush=True)
     scene_rows(names, args.frames, args.rounds)
     backend = shared_app(audio=False).backend
     print(f"renderer: {backend.describe() if backend else '?'}", flush=True)
-    counts = [int(c) for c in args.instances.split(",") if c.strip()]
     if counts:
         instance_rows(args.kind or list(KINDS), counts, max(10, args.frames // 3), args.alone_up_to)
     failed = [r for r in results if r[3] is False]
