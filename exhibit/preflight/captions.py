@@ -14,7 +14,7 @@ from exhibit.narration.reading import count_characters
 from exhibit.preflight.report import Finding, Status
 from exhibit.spec.errors import Location
 from exhibit.spec.source import Document
-from exhibit.timeline.captions import EN_LINE_CHARS, KO_LINE_CHARS, MIN_GAP, MIN_SECONDS, ZH_LINE_CHARS
+from exhibit.timeline.captions import MIN_GAP, MIN_SECONDS, line_limit
 from exhibit.timeline.model import TimedCaption, Timeline
 from exhibit.timeline.timing import is_cjk
 
@@ -22,7 +22,6 @@ ZH_MAX_CPS = 9.0  # characters per second, Chinese subtitles
 EN_MAX_CPS = 17.0  # characters per second, English subtitles (BBC / Netflix adult range 15-17)
 KO_MAX_CPS = 12.0  # Korean (Netflix Korean guide), spaces counted
 JA_MAX_CPS = 4.0  # Japanese (Netflix Japanese guide)
-JA_LINE_CHARS = 13
 _SLACK = 0.0005  # caption files round to milliseconds
 
 
@@ -36,14 +35,6 @@ def max_cps(lang: str, text: str) -> float:
     if lang.startswith("ja"):
         return JA_MAX_CPS
     return ZH_MAX_CPS if _cjk(lang, text) else EN_MAX_CPS
-
-
-def _line_limit(lang: str, text: str) -> int:
-    if lang.startswith("ko"):
-        return KO_LINE_CHARS
-    if lang.startswith("ja"):
-        return JA_LINE_CHARS
-    return ZH_LINE_CHARS if _cjk(lang, text) else EN_LINE_CHARS
 
 
 def _where(doc: Document | None, timeline: Timeline, cap: TimedCaption) -> Location | None:
@@ -81,14 +72,14 @@ def caption_findings(timeline: Timeline, doc: Document | None = None) -> list[Fi
                     )
                 )
         for row in cap.text.split("\n"):
-            if len(row.strip()) > _line_limit(lang, row):
+            if len(row.strip()) > line_limit(row):
                 found.append(
                     Finding(
                         "captions",
                         subject,
                         Status.WARN,
                         f"caption {at} has a line of {len(row.strip())} characters "
-                        f"(at most {_line_limit(lang, row)}): '{row.strip()}'",
+                        f"(at most {line_limit(row)}): '{row.strip()}'",
                         where,
                     )
                 )

@@ -28,6 +28,9 @@ EN_LINE_CHARS = 42
 #: syllable blocks are dense: 16 characters a line (Netflix's Korean subtitle guide).
 KO_LINE_CHARS = 16
 _HANGUL = re.compile(r"[\u1100-\u11ff\u3130-\u318f\uac00-\ud7a3]")
+#: Japanese (text with kana): 13 full-width characters a line (Netflix's Japanese guide).
+JA_LINE_CHARS = 13
+_KANA = re.compile(r"[\u3040-\u30ff]")
 MIN_SECONDS = 0.83
 MAX_SECONDS = 7.0
 FRAME = 1.0 / 25.0  # PAL, the broadcast frame rate in China
@@ -127,6 +130,9 @@ class CaptionText:
 
 
 def line_limit(text: str) -> int:
+    """Characters a caption line of ``text`` may hold, by its script."""
+    if _KANA.search(text):
+        return JA_LINE_CHARS
     if _HANGUL.search(text) and not is_cjk(text):
         return KO_LINE_CHARS
     return ZH_LINE_CHARS if is_cjk(text) else EN_LINE_CHARS
