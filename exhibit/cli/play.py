@@ -80,7 +80,7 @@ def run(args: argparse.Namespace) -> int:
         from exhibit.cli.still import parse_size
 
         size = parse_size(args.size)
-    from exhibit.render.player import Player, load_show, moment, stderr_progress
+    from exhibit.render.player import Player, load_show, stderr_progress
 
     if args.follow:
         if args.scene:
@@ -112,7 +112,7 @@ def run(args: argparse.Namespace) -> int:
         )
         if args.audio_description and not show.scene.description:
             print(f"exhibit: warning: {show.scene.scene_id} has no description: lines", file=sys.stderr)
-        start = moment(show.timeline, args.start, "--from")
+        start = show.timeline.at(args.start, "--from")
         player.load(show)
         backend = player.app.backend.describe() if player.app.backend else "unknown renderer"
         print(

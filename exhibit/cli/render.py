@@ -43,12 +43,12 @@ def run(args: argparse.Namespace) -> int:
     if output.suffix.lower() not in (".mp4", ".m4v", ".mov"):
         raise ExhibitError(f"the output '{output}' must be an .mp4 file")
     from exhibit.render.export import VideoSpec, export_video
-    from exhibit.render.player import Player, load_show, moment, stderr_progress
+    from exhibit.render.player import Player, load_show, stderr_progress
 
     hall = project.load_hall().model
     show = load_show(project, args.scene, args.lang, hall, stderr_progress)
-    start = moment(show.timeline, args.start, "--from")
-    end = moment(show.timeline, args.end, "--to") if args.end is not None else show.timeline.duration
+    start = show.timeline.at(args.start, "--from")
+    end = show.timeline.at(args.end, "--to") if args.end is not None else show.timeline.duration
     if end <= start:
         raise ExhibitError(f"--to ({end:.2f} s) must come after --from ({start:.2f} s)")
     spec = VideoSpec(size, args.fps, start, end)

@@ -55,11 +55,11 @@ def run(args: argparse.Namespace) -> int:
     if output.suffix.lower() != ".png":
         raise ExhibitError(f"the output '{output}' must be a .png file")
     from exhibit.render.export import still
-    from exhibit.render.player import Player, load_show, moment, stderr_progress
+    from exhibit.render.player import Player, load_show, stderr_progress
 
     hall = project.load_hall().model
     show = load_show(project, args.scene, args.lang, hall, stderr_progress)
-    t = moment(show.timeline, args.at, "--at")
+    t = show.timeline.at(args.at, "--at")
     with Player(project, hall, display="offscreen", size=size, audio=False, quiz=False) as player:
         player.load(show)
         still(player, t, output)

@@ -31,7 +31,7 @@ from exhibit.render.rig import Rig
 from exhibit.spec.errors import ContentError, ExhibitError, did_you_mean
 from exhibit.spec.hall import CaptionSettings, Hall
 from exhibit.spec.project import Project
-from exhibit.timeline.clock import ShowClock
+from exhibit.timeline.clock import ShowClock, clock_text
 from exhibit.timeline.frame import Event, FrameState
 
 if TYPE_CHECKING:
@@ -528,7 +528,7 @@ class Player:
         for event in events:
             if event.kind != "sound":
                 continue
-            found = sound_of(self.show.timeline, event)
+            found = self.show.timeline.sound_of(event)
             if found is None:
                 continue
             file, gain, follow = found
@@ -631,7 +631,7 @@ class Player:
             return
         old = self.show.timeline
         show = self._load_show(self.show.path, lang)
-        t = same_moment(old, show.timeline, self._t)
+        t = show.timeline.same_moment(old, self._t)
         status = self._status
         self._install(show, t)
         self._events_from = self._t
@@ -803,97 +803,3 @@ class Player:
     def __exit__(self, *_: object) -> None:
         self.close()
 
-
-def clock_text(t: float) -> str:
-    """Show time as a person reads it: ``1:02.5``."""
-    tenths = round(max(0.0, t) * 10)
-    return f"{tenths // 600}:{tenths % 600 / 10:04.1f}"
-
-
-def moment(timeline: Timeline, text: str | float, what: str = "time") -> float:
-    """A time given on the command line, in the timeline's language: seconds, ``1:02.5``,
-    ``intro.end + 2``, ``move@boat``, ``drift.start``, ``scene.end``."""
-    from exhibit.spec.timeexpr import MarkRef, Ref, SceneRef, Seconds, TimeSyntaxError, parse_time
-
-    try:
-        expr = parse_time(text)
-    except TimeSyntaxError as exc:
-        raise ExhibitError(f"{what} '{text}': {exc}") from None
-    term = expr.term
-    lines = {line.id: line for line in timeline.lines}
-    cues = {tc.cue.id: tc for tc in timeline.cues if tc.cue.id}
-    if isinstance(term, Seconds):
-        base = term.value
-    elif isinstance(term, SceneRef):
-        base = 0.0 if term.edge == "start" else timeline.duration
-    elif isinstance(term, Ref):
-        if term.name in lines:
-            line = lines[term.name]
-            base = line.start if term.edge == "start" else line.end
-        elif term.name in cues:
-            tc = cues[term.name]
-            base = tc.start if term.edge == "start" else tc.end
-        else:
-            raise ExhibitError(
-                f"{what} '{text}': no narration line or cue '{term.name}'"
-                f"{did_you_mean(term.name, list(lines) + list(cues))}"
-            )
-    elif isinstance(term, MarkRef):
-        line = lines.get(term.line)
-        if line is None:
-            raise ExhibitError(f"{what} '{text}': no narration line '{term.line}'{did_you_mean(term.line, lines)}")
-        if term.mark not in line.marks:
-            raise ExhibitError(
-                f"{what} '{text}': line '{term.line}' has no mark '{term.mark}'{did_you_mean(term.mark, line.marks)}"
-            )
-        base = line.marks[term.mark]
-    else:  # pragma: no cover - the grammar has no other terms
-        raise ExhibitError(f"{what} '{text}' is not a time")
-    t = base + expr.offset
-    if t < -1e-9 or t > timeline.duration + 1e-9:
-        raise ExhibitError(
-            f"{what} '{text}' is {t:.2f} s, outside the scene (0 to {timeline.duration:.2f} s in {timeline.lang})"
-        )
-    return max(0.0, min(t, timeline.duration))
-
-
-def sound_of(timeline: Timeline, event: Event) -> tuple[str, float, str | None] | None:
-    """(file, gain dB, followed object) of a sound event: a ``sound`` cue or an entry of ``sounds``.
-
-    Both kinds share the event kind ``sound`` and number their index in their own
-    list, so the event's file and time pick the one it came from.
-    """
-    from exhibit.spec.scene import SoundCue
-
-    if 0 <= event.index < len(timeline.cues):
-        tc = timeline.cues[event.index]
-        if isinstance(tc.cue, SoundCue) and tc.cue.file == event.name and abs(tc.start - event.t) < 1e-9:
-            return tc.cue.file, tc.cue.gain, tc.cue.follow
-    if 0 <= event.index < len(timeline.sounds):
-        ts = timeline.sounds[event.index]
-        if ts.sound.file == event.name and abs(ts.start - event.t) < 1e-9:
-            return ts.sound.file, ts.sound.gain, ts.sound.follow
-    return None
-
-
-def same_moment(old: Timeline, new: Timeline, t: float) -> float:
-    """The moment of ``new`` that matches ``t`` of ``old`` (another language).
-
-    Inside a narration line: the same share of the same line. Elsewhere: the same
-    share of the gap between the surrounding lines, so a switch never skips a line.
-    """
-    new_lines = {line.id: line for line in new.lines}
-    anchors: list[tuple[float, float]] = [(0.0, 0.0)]
-    for line in old.lines:
-        other = new_lines.get(line.id)
-        if other is None:
-            continue
-        anchors.append((line.start, other.start))
-        anchors.append((line.end, other.end))
-    anchors.append((old.duration, new.duration))
-    anchors.sort()
-    for (a0, b0), (a1, b1) in zip(anchors, anchors[1:], strict=False):
-        if a0 <= t <= a1:
-            share = 0.0 if a1 <= a0 else (t - a0) / (a1 - a0)
-            return max(0.0, min(new.duration, b0 + share * (b1 - b0)))
-    return max(0.0, min(new.duration, t))

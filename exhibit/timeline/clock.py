@@ -126,3 +126,9 @@ class ShowClock:
         slew = max(-MAX_SLEW, min(MAX_SLEW, self._error / CORRECTION_TIME))
         self._rate = 1.0 + slew
         return ClockReading(estimate, self._rate, True, False)
+
+
+def clock_text(t: float) -> str:
+    """Show time as a person reads it: ``1:02.5``."""
+    tenths = round(max(0.0, t) * 10)
+    return f"{tenths // 600}:{tenths % 600 / 10:04.1f}"

@@ -19,7 +19,7 @@ from exhibit.spec.errors import ContentError, Diagnostic, Location, Severity
 from exhibit.spec.limits import MAX_MIXED_SECONDS, MEMORY_BUDGET, megabytes, mix_cost
 from exhibit.spec.scene import Scene, cue_end_offset
 from exhibit.spec.source import Document, PathKey
-from exhibit.spec.timeexpr import MarkRef, Ref, SceneRef, Seconds, TimeExpr
+from exhibit.spec.timeexpr import TimeExpr
 from exhibit.timeline.captions import settle, split_caption_text, time_captions
 from exhibit.timeline.model import (
     TimedCameraKey,
@@ -30,6 +30,7 @@ from exhibit.timeline.model import (
     TimedSound,
     Timeline,
 )
+from exhibit.timeline.moments import evaluate
 from exhibit.timeline.timing import LineTiming, estimate_timing, marks_from_shares
 
 AUTO_TAIL = 3.0  # seconds after the last thing when duration is auto
@@ -143,7 +144,7 @@ class Resolver:
         line = self.scene.narration[i]
         return self._visit(f"{line.id}.end", lambda: self.line_start(i) + self.timing(line.id).speech)
 
-    def mark(self, i: int, name: str) -> float:
+    def line_mark(self, i: int, name: str) -> float:
         line = self.scene.narration[i]
         timing = self.timing(line.id)
         marks = timing.marks
@@ -162,34 +163,30 @@ class Resolver:
         return self.cue_start(i) + cue_end_offset(self.scene.cues[i])
 
     def expr(self, e: TimeExpr) -> float:
-        term = e.term
-        if isinstance(term, Seconds):
-            base = term.value
-        elif isinstance(term, SceneRef):
-            if term.edge == "start":
-                base = 0.0
-            else:
-                if self.end is None:
-                    if "scene.end" in self.stack:
-                        raise _Cycle(self.stack[self.stack.index("scene.end") :] + ["scene.end"])
-                    raise _NeedsEnd()
-                base = self.end
-        elif isinstance(term, Ref):
-            if term.name in self.line_index:
-                i = self.line_index[term.name]
-                base = self.line_start(i) if term.edge == "start" else self.line_end(i)
-            elif term.name in self.cue_index:
-                i = self.cue_index[term.name]
-                base = self.cue_start(i) if term.edge == "start" else self.cue_end(i)
-            else:
-                raise _Unresolvable(term.name)
-        elif isinstance(term, MarkRef):
-            if term.line not in self.line_index:
-                raise _Unresolvable(term.line)
-            base = self.mark(self.line_index[term.line], term.mark)
-        else:  # pragma: no cover - the grammar has no other terms
-            raise _Unresolvable(str(term))
-        return base + e.offset
+        return evaluate(e, self)
+
+    # -- the references a time expression names (see exhibit.timeline.moments) -------------
+
+    def scene_end(self) -> float:
+        if self.end is None:
+            if "scene.end" in self.stack:
+                raise _Cycle(self.stack[self.stack.index("scene.end") :] + ["scene.end"])
+            raise _NeedsEnd()
+        return self.end
+
+    def edge(self, name: str, edge: str) -> float:
+        if name in self.line_index:
+            i = self.line_index[name]
+            return self.line_start(i) if edge == "start" else self.line_end(i)
+        if name in self.cue_index:
+            i = self.cue_index[name]
+            return self.cue_start(i) if edge == "start" else self.cue_end(i)
+        raise _Unresolvable(name)
+
+    def mark(self, line: str, mark: str) -> float:
+        if line not in self.line_index:
+            raise _Unresolvable(line)
+        return self.line_mark(self.line_index[line], mark)
 
 
 def _diag(doc: Document | None, path: PathKey, message: str, severity: Severity = Severity.ERROR) -> Diagnostic:

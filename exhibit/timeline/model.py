@@ -44,6 +44,7 @@ from exhibit.timeline.frame import (
     ObjectState,
     TitleState,
 )
+from exhibit.timeline.moments import moment, same_moment
 from exhibit.timeline.music import DuckEnvelope, music_gain_db
 from exhibit.timeline.tracks import IntervalIndex, Track, lerp_angles
 
@@ -396,6 +397,38 @@ class Timeline:
         lo = bisect.bisect_right(times, t0)
         hi = bisect.bisect_right(times, t1)
         return events[lo:hi]
+
+    def sound_of(self, event: Event) -> tuple[str, float, str | None] | None:
+        """(file, gain dB, followed object) of a sound event: a ``sound`` cue or an entry of ``sounds``.
+
+        Both kinds share the event kind ``sound`` and number their index in their own
+        list, so the event's file and time pick the one it came from.
+        """
+        if 0 <= event.index < len(self.cues):
+            tc = self.cues[event.index]
+            if isinstance(tc.cue, SoundCue) and tc.cue.file == event.name and abs(tc.start - event.t) < 1e-9:
+                return tc.cue.file, tc.cue.gain, tc.cue.follow
+        if 0 <= event.index < len(self.sounds):
+            ts = self.sounds[event.index]
+            if ts.sound.file == event.name and abs(ts.start - event.t) < 1e-9:
+                return ts.sound.file, ts.sound.gain, ts.sound.follow
+        return None
+
+    # -- moments ---------------------------------------------------------------------------------
+
+    def at(self, text: str | float, what: str = "time") -> float:
+        """A time a person typed, in this timeline's language: seconds, ``1:02.5``,
+        ``intro.end + 2``, ``move@boat``, ``drift.start``, ``scene.end``.
+
+        Raises :class:`ExhibitError` naming ``what`` (``--at``) for a time that is not one,
+        names nothing in the scene ("did you mean"), or lies outside it.
+        """
+        return moment(self, text, what)
+
+    def same_moment(self, old: Timeline, t: float) -> float:
+        """The moment of this timeline that matches ``t`` of ``old`` (the scene in another
+        language): the same share of the same narration line, or of the gap between lines."""
+        return same_moment(old, self, t)
 
     # -- export ----------------------------------------------------------------------------------
 

@@ -14,7 +14,6 @@ from pathlib import Path
 import numpy as np
 import pytest
 
-from exhibit.render.player import moment, same_moment
 from exhibit.spec.errors import ContentError, ExhibitError
 from tests.render.conftest import REPO, STILL_LIFE, frame_at, project_with
 
@@ -123,8 +122,8 @@ def test_switching_language_keeps_the_same_moment_of_the_same_line(make_player, 
     assert player.lang == "en" and en.lang == "en"
     other = en.lines[1]
     assert player.t == pytest.approx(other.start + 0.25 * (other.end - other.start), abs=1e-6)
-    assert same_moment(zh, en, 0.0) == 0.0
-    assert same_moment(zh, en, zh.duration) == pytest.approx(en.duration)
+    assert en.same_moment(zh, 0.0) == 0.0
+    assert en.same_moment(zh, zh.duration) == pytest.approx(en.duration)
 
 
 def test_saving_the_scene_reloads_it_at_the_same_time(make_player, tmp_path):
@@ -177,15 +176,15 @@ def test_times_on_the_command_line_resolve_in_the_language_played(make_player, t
     player = make_player(project_with(tmp_path, EVENTFUL, "eventful"), audio=False)
     player.load("eventful", "en")
     tl = player.timeline
-    assert moment(tl, "12.5") == 12.5 if tl.duration >= 12.5 else True
-    assert moment(tl, "0:01.5") == 1.5
-    assert moment(tl, "intro@boat") == pytest.approx(tl.lines[0].marks["boat"])
-    assert moment(tl, "second.end + 1") == pytest.approx(tl.lines[1].end + 1)
-    assert moment(tl, "scene.end") == tl.duration
+    assert tl.at("12.5") == 12.5 if tl.duration >= 12.5 else True
+    assert tl.at("0:01.5") == 1.5
+    assert tl.at("intro@boat") == pytest.approx(tl.lines[0].marks["boat"])
+    assert tl.at("second.end + 1") == pytest.approx(tl.lines[1].end + 1)
+    assert tl.at("scene.end") == tl.duration
     with pytest.raises(ExhibitError, match="did you mean 'boat'"):
-        moment(tl, "intro@bot")
+        tl.at("intro@bot")
     with pytest.raises(ExhibitError, match="outside the scene"):
-        moment(tl, "scene.end + 5")
+        tl.at("scene.end + 5")
 
 
 def test_captions_can_be_switched_off_and_on(make_player, tmp_path):
