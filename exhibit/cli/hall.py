@@ -14,11 +14,13 @@ import argparse
 import signal
 import sys
 import threading
+from functools import partial
 from types import FrameType
 from typing import Any
 
 from exhibit.cli.effects import add_rotation_options, journal_rotation, rotation_arguments
 from exhibit.spec.errors import ExhibitError
+from exhibit.spec.hall import Hall
 from exhibit.spec.project import Project
 
 
@@ -51,6 +53,15 @@ def _size(text: str | None) -> tuple[int, int] | None:
     except ValueError:
         raise ExhibitError(f"--size '{text}' is not WxH, like 1280x720") from None
     return w, h
+
+
+def _open_player(project: Project, hall: Hall, display: str | None, size: tuple[int, int] | None) -> Any:
+    """The Panda3D player the hall drives (show control itself never imports the renderer)."""
+    try:
+        from exhibit.render.player import Player
+    except ImportError as exc:
+        raise ExhibitError(f"the renderer is not available ({exc}); run the hall with --headless") from None
+    return Player(project, hall, display=display, size=size, audio=True)
 
 
 def run(args: argparse.Namespace) -> int:
@@ -101,7 +112,7 @@ def run(args: argparse.Namespace) -> int:
     if args.headless:
         playback = TimelinePlayback(catalogue, clock)
     else:
-        playback = PlayerPlayback(project, hall, display=args.display, size=_size(args.size))
+        playback = PlayerPlayback(partial(_open_player, project, hall, args.display, _size(args.size)))
     sync = None
     if not args.no_sync:
         from exhibit.hall.sync import SyncMaster

@@ -101,6 +101,7 @@ def _prune(args: argparse.Namespace) -> int:
 def run(args: argparse.Namespace) -> int:
     from exhibit import narration
     from exhibit.narration.build import load_scene
+    from exhibit.spec.checks import pick_language
     from exhibit.spec.errors import ExhibitError
     from exhibit.spec.project import Project
 
@@ -116,11 +117,7 @@ def run(args: argparse.Namespace) -> int:
         scene, doc = load_scene(project, name)
         langs = args.lang or list(scene.languages)
         for lang in langs:
-            if lang not in scene.languages:
-                raise ExhibitError(
-                    f"scene '{scene.scene_id}' has no language '{lang}' "
-                    f"(its languages: {', '.join(scene.languages)})"
-                )
+            pick_language(scene, lang)  # every language asked for exists before any is built
         for lang in langs:
             label = f"{scene.scene_id} [{lang}]"
             started = time.perf_counter()

@@ -80,7 +80,8 @@ def run(args: argparse.Namespace) -> int:
         from exhibit.cli.still import parse_size
 
         size = parse_size(args.size)
-    from exhibit.render.player import Player, load_show, stderr_progress
+    from exhibit.narration.show import prepare_show
+    from exhibit.render.player import Player, stderr_progress
 
     if args.follow:
         if args.scene:
@@ -107,8 +108,8 @@ def run(args: argparse.Namespace) -> int:
         xr_fallback=args.display != "xr",
     ) as player:
         player.audio_description = args.audio_description  # reloads keep it
-        show = load_show(
-            project, args.scene, args.lang, hall, stderr_progress, audio_description=args.audio_description
+        show = prepare_show(
+            project, args.scene, args.lang, hall, progress=stderr_progress, audio_description=args.audio_description
         )
         if args.audio_description and not show.scene.description:
             print(f"exhibit: warning: {show.scene.scene_id} has no description: lines", file=sys.stderr)

@@ -42,11 +42,12 @@ def run(args: argparse.Namespace) -> int:
     output = Path(args.output)
     if output.suffix.lower() not in (".mp4", ".m4v", ".mov"):
         raise ExhibitError(f"the output '{output}' must be an .mp4 file")
+    from exhibit.narration.show import prepare_show
     from exhibit.render.export import VideoSpec, export_video
-    from exhibit.render.player import Player, load_show, stderr_progress
+    from exhibit.render.player import Player, stderr_progress
 
     hall = project.load_hall().model
-    show = load_show(project, args.scene, args.lang, hall, stderr_progress)
+    show = prepare_show(project, args.scene, args.lang, hall, progress=stderr_progress)
     start = show.timeline.at(args.start, "--from")
     end = show.timeline.at(args.end, "--to") if args.end is not None else show.timeline.duration
     if end <= start:

@@ -54,11 +54,12 @@ def run(args: argparse.Namespace) -> int:
     output = Path(args.output)
     if output.suffix.lower() != ".png":
         raise ExhibitError(f"the output '{output}' must be a .png file")
+    from exhibit.narration.show import prepare_show
     from exhibit.render.export import still
-    from exhibit.render.player import Player, load_show, stderr_progress
+    from exhibit.render.player import Player, stderr_progress
 
     hall = project.load_hall().model
-    show = load_show(project, args.scene, args.lang, hall, stderr_progress)
+    show = prepare_show(project, args.scene, args.lang, hall, progress=stderr_progress)
     t = show.timeline.at(args.at, "--at")
     with Player(project, hall, display="offscreen", size=size, audio=False, quiz=False) as player:
         player.load(show)

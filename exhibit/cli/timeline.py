@@ -6,10 +6,13 @@ import argparse
 import json
 import sys
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from exhibit.spec.errors import ExhibitError
 from exhibit.spec.project import Project
+
+if TYPE_CHECKING:
+    from exhibit.timeline.model import Timeline
 
 
 def register(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
@@ -26,28 +29,11 @@ def register(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
     p.set_defaults(run=run)
 
 
-def load_timeline(project: Project, scene_arg: str, lang: str | None) -> Any:
+def load_timeline(project: Project, scene_arg: str, lang: str | None) -> Timeline:
     """Load, check and compile a scene, with measured timings where audio exists."""
-    from exhibit.spec.checks import load_playable, pick_language
-    from exhibit.spec.errors import did_you_mean
-    from exhibit.timeline.compile import compile as compile_timeline
+    from exhibit.narration.show import prepare_show
 
-    path = project.scene_path(scene_arg)
-    if not path.exists():
-        names = project.scene_names()
-        raise ExhibitError(
-            f"no scene '{scene_arg}'{did_you_mean(scene_arg, names)}"
-            + (f"; scenes: {', '.join(names)}" if names else "")
-        )
-    scene, doc = load_playable(project, path, project.load_hall().model)
-    language = pick_language(scene, lang)
-    try:
-        from exhibit.narration import timings_for
-
-        timings = dict(timings_for(project, scene, language))
-    except ImportError:
-        timings = {}
-    return compile_timeline(scene, language, timings, doc)
+    return prepare_show(project, scene_arg, lang, project.load_hall().model, narration="measured").timeline
 
 
 def _table(data: dict[str, Any]) -> str:

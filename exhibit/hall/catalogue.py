@@ -8,15 +8,20 @@ read arbitrary files.
 from __future__ import annotations
 
 import re
-from typing import Any
+from collections.abc import Callable
+from typing import TYPE_CHECKING, Any
 
 from exhibit.spec.common import ID_PATTERN
-from exhibit.spec.errors import ExhibitError, did_you_mean
+from exhibit.spec.errors import Diagnostic, ExhibitError, did_you_mean
 from exhibit.spec.hall import Hall
 from exhibit.spec.project import Project
 from exhibit.timeline.model import Timeline
 
+if TYPE_CHECKING:
+    from exhibit.narration.show import Show
+
 SCENE_NAME = re.compile(ID_PATTERN)
+Warn = Callable[[Diagnostic], None]
 
 
 class Catalogue:
@@ -37,18 +42,18 @@ class Catalogue:
             raise ExhibitError(f"unknown scene '{name}'{did_you_mean(name, names)}")
         return name
 
-    def compile(self, name: str, lang: str | None = None) -> Timeline:
-        """Load, check and compile a scene, with measured narration timings where audio exists."""
-        from exhibit.spec.checks import load_playable
-        from exhibit.timeline.compile import compile as compile_timeline
+    def prepare(self, name: str, lang: str | None = None, warn: Warn | None = None) -> Show:
+        """Load, check and compile a scene, with measured narration timings where audio exists.
+
+        A language the scene lacks is an error; with ``warn`` (the hall's playback, which
+        journals it) a located warning, and the scene plays in its first language.
+        """
+        from exhibit.narration.show import prepare_show  # the narration's audio stack, when first needed
 
         self.check(name)
-        scene, doc = load_playable(self.project, self.project.scene_path(name), self.hall)
-        language = lang if lang in scene.languages else scene.languages[0]
-        try:
-            from exhibit.narration import timings_for
+        return prepare_show(self.project, name, lang, self.hall, narration="measured", warn=warn)
 
-            timings = dict(timings_for(self.project, scene, language))
-        except ImportError:
-            timings = {}
-        return compile_timeline(scene, language, timings, doc)
+    def compile(self, name: str, lang: str | None = None, warn: Warn | None = None) -> Timeline:
+        """The timeline of :meth:`prepare`."""
+        return self.prepare(name, lang, warn).timeline
+

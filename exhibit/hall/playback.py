@@ -3,27 +3,26 @@
 Show control only needs load / play / seek / stop and "where are we": the
 :class:`Playback` protocol. :class:`TimelinePlayback` runs a compiled timeline against the
 hall's injectable clock (no rendering: the soak test, a hall whose pictures come from
-elsewhere, a laptop rehearsal of effects). :class:`PlayerPlayback` drives
-``exhibit.render.player.Player``, imported only when the hall runs with a display, so
-show control never pulls in Panda3D by itself.
+elsewhere, a laptop rehearsal of effects). :class:`PlayerPlayback` drives a player (the
+Panda3D ``exhibit.render.player.Player``) that the command line makes and hands in, so show
+control never imports the renderer.
+
+Both play a scene the hall asks for in a language the scene lacks in the scene's first
+language, with a located warning for the journal: the show goes on.
 """
 
 from __future__ import annotations
 
-import math
-from typing import Any, Literal, Protocol
+from collections.abc import Callable
+from typing import Any, Protocol
 
 from exhibit.hall.catalogue import Catalogue
 from exhibit.hall.clock import Clock
-from exhibit.spec.errors import ExhibitError
-from exhibit.spec.hall import CaptionSettings, Hall
-from exhibit.spec.project import Project
-from exhibit.timeline.clock import ShowClock
+from exhibit.spec.errors import Diagnostic
+from exhibit.spec.hall import CaptionSettings
 from exhibit.timeline.frame import Event, FrameState
 from exhibit.timeline.model import Timeline
-
-Status = Literal["idle", "playing", "paused", "ended"]
-SEEK_EPSILON = 1e-6  # events exactly at the time played from still fire
+from exhibit.timeline.transport import Status, Transport
 
 
 class Playback(Protocol):
@@ -73,99 +72,114 @@ class TimelinePlayback:
         self.catalogue = catalogue
         self.clock = clock
         self.frames = frames  # compute the full FrameState every step (for listeners that draw)
-        self._timeline: Timeline | None = None
-        self._show_clock = ShowClock(None)
-        self._t = 0.0
-        self._status: Status = "idle"
-        self._events_from = -math.inf
+        self.transport = Transport(clock.monotonic)
+        self._warnings: list[str] = []
 
     @property
     def timeline(self) -> Timeline | None:
-        return self._timeline
+        return self.transport.timeline
 
     @property
     def t(self) -> float:
-        return self._t
+        return self.transport.t
 
     @property
     def status(self) -> Status:
-        return self._status
+        return self.transport.status
 
     def load(self, scene: str, lang: str | None) -> Timeline:
-        timeline = self.catalogue.compile(scene, lang)
-        self._timeline = timeline
-        self._t = 0.0
-        self._status = "idle"
-        self._events_from = -math.inf
+        timeline = self.catalogue.compile(scene, lang, warn=self._warn)
+        self.transport.load(timeline)
         return timeline
 
-    def _clamp(self, t: float) -> float:
-        assert self._timeline is not None
-        return max(0.0, min(float(t), self._timeline.duration))
+    def _warn(self, warning: Diagnostic) -> None:
+        self._warnings.append(str(warning))
 
     def play(self, from_t: float = 0.0) -> None:
-        if self._timeline is None:
-            raise ExhibitError("no scene is loaded")
-        self._t = self._clamp(from_t)
-        self._show_clock = ShowClock(None, start=self._t)
-        self._show_clock.seek(self._t, self.clock.monotonic())
-        self._events_from = self._t - SEEK_EPSILON
-        self._status = "playing"
+        self.transport.play(from_t)
 
     def seek(self, t: float) -> None:
         """Jump: continuous state follows from the new time; the one-shot events skipped do not fire."""
-        if self._timeline is None:
+        if self.transport.timeline is None:
             return
-        self._t = self._clamp(t)
-        self._show_clock.seek(self._t, self.clock.monotonic())
-        self._events_from = self._t - SEEK_EPSILON
-        if self._status == "ended":
-            self._status = "playing"
+        ended = self.transport.status == "ended"
+        self.transport.seek(t, inclusive=True)
+        if ended:
+            self.transport.status = "playing"
 
     def stop(self) -> None:
-        self._timeline = None
-        self._status = "idle"
-        self._t = 0.0
+        self.transport.unload()
 
     def set_muted(self, muted: bool) -> None:
         """Nothing to silence: headless playback makes no sound."""
 
     def step(self) -> tuple[float, list[Event], FrameState | None]:
-        timeline = self._timeline
+        timeline = self.transport.timeline
         if timeline is None:
             return 0.0, [], None
-        events: list[Event] = []
-        if self._status == "playing":
-            self._t = self._clamp(self._show_clock.now(self.clock.monotonic()))
-            if self._t > self._events_from:
-                events = timeline.events(self._events_from, self._t)
-                self._events_from = self._t
-            if self._t >= timeline.duration:
-                self._status = "ended"
-        return self._t, events, timeline.state(self._t) if self.frames else None
+        t, events = self.transport.advance()
+        return t, events, timeline.state(t) if self.frames else None
 
     def close(self) -> None:
         self.stop()
 
     def take_warnings(self) -> list[str]:
-        return []  # no quiz is asked without a player
+        """A scene played in another language than asked (no quiz is asked without a player)."""
+        taken, self._warnings = self._warnings, []
+        return taken
 
     @property
     def quiz_waiting(self) -> int:
         return 0
 
 
-class PlayerPlayback:
-    """The Panda3D player (``exhibit.render.player.Player``) as the hall's playback."""
+class HallPlayer(Protocol):
+    """What the hall asks of a player (``exhibit.render.player.Player`` is one)."""
 
-    def __init__(self, project: Project, hall: Hall, display: str | None = None,
-                 size: tuple[int, int] | None = None, audio: bool = True, player: Any = None) -> None:
-        if player is None:
-            try:
-                from exhibit.render.player import Player
-            except ImportError as exc:
-                raise ExhibitError(f"the renderer is not available ({exc}); run the hall with --headless") from None
-            player = Player(project, hall, display=display, size=size, audio=audio)
+    audio_description: bool
+
+    @property
+    def show(self) -> object | None: ...
+
+    @property
+    def timeline(self) -> Timeline: ...
+
+    @property
+    def t(self) -> float: ...
+
+    @property
+    def status(self) -> Status: ...
+
+    @property
+    def quiz_waiting(self) -> int: ...
+
+    def load(self, scene: str, lang: str | None = None, *, lenient_language: bool = False) -> Any: ...
+
+    def play(self, from_t: float | None = None) -> None: ...
+
+    def seek(self, t: float, inclusive: bool = False) -> None: ...
+
+    def stop(self) -> None: ...
+
+    def set_muted(self, muted: bool) -> None: ...
+
+    def set_caption_style(self, style: CaptionSettings | None) -> None: ...
+
+    def add_listener(self, listener: Callable[[FrameState, list[Event]], None]) -> Callable[[], None]: ...
+
+    def step(self, t: float | None = None) -> FrameState: ...
+
+    def take_warnings(self) -> list[str]: ...
+
+    def close(self) -> None: ...
+
+
+class PlayerPlayback:
+    """A player as the hall's playback; ``open_player`` makes it (the command line's choice
+    of display, size and renderer), so the hall itself never imports one."""
+
+    def __init__(self, open_player: Callable[[], HallPlayer]) -> None:
+        player = open_player()
         self.player = player
         self._events: list[Event] = []
         self._remove = player.add_listener(self._collect)
@@ -183,13 +197,11 @@ class PlayerPlayback:
 
     @property
     def status(self) -> Status:
-        status: Status = self.player.status
-        return status
+        return self.player.status
 
     def load(self, scene: str, lang: str | None) -> Timeline:
-        self.player.load(scene, lang)
-        timeline: Timeline = self.player.timeline
-        return timeline
+        self.player.load(scene, lang, lenient_language=True)
+        return self.player.timeline
 
     def play(self, from_t: float = 0.0) -> None:
         self.player.play(from_t)
@@ -213,7 +225,7 @@ class PlayerPlayback:
 
     def step(self) -> tuple[float, list[Event], FrameState | None]:
         self._events = []
-        frame: FrameState = self.player.step()
+        frame = self.player.step()
         events, self._events = self._events, []
         return float(self.player.t), events, frame
 
@@ -222,8 +234,7 @@ class PlayerPlayback:
         self.player.close()
 
     def take_warnings(self) -> list[str]:
-        taken: list[str] = self.player.take_warnings()
-        return taken
+        return self.player.take_warnings()
 
     @property
     def quiz_waiting(self) -> int:

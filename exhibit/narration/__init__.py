@@ -10,19 +10,24 @@ The entry points other packages use:
 - :func:`reading_speed_warnings`: captions too fast to read.
 - :func:`build`: voices, timeline, mix, captions and timeline JSON under ``build/<scene>/``.
 - :func:`is_stale`: whether ``build`` has anything to do.
+- :func:`prepare_show`: from a scene name to a playable :class:`Show` (scene, language,
+  timeline, mix): what the player, the hall and the CLI start from.
 """
 
 from __future__ import annotations
 
 from exhibit.narration.build import NarrationBuild, build, is_stale, timings_for
 from exhibit.narration.reading import reading_speed_warnings
+from exhibit.narration.show import Show, prepare_show
 from exhibit.timeline.timing import LineTiming
 
 __all__ = [
     "LineTiming",
     "NarrationBuild",
+    "Show",
     "build",
     "is_stale",
+    "prepare_show",
     "reading_speed_warnings",
     "timings_for",
 ]

@@ -33,7 +33,8 @@ from exhibit.narration.store import VoiceStore, write_text
 from exhibit.narration.subtitles import FORMAT as SUBTITLE_FORMAT
 from exhibit.narration.subtitles import srt, subtitles, webvtt
 from exhibit.narration.voices import SILENT, LineVoice, line_voices, make, timing_of
-from exhibit.spec.errors import ContentError, ExhibitError, did_you_mean
+from exhibit.spec.checks import pick_language
+from exhibit.spec.errors import ContentError, ExhibitError
 from exhibit.spec.project import Project
 from exhibit.spec.scene import Scene, SoundCue
 from exhibit.spec.source import Document
@@ -110,28 +111,10 @@ def load_scene(
     """A scene given as a model, a name (``nanhu_red_boat``) or a path to its file."""
     if isinstance(scene, Scene):
         return scene, doc
-    path = project.scene_path(os.fspath(scene))
-    if not path.is_file():
-        names = project.scene_names()
-        hint = did_you_mean(os.fspath(scene), names) or (
-            f" (scenes: {', '.join(names)})" if names else ""
-        )
-        raise ExhibitError(f"no scene '{os.fspath(scene)}'{hint}")
-    loaded = project.load_scene(path)
+    loaded = project.load_scene(project.find_scene(scene))
     if loaded.model is None or any(d.is_error for d in loaded.diagnostics):
         raise ContentError(loaded.diagnostics)
     return loaded.model, loaded.doc
-
-
-def _language(scene: Scene, lang: str | None) -> str:
-    if lang is None:
-        return scene.languages[0]
-    if lang not in scene.languages:
-        raise ExhibitError(
-            f"scene '{scene.scene_id}' has no language '{lang}' "
-            f"(its languages: {', '.join(scene.languages)})"
-        )
-    return lang
 
 
 def _media_files(scene: Scene) -> list[str]:
@@ -211,7 +194,7 @@ def _all_voices(project: Project, model: Scene, lang: str, espeak: Espeak | None
 def is_stale(project: Project, scene: SceneRef, lang: str | None = None) -> bool:
     """Whether ``build`` would make anything: outputs missing, or any input changed."""
     model, _doc = load_scene(project, scene)
-    language = _language(model, lang)
+    language = pick_language(model, lang)
     paths = _Paths(project.build_dir / model.scene_id, language)
     manifest = _read_json(paths.manifest)
     if manifest is None or not all(p.is_file() for p in paths.outputs()):
@@ -331,7 +314,7 @@ def build(
     """Build (or find up to date) the narration of ``scene`` in ``lang``: see the module."""
     started = time.perf_counter()
     model, doc = load_scene(project, scene, doc)
-    language = _language(model, lang)
+    language = pick_language(model, lang)
     paths = _Paths(project.build_dir / model.scene_id, language)
     store = VoiceStore(project.build_dir)
     espeak = find_espeak()

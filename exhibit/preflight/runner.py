@@ -46,14 +46,14 @@ def _comfort(timeline: Timeline, doc: object, hall: Hall) -> list[Finding]:
 
 
 def check_scene(project: Project, hall: Hall, name: str, options: Options, report: Report, say: Say) -> None:
-    from exhibit.render.player import load_show
+    from exhibit.narration.show import prepare_show
 
     curves = {}
     scene = project.load_scene(project.scene_path(name)).model
     langs = list(scene.languages) if scene is not None else [None]
     for k, lang in enumerate(langs):
         say(f"{name} ({lang}): narration, captions, loudness, effects ...")
-        show = load_show(project, name, lang, hall)
+        show = prepare_show(project, name, lang, hall)
         timeline, doc = show.timeline, show.doc
         report.add(caption_findings(timeline, doc))
         report.add(flashes.cue_findings(timeline, doc))

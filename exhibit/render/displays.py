@@ -26,7 +26,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass
-from typing import TYPE_CHECKING, Any, Literal
+from typing import TYPE_CHECKING, Any, Literal, Protocol
 
 from exhibit.render.rig import Rig, Screen
 from exhibit.spec.errors import ExhibitError
@@ -37,6 +37,7 @@ if TYPE_CHECKING:
 
     from exhibit.render.app import App
     from exhibit.spec.hall import Display
+    from exhibit.timeline.frame import Event, FrameState
 
 Mode = Literal["window", "fullscreen", "sbs", "anaglyph", "wall", "offscreen"]
 MODES: tuple[str, ...] = ("window", "fullscreen", "sbs", "anaglyph", "wall", "offscreen")
@@ -80,17 +81,59 @@ class Capture:
         return image[::-1]
 
 
+class Displays(Protocol):
+    """What the player shows a scene on: the screen's outputs (:class:`ScreenDisplays`) or a
+    headset's (``exhibit.render.xr.display.XrDisplays``); the player asks nothing else of them."""
+
+    mode: str  # one of MODES, or "xr"
+    outputs: list[GraphicsOutput]
+    views: list[View]
+    lost: str | None  # why a headset went away mid-show (then the show goes on in a window)
+
+    @property
+    def onscreen(self) -> bool: ...
+
+    @property
+    def overlay_aspect(self) -> float: ...
+
+    def attach_overlay(self, camera: NodePath) -> None: ...
+
+    def detach_overlay(self) -> None: ...
+
+    def set_clear_color(self, rgba: Sequence[float]) -> None: ...
+
+    def set_title(self, title: str) -> None: ...
+
+    def follow_window_size(self) -> bool: ...
+
+    def on_frame(self, frame: FrameState, events: list[Event]) -> None:
+        """After every frame is applied (a headset's whole-view fade)."""
+        ...
+
+    def capture(self, index: int = 0) -> Capture: ...
+
+    def close(self) -> None: ...
+
+
 class CapturingOutputs:
     """What every set of outputs offers the player: frames read back, the primary output.
 
-    Subclasses set ``mode``, ``outputs``, ``views`` and an empty ``_captures`` dict.
+    Subclasses set ``mode``, ``outputs``, ``views``, ``overlay_regions`` and an empty
+    ``_captures`` dict.
     """
 
     mode: str
     outputs: list[GraphicsOutput]
     views: list[View]
+    overlay_regions: list[DisplayRegion]
     _captures: dict[int, Capture]
     capture_prefix = "capture"
+
+    def detach_overlay(self) -> None:
+        """Remove the overlay's regions (before an overlay of another shape is attached)."""
+        for region in self.overlay_regions:
+            region.getWindow().removeDisplayRegion(region)
+        self.overlay_regions.clear()
 
     def capture(self, index: int = 0) -> Capture:
         """Start copying output ``index`` to memory every frame (for stills and video)."""
@@ -156,8 +199,10 @@ def walls_fit(display: Display, screen: tuple[int, int] | None) -> str | None:
     return f"{len(boxes)} wall windows reaching {right}x{bottom}"
 
 
-class Displays(CapturingOutputs):
-    """The outputs and views of one display mode, wired to a rig."""
+class ScreenDisplays(CapturingOutputs):
+    """The outputs and views of one display mode on screens (or buffers), wired to a rig."""
+
+    lost: str | None = None  # a screen does not go away mid-show
 
     def __init__(
         self,
@@ -368,12 +413,6 @@ class Displays(CapturingOutputs):
                 props.setUndecorated(True)
             out.requestProperties(props)
 
-    def detach_overlay(self) -> None:
-        """Remove the overlay's regions (before an overlay of another shape is attached)."""
-        for region in self.overlay_regions:
-            region.getWindow().removeDisplayRegion(region)
-        self.overlay_regions.clear()
-
     def attach_overlay(self, camera: NodePath) -> None:
         """Draw the overlay's 2D camera on top of every view that shows captions."""
         for view in self.views:
@@ -387,6 +426,9 @@ class Displays(CapturingOutputs):
             self.overlay_regions.append(region)
 
     # -- per frame -------------------------------------------------------------------------------
+
+    def on_frame(self, frame: FrameState, events: list[Event]) -> None:
+        """Nothing to do: the overlay's fade covers a screen's picture."""
 
     def set_clear_color(self, rgba: Sequence[float]) -> None:
         """The colour behind everything: the sky's horizon, where the sky does not cover."""

@@ -2,160 +2,61 @@
 
 Used by ``exhibit play``, ``still`` and ``render`` and by the hall. Each frame:
 
-1. show time ``t`` comes from the :class:`ShowClock`, which follows the mix's
-   play position (the voice is the master), or is given (stills, video export);
+1. show time ``t`` comes from the transport's :class:`ShowClock`, which follows the
+   mix's play position (the voice is the master), or is given (stills, video export);
 2. ``timeline.state(t)`` is applied: world objects and environment, the rig
    (from the scene's camera), captions, title and fade;
 3. the one-shot events of ``(previous t, t]`` go to the listeners (effects bus,
    quiz) and to the sound player; a seek fires none of the events it skips;
 4. Panda3D draws the frame.
 
-The Player never decides timing: it only asks the timeline.
+The Player never decides timing: it only asks the timeline. Its parts, each in its own
+module: the show it plays comes from :func:`exhibit.narration.show.prepare_show`; where
+the show is and which events were read, from :class:`exhibit.timeline.transport.Transport`
+(the hall's headless playback uses the same); the displays are any
+:class:`exhibit.render.displays.Displays`; the keys and mouse look of ``exhibit play`` are
+:mod:`exhibit.render.controls`; the in-scene quiz is :mod:`exhibit.render.quiz_host`; hot
+reload is :mod:`exhibit.render.reload`.
 """
 
 from __future__ import annotations
 
-import hashlib
-import math
 import sys
 import time
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass
 from pathlib import Path
-from typing import TYPE_CHECKING, Any, Literal
+from typing import TYPE_CHECKING, Any
 
+from exhibit.narration.show import Show, prepare_show
+from exhibit.narration.soundcaptions import sound_captions
 from exhibit.render.app import App, shared_app
-from exhibit.render.displays import Displays, screen_size, walls_fit
+from exhibit.render.displays import Displays, ScreenDisplays, screen_size, walls_fit
 from exhibit.render.overlay import Overlay
+from exhibit.render.quiz_host import QuizHost
+from exhibit.render.reload import SceneWatch
 from exhibit.render.rig import Rig
-from exhibit.spec.errors import ContentError, ExhibitError, did_you_mean
+from exhibit.spec.errors import ContentError, Diagnostic, ExhibitError
 from exhibit.spec.hall import CaptionSettings, Hall
 from exhibit.spec.project import Project
-from exhibit.timeline.clock import ShowClock, clock_text
 from exhibit.timeline.frame import Event, FrameState
+from exhibit.timeline.transport import Status, Transport
 
 if TYPE_CHECKING:
     from panda3d.core import NodePath
 
     from exhibit.render.audio import MixTrack, SoundEffects
-    from exhibit.spec.scene import Scene
-    from exhibit.spec.source import Document
+    from exhibit.render.controls import Controls
     from exhibit.timeline.model import Timeline
 
-Status = Literal["idle", "playing", "paused", "ended"]
 Listener = Callable[[FrameState, list[Event]], None]
 Progress = Callable[[str], None]
 
-SEEK_EPSILON = 1e-6  # events exactly at the time played from still fire
-RELOAD_POLL = 0.5  # seconds between looks at the scene file while playing
-MOUSE_LOOK_DEGREES = (120.0, 70.0)  # heading / pitch for a drag across the whole window
-QUIZ_DISTANCE = 1.6  # metres in front of the visitor's head
-SEEK_STEP = 5.0  # seconds per arrow key in exhibit play
-
-
-@dataclass(frozen=True)
-class Show:
-    """A scene ready to play in one language: its timeline and the mix to play with it."""
-
-    path: Path
-    scene: Scene
-    doc: Document
-    lang: str
-    timeline: Timeline
-    mix: Path | None  # build/<scene>/mix.<lang>.wav, or None when no narration could be built
-    digest: str  # of the scene file's bytes: reload only when the content changed
+__all__ = ["Player", "Show", "Status", "stderr_progress"]
 
 
 def _sound_captions(timeline: Timeline) -> tuple[tuple[float, float, str], ...]:
     """The timeline's sound captions ("[风声]"), as the caption files have them."""
-    try:
-        from exhibit.narration.soundcaptions import sound_captions
-    except ImportError:
-        return ()
     return tuple((c.start, c.end, c.text) for c in sound_captions(timeline))
-
-
-def file_digest(path: Path) -> str:
-    return hashlib.sha256(path.read_bytes()).hexdigest()
-
-
-def find_scene(project: Project, scene: str | Path) -> Path:
-    path = project.scene_path(str(scene))
-    if not path.exists():
-        names = project.scene_names()
-        hint = did_you_mean(str(scene), names)
-        listing = f"; scenes: {', '.join(names)}" if names and not hint else ""
-        raise ExhibitError(f"no scene '{scene}'{hint}{listing}")
-    return path
-
-
-def load_show(
-    project: Project,
-    scene: str | Path,
-    lang: str | None = None,
-    hall: Hall | None = None,
-    progress: Progress | None = None,
-    narrate: bool = True,
-    audio_description: bool = False,
-) -> Show:
-    """Load, check and compile a scene; build its narration first when missing or stale.
-    With ``audio_description`` the show plays the described mix (``mix.<lang>.ad.wav``) when
-    the scene has description lines.
-
-    Raises :class:`ContentError` with located diagnostics for broken content.
-    """
-    from exhibit.spec.checks import load_playable, pick_language
-
-    path = find_scene(project, scene)
-    digest = file_digest(path)
-    model, doc = load_playable(project, path, hall)
-    language = pick_language(model, lang)
-    timeline, mix, described = _narrated_timeline(project, model, doc, language, progress, narrate)
-    return Show(path, model, doc, language, timeline, described if audio_description and described else mix, digest)
-
-
-def _narrated_timeline(
-    project: Project,
-    scene: Scene,
-    doc: Document,
-    lang: str,
-    progress: Progress | None,
-    narrate: bool,
-) -> tuple[Timeline, Path | None, Path | None]:
-    """The timeline against the voices' real timings, and the mix, from ``exhibit.narration``.
-
-    The narration is built first when it is missing or stale (cached by content,
-    so this is quick when nothing changed). With ``narrate=False`` (or without the
-    narration package) the timeline uses estimated timings and there is no mix:
-    the show still plays, silently, on the wall clock.
-    """
-    from exhibit.timeline.compile import compile as compile_timeline
-
-    if not narrate:
-        return compile_timeline(scene, lang, {}, doc), None, None
-    try:
-        from exhibit import narration
-    except ImportError:
-        return compile_timeline(scene, lang, {}, doc), None, None
-    if progress is not None and narration.is_stale(project, scene, lang):
-        progress(f"building the narration of {scene.scene_id} ({lang}) ...")
-    result = narration.build(project, scene, lang, progress=_stage_progress(progress), doc=doc)
-    if progress is not None:
-        for warning in result.warnings:
-            progress(f"warning: {warning}")
-    return result.timeline, Path(result.mix_path), result.ad_mix_path
-
-
-def _stage_progress(progress: Progress | None) -> Callable[[str, int, int], None] | None:
-    """The narration's ``progress(stage, done, total)`` as one line per finished stage."""
-    if progress is None:
-        return None
-
-    def report(stage: str, done: int, total: int) -> None:
-        if total and done >= total:
-            progress(f"  {stage}: {done}/{total}")
-
-    return report
 
 
 def stderr_progress(message: str) -> None:
@@ -190,90 +91,73 @@ class Player:
         self.hall = hall if hall is not None else (self.project.load_hall().model or Hall())
         self.app = app or shared_app(audio=audio)
         self.audio = audio and self.app.audio_enabled
-        self.quiz_enabled = quiz
         self.narrate = narrate
         self.audio_description = False  # play the described mix (set before load; per show in a hall)
         self.progress = progress
         self.on_reload_error = on_reload_error
-        mode = display or self.hall.display.mode
         self.scene_root: NodePath = NodePath("scene")
         self.rig = Rig(self.scene_root, self.hall.display.iod, self.hall.display.converge)
-        self.displays: Any = self._open_displays(mode, size, xr_fallback)
+        self.displays: Displays = self._open_displays(display or self.hall.display.mode, size, xr_fallback)
         self.caption_style = self.hall.captions  # per show: set_caption_style
         self.overlay = Overlay(self.displays.overlay_aspect, style=self.caption_style)
         self.displays.attach_overlay(self.overlay.camera)
-        self.quiz_anchor: NodePath = self.rig.head.attachNewNode("quiz_anchor")
-        self.quiz_anchor.setPos(0, QUIZ_DISTANCE, 0)
+        self.transport = Transport(time.perf_counter)
+        self.quiz = QuizHost(self)
+        self.quiz.enabled = quiz
+        self.watch = SceneWatch(self)
         self.show: Show | None = None
         self.world: Any = None
         self.mix: MixTrack | None = None
         self.muted = False
         self.sounds: SoundEffects | None = None
-        self.clock = ShowClock(None)
         self.listeners: list[Listener] = []
-        on_frame = getattr(self.displays, "on_frame", None)  # a headset's whole-view fade
-        if on_frame is not None:
-            self.listeners.append(on_frame)
-        self.quiz_panel: Any = None
-        self._quiz_store: Any = None  # the quiz's AttemptSpool, made when the first quiz cue fires
         self._warnings: list[str] = []  # side problems not yet taken by the hall
-        self._status: Status = "idle"
-        self._t = 0.0
-        self._events_from = -math.inf
         self._last_frame: FrameState | None = None
-        self._watch_next = 0.0
-        self._failed_digest: str | None = None
-        self._controls: Any = None
+        self._controls: Controls | None = None
         self._closed = False
 
-    def _open_displays(self, mode: str, size: tuple[int, int] | None, xr_fallback: bool) -> Any:
+    def _open_displays(self, mode: str, size: tuple[int, int] | None, xr_fallback: bool) -> Displays:
         """The displays of ``mode``; a headset (``xr``) through its own module, which falls
         back to a window when the headset cannot be used (unless ``xr_fallback`` is off)."""
         if mode == "wall" and self.app.display_available:
             screen = screen_size(self.app)
             need = walls_fit(self.hall.display, screen)
             if need is not None and screen is not None:
-                self._say(f"the hall's display ({need}) does not fit this screen ({screen[0]}x{screen[1]}): "
-                          "playing in a window instead")
+                self.say(f"the hall's display ({need}) does not fit this screen ({screen[0]}x{screen[1]}): "
+                         "playing in a window instead")
                 mode = "window"
         if mode != "xr":
-            return Displays(self.app, self.rig, mode, size, self.hall.display)
+            return ScreenDisplays(self.app, self.rig, mode, size, self.hall.display)
         from exhibit.render.xr.fallback import open_displays
 
-        return open_displays(
-            self.app,
-            self.rig,
-            mode,
-            size,
-            self.hall.display,
-            report=self._say,
-            fallback=xr_fallback,
-        )
+        return open_displays(self.app, self.rig, mode, size, self.hall.display, report=self.say, fallback=xr_fallback)
 
-    def _say(self, message: str) -> None:
+    # -- messages ----------------------------------------------------------------------------
+
+    def say(self, message: str) -> None:
         """A message for the operator (warnings must be seen even when progress is quiet)."""
         (self.progress or stderr_progress)(message)
 
-    def _warn(self, message: str) -> None:
+    def warn(self, message: str) -> None:
         """A side problem the show goes on through: said, and kept for the hall's journal."""
         self._warnings.append(message)
-        self._say(f"warning: {message}")
+        self.say(f"warning: {message}")
+
+    def _warn_located(self, warning: Diagnostic) -> None:
+        self._warnings.append(str(warning))
+        self.say(str(warning))
+
+    def tell(self, message: str) -> None:
+        """What a key or a reload did, for the operator at the console (``exhibit play``)."""
+        if self.progress is not None:
+            self.progress(message)
 
     def take_warnings(self) -> list[str]:
         """The warnings since the last call (the hall writes them to its journal)."""
         taken, self._warnings = self._warnings, []
         return taken
 
-    @property
-    def quiz_waiting(self) -> int:
-        """Finished quiz rounds that wait for the database (0 when it takes them)."""
-        return self._quiz_store.waiting if self._quiz_store is not None else 0
-
-    @property
-    def headset(self) -> bool:
-        return hasattr(self.displays, "lost")
-
-    # -- loading ---------------------------------------------------------------------------
+    # -- what is playing ---------------------------------------------------------------------
 
     @property
     def timeline(self) -> Timeline:
@@ -283,54 +167,82 @@ class Player:
 
     @property
     def t(self) -> float:
-        return self._t
+        return self.transport.t
 
     @property
     def status(self) -> Status:
-        return self._status
+        return self.transport.status
 
     @property
     def lang(self) -> str | None:
         return self.show.lang if self.show is not None else None
 
-    def load(self, scene: str | Path | Show, lang: str | None = None) -> Show:
-        """Load a scene (name, path, or a :class:`Show`); the player is then idle at t = 0."""
-        show = scene if isinstance(scene, Show) else self._load_show(scene, lang)
-        self._install(show, 0.0)
-        self._status = "idle"
-        self._events_from = -math.inf
+    @property
+    def frame(self) -> FrameState | None:
+        """The FrameState shown now."""
+        return self._last_frame
+
+    @property
+    def headset(self) -> bool:
+        return self.displays.mode == "xr"
+
+    @property
+    def quiz_panel(self) -> Any:
+        """The quiz panel shown now, or None."""
+        return self.quiz.panel
+
+    @property
+    def quiz_anchor(self) -> NodePath:
+        return self.quiz.anchor
+
+    @property
+    def quiz_waiting(self) -> int:
+        """Finished quiz rounds that wait for the database (0 when it takes them)."""
+        return self.quiz.waiting
+
+    # -- loading -----------------------------------------------------------------------------
+
+    def load(self, scene: str | Path | Show, lang: str | None = None, *, lenient_language: bool = False) -> Show:
+        """Load a scene (name, path, or a :class:`Show`); the player is then idle at t = 0.
+
+        ``lenient_language`` (the hall): a language the scene lacks plays in its first
+        language, with a located warning, instead of an error.
+        """
+        show = scene if isinstance(scene, Show) else self._prepare(scene, lang, lenient_language)
+        self._install(show)
         return show
 
-    def _load_show(self, scene: str | Path, lang: str | None) -> Show:
-        return load_show(
-            self.project, scene, lang, self.hall, self.progress, self.narrate, self.audio_description
+    def _prepare(self, scene: str | Path, lang: str | None, lenient: bool = False) -> Show:
+        return prepare_show(
+            self.project,
+            scene,
+            lang,
+            self.hall,
+            narration="build" if self.narrate else "estimated",
+            progress=self.progress,
+            audio_description=self.audio_description,
+            warn=self._warn_located if lenient else None,
         )
 
-    def _install(self, show: Show, t: float) -> None:
-        """Swap in a (new or reloaded) show; the old world and mix go."""
+    def _install(self, show: Show, at: float | None = None) -> None:
+        """Swap in a (new or reloaded) show, idle at the start or (``at``) going on there;
+        the old world and mix go."""
         from exhibit.render.world import build_world
 
         backend = self.app.backend
         assert backend is not None  # the displays opened an output, which named the backend
-        world = build_world(
-            show.scene,
-            self.scene_root,
-            project_root=self.project.root,
-            capabilities=backend.capabilities(),
-        )
+        world = build_world(show.scene, self.scene_root, project_root=self.project.root,
+                            capabilities=backend.capabilities())
         self._drop_show()
         self.world = world
         self.show = show
         self.overlay.sound_captions = _sound_captions(show.timeline)
         if self.audio:
             self._open_audio(show)
-        self.clock = ShowClock(self.mix.position if self.mix is not None else None, start=t)
-        self._t = max(0.0, min(t, show.timeline.duration))
-        self.apply(show.timeline.state(self._t), [])
-        set_title = getattr(self.displays, "set_title", None)
-        if set_title is not None:
-            name = show.scene.title.get(show.lang) if show.scene.title is not None else None
-            set_title(f"{name or show.scene.scene_id} - exhibit")
+        self.transport.load(show.timeline, self.mix.position if self.mix is not None else None, at)
+        self.apply(show.timeline.state(self.transport.t), [])
+        name = show.scene.title.get(show.lang) if show.scene.title is not None else None
+        self.displays.set_title(f"{name or show.scene.scene_id} - exhibit")
 
     def _open_audio(self, show: Show) -> None:
         from exhibit.render.audio import MixTrack, SoundEffects, manager_is_live
@@ -351,7 +263,7 @@ class Player:
             self.mix.set_volume(0.0 if muted else 1.0)
 
     def _drop_show(self) -> None:
-        self._close_quiz()
+        self.quiz.close()
         if self.mix is not None:
             self.mix.close()
             self.mix = None
@@ -367,37 +279,22 @@ class Player:
     def play(self, from_t: float | None = None) -> None:
         """Play from ``from_t``, where events starting exactly then fire too; without it,
         go on from where the player is (after a pause or a quiz nothing fires twice)."""
-        if self.show is None:
-            raise ExhibitError("no scene is loaded")
-        t = self._t if from_t is None else self._clamp(from_t)
-        if t >= self.timeline.duration:
-            t, from_t = 0.0, 0.0  # played to the end: play again from the start
-        wall = time.perf_counter()
-        self._t = t
-        if from_t is not None:
-            self._events_from = t - SEEK_EPSILON
-        else:
-            self._events_from = min(self._events_from, t)
-        self.clock.seek(t, wall)
-        self.clock.resume(wall)
+        duration = self.timeline.duration
+        if (self.t if from_t is None else self.transport.clamp(from_t)) >= duration:
+            from_t = 0.0  # played to the end: play again from the start
+        self.transport.play(from_t)
         if self.mix is not None:
-            self.mix.play(t)
-        self._status = "playing"
+            self.mix.play(self.t)
 
     resume = play
 
     def pause(self) -> None:
-        if self._status != "playing":
+        if not self.transport.pause():
             return
-        wall = time.perf_counter()
-        self._t = self._clamp(self.clock.now(wall))
-        self.clock.pause(wall)
-        self.clock.seek(self._t)
         if self.mix is not None:
             self.mix.pause()
         if self.sounds is not None:
             self.sounds.pause_all()
-        self._status = "paused"
 
     def seek(self, t: float, inclusive: bool = False) -> None:
         """Jump to ``t``; events between here and there do not fire, continuous state is re-derived.
@@ -405,17 +302,9 @@ class Player:
         ``inclusive``: events that start exactly at ``t`` fire on the next frame
         (a video rendered from ``t`` starts with them).
         """
-        if self.show is None:
-            raise ExhibitError("no scene is loaded")
-        t = self._clamp(t)
-        self._t = t
-        self._events_from = t - SEEK_EPSILON if inclusive else t
-        wall = time.perf_counter()
-        self.clock.seek(t, wall)
-        if self._status == "ended" and t < self.timeline.duration:
-            self._status = "paused"
-        if self._status == "playing" and self.mix is not None:
-            self.mix.play(t)
+        self.transport.seek(t, inclusive)  # "no scene is loaded" before anything moves
+        if self.status == "playing" and self.mix is not None:
+            self.mix.play(self.t)
 
     def stop(self) -> None:
         """Stop playing and silence the mix; the picture stays at the current moment."""
@@ -423,12 +312,8 @@ class Player:
             self.mix.stop()
         if self.sounds is not None:
             self.sounds.pause_all()
-        self._close_quiz()
-        self.clock.pause(time.perf_counter())
-        self._status = "idle"
-
-    def _clamp(self, t: float) -> float:
-        return max(0.0, min(float(t), self.timeline.duration))
+        self.quiz.close()
+        self.transport.stop()
 
     # -- frames ----------------------------------------------------------------------------
 
@@ -440,40 +325,28 @@ class Player:
         interrupt). Without it, time comes from the show clock while playing
         and stands still otherwise.
         """
-        if self.show is None:
-            raise ExhibitError("no scene is loaded")
-        timeline = self.show.timeline
+        timeline = self.timeline
         interactive = t is None
-        if t is not None:
-            target = self._clamp(t)
-        elif self._status == "playing":
-            target = self._clamp(self.clock.now(time.perf_counter()))
-        else:
-            target = self._t
-        events: list[Event] = []
-        if target > self._events_from and (self._status == "playing" or not interactive):
-            events = timeline.events(self._events_from, target)
-            quiz = next((e for e in events if e.kind == "quiz"), None) if interactive else None
-            if quiz is not None and self._start_quiz(quiz):
-                target = quiz.t
-                events = [e for e in events if e.t <= quiz.t]
-            self._events_from = target
+        playing = self.status == "playing"
+        target, events = self.transport.advance(t, self._quiz_stop if interactive else None)
         frame = timeline.state(target)
-        self._t = target
         self.apply(frame, events)
-        if self._status == "playing" and target >= timeline.duration:
-            self._status = "ended"
-            if self.mix is not None:
-                self.mix.stop()
+        if playing and self.status == "ended" and self.mix is not None:
+            self.mix.stop()
         if interactive:
-            self._watch()
+            self.watch.poll()
             self._fit_window()
-        if self.headset:
+        if self.displays.lost:
             from exhibit.render.xr.fallback import keep_showing
 
-            keep_showing(self, self._say)  # a lost headset: the show goes on in a window
+            keep_showing(self, self.say)  # a lost headset: the show goes on in a window
         self.app.render_frame()
         return frame
+
+    def _quiz_stop(self, events: list[Event]) -> float | None:
+        """Where the first quiz among ``events`` pauses the show, when its panel is shown."""
+        quiz = next((e for e in events if e.kind == "quiz"), None)
+        return quiz.t if quiz is not None and self.quiz.start(quiz) else None
 
     def apply(self, frame: FrameState, events: Sequence[Event] = ()) -> None:
         """Show ``frame`` (world, rig, overlay) and hand ``events`` to the listeners; no drawing."""
@@ -485,16 +358,51 @@ class Player:
         self._last_frame = frame
         if events:
             self._play_sounds(events)
+        self.displays.on_frame(frame, list(events))
         for listener in list(self.listeners):
             listener(frame, list(events))
+
+    def add_listener(self, listener: Listener) -> Callable[[], None]:
+        """Call ``listener(frame, events)`` after every frame; returns its remover."""
+        self.listeners.append(listener)
+        return lambda: self.listeners.remove(listener) if listener in self.listeners else None
+
+    def _play_sounds(self, events: Sequence[Event]) -> None:
+        """One-shot sounds from events, at the object they ``follow``.
+
+        The mix already carries every sound at its place in time, so sounds are
+        played here only when there is no mix (no narration build): then they
+        are still heard, positioned at their object; never twice.
+        """
+        if self.sounds is None or self.show is None or self.mix is not None or self.status != "playing":
+            return
+        if self.muted:
+            return
+        for event in events:
+            if event.kind != "sound":
+                continue
+            found = self.show.timeline.sound_of(event)
+            if found is None:
+                continue
+            file, gain, follow = found
+            node = self.world.nodes.get(follow) if (follow and self.world is not None) else None
+            self.sounds.play(file, gain, node)
+
+    # -- displays and captions ---------------------------------------------------------------
+
+    def swap_displays(self, open_displays: Callable[[], Displays]) -> None:
+        """Show on other displays from now on (a lost headset's window): the old ones close first,
+        the captions are laid out again for the new shape; the scene, its time and audio go on."""
+        self.displays.close()
+        self.displays = open_displays()
+        self._new_overlay()
+        self.rig.set_head(pos=(0.0, 0.0, 0.0), hpr=(0.0, 0.0, 0.0))
 
     def _fit_window(self) -> None:
         """Follow the window's real size (a window manager's, a visitor's resize): the views
         take its shape, and captions are laid out again for it."""
-        follow = getattr(self.displays, "follow_window_size", None)
-        if follow is None or not follow():
-            return
-        self._new_overlay()
+        if self.displays.follow_window_size():
+            self._new_overlay()
 
     def set_caption_style(self, style: CaptionSettings | None) -> None:
         """Captions for the shows from now on: ``style``, or the hall's with None (per show)."""
@@ -514,129 +422,21 @@ class Player:
         if self._last_frame is not None:
             self.overlay.apply(self._last_frame)
 
-    def _play_sounds(self, events: Sequence[Event]) -> None:
-        """One-shot sounds from events, at the object they ``follow``.
+    def toggle_captions(self) -> bool:
+        self.overlay.captions_enabled = not self.overlay.captions_enabled
+        if self._last_frame is not None:
+            self.overlay.apply(self._last_frame)
+        return self.overlay.captions_enabled
 
-        The mix already carries every sound at its place in time, so sounds are
-        played here only when there is no mix (no narration build): then they
-        are still heard, positioned at their object; never twice.
-        """
-        if self.sounds is None or self.show is None or self.mix is not None or self._status != "playing":
-            return
-        if self.muted:
-            return
-        for event in events:
-            if event.kind != "sound":
-                continue
-            found = self.show.timeline.sound_of(event)
-            if found is None:
-                continue
-            file, gain, follow = found
-            node = self.world.nodes.get(follow) if (follow and self.world is not None) else None
-            self.sounds.play(file, gain, node)
-
-    def add_listener(self, listener: Listener) -> Callable[[], None]:
-        """Call ``listener(frame, events)`` after every frame; returns its remover."""
-        self.listeners.append(listener)
-        return lambda: self.listeners.remove(listener) if listener in self.listeners else None
-
-    @property
-    def frame(self) -> FrameState | None:
-        """The FrameState shown now."""
-        return self._last_frame
-
-    # -- quiz ------------------------------------------------------------------------------
-
-    def _start_quiz(self, event: Event) -> bool:
-        """Pause and show the in-world quiz panel; False when there is no quiz to show."""
-        if not self.quiz_enabled or self.show is None or self._status != "playing":
-            return False
-        from exhibit.render.quiz_panel import InWorldQuizPanel, window_pointers
-
-        session = self._quiz_session(event)
-        if session is None:
-            return False
-        self.pause()
-        self._t = event.t
-        self.clock.seek(event.t)
-        pointer = self.displays.views[0].camera if self.displays.views else None
-        if self.headset:
-            from exhibit.render.xr.quiz import place_in_front
-
-            place_in_front(self.quiz_anchor, self.rig)  # fixed in the hall where the visitor looks
-        self.quiz_panel = InWorldQuizPanel(
-            self.app.base,
-            self.quiz_anchor,
-            session,
-            self.show.lang,
-            font=self.overlay.font,
-            on_done=self._quiz_done,
-            camera=pointer,
-            pointers=window_pointers(self.displays.views),  # a click in any wall's window, through its camera
-        )
-        if self.headset:
-            from exhibit.render.xr.quiz import point_at_quiz
-
-            point_at_quiz(self.displays, self.quiz_panel, self.rig.world_root)
-        return True
-
-    def _quiz_session(self, event: Event) -> Any:
-        """Draw the cue's questions from its bank; None (and a message) when it cannot be asked.
-
-        Answers are stored like a kiosk's round (hall.yaml's ``quiz.db``); a quiz whose
-        database cannot be opened is still asked, just not recorded.
-        """
-        assert self.show is not None
-        from exhibit.quiz.cue import open_spool, start_cue_session
-        from exhibit.spec.scene import QuizCue
-
-        cue = self.show.scene.cues[event.index]
-        if not isinstance(cue, QuizCue):
-            return None
-        if self._quiz_store is None:
-            # Rounds wait in memory while the database cannot be written: the quiz is asked anyway.
-            self._quiz_store = open_spool(self.project, self.hall.quiz.db, warn=self._warn)
-        store = self._quiz_store
-        try:
-            return start_cue_session(
-                self.project, cue, store=store, lang=self.show.lang, scene=self.show.scene.scene_id
-            )
-        except ExhibitError as exc:
-            stderr_progress(f"quiz skipped: {exc}")
-            return None
-
-    def _quiz_done(self, *_: Any) -> None:
-        self._close_quiz()
-        if self._status == "paused":
-            self.play()
-
-    def _close_quiz(self) -> None:
-        if self.quiz_panel is None:
-            return
-        self.quiz_panel.destroy()
-        self.quiz_panel = None
-        if self.headset:
-            from exhibit.render.xr.quiz import stop_pointing
-
-            stop_pointing(self.displays)
-        # Back in front of the head for the next quiz (a headset's panel was fixed in the hall).
-        self.quiz_anchor.reparentTo(self.rig.head)
-        self.quiz_anchor.setPosHpr(0, QUIZ_DISTANCE, 0, 0, 0, 0)
-
-    # -- language, captions, reload --------------------------------------------------------
+    # -- language and reload -----------------------------------------------------------------
 
     def set_language(self, lang: str) -> None:
         """Switch language, staying at the same moment of the same narration line."""
         if self.show is None or lang == self.show.lang:
             return
         old = self.show.timeline
-        show = self._load_show(self.show.path, lang)
-        t = show.timeline.same_moment(old, self._t)
-        status = self._status
-        self._install(show, t)
-        self._events_from = self._t
-        if status == "playing":
-            self.play()
+        show = self._prepare(self.show.path, lang)
+        self._go_on_with(show, show.timeline.same_moment(old, self.t))
 
     def next_language(self) -> None:
         if self.show is None:
@@ -644,30 +444,25 @@ class Player:
         langs = list(self.show.scene.languages)
         self.set_language(langs[(langs.index(self.show.lang) + 1) % len(langs)])
 
-    def toggle_captions(self) -> bool:
-        self.overlay.captions_enabled = not self.overlay.captions_enabled
-        if self._last_frame is not None:
-            self.overlay.apply(self._last_frame)
-        return self.overlay.captions_enabled
-
     def reload(self) -> bool:
         """Re-read the scene file and go on at the same t; False (old show kept) on errors."""
         if self.show is None:
             return False
         try:
-            show = self._load_show(self.show.path, self.show.lang)
+            show = self._prepare(self.show.path, self.show.lang)
         except ExhibitError as exc:
             if self.on_reload_error is not None:
                 self.on_reload_error(exc)
             return False
-        status, t = self._status, self._t
-        self._install(show, t)
-        self._events_from = self._t
-        if status == "playing":
-            self.play()
-        else:
-            self._status = status
+        self._go_on_with(show, self.t)
         return True
+
+    def _go_on_with(self, show: Show, t: float) -> None:
+        """``show`` in place of the one playing, at ``t``, playing on if it was."""
+        playing = self.status == "playing"
+        self._install(show, t)
+        if playing:
+            self.play()
 
     def check_for_changes(self) -> bool:
         """Reload if the scene file's content changed; True when a new version is now playing.
@@ -675,106 +470,26 @@ class Player:
         A broken save is reported once (``on_reload_error``) and the last good
         version keeps playing until the file changes again.
         """
-        if self.show is None:
-            return False
-        try:
-            digest = file_digest(self.show.path)
-        except OSError:
-            return False  # an editor saving by rename: the file is back on the next look
-        if digest in (self.show.digest, self._failed_digest):
-            return False
-        if self.reload():
-            self._tell(f"reloaded {self.show.path.name}, {self._status} at {clock_text(self._t)}")
-            return True
-        self._failed_digest = digest
-        return False
+        return self.watch.check()
 
-    def _watch(self) -> None:
-        now = time.perf_counter()
-        if now >= self._watch_next:
-            self._watch_next = now + RELOAD_POLL
-            self.check_for_changes()
-
-    # -- controls (exhibit play) -------------------------------------------------------------
+    # -- exhibit play ------------------------------------------------------------------------
 
     def bind_controls(self, on_quit: Callable[[], None]) -> None:
         """Keys of ``exhibit play``: space, left/right, L, C, Esc; mouse look on monitors."""
-        from direct.showbase.DirectObject import DirectObject
+        from exhibit.render.controls import Controls
 
-        controls = DirectObject()
-        controls.accept("space", self._toggle_pause)
-        for key in ("arrow_left", "arrow_left-repeat"):
-            controls.accept(key, self._seek_by, [-SEEK_STEP])
-        for key in ("arrow_right", "arrow_right-repeat"):
-            controls.accept(key, self._seek_by, [SEEK_STEP])
-        controls.accept("l", self._next_language_key)
-        controls.accept("c", self._captions_key)
-        controls.accept("escape", on_quit)
-        if self.displays.mode in ("window", "fullscreen", "sbs", "anaglyph"):
-            controls.accept("mouse1", self._look_start)
-            controls.accept("mouse1-up", self._look_end)
-            self.app.base.taskMgr.add(self._look_task, "exhibit-mouse-look")
-        self._controls = controls
-        self._look_from: tuple[float, float, float, float] | None = None
-
-    def _tell(self, message: str) -> None:
-        """What a key did, for the operator at the console (``exhibit play``)."""
-        if self.progress is not None:
-            self.progress(message)
-
-    def _seek_by(self, seconds: float) -> None:
-        if self.quiz_panel is None:  # while a quiz is up, the arrows move its focus
-            self.seek(self._t + seconds)
-            self._tell(f"at {clock_text(self._t)}")
-
-    def _toggle_pause(self) -> None:
-        if self._status == "playing":
-            self.pause()
-            self._tell(f"paused at {clock_text(self._t)}")
-        elif self.quiz_panel is None:
-            self.play()
-            self._tell(f"playing from {clock_text(self._t)}")
-
-    def _next_language_key(self) -> None:
-        self.next_language()
-        self._tell(f"language {self.lang} at {clock_text(self._t)}")
-
-    def _captions_key(self) -> None:
-        self._tell(f"captions {'on' if self.toggle_captions() else 'off'}")
-
-    def _look_start(self) -> None:
-        watcher = self.app.base.mouseWatcherNode
-        if self.quiz_panel is None and watcher is not None and watcher.hasMouse():
-            m = watcher.getMouse()
-            self._look_from = (m.getX(), m.getY(), self.rig.head.getH(), self.rig.head.getP())
-
-    def _look_end(self) -> None:
-        self._look_from = None
-
-    def _look_task(self, task: Any) -> Any:
-        watcher = self.app.base.mouseWatcherNode
-        if self._look_from is not None and watcher is not None and watcher.hasMouse():
-            m = watcher.getMouse()
-            x0, y0, h0, p0 = self._look_from
-            h = h0 - (m.getX() - x0) / 2 * MOUSE_LOOK_DEGREES[0]
-            p = max(-80.0, min(80.0, p0 + (m.getY() - y0) / 2 * MOUSE_LOOK_DEGREES[1]))
-            self.rig.set_head(hpr=(h, p, 0.0))
-        return task.cont
+        self._controls = Controls(self, on_quit)
 
     def run(self) -> None:
         """Play until Esc (``exhibit play``). At the end the last frame stays on screen until
         the visitor leaves or seeks back; with no screen to look at (offscreen) the run ends."""
-        self._quit = False
-
-        def quit_() -> None:
-            self._quit = True
-
-        self.bind_controls(quit_)
-        if self._status != "playing":
+        quit_asked: list[bool] = []
+        self.bind_controls(lambda: quit_asked.append(True))
+        if self.status != "playing":
             self.play()
-        while not self._quit:
+        while not quit_asked:
             self.step()
-            if self._status == "ended":
+            if self.status == "ended":
                 if not self.displays.onscreen:
                     break
                 time.sleep(1 / 30)
@@ -786,11 +501,9 @@ class Player:
             return
         self._closed = True
         if self._controls is not None:
-            self._controls.ignoreAll()
-            self.app.base.taskMgr.remove("exhibit-mouse-look")
+            self._controls.close()
         self._drop_show()
-        if self._quiz_store:
-            self._quiz_store.close()
+        self.quiz.close_store()
         self.overlay.destroy()
         self.displays.close()
         self.rig.destroy()
@@ -802,4 +515,3 @@ class Player:
 
     def __exit__(self, *_: object) -> None:
         self.close()
-

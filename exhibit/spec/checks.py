@@ -423,12 +423,28 @@ def load_playable(project: Project, path: Path, hall: Hall | None = None) -> tup
     return loaded.model, loaded.doc
 
 
-def pick_language(scene: Scene, lang: str | None) -> str:
-    """``lang`` if the scene has it (default: its first language); else a clear error."""
+def pick_language(
+    scene: Scene,
+    lang: str | None,
+    doc: Document | None = None,
+    warn: Callable[[Diagnostic], None] | None = None,
+) -> str:
+    """The one rule for the language a scene plays in: ``lang``, or the scene's first when None.
+
+    A language the scene does not have is an :class:`ExhibitError`. With ``warn`` (the hall,
+    whose show goes on) it is instead a warning located at the scene's ``languages``, and the
+    scene plays in its first language.
+    """
     from exhibit.spec.errors import ExhibitError
 
     if lang is None:
         return scene.languages[0]
-    if lang not in scene.languages:
-        raise ExhibitError(f"scene '{scene.scene_id}' has no language '{lang}'; it has {', '.join(scene.languages)}")
-    return lang
+    if lang in scene.languages:
+        return lang
+    problem = f"scene '{scene.scene_id}' has no language '{lang}' (its languages: {', '.join(scene.languages)})"
+    if warn is None:
+        raise ExhibitError(problem)
+    first = scene.languages[0]
+    where = doc.locate(("languages",)) if doc is not None else None
+    warn(Diagnostic(Severity.WARNING, f"{problem}; playing it in {first}", where))
+    return first

@@ -13,7 +13,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from exhibit.spec.common import ID_PATTERN
-from exhibit.spec.errors import Diagnostic, Location, Severity
+from exhibit.spec.errors import Diagnostic, ExhibitError, Location, Severity, did_you_mean
 from exhibit.spec.hall import FLASH_LIMIT, FLASHING_EFFECTS, Hall, default_hall
 from exhibit.spec.quiz import Bank, check_bank
 from exhibit.spec.scene import Scene
@@ -104,6 +104,18 @@ class Project:
             if path.exists():
                 return path
         return self.scenes_dir / f"{name_or_path}.yaml"
+
+    def find_scene(self, name_or_path: str | os.PathLike[str]) -> Path:
+        """The file of a scene given as a name or a path: the one lookup every command and the
+        hall use, so a mistyped name gets the same "did you mean" everywhere."""
+        shown = os.fspath(name_or_path)
+        path = self.scene_path(shown)
+        if not path.is_file():
+            names = self.scene_names()
+            hint = did_you_mean(shown, names)
+            listing = f"; scenes: {', '.join(names)}" if names and not hint else ""
+            raise ExhibitError(f"no scene '{shown}'{hint}{listing}")
+        return path
 
     def load_scene(self, path: Path) -> Loaded[Scene]:
         loaded = validate_document(load_file(path, self.display(path)), Scene, "scene")

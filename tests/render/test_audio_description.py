@@ -36,7 +36,7 @@ def test_the_player_plays_the_described_mix_only_when_asked(make_player: Any, tm
 def test_a_hall_show_with_the_audio_description_loads_the_described_mix(make_player: Any, tmp_path: Path) -> None:
     project = project_with(tmp_path, DESCRIBED, "lake")
     player = make_player(project, audio=False)
-    playback = PlayerPlayback(project, player.hall, player=player)
+    playback = PlayerPlayback(lambda: player)
     show = Show(playback, "lake", "en", "show")
     show.audio_description = True
     show.load()

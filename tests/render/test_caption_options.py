@@ -49,7 +49,7 @@ def test_sound_captions_show_at_the_top_when_the_hall_asks(make_player: Any, tmp
 def test_a_show_can_have_captions_of_its_own(make_player: Any, tmp_path: Path) -> None:
     project = project_with(tmp_path)
     player = make_player(project, hall=_hall(), audio=False, size=(640, 360))
-    playback = PlayerPlayback(project, player.hall, player=player)
+    playback = PlayerPlayback(lambda: player)
 
     def caption_height(captions: CaptionSettings | None) -> float:
         show = Show(playback, "still_life", "zh", "show")

@@ -99,13 +99,13 @@ def test_mono_and_offscreen_give_one_view_of_the_asked_size(make_player, tmp_pat
 
 
 def test_unknown_and_unavailable_modes_are_clear_errors(app, tmp_path):
-    from exhibit.render.displays import Displays
+    from exhibit.render.displays import ScreenDisplays
 
     rig = Rig(__import__("panda3d.core", fromlist=["NodePath"]).NodePath("scene"))
     with pytest.raises(ExhibitError, match="unknown display mode 'wal'"):
-        Displays(app, rig, "wal", (64, 64))
+        ScreenDisplays(app, rig, "wal", (64, 64))
     with pytest.raises(ExhibitError, match="'xr'"):
-        Displays(app, rig, "xr", (64, 64))
+        ScreenDisplays(app, rig, "xr", (64, 64))
 
 
 # -- projection walls -------------------------------------------------------------------------

@@ -83,7 +83,7 @@ def test_the_hall_journals_one_warning_shows_the_waiting_round_and_the_show_ends
         clock = SystemClock()
         bus = EffectsBus(hall, LocalLink(EffectsHost(hall, {}, Journal(None)), clock.monotonic))
         log = tmp_path / "hall.jsonl"
-        playback = PlayerPlayback(project, hall, player=player)
+        playback = PlayerPlayback(lambda: player)
         control = HallControl(project, hall, clock=clock, bus=bus, playback=playback,
                               journal=Journal(log, now=clock.now), use_schedule=False, postshow=0.5)
         assert control.go("quizzed", lang="en")

@@ -170,11 +170,11 @@ def expected_parallax(content: Path, t: float) -> float:
     A point at depth d seen by eyes ``IOD`` apart, converging on a screen at
     ``CONVERGE``: f * iod * (1/d - 1/converge), f in pixels of one eye's picture.
     """
-    from exhibit.render.player import load_show
+    from exhibit.narration.show import prepare_show
     from exhibit.spec.project import Project
     from exhibit.timeline.camera import forward
 
-    show = load_show(Project.at(content), SCENE, "zh", progress=None)
+    show = prepare_show(Project.at(content), SCENE, "zh")
     state = show.timeline.state(t)
     cam, boat = state.camera, state.objects["boat"].pos
     ahead = forward(cam.hpr[0], cam.hpr[1])

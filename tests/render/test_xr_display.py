@@ -201,7 +201,7 @@ def test_a_runtime_failure_mid_show_is_reported_not_raised(app: Any, headset: An
 def test_without_a_runtime_the_hall_gets_a_window_and_one_line(app: Any) -> None:
     from panda3d.core import NodePath
 
-    from exhibit.render.displays import Displays
+    from exhibit.render.displays import ScreenDisplays
     from exhibit.render.rig import Rig
     from exhibit.render.xr.fallback import open_displays
 
@@ -212,7 +212,7 @@ def test_without_a_runtime_the_hall_gets_a_window_and_one_line(app: Any) -> None
     said: list[str] = []
     displays = open_displays(app, rig, "xr", (160, 90), report=said.append, session=no_runtime)
     try:
-        assert isinstance(displays, Displays) and displays.mode == "offscreen"
+        assert isinstance(displays, ScreenDisplays) and displays.mode == "offscreen"
         assert said == [
             "warning: no OpenXR runtime is installed or active; "
             "showing the scene in an offscreen buffer instead"
@@ -228,20 +228,15 @@ def test_without_a_runtime_the_hall_gets_a_window_and_one_line(app: Any) -> None
 def test_a_headset_lost_mid_show_gives_way_to_a_window_and_the_show_goes_on(
     app: Any, make_player: Any, tmp_path: Any
 ) -> None:
-    from exhibit.render.displays import Displays
-    from exhibit.render.overlay import Overlay
+    from exhibit.render.displays import ScreenDisplays
     from exhibit.render.xr.display import XrDisplays
     from exhibit.render.xr.fallback import keep_showing
 
     player = make_player(project_with(tmp_path), display="offscreen", audio=False, narrate=False)
-    # What the Player does for display mode xr (see docs/headsets-and-walls.md for the wiring).
-    player.displays.close()
+    # The headset in place of the buffer, as display mode xr opens it (with a recording runtime).
     session = RecordingSession()
-    player.displays = XrDisplays(app, player.rig, session=lambda: session)
-    player.overlay.destroy()
-    player.overlay = Overlay(player.displays.overlay_aspect)
-    player.displays.attach_overlay(player.overlay.camera)
-    player.add_listener(player.displays.on_frame)
+    player.swap_displays(lambda: XrDisplays(app, player.rig, session=lambda: session))
+    assert player.headset
     player.load("still_life")
     player.play(0.0)
     for _ in range(3):
@@ -255,7 +250,8 @@ def test_a_headset_lost_mid_show_gives_way_to_a_window_and_the_show_goes_on(
         "warning: the headset was lost (unplugged, or the runtime stopped); "
         "the show goes on in an offscreen buffer"
     ]
-    assert isinstance(player.displays, Displays) and player.displays.mode == "offscreen"
+    assert isinstance(player.displays, ScreenDisplays) and player.displays.mode == "offscreen"
+    assert not player.headset and player.displays.lost is None
     assert ("close",) in session.calls
     assert player.status == "playing"
     capture = player.displays.capture()

@@ -1,6 +1,6 @@
 """Display mode ``xr``: the visitor rig seen through a headset.
 
-Same surface as :class:`exhibit.render.displays.Displays` (outputs, views,
+The :class:`exhibit.render.displays.Displays` surface (outputs, views,
 overlay, clear colour, close), so the Player uses either. Each frame:
 
 1. before Panda3D draws (task at :data:`BEGIN_SORT`): the runtime's events are
@@ -333,6 +333,13 @@ class XrDisplays(CapturingOutputs):
             self.fade_card.setAlphaScale(min(1.0, frame.fade))
 
     # -- the Displays surface --------------------------------------------------------------------
+
+    def set_title(self, title: str) -> None:
+        """Nothing to name: the mirror window keeps the title it opened with."""
+
+    def follow_window_size(self) -> bool:
+        """Never: the eyes' frusta are the runtime's, whatever the mirror window does."""
+        return False
 
     @property
     def overlay_aspect(self) -> float:
