@@ -303,6 +303,67 @@ def _mix_key(timeline: Timeline, voices: list[LineVoice], media: Mapping[str, st
     )
 
 
+@dataclass(frozen=True)
+class _Plan:
+    """What one build starts from: the scene in one language, its voices and media, and the key
+    that says whether the outputs of an earlier build still stand."""
+
+    model: Scene
+    doc: Document | None
+    lang: str
+    paths: _Paths
+    store: VoiceStore
+    espeak: Espeak | None
+    voices: list[LineVoice]
+    ad_voices: list[LineVoice]  # the audio description's lines
+    media: dict[str, str]
+    key: str
+    line_audio: dict[str, Path]
+
+    @property
+    def outputs(self) -> tuple[Path, ...]:
+        return self.paths.outputs() + ((self.paths.ad_mix,) if self.ad_voices else ())
+
+    def common(self) -> dict[str, Any]:
+        """The fields of :class:`NarrationBuild` that do not depend on what was made."""
+        return {
+            "scene_id": self.model.scene_id,
+            "lang": self.lang,
+            "mix_path": self.paths.mix,
+            "vtt_path": self.paths.vtt,
+            "srt_path": self.paths.srt,
+            "timeline_json_path": self.paths.timeline,
+            "line_audio": self.line_audio,
+            "sources": {v.line_id: v.kind for v in self.voices + self.ad_voices},
+            "warnings": _silent_warning(self.model, self.lang, self.voices),
+            "manifest_path": self.paths.manifest,
+            "ad_mix_path": self.paths.ad_mix if self.ad_voices else None,
+        }
+
+
+def _plan(project: Project, scene: SceneRef, lang: str | None, doc: Document | None) -> _Plan:
+    model, doc = load_scene(project, scene, doc)
+    language = pick_language(model, lang)
+    store = VoiceStore(project.build_dir)
+    espeak = find_espeak()
+    voices = line_voices(project, model, language, espeak)
+    ad_voices = line_voices(project, description_scene(model), language, espeak)
+    media = _media_digests(project, model)
+    return _Plan(
+        model,
+        doc,
+        language,
+        _Paths(project.build_dir / model.scene_id, language),
+        store,
+        espeak,
+        voices,
+        ad_voices,
+        media,
+        _input_key(model, language, voices + ad_voices, media),
+        {v.line_id: store.wav(language, v.key) for v in voices + ad_voices},
+    )
+
+
 def build(
     project: Project,
     scene: SceneRef,
@@ -313,45 +374,20 @@ def build(
 ) -> NarrationBuild:
     """Build (or find up to date) the narration of ``scene`` in ``lang``: see the module."""
     started = time.perf_counter()
-    model, doc = load_scene(project, scene, doc)
-    language = pick_language(model, lang)
-    paths = _Paths(project.build_dir / model.scene_id, language)
-    store = VoiceStore(project.build_dir)
-    espeak = find_espeak()
-    voices = line_voices(project, model, language, espeak)
-    ad_voices = line_voices(project, description_scene(model), language, espeak)
-    media = _media_digests(project, model)
-    key = _input_key(model, language, voices + ad_voices, media)
-    warnings = _silent_warning(model, language, voices)
-    sources = {v.line_id: v.kind for v in voices + ad_voices}
-    line_audio = {v.line_id: store.wav(language, v.key) for v in voices + ad_voices}
-    common: dict[str, Any] = {
-        "scene_id": model.scene_id,
-        "lang": language,
-        "mix_path": paths.mix,
-        "vtt_path": paths.vtt,
-        "srt_path": paths.srt,
-        "timeline_json_path": paths.timeline,
-        "line_audio": line_audio,
-        "sources": sources,
-        "warnings": warnings,
-        "manifest_path": paths.manifest,
-        "ad_mix_path": paths.ad_mix if ad_voices else None,
-    }
-
+    plan = _plan(project, scene, lang, doc)
+    model, language, paths, store = plan.model, plan.lang, plan.paths, plan.store
     with store.lock():  # shared with other builds; no prune can remove a clip while it is held
         manifest = _read_json(paths.manifest)
         if (
             manifest is not None
-            and manifest.get("key") == key
-            and all(p.is_file() for p in paths.outputs() + ((paths.ad_mix,) if ad_voices else ()))
-            and all(p.is_file() for p in line_audio.values())
+            and manifest.get("key") == plan.key
+            and all(p.is_file() for p in plan.outputs)
+            and all(p.is_file() for p in plan.line_audio.values())
         ):
             timings = {k: _timing_from_json(v) for k, v in manifest.get("timings", {}).items()}
-            timeline = compile_timeline(model, language, timings, doc)
             return NarrationBuild(
-                **common,
-                timeline=timeline,
+                **plan.common(),
+                timeline=compile_timeline(model, language, timings, plan.doc),
                 timings=timings,
                 loudness=manifest.get("loudness"),
                 true_peak=manifest.get("true_peak"),
@@ -359,66 +395,32 @@ def build(
                 seconds=time.perf_counter() - started,
             )
 
-        metas = {v.line_id: store.get(language, v.key) for v in voices}
-        missing = [v for v in voices if metas[v.line_id] is None]
-        metas.update(_make_voices(missing, store, espeak, progress, len(voices)))
-        timings = {v.line_id: timing_of(v, metas[v.line_id]) for v in voices}  # type: ignore[arg-type]
-        timeline = compile_timeline(model, language, timings, doc)
+        metas = {v.line_id: store.get(language, v.key) for v in plan.voices}
+        missing = [v for v in plan.voices if metas[v.line_id] is None]
+        metas.update(_make_voices(missing, store, plan.espeak, progress, len(plan.voices)))
+        timings = {v.line_id: timing_of(v, metas[v.line_id]) for v in plan.voices}  # type: ignore[arg-type]
+        timeline = compile_timeline(model, language, timings, plan.doc)
 
-        mix_key = _mix_key(timeline, voices, media)
+        mix_key = _mix_key(timeline, plan.voices, plan.media)
         loudness = manifest.get("loudness") if manifest else None
         peak = manifest.get("true_peak") if manifest else None
         mix_rebuilt = False
         if manifest is None or manifest.get("mix_key") != mix_key or not paths.mix.is_file():
             if progress:
                 progress("mix", 0, 1)
-            narrated = {v.line_id: line_audio[v.line_id] for v in voices}
+            narrated = {v.line_id: plan.line_audio[v.line_id] for v in plan.voices}
             loudness, peak = _render_mix(paths.mix, timeline, narrated, project)
             mix_rebuilt = True
             if progress:
                 progress("mix", 1, 1)
-        if ad_voices:
-            ad_metas = {v.line_id: store.get(language, v.key) for v in ad_voices}
-            ad_missing = [v for v in ad_voices if ad_metas[v.line_id] is None]
-            ad_metas.update(_make_voices(ad_missing, store, espeak, None, len(ad_voices)))
-            ad_timings = {v.line_id: timing_of(v, ad_metas[v.line_id]) for v in ad_voices}  # type: ignore[arg-type]
-            ad_lines = description_lines(model, language, {**timings, **ad_timings}, doc)
-            _render_described(paths, ad_lines, line_audio)
-            missing += ad_missing
+        if plan.ad_voices:
+            missing += _build_described(plan, timings)
 
-        cues = subtitles(timeline)
-        write_text(paths.vtt, webvtt(cues, language))
-        write_text(paths.srt, srt(cues))
-        write_text(paths.timeline, json.dumps(timeline.to_json(), ensure_ascii=False, indent=1))
-        write_text(
-            paths.manifest,
-            json.dumps(
-                {
-                    "scene": model.scene_id,
-                    "lang": language,
-                    "pipeline": PIPELINE,
-                    "key": key,
-                    "mix_key": mix_key,
-                    "loudness": loudness,
-                    "true_peak": peak,
-                    "lines": {
-                        v.line_id: {
-                            "kind": v.kind,
-                            "key": v.key,
-                            "audio": os.path.relpath(line_audio[v.line_id], paths.folder),
-                        }
-                        for v in voices
-                    },
-                    "timings": {k: _timing_json(t) for k, t in timings.items()},
-                },
-                ensure_ascii=False,
-                indent=1,
-            ),
-        )
+        _write_files(plan, timeline, timings, {"mix_key": mix_key, "loudness": loudness, "true_peak": peak})
         if progress:
             progress("files", 1, 1)
         return NarrationBuild(
-            **common,
+            **plan.common(),
             timeline=timeline,
             timings=timings,
             loudness=loudness,
@@ -428,6 +430,43 @@ def build(
             mix_rebuilt=mix_rebuilt,
             seconds=time.perf_counter() - started,
         )
+
+
+def _build_described(plan: _Plan, timings: Mapping[str, LineTiming]) -> list[LineVoice]:
+    """The described mix, over the main one; returns the description voices that were made."""
+    ad_metas = {v.line_id: plan.store.get(plan.lang, v.key) for v in plan.ad_voices}
+    ad_missing = [v for v in plan.ad_voices if ad_metas[v.line_id] is None]
+    ad_metas.update(_make_voices(ad_missing, plan.store, plan.espeak, None, len(plan.ad_voices)))
+    ad_timings = {v.line_id: timing_of(v, ad_metas[v.line_id]) for v in plan.ad_voices}  # type: ignore[arg-type]
+    ad_lines = description_lines(plan.model, plan.lang, {**timings, **ad_timings}, plan.doc)
+    _render_described(plan.paths, ad_lines, plan.line_audio)
+    return ad_missing
+
+
+def _write_files(plan: _Plan, timeline: Timeline, timings: Mapping[str, LineTiming], mix: dict[str, Any]) -> None:
+    """Captions, the timeline JSON, and the manifest that says what they were made from."""
+    paths = plan.paths
+    cues = subtitles(timeline)
+    write_text(paths.vtt, webvtt(cues, plan.lang))
+    write_text(paths.srt, srt(cues))
+    write_text(paths.timeline, json.dumps(timeline.to_json(), ensure_ascii=False, indent=1))
+    manifest = {
+        "scene": plan.model.scene_id,
+        "lang": plan.lang,
+        "pipeline": PIPELINE,
+        "key": plan.key,
+        **mix,  # mix_key, loudness, true_peak
+        "lines": {
+            v.line_id: {
+                "kind": v.kind,
+                "key": v.key,
+                "audio": os.path.relpath(plan.line_audio[v.line_id], paths.folder),
+            }
+            for v in plan.voices
+        },
+        "timings": {k: _timing_json(t) for k, t in timings.items()},
+    }
+    write_text(paths.manifest, json.dumps(manifest, ensure_ascii=False, indent=1))
 
 
 class _VoiceFiles(Mapping[str, Clip]):

@@ -76,6 +76,7 @@ class Transport:
     def play(self, from_t: float | None = None) -> None:
         """Play from ``from_t``, where events starting exactly then fire too; without it, go on
         from where the show is (after a pause nothing fires twice)."""
+        self.loaded()
         t = self.t if from_t is None else self.clamp(from_t)
         wall = self.wall()
         self.t = t

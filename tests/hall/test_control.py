@@ -209,9 +209,25 @@ def test_effects_rest_while_the_show_is_held(tmp_path) -> None:  # type: ignore[
     rig.control.go("alpha", "test")
     rig.advance(6.0)
     assert rig.level("wind") > 0
-    rig.control.playback._status = "paused"  # type: ignore[attr-defined]  # as the player holds for a quiz
+    rig.control.playback.transport.status = "paused"  # type: ignore[attr-defined]  # as the player holds for a quiz
     rig.advance(0.5)
     assert rig.level("wind") == 0.0
-    rig.control.playback._status = "playing"  # type: ignore[attr-defined]
+    rig.control.playback.transport.status = "playing"  # type: ignore[attr-defined]
     rig.advance(0.5)
     assert rig.level("wind") > 0
+
+
+def test_a_scene_without_the_language_asked_plays_in_its_own_with_a_located_warning(tmp_path) -> None:  # type: ignore[no-untyped-def]
+    solo = {**SCENES["alpha"], "id": "solo", "languages": ["zh"]}
+    rig = build(tmp_path, scenes={**SCENES, "solo": solo}, start=at(8, 0))
+    assert rig.control.go("solo", "test", lang="en")
+    assert rig.control.show is not None and rig.control.show.timeline is not None
+    assert rig.control.show.timeline.lang == "zh"  # the show goes on, in the scene's language
+    rig.advance(1.0)
+    path = tmp_path / "scenes" / "solo.yaml"
+    lines = path.read_text(encoding="utf-8").splitlines()
+    row = lines.index("languages:") + 2  # the list under it, 1-based: "- zh"
+    assert lines[row - 1] == "- zh"
+    assert [r["warning"] for r in rig.journal("warning")] == [
+        f"{path}:{row}:1: warning: scene 'solo' has no language 'en' (its languages: zh); playing it in zh"
+    ]

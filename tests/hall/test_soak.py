@@ -17,7 +17,7 @@ from datetime import datetime
 from pathlib import Path
 from typing import Any
 
-from exhibit.hall.catalogue import Catalogue
+from exhibit.hall.catalogue import Catalogue, Warn
 from exhibit.timeline.model import Timeline
 from tests.effects.scenes import effect
 from tests.hall.rig import build
@@ -60,8 +60,8 @@ class TrackingCatalogue(Catalogue):
         super().__init__(*args)
         self.compiled: list[weakref.ref[Timeline]] = []
 
-    def compile(self, name: str, lang: str | None = None) -> Timeline:
-        timeline = super().compile(name, lang)
+    def compile(self, name: str, lang: str | None = None, warn: Warn | None = None) -> Timeline:
+        timeline = super().compile(name, lang, warn)
         self.compiled.append(weakref.ref(timeline))
         return timeline
 
