@@ -69,9 +69,8 @@ def keep_showing(player: Player, report: Report | None = None) -> bool:
         return False
     instead = window_mode(player.app)
     hall_display = player.hall.display
-    player.swap_displays(
-        lambda: ScreenDisplays(player.app, player.rig, instead, tuple(hall_display.size), hall_display)
-    )
+    size = (hall_display.size[0], hall_display.size[1])
+    player.swap_displays(lambda: ScreenDisplays(player.app, player.rig, instead, size, hall_display))
     if report is not None:
         report(f"warning: {lost}; the show goes on in {WORDS[instead]}")
     return True
