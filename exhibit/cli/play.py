@@ -118,7 +118,7 @@ def run(args: argparse.Namespace) -> int:
         backend = player.app.backend.describe() if player.app.backend else "unknown renderer"
         print(
             f"exhibit: playing {show.scene.scene_id} ({show.lang}, "
-            f"{show.timeline.duration:.1f} s) on {getattr(player.displays, 'mode', 'xr')}, "
+            f"{show.timeline.duration:.1f} s) on {player.displays.mode}, "
             f"{backend}",
             file=sys.stderr,
         )
