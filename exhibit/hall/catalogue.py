@@ -9,16 +9,13 @@ from __future__ import annotations
 
 import re
 from collections.abc import Callable
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 from exhibit.spec.common import ID_PATTERN
 from exhibit.spec.errors import Diagnostic, ExhibitError, did_you_mean
 from exhibit.spec.hall import Hall
 from exhibit.spec.project import Project
 from exhibit.timeline.model import Timeline
-
-if TYPE_CHECKING:
-    from exhibit.narration.show import Show
 
 SCENE_NAME = re.compile(ID_PATTERN)
 Warn = Callable[[Diagnostic], None]
@@ -42,7 +39,7 @@ class Catalogue:
             raise ExhibitError(f"unknown scene '{name}'{did_you_mean(name, names)}")
         return name
 
-    def prepare(self, name: str, lang: str | None = None, warn: Warn | None = None) -> Show:
+    def compile(self, name: str, lang: str | None = None, warn: Warn | None = None) -> Timeline:
         """Load, check and compile a scene, with measured narration timings where audio exists.
 
         A language the scene lacks is an error; with ``warn`` (the hall's playback, which
@@ -51,9 +48,4 @@ class Catalogue:
         from exhibit.narration.show import prepare_show  # the narration's audio stack, when first needed
 
         self.check(name)
-        return prepare_show(self.project, name, lang, self.hall, narration="measured", warn=warn)
-
-    def compile(self, name: str, lang: str | None = None, warn: Warn | None = None) -> Timeline:
-        """The timeline of :meth:`prepare`."""
-        return self.prepare(name, lang, warn).timeline
-
+        return prepare_show(self.project, name, lang, self.hall, narration="measured", warn=warn).timeline
