@@ -5,7 +5,7 @@
 - :mod:`exhibit.hall.schedule`: shows every N minutes within opening hours;
 - :mod:`exhibit.hall.show` and :mod:`exhibit.hall.playback`: one run of a scene, played
   headless against an injectable :mod:`~exhibit.hall.clock` or by the Panda3D player
-  (imported only when the hall has a display);
+  that ``exhibit hall`` makes and hands in (show control never imports the renderer);
 - :mod:`exhibit.hall.remote`: OSC and HTTP JSON from the show-control desk;
 - :mod:`exhibit.hall.catalogue`: the scene names the hall accepts (never paths);
 - :mod:`exhibit.hall.sync`: follower PCs told what the hall plays.
