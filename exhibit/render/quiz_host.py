@@ -8,7 +8,7 @@ through a spool that keeps rounds in memory while the database cannot be written
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, cast
 
 from exhibit.spec.errors import ExhibitError
 
@@ -18,6 +18,7 @@ if TYPE_CHECKING:
     from exhibit.quiz.session import QuizSession
     from exhibit.quiz.spool import AttemptSpool
     from exhibit.render.player import Player
+    from exhibit.render.xr.display import XrDisplays
     from exhibit.timeline.frame import Event
 
 QUIZ_DISTANCE = 1.6  # metres in front of the visitor's head
@@ -70,7 +71,7 @@ class QuizHost:
         if player.headset:
             from exhibit.render.xr.quiz import point_at_quiz
 
-            point_at_quiz(displays, self.panel, player.rig.world_root)  # type: ignore[arg-type]
+            point_at_quiz(cast("XrDisplays", displays), self.panel, player.rig.world_root)
         return True
 
     def _session(self, event: Event) -> QuizSession | None:
@@ -113,7 +114,7 @@ class QuizHost:
         if self.player.headset:
             from exhibit.render.xr.quiz import stop_pointing
 
-            stop_pointing(self.player.displays)  # type: ignore[arg-type]
+            stop_pointing(cast("XrDisplays", self.player.displays))
         # Back in front of the head for the next quiz (a headset's panel was fixed in the hall).
         self.anchor.reparentTo(self.player.rig.head)
         self.anchor.setPosHpr(0, QUIZ_DISTANCE, 0, 0, 0, 0)
