@@ -69,3 +69,35 @@ def test_any_text_breaks_by_the_rules(parts: list[str], width: int):
         # too wide only by closing punctuation kept at its end, or a single word cut to fit
         core = line.rstrip(CLOSING + " ")
         assert advance(core) <= width or " " not in core and len(core) <= 2 * width
+
+
+KOREAN = "쭌이 회의는 “사실상 당 중앙과 홍군에서 마오쩌둥의 지도적 지위를 확립”했습니다. 『전국 진군 명령』을 내렸다."
+
+
+def test_korean_breaks_only_between_words_keeping_quotes_and_particles_on_their_word():
+    words = KOREAN.split(" ")
+    for width in range(8, 40):  # the widest word, "확립”했습니다.", is 7.5
+        lines = break_lines(KOREAN, width, advance)
+        # "확립”했습니다." and "명령』을" are single words: the particle never starts a line
+        assert " ".join(lines) == KOREAN, (width, lines)
+        for line in lines:
+            assert all(w in words for w in line.split(" ")), (width, line)
+            assert line[0] not in CLOSING and line[-1] not in OPENING, (width, line)
+
+
+korean_pieces = st.lists(
+    st.sampled_from(["쭌이", "회의는", "마오쩌둥의", "“", "”", "『", "』", "을", "했다", "1935년", ".", ",", " "]),
+    max_size=40,
+)
+
+
+@settings(max_examples=300, deadline=None)
+@given(korean_pieces, st.integers(min_value=3, max_value=25))
+def test_any_korean_text_breaks_at_spaces_only(parts: list[str], width: int):
+    text = " ".join("".join(parts).split())
+    lines = break_lines(text, width, advance)
+    words = text.split(" ")
+    wide = [w for w in words if advance(w) > width]
+    for line in lines:
+        if not all(w in words for w in line.split(" ")):  # only a word wider than the line is cut
+            assert " " not in line and any(line in w for w in wide), (text, width, lines)
