@@ -164,7 +164,7 @@ def _warn(message: str) -> None:
 
 
 def _import(args: argparse.Namespace) -> int:
-    from exhibit.cli.main import print_diagnostics
+    from exhibit.cli.common import print_diagnostics
     from exhibit.quiz.importer import import_file, to_yaml
     from exhibit.spec.errors import ExhibitError
     from exhibit.spec.project import Project
