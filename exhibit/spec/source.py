@@ -133,27 +133,6 @@ class Document:
                 return None
         return here
 
-    def resolve_path(self, loc: tuple[Any, ...]) -> PathKey:
-        """Map a validator's error path onto the data.
-
-        Validators add steps that are not in the data (the tag of a tagged
-        union, a function name); those are skipped. Returns the longest prefix
-        of real steps.
-        """
-        here: Any = self.data
-        real: list[str | int] = []
-        for step in loc:
-            if isinstance(here, dict) and step in here:
-                real.append(step)
-                here = here[step]
-            elif isinstance(here, list) and isinstance(step, int) and 0 <= step < len(here):
-                real.append(step)
-                here = here[step]
-            elif isinstance(here, dict) and isinstance(step, str) and step not in here:
-                # Could be a missing key or a union tag: keep looking for the next real step.
-                continue
-        return tuple(real)
-
 
 def _mark(path: str, mark: yaml.Mark | None) -> Location:
     if mark is None:
