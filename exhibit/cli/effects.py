@@ -21,7 +21,8 @@ from pathlib import Path
 from types import FrameType
 from typing import Any
 
-from exhibit.spec.errors import ContentError, ExhibitError, did_you_mean
+from exhibit.cli.common import add_rotation_options, journal_rotation, load_hall
+from exhibit.spec.errors import ExhibitError, did_you_mean
 from exhibit.spec.hall import Hall
 from exhibit.spec.project import Project
 
@@ -59,50 +60,6 @@ def register(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
                        help="exit S seconds after the last player or command went away (default: run until stopped)")
     add_rotation_options(serve)
     p.set_defaults(run=run)
-
-
-def add_rotation_options(parser: argparse.ArgumentParser) -> None:
-    """``--log-max-mb`` and ``--log-keep``: the journal rotation of ``exhibit hall`` and of the effects process."""
-    parser.add_argument("--log-max-mb", type=float, default=None, metavar="MB",
-                        help="start a new journal file past this size (default 10; 0: only when the date changes)")
-    parser.add_argument("--log-keep", type=int, default=None, metavar="N",
-                        help="old journal files kept in var/log (default 30)")
-
-
-def journal_rotation(args: argparse.Namespace) -> dict[str, Any]:
-    """The journals' rotation settings (``Journal`` keywords) from ``--log-max-mb`` and ``--log-keep``."""
-    from exhibit.effects.journal import DEFAULT_BACKUPS, DEFAULT_MAX_BYTES
-
-    max_bytes: int | None = DEFAULT_MAX_BYTES
-    if args.log_max_mb is not None:
-        if not math.isfinite(args.log_max_mb) or args.log_max_mb < 0:
-            raise ExhibitError(f"--log-max-mb {args.log_max_mb:g} must be 0 (no size limit) or more")
-        max_bytes = round(args.log_max_mb * 1024 * 1024) or None
-    backups = DEFAULT_BACKUPS if args.log_keep is None else args.log_keep
-    if backups < 1:
-        raise ExhibitError(f"--log-keep {backups} must be at least 1 (old journal files kept)")
-    return {"max_bytes": max_bytes, "backups": backups}
-
-
-def rotation_arguments(args: argparse.Namespace) -> list[str]:
-    """The rotation options as given on this command line, to hand on to ``exhibit effects serve``."""
-    out: list[str] = []
-    if args.log_max_mb is not None:
-        out += ["--log-max-mb", repr(args.log_max_mb)]
-    if args.log_keep is not None:
-        out += ["--log-keep", str(args.log_keep)]
-    return out
-
-
-def load_hall(project: Project, config: str | None) -> tuple[Hall, Path]:
-    path = Path(config) if config else project.hall_path
-    if config and not path.exists():
-        raise ExhibitError(f"no hall file '{config}'")
-    loaded = project.load_hall(path)
-    errors = [d for d in loaded.diagnostics if d.is_error]
-    if loaded.model is None or errors:
-        raise ContentError(errors or loaded.diagnostics)
-    return loaded.model, path
 
 
 def _port(args: argparse.Namespace) -> int:

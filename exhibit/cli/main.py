@@ -15,7 +15,8 @@ import traceback
 from collections.abc import Sequence
 
 from exhibit import __version__
-from exhibit.spec.errors import ContentError, ExhibitError, sort_diagnostics
+from exhibit.cli.common import print_diagnostics
+from exhibit.spec.errors import ContentError, ExhibitError
 
 #: Subcommand modules, in the order ``--help`` lists them.
 COMMANDS = (
@@ -54,11 +55,6 @@ def build_parser() -> argparse.ArgumentParser:
             raise
         module.register(sub)
     return parser
-
-
-def print_diagnostics(diagnostics: Sequence[object]) -> None:
-    for d in sort_diagnostics(diagnostics):  # type: ignore[arg-type]
-        print(d, file=sys.stderr)
 
 
 def main(argv: Sequence[str] | None = None) -> int:

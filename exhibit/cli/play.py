@@ -57,7 +57,7 @@ def register(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
 
 
 def _report_reload_error(exc: ContentError | ExhibitError) -> None:
-    from exhibit.cli.main import print_diagnostics
+    from exhibit.cli.common import print_diagnostics
 
     if isinstance(exc, ContentError):
         print_diagnostics(exc.diagnostics)
@@ -77,7 +77,7 @@ def run(args: argparse.Namespace) -> int:
     hall = loaded.model
     size = None
     if args.size:
-        from exhibit.cli.still import parse_size
+        from exhibit.cli.common import parse_size
 
         size = parse_size(args.size)
     from exhibit.narration.show import prepare_show

@@ -74,7 +74,7 @@ def _chart(timeline: Any) -> bytes:
 
 
 def run(args: argparse.Namespace) -> int:
-    from exhibit.cli.still import parse_size
+    from exhibit.cli.common import parse_size
     from exhibit.effects.link import DEFAULT_PORT
     from exhibit.preflight.loudness import STANDARDS
     from exhibit.preflight.runner import Options, preflight

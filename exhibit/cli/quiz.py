@@ -16,15 +16,24 @@ def register(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
         "or report item statistics.",
     )
     actions = p.add_subparsers(dest="quiz_action", metavar="ACTION")
+    _add_kiosk(actions)
+    _add_play(actions)
+    _add_import(actions)
+    _add_stats(actions)
+    p.set_defaults(run=run, quiz_parser=p)
 
+
+def _bank_option(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument("--bank", help="question bank (default: hall.yaml's quiz.bank, or the only bank)")
+
+
+def _add_kiosk(actions: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
     k = actions.add_parser(
         "kiosk",
         help="the full-screen touch kiosk",
         description="Run the touch-screen quiz kiosk (full screen; Esc quits).",
     )
-    k.add_argument(
-        "--bank", help="question bank (default: hall.yaml's quiz.bank, or the only bank)"
-    )
+    _bank_option(k)
     k.add_argument(
         "--db", help="database URL (default: hall.yaml's quiz.db, sqlite:///var/quiz.sqlite3)"
     )
@@ -34,6 +43,8 @@ def register(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
     k.add_argument("--window", action="store_true", help="a window instead of full screen")
     k.add_argument("--size", default=None, help="window size WxH (default: the hall display size)")
 
+
+def _add_play(actions: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
     pl = actions.add_parser(
         "play",
         help="a quiz in the terminal",
@@ -41,9 +52,7 @@ def register(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
         "stdout, one answer per line on stdin (A, AC, T/F), score at the end.",
     )
     pl.add_argument("--text", action="store_true", help="text mode (the only mode of 'quiz play')")
-    pl.add_argument(
-        "--bank", help="question bank (default: hall.yaml's quiz.bank, or the only bank)"
-    )
+    _bank_option(pl)
     pl.add_argument(
         "--count",
         type=int,
@@ -63,6 +72,8 @@ def register(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
         help="do not store the attempt (by default it counts in 'quiz stats' like a kiosk's)",
     )
 
+
+def _add_import(actions: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
     im = actions.add_parser(
         "import",
         help="import GIFT, Aiken, CSV or XLSX questions",
@@ -82,20 +93,19 @@ def register(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
     )
     im.add_argument("--force", action="store_true", help="replace the output file if it exists")
 
+
+def _add_stats(actions: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
     st = actions.add_parser(
         "stats",
         help="per-question facility and discrimination, per-bank reliability",
         description="Item statistics over completed attempts, computed as Moodle does.",
     )
-    st.add_argument(
-        "--bank", help="question bank (default: hall.yaml's quiz.bank, or the only bank)"
-    )
+    _bank_option(st)
     st.add_argument("--db", help="database URL (default: hall.yaml's quiz.db)")
     st.add_argument(
         "--csv", dest="csv_path", help="also write the table as CSV (UTF-8 with BOM, for Excel)"
     )
     st.add_argument("--lang", default=None, help="language of the question stems in the CSV")
-    p.set_defaults(run=run, quiz_parser=p)
 
 
 def run(args: argparse.Namespace) -> int:
@@ -164,7 +174,7 @@ def _warn(message: str) -> None:
 
 
 def _import(args: argparse.Namespace) -> int:
-    from exhibit.cli.main import print_diagnostics
+    from exhibit.cli.common import print_diagnostics
     from exhibit.quiz.importer import import_file, to_yaml
     from exhibit.spec.errors import ExhibitError
     from exhibit.spec.project import Project

@@ -6,7 +6,7 @@ import argparse
 import sys
 from pathlib import Path
 
-from exhibit.cli.still import parse_size
+from exhibit.cli.common import parse_size
 from exhibit.spec.errors import ExhibitError
 from exhibit.spec.project import Project
 

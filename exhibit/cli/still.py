@@ -3,27 +3,15 @@
 from __future__ import annotations
 
 import argparse
-import re
 import sys
 import time
 from pathlib import Path
 
+from exhibit.cli.common import parse_size
 from exhibit.spec.errors import ExhibitError
 from exhibit.spec.project import Project
 
 DEFAULT_SIZE = "1280x720"
-MAX_SIDE = 8192
-
-
-def parse_size(text: str) -> tuple[int, int]:
-    """``1280x720`` -> (1280, 720), with a clear message for anything else."""
-    m = re.fullmatch(r"\s*(\d+)\s*[xX×]\s*(\d+)\s*", text or "")
-    if not m:
-        raise ExhibitError(f"size '{text}' is not WIDTHxHEIGHT in pixels, like 1280x720")
-    w, h = int(m.group(1)), int(m.group(2))
-    if not (16 <= w <= MAX_SIDE and 16 <= h <= MAX_SIDE):
-        raise ExhibitError(f"size {w}x{h}: width and height must be between 16 and {MAX_SIDE} pixels")
-    return w, h
 
 
 def register(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]

@@ -140,6 +140,15 @@ def _pose_json(value: Any) -> Any:
 # -- the host's side ---------------------------------------------------------------------------
 
 
+def _status_reply(data: bytes) -> dict[str, Any] | None:
+    """A host's status reply in a datagram; None for anything else (not JSON, another op)."""
+    try:
+        reply = json.loads(data)
+    except (ValueError, UnicodeDecodeError):
+        return None
+    return reply if isinstance(reply, dict) and reply.get("op") == "status" else None
+
+
 class HostServer:
     """Runs an :class:`EffectsHost` on a UDP control socket, refreshing at the outputs' rate."""
 
@@ -316,11 +325,8 @@ class UdpLink:
                 data, _ = self.sock.recvfrom(MAX_DATAGRAM)
             except (BlockingIOError, InterruptedError, ConnectionRefusedError):
                 return
-            try:
-                reply = json.loads(data)
-            except (ValueError, UnicodeDecodeError):
-                continue
-            if isinstance(reply, dict) and reply.get("op") == "status":
+            reply = _status_reply(data)
+            if reply is not None:
                 self._status = reply
                 self._status_at = self._asked_for(reply)
 
@@ -366,11 +372,8 @@ class UdpLink:
                 data, _ = self.sock.recvfrom(MAX_DATAGRAM)
             except (BlockingIOError, ConnectionRefusedError):
                 continue
-            try:
-                reply = json.loads(data)
-            except (ValueError, UnicodeDecodeError):
-                continue
-            if isinstance(reply, dict) and reply.get("op") == "status":
+            reply = _status_reply(data)
+            if reply is not None:
                 self._status, self._status_at = reply, self._asked_for(reply)
                 if reply.get("id") == ident:
                     return reply

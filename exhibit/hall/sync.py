@@ -10,7 +10,7 @@ are forgotten. It binds 127.0.0.1 unless told otherwise, and anywhere else only 
 shared key (every datagram then carries an HMAC); each host's pings are answered at most
 :data:`PINGS_PER_SECOND` times a second, and never with more bytes than the ping had.
 
-The protocol and the follower's side are in :mod:`exhibit.render.follow`.
+The protocol and the follower's side are in :mod:`exhibit.sync`.
 Effects, narration and the quiz are never sent: only the master drives them.
 """
 
@@ -24,19 +24,10 @@ from collections.abc import Callable
 from dataclasses import dataclass
 
 from exhibit.hall.show import ShowFrame
-from exhibit.render.follow import (
-    RECEIVE_TIMEOUT,
-    STATE_INTERVAL,
-    SYNC_PORT,
-    PingMessage,
-    PongMessage,
-    StateMessage,
-    UdpPeer,
-    decode,
-    encode,
-)
 from exhibit.spec.errors import ExhibitError
 from exhibit.spec.hall import TOKEN_HINT
+from exhibit.sync.peer import RECEIVE_TIMEOUT, UdpPeer
+from exhibit.sync.wire import STATE_INTERVAL, SYNC_PORT, PingMessage, PongMessage, StateMessage, decode, encode
 
 FOLLOWER_TIMEOUT = 5.0  # seconds without a ping before a follower is dropped
 JUMP_NOTICE = 0.05  # seconds; a show time this far off its own extrapolation is sent at once

@@ -15,6 +15,7 @@ import csv
 import re
 import zipfile
 from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
 from datetime import date, datetime
 from pathlib import Path
 
@@ -317,147 +318,145 @@ def parse_rows(rows: Sequence[tuple[int, Sequence[object]]]) -> tuple[list[Draft
     return drafts, problems
 
 
+@dataclass(frozen=True)
+class _Row:
+    """One filled row of the sheet, read by column name."""
+
+    line: int
+    cells: list[str]
+    columns: dict[str, int]
+
+    def cell(self, name: str) -> str:
+        i = self.columns.get(name)
+        return self.cells[i].strip() if i is not None and i < len(self.cells) else ""
+
+    def problem(self, message: str, name: str) -> Problem:
+        """A problem at the column ``name`` (the first column when the sheet has none)."""
+        return Problem(self.line, message, self.columns.get(name, 0) + 1)
+
+
 def _row(
     line: int, row: list[str], columns: dict[str, int], option_cols: Iterable[tuple[str, int]]
 ) -> Draft | Problem:
-    def cell(name: str) -> str:
-        i = columns.get(name)
-        return row[i].strip() if i is not None and i < len(row) else ""
-
-    def col(name: str) -> int:
-        return columns.get(name, 0) + 1
-
-    stem = cell("stem")
+    r = _Row(line, row, columns)
+    stem = r.cell("stem")
     if not stem:
-        return Problem(line, "this row has no question text (题干)", col("stem"))
+        return r.problem("this row has no question text (题干)", "stem")
+    options = _options(r, option_cols)
+    if isinstance(options, Problem):
+        return options
+    answer = r.cell("answer")
+    if not answer:
+        return r.problem("this row has no answer (答案)", "answer")
+    kind = _kind(r, answer, options)
+    if isinstance(kind, Problem):
+        return kind
+    fields = _answered(r, kind, stem, answer, options)
+    if isinstance(fields, Problem):
+        return fields
+    more = _more_fields(r)
+    if isinstance(more, Problem):
+        return more
+    return Draft(line, {**fields, **more}, r.cell("id") or None, 1, {k: v + 1 for k, v in columns.items()})
+
+
+def _options(r: _Row, option_cols: Iterable[tuple[str, int]]) -> list[str] | Problem:
+    """The options' texts, in order; a filled option after an empty one is a problem."""
     options: list[str] = []
     gaps: list[str] = []
     for letter, index in option_cols:
-        value = row[index].strip() if index < len(row) else ""
+        value = r.cells[index].strip() if index < len(r.cells) else ""
         if value:
             if gaps:
                 return Problem(
-                    line,
+                    r.line,
                     f"option {letter} is filled but option {gaps[0]} before it is empty",
                     index + 1,
                 )
             options.append(value)
         else:
             gaps.append(letter)
-    answer = cell("answer")
-    if not answer:
-        return Problem(line, "this row has no answer (答案)", col("answer"))
-    kind_text = _key(cell("type"))
+    return options
+
+
+def _kind(r: _Row, answer: str, options: list[str]) -> str | Problem:
+    """The question's type: from 题型, else guessed from the answer."""
+    kind_text = _key(r.cell("type"))
     kind = _TYPE_OF.get(kind_text)
     if kind_text and kind is None:
         if any(word in kind_text for word in _UNSUPPORTED):
-            return Problem(
-                line,
-                f"'{cell('type')}' questions cannot be imported; only 单选, 多选 and 判断 "
+            return r.problem(
+                f"'{r.cell('type')}' questions cannot be imported; only 单选, 多选 and 判断 "
                 "(single, multiple, true/false)",
-                col("type"),
+                "type",
             )
-        return Problem(
-            line, f"unknown question type '{cell('type')}'; use 单选, 多选 or 判断", col("type")
-        )
-    fields: dict[str, object] = {}
-    truth = parse_truth(answer)
-    if kind is None:  # no 题型: guess from the answer
-        letters = parse_letters(answer, max(len(options), 1)) if options else None
-        if letters is not None:
-            kind = "multiple" if len(letters) > 1 else "single"
-        elif truth is not None:
-            kind = "truefalse"
-        else:
-            return Problem(
-                line,
-                f"cannot read the answer '{answer}'; write letters (A, AC, A,C) or 对/错",
-                col("answer"),
-            )
+        return r.problem(f"unknown question type '{r.cell('type')}'; use 单选, 多选 or 判断", "type")
+    if kind is not None:
+        return kind
+    letters = parse_letters(answer, max(len(options), 1)) if options else None
+    if letters is not None:
+        return "multiple" if len(letters) > 1 else "single"
+    if parse_truth(answer) is not None:
+        return "truefalse"
+    return r.problem(f"cannot read the answer '{answer}'; write letters (A, AC, A,C) or 对/错", "answer")
+
+
+def _answered(r: _Row, kind: str, stem: str, answer: str, options: list[str]) -> dict[str, object] | Problem:
+    """The question's type, stem, options and answer as a bank writes them."""
     if kind == "truefalse":
+        truth = parse_truth(answer)
         if truth is None and options:
             # 判断题 laid out as two options (对 / 错) with a letter answer.
             letters = parse_letters(answer, len(options))
             if letters and len(letters) == 1:
                 truth = parse_truth(options[LETTERS.index(letters[0])])
         if truth is None:
-            return Problem(
-                line,
-                f"'{answer}' is not a true/false answer; write 对/错, 正确/错误, √/× or T/F",
-                col("answer"),
-            )
-        fields.update(type="truefalse", stem=stem, answer=truth)
-    else:
-        if len(options) < 2:
-            return Problem(
-                line,
-                f"a {kind} question needs at least 2 options (选项A, 选项B ...), "
-                f"got {len(options)}",
-                col("answer"),
-            )
-        letters = parse_letters(answer, len(options))
-        if letters is None:
-            last = LETTERS[len(options) - 1]
-            return Problem(
-                line,
-                f"cannot read the answer '{answer}': expected letters among A..{last}",
-                col("answer"),
-            )
-        if kind == "single" and len(letters) > 1:
-            return Problem(
-                line,
-                f"a single-choice (单选) question has one answer, got '{answer}'",
-                col("answer"),
-            )
-        if kind == "multiple" and len(letters) < 2:
-            return Problem(
-                line,
-                f"a multiple-choice (多选) question needs at least 2 right answers, got '{answer}'",
-                col("answer"),
-            )
-        fields.update(
-            type=kind,
-            stem=stem,
-            options=options,
-            answer=letters[0] if kind == "single" else list(letters),
+            return r.problem(f"'{answer}' is not a true/false answer; write 对/错, 正确/错误, √/× or T/F", "answer")
+        return {"type": "truefalse", "stem": stem, "answer": truth}
+    if len(options) < 2:
+        return r.problem(
+            f"a {kind} question needs at least 2 options (选项A, 选项B ...), got {len(options)}", "answer"
         )
-    difficulty = cell("difficulty")
+    letters = parse_letters(answer, len(options))
+    if letters is None:
+        last = LETTERS[len(options) - 1]
+        return r.problem(f"cannot read the answer '{answer}': expected letters among A..{last}", "answer")
+    if kind == "single" and len(letters) > 1:
+        return r.problem(f"a single-choice (单选) question has one answer, got '{answer}'", "answer")
+    if kind == "multiple" and len(letters) < 2:
+        return r.problem(f"a multiple-choice (多选) question needs at least 2 right answers, got '{answer}'", "answer")
+    return {"type": kind, "stem": stem, "options": options, "answer": letters[0] if kind == "single" else list(letters)}
+
+
+_STATUS_WORDS = {"草稿": "draft", "启用": "ready", "正常": "ready", "停用": "retired", "作废": "retired"}
+
+
+def _more_fields(r: _Row) -> dict[str, object] | Problem:
+    """Difficulty, category, explanation, source, tags, status and time limit, where given."""
+    fields: dict[str, object] = {}
+    difficulty = r.cell("difficulty")
     if difficulty:
         level = _difficulty(difficulty)
         if level is None:
-            return Problem(
-                line, f"difficulty '{difficulty}' is not 1..5 or 易/中/难", col("difficulty")
-            )
+            return r.problem(f"difficulty '{difficulty}' is not 1..5 or 易/中/难", "difficulty")
         fields["difficulty"] = level
     for name in ("category", "explanation", "source"):
-        if cell(name):
-            fields[name] = cell(name)
-    if cell("tags"):
-        fields["tags"] = [t for t in re.split(r"[\s,，、;；]+", cell("tags")) if t]
-    if cell("status"):
-        status = {
-            "草稿": "draft",
-            "启用": "ready",
-            "正常": "ready",
-            "停用": "retired",
-            "作废": "retired",
-        }.get(cell("status"), cell("status").lower())
+        if r.cell(name):
+            fields[name] = r.cell(name)
+    if r.cell("tags"):
+        fields["tags"] = [t for t in re.split(r"[\s,，、;；]+", r.cell("tags")) if t]
+    if r.cell("status"):
+        status = _STATUS_WORDS.get(r.cell("status"), r.cell("status").lower())
         if status not in ("draft", "ready", "retired"):
-            return Problem(
-                line, f"status '{cell('status')}' is not draft, ready or retired", col("status")
-            )
+            return r.problem(f"status '{r.cell('status')}' is not draft, ready or retired", "status")
         fields["status"] = status
-    if cell("time_limit"):
+    if r.cell("time_limit"):
         try:
-            seconds = float(cell("time_limit").rstrip("秒s "))
+            seconds = float(r.cell("time_limit").rstrip("秒s "))
         except ValueError:
-            return Problem(
-                line,
-                f"time limit '{cell('time_limit')}' is not a number of seconds",
-                col("time_limit"),
-            )
+            return r.problem(f"time limit '{r.cell('time_limit')}' is not a number of seconds", "time_limit")
         fields["time_limit"] = int(seconds) if seconds.is_integer() else seconds
-    return Draft(line, fields, cell("id") or None, 1, {k: v + 1 for k, v in columns.items()})
+    return fields
 
 
 def _difficulty(text: str) -> int | None:

@@ -30,7 +30,7 @@ from exhibit.spec.errors import ExhibitError
 
 if TYPE_CHECKING:
     from direct.showbase.ShowBase import ShowBase
-    from panda3d.core import GraphicsOutput
+    from panda3d.core import FrameBufferProperties, GraphicsOutput, WindowProperties
 
 BackendKind = Literal["window", "egl", "software"]
 
@@ -165,41 +165,13 @@ class App:
         The first output decides the backend (GL window, EGL, software); later
         ones share its graphics state so textures and shaders load once.
         """
-        from panda3d.core import FrameBufferProperties, WindowProperties
-
         if onscreen and not self.display_available:
             raise ExhibitError(
                 "cannot open a window: there is no display here (DISPLAY is not set); "
                 "use '--display offscreen', 'exhibit still' or 'exhibit render'"
             )
-        fb = FrameBufferProperties()
-        fb.setRgbColor(True)
-        fb.setRgbaBits(8, 8, 8, 8)
-        fb.setDepthBits(24)
-        if onscreen:
-            # Double-buffered: a window without a back buffer draws into its front buffer, which
-            # Mesa's software GLX never shows (the window stays black).
-            fb.setBackBuffers(1)
-            if self._window_open():
-                # Several windows (a projection wall's): each shows its frame as soon as it is
-                # drawn, while the GL context is still on it. All windows draw with one context
-                # (the scene's shaders and textures prepared once); by default Panda3D swaps
-                # every window's buffers together at the end of the frame, when the context has
-                # moved on to the last window, and Mesa's GLX has by then let go of the other
-                # windows' buffers: every swap failed (X error BadMatch) and all walls stayed
-                # black. (A context per window instead drew one wall's objects seen from
-                # another wall's camera.)
-                self.base.graphicsEngine.setAutoFlip(True)
-        props = WindowProperties()
-        props.setSize(int(size[0]), int(size[1]))
-        if onscreen:
-            props.setTitle(title)
-            if origin is not None:
-                props.setOrigin(int(origin[0]), int(origin[1]))
-            if fullscreen:
-                props.setFullscreen(True)
-            if undecorated:
-                props.setUndecorated(True)
+        fb = self._framebuffer(onscreen)
+        props = _window_properties(size, onscreen, title, origin, fullscreen, undecorated)
         output = self.base.openWindow(
             props=props,
             fbprops=fb,
@@ -231,6 +203,30 @@ class App:
             # open, wherever the pointer was (measured with three walls on Xvfb).
             self._inputs.append((output, self.base.setupMouse(output, fMultiWin=True)))
         return output
+
+    def _framebuffer(self, onscreen: bool) -> FrameBufferProperties:
+        """The frame buffer an output asks for: 8-bit RGBA and a 24-bit depth; a back buffer for a window."""
+        from panda3d.core import FrameBufferProperties
+
+        fb = FrameBufferProperties()
+        fb.setRgbColor(True)
+        fb.setRgbaBits(8, 8, 8, 8)
+        fb.setDepthBits(24)
+        if onscreen:
+            # Double-buffered: a window without a back buffer draws into its front buffer, which
+            # Mesa's software GLX never shows (the window stays black).
+            fb.setBackBuffers(1)
+            if self._window_open():
+                # Several windows (a projection wall's): each shows its frame as soon as it is
+                # drawn, while the GL context is still on it. All windows draw with one context
+                # (the scene's shaders and textures prepared once); by default Panda3D swaps
+                # every window's buffers together at the end of the frame, when the context has
+                # moved on to the last window, and Mesa's GLX has by then let go of the other
+                # windows' buffers: every swap failed (X error BadMatch) and all walls stayed
+                # black. (A context per window instead drew one wall's objects seen from
+                # another wall's camera.)
+                self.base.graphicsEngine.setAutoFlip(True)
+        return fb
 
     def _window_open(self) -> bool:
         """Whether a window (not a buffer) is open already."""
@@ -312,3 +308,27 @@ def shared_app(audio: bool = True) -> App:
 
 def current_app() -> App | None:
     return _SHARED
+
+
+def _window_properties(
+    size: tuple[int, int],
+    onscreen: bool,
+    title: str,
+    origin: tuple[int, int] | None,
+    fullscreen: bool,
+    undecorated: bool,
+) -> WindowProperties:
+    """An output's size and, for a window, its title, place and decoration."""
+    from panda3d.core import WindowProperties
+
+    props = WindowProperties()
+    props.setSize(int(size[0]), int(size[1]))
+    if onscreen:
+        props.setTitle(title)
+        if origin is not None:
+            props.setOrigin(int(origin[0]), int(origin[1]))
+        if fullscreen:
+            props.setFullscreen(True)
+        if undecorated:
+            props.setUndecorated(True)
+    return props

@@ -2,10 +2,11 @@
 
 Panda3D's word wrap breaks Chinese anywhere, so a line can start with a closing
 bracket or comma ("）和会宁会师") and a long answer simply runs past its box. Here
-lines are broken as a typesetter would (Latin words whole, Chinese between any two
-characters, never a line starting with closing punctuation or ending with opening
-punctuation: the previous character is carried down instead), and a text that does
-not fit its box is set smaller, down to a floor, rather than spilling out of it.
+lines are broken as a typesetter would (Latin and Korean words whole, with the quotes
+and brackets joined to them, Chinese between any two characters, never a line starting
+with closing punctuation or ending with opening punctuation: the previous character is
+carried down instead), and a text that does not fit its box is set smaller, down to a
+floor, rather than spilling out of it.
 
 The breaking is pure (glyph widths come from a function), so it is tested without a
 renderer; :func:`fit` measures with the panel's own font.
@@ -22,7 +23,10 @@ from exhibit.timeline.captions import CLOSING, OPENING
 #: a run of letters, digits and the like that stays on one line; a CJK character, a
 #: space or a line break is a token of its own
 _CJK = "\u2e80-\u9fff\uf900-\ufaff\uff00-\uffef\u3000-\u303f\u201c\u201d\u2018\u2019\u2026\u2014"
-_TOKENS = re.compile(rf"\n|[ \t]+|[{_CJK}]|[^\s{_CJK}]+")
+#: Korean breaks only between words: a word with Hangul stays whole with the punctuation
+#: joined to it ("『전국 진군 명령』을", "확립”했다"), a particle never starts a line
+_HANGUL = "\u1100-\u11ff\u3130-\u318f\uac00-\ud7a3"
+_TOKENS = re.compile(rf"\n|[ \t]+|[^\s{_HANGUL}]*[{_HANGUL}]\S*|[{_CJK}]|[^\s{_CJK}]+")
 
 Advance = Callable[[str], float]
 

@@ -4,12 +4,12 @@ A visitor answers several questions in a row, so a bank must not let one questio
 another, ask the same thing twice, or reuse the same wrong options everywhere. Three
 warnings, each located at the later question of the pair:
 
-- near-duplicate stems: the sets of tokens of two stems (Chinese characters in pairs,
-  English words) overlap more than :data:`NEAR_DUPLICATE` (Jaccard similarity) in every
-  language the bank has;
+- near-duplicate stems: the sets of tokens of two stems (Chinese, Japanese or Korean
+  characters in pairs, English words) overlap more than :data:`NEAR_DUPLICATE` (Jaccard
+  similarity) in every language the bank has;
 - a giveaway: a stem holds another question's correct option together with that
-  question's subject (a run of :data:`SUBJECT_CHARS` Chinese characters, or
-  :data:`SUBJECT_WORDS` English words, of the other stem that is not the answer);
+  question's subject (a run of :data:`SUBJECT_CHARS` Chinese characters, kana or Hangul,
+  or :data:`SUBJECT_WORDS` English words, of the other stem that is not the answer);
 - an option (the same text) offered by :data:`SHARED_OPTION` or more questions of
   different topics (their ``category``): a wrong option from another topic's world is
   easy to rule out.
@@ -36,7 +36,11 @@ SUBJECT_WORDS = 3
 #: questions of more than one topic offering one option before it is flagged
 SHARED_OPTION = 3
 
-_CJK = re.compile(r"[\u3400-\u9fff]")
+#: languages written without spaces between words, or (Korean) with particles joined to the
+#: words: their stems are compared by characters, not by words
+_BY_CHARACTER = frozenset({"zh", "ja", "ko"})
+_CJK_CHARS = "\u3040-\u30ff\u3400-\u9fff\uac00-\ud7af"  # kana, Chinese characters, Hangul
+_CJK = re.compile(f"[{_CJK_CHARS}]")
 _WORD = re.compile(r"[a-z0-9]+(?:'[a-z]+)?")
 _SMALL = frozenset(
     "a an the of in on at to by for from and or was were is are did does do which what who whom "
@@ -53,15 +57,17 @@ class _Text:
     """One stem in one language, prepared once for comparing with every other stem."""
 
     lang: str
-    text: str  # zh: as written; en: its words, small words left out, in " a b c " form
+    text: str  # zh, ja, ko: as written; en: its words, small words left out, in " a b c " form
     tokens: frozenset[str]
     subjects: tuple[str, ...]  # runs that could name the stem's subject
 
     @classmethod
     def of(cls, lang: str, text: str) -> _Text:
-        if lang == "zh":
+        if lang in _BY_CHARACTER:
             chars = [c for c in text if not c.isspace() and c not in _PUNCTUATION]
-            runs = re.findall(r"[\u3400-\u9fff]+", text)
+            runs = re.findall(f"[{_CJK_CHARS}]+", text)
+            if lang == "ko":  # the last word is the predicate ("...했을까요?"), alike in every stem
+                runs = runs[:-1]
             subjects = tuple(r[i : i + SUBJECT_CHARS] for r in runs for i in range(len(r) - SUBJECT_CHARS + 1))
             return cls(lang, text, frozenset(a + b for a, b in zip(chars, chars[1:], strict=False)), subjects)
         words = [w for w in _WORD.findall(text.lower()) if w not in _SMALL]
@@ -69,7 +75,7 @@ class _Text:
         return cls(lang, f" {' '.join(words)} ", frozenset(words), subjects)
 
     def holds(self, phrase: str) -> bool:
-        return phrase in self.text if self.lang == "zh" else f" {phrase} " in self.text
+        return phrase in self.text if self.lang in _BY_CHARACTER else f" {phrase} " in self.text
 
 
 def _stems(q: Question, languages: list[str]) -> list[_Text]:
@@ -84,8 +90,8 @@ def _answers(q: Question, lang: str) -> list[str]:
     for i in q.correct_indices():
         if i < len(q.options):
             text = (q.options[i].get(lang) or "").strip()
-            if lang == "zh":
-                text = text.rstrip("年")  # "1926年" is found in "1926年6月" and in "1926"
+            if lang in _BY_CHARACTER:
+                text = text.rstrip("年년")  # "1926年" is found in "1926年6月" and in "1926"
             else:
                 text = " ".join(w for w in _WORD.findall(text.lower()) if w not in _SMALL)
             if len(text) >= 2 or _CJK.search(text):
@@ -164,7 +170,7 @@ def _giveaways(
     for b, texts_by_lang in enumerate(answers):
         for lang, texts in texts_by_lang.items():
             for answer in texts:
-                needle = answer if lang == "zh" else f" {answer} "
+                needle = answer if lang in _BY_CHARACTER else f" {answer} "
                 for a, mine in enumerate(by_lang):
                     stem = mine.get(lang)
                     if stem is None or needle not in stem.text or a == b or (a, b) in found:

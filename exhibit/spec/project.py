@@ -157,6 +157,18 @@ SACN_UNIVERSES = (1, 63999)
 
 
 def check_hall(hall: Hall, doc: Document, project: Project) -> list[Diagnostic]:
+    """What is wrong in a hall beyond its fields' own checks: outputs, DMX addresses, scenes, walls."""
+    return [
+        *_check_effects(hall, doc),
+        *_check_dmx_addresses(hall, doc),
+        *_check_flashing(hall, doc),
+        *_check_schedule(hall, doc, project.scene_names()),
+        *_check_walls(hall, doc),
+    ]
+
+
+def _check_effects(hall: Hall, doc: Document) -> list[Diagnostic]:
+    """Each effect's output exists and the effect says what that output needs; its interlocks exist."""
     from exhibit.spec.errors import did_you_mean
 
     out: list[Diagnostic] = []
@@ -206,6 +218,11 @@ def check_hall(hall: Hall, doc: Document, project: Project) -> list[Diagnostic]:
                         doc.locate(("effects", name, "interlock", i)),
                     )
                 )
+    return out
+
+
+def _check_dmx_addresses(hall: Hall, doc: Document) -> list[Diagnostic]:
+    out: list[Diagnostic] = []
     # Two effects on the same DMX address would fight over it. A motion seat with
     # `limits` takes three slots: pitch, roll and heave.
     used: dict[tuple[str, int, int], str] = {}
@@ -235,6 +252,11 @@ def check_hall(hall: Hall, doc: Document, project: Project) -> list[Diagnostic]:
                 )
                 break
             used.setdefault(key, name)
+    return out
+
+
+def _check_flashing(hall: Hall, doc: Document) -> list[Diagnostic]:
+    out: list[Diagnostic] = []
     for name, channel in hall.effects.items():
         if name in FLASHING_EFFECTS and channel.max_rate is not None and channel.max_rate > FLASH_LIMIT:
             out.append(
@@ -245,7 +267,11 @@ def check_hall(hall: Hall, doc: Document, project: Project) -> list[Diagnostic]:
                     doc.locate(("effects", name, "max_rate")),
                 )
             )
-    scenes = project.scene_names()
+    return out
+
+
+def _check_schedule(hall: Hall, doc: Document, scenes: list[str]) -> list[Diagnostic]:
+    out: list[Diagnostic] = []
     for i, entry in enumerate(hall.schedule):
         start, end = entry.minutes()
         if end <= start:
@@ -273,6 +299,11 @@ def check_hall(hall: Hall, doc: Document, project: Project) -> list[Diagnostic]:
                 doc.locate(("attract",)),
             )
         )
+    return out
+
+
+def _check_walls(hall: Hall, doc: Document) -> list[Diagnostic]:
+    out: list[Diagnostic] = []
     for i, wall in enumerate(hall.display.walls):
         c = wall.corners
         u = [c.lr[k] - c.ll[k] for k in range(3)]

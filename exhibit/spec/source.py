@@ -16,7 +16,7 @@ Deliberate differences from ``yaml.safe_load``:
 from __future__ import annotations
 
 import re
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -132,27 +132,6 @@ class Document:
             else:
                 return None
         return here
-
-    def resolve_path(self, loc: tuple[Any, ...]) -> PathKey:
-        """Map a validator's error path onto the data.
-
-        Validators add steps that are not in the data (the tag of a tagged
-        union, a function name); those are skipped. Returns the longest prefix
-        of real steps.
-        """
-        here: Any = self.data
-        real: list[str | int] = []
-        for step in loc:
-            if isinstance(here, dict) and step in here:
-                real.append(step)
-                here = here[step]
-            elif isinstance(here, list) and isinstance(step, int) and 0 <= step < len(here):
-                real.append(step)
-                here = here[step]
-            elif isinstance(here, dict) and isinstance(step, str) and step not in here:
-                # Could be a missing key or a union tag: keep looking for the next real step.
-                continue
-        return tuple(real)
 
 
 def _mark(path: str, mark: yaml.Mark | None) -> Location:
@@ -278,6 +257,197 @@ def _char_at(text: str, mark: yaml.Mark | None) -> str:
     return text[mark.index]
 
 
+@dataclass(frozen=True)
+class _Syntax:
+    """A YAML parser's error, and the text at its place."""
+
+    exc: yaml.MarkedYAMLError
+    path: str
+    text: str
+
+    @property
+    def problem(self) -> str:
+        return self.exc.problem or ""
+
+    @property
+    def context(self) -> str:
+        return self.exc.context or ""
+
+    @property
+    def where(self) -> yaml.Mark | None:
+        return self.exc.problem_mark or self.exc.context_mark
+
+    @property
+    def opened(self) -> yaml.Mark | None:
+        """Where the block, bracket or quote the parser was in began."""
+        return self.exc.context_mark
+
+    @property
+    def opened_at(self) -> str:
+        opened = self.opened
+        return f"line {opened.line + 1} column {opened.column + 1}" if opened is not None else "above"
+
+    @property
+    def found(self) -> str:
+        return _char_at(self.text, self.exc.problem_mark)
+
+    @property
+    def before(self) -> str:
+        """The last character before the error's place that is not a space."""
+        where = self.where
+        return self.text[: where.index].rstrip(" ")[-1:] if where is not None else ""
+
+    def ahead(self, count: int) -> str:
+        where = self.where
+        return self.text[where.index : where.index + count] if where is not None else ""
+
+    def at(self) -> Location:
+        return _mark(self.path, self.where)
+
+    def at_opening(self) -> Location:
+        return _mark(self.path, self.exc.context_mark or self.where)
+
+
+#: A message and the place it points at.
+_Explained = tuple[str, Location]
+
+_QUOTE_ENDS_EARLY = (
+    "unexpected text after a quoted value; a quote inside a quoted text ends it early: "
+    "put the text in the other kind of quotes ('say \"hi\"')"
+)
+
+
+def _in_brackets(s: _Syntax) -> _Explained:
+    bracket = "{...}" if "expected ',' or '}'" in s.problem else "[...]"
+    comment = _comment_in_flow(s.text, s.opened, s.where)
+    if comment is not None:
+        return (
+            f"an unquoted '#' starts a comment, which hides the rest of the {bracket}; "
+            'put the value in quotes ("#c8102e")'
+        ), Location(s.path, comment[0] + 1, comment[1] + 1)
+    found, opened_at = s.found, s.opened_at
+    if not found:
+        return f"the {bracket} that starts at {opened_at} is never closed", s.at()
+    if found in ("}", "]") and found != bracket[-1]:
+        return f"the {bracket[0]} at {opened_at} is closed with '{found}'; close it with '{bracket[-1]}'", s.at()
+    if s.before in ("'", '"') and found not in (",", "}", "]"):
+        return _QUOTE_ENDS_EARLY, s.at()
+    if s.ahead(6) == "{mark:":
+        return (
+            f"a {{mark:...}} inside the {bracket} that starts at {opened_at} must be in a quoted text: "
+            'write "...{mark:NAME}..." in quotes, or put the text on its own line'
+        ), s.at()
+    return (
+        f"inside the {bracket} that starts at {opened_at}, a text holding ',', ':', '{{', '}}', "
+        "'[', ']' or '#' must be in quotes (or a closing bracket is missing)"
+    ), s.at()
+
+
+def _in_block(s: _Syntax) -> _Explained:
+    where, opened = s.where, s.opened
+    if s.found in ("}", "]"):
+        return f"an extra '{s.found}' with nothing to close", s.at()
+    if s.before in ("'", '"') and where is not None and opened is not None and where.line == opened.line:
+        return _QUOTE_ENDS_EARLY, s.at()
+    return (
+        f"this line is indented differently from the lines of the same block (from {s.opened_at}); "
+        "keys of one map, and the '-' items of one list, must start at the same column"
+    ), s.at()
+
+
+def _no_value(s: _Syntax) -> _Explained:
+    where = s.where
+    if not s.found.strip() and where is not None and not s.text[where.index :].strip():
+        return "the file ends where a value should be; was it cut short?", s.at()
+    return f"a value cannot start with '{s.found}'; put the text in quotes, or remove the '{s.found}'", s.at()
+
+
+def _unknown_escape(s: _Syntax) -> _Explained:
+    where, text = s.where, s.text
+    i = where.index if where is not None else 0
+    location = s.at()
+    if text[i : i + 1] != "\\" and text[i - 1 : i] == "\\" and where is not None:
+        i -= 1  # PyYAML points after the backslash, libyaml at it: point at it
+        location = Location(s.path, where.line + 1, where.column)
+    return (
+        f"'{text[i : i + 2]}' is not an escape that \"double quotes\" know; use 'single quotes', "
+        "or / instead of \\ in file paths"
+    ), location
+
+
+def _undefined_alias(s: _Syntax) -> _Explained:
+    where = s.where
+    name = re.match(r"\*([^\s,\[\]{}]*)", s.text[where.index :]) if where is not None else None
+    word = name.group(1) if name else ""
+    return (
+        f"'*{word}' is read as a YAML alias (of an anchor '&{word}', and there is none); "
+        f"put the text in quotes, or write it without the '*'"
+    ), s.at()
+
+
+def _duplicate_anchor(s: _Syntax) -> _Explained:
+    where = s.where
+    name = re.match(r"&([^\s,\[\]{}]*)", s.text[where.index :]) if where is not None else None
+    return f"duplicate anchor '{name.group(1) if name else ''}' (first given at {s.opened_at})", s.at()
+
+
+#: The common mistakes, in the order they are recognised: how to tell one, and how to explain it.
+_MISTAKES: tuple[tuple[Callable[[_Syntax], bool], Callable[[_Syntax], _Explained]], ...] = (
+    (
+        lambda s: "cannot start any token" in s.problem and (s.found == "\t" or "'\\t'" in s.problem),
+        lambda s: ("a tab character; YAML is indented with spaces, not tabs: replace the tab with spaces", s.at()),
+    ),
+    (
+        lambda s: s.problem.startswith("mapping values are not allowed"),
+        lambda s: (
+            "unexpected ':' here; if the ': ' is part of a text, put the whole text in quotes "
+            '("Note: ..."), otherwise check the indentation of this line',
+            s.at(),
+        ),
+    ),
+    (
+        lambda s: s.problem == "could not find expected ':'",
+        lambda s: (
+            "this line has no ':'; write 'key: value', or put a text that goes on over several lines in quotes",
+            s.at_opening(),
+        ),
+    ),
+    (lambda s: "expected ',' or '}'" in s.problem or "expected ',' or ']'" in s.problem, _in_brackets),
+    (
+        lambda s: s.problem.startswith(
+            ("expected <block end>", "did not find expected key", "did not find expected '-'")
+        ),
+        _in_block,
+    ),
+    (lambda s: "expected the node content" in s.problem or "expected node content" in s.problem, _no_value),
+    (lambda s: s.problem.startswith("found unknown escape character"), _unknown_escape),
+    (
+        lambda s: "while scanning an alias" in s.context or "while scanning an anchor" in s.context,
+        lambda s: (
+            f"a value that starts with '{'*' if 'alias' in s.context else '&'}' must be in quotes",
+            s.at_opening(),
+        ),
+    ),
+    (
+        lambda s: "cannot start any token" in s.problem,
+        lambda s: (
+            f"a value cannot start with '{s.found}'; put it in quotes" if s.found else "unexpected character",
+            s.at(),
+        ),
+    ),
+    (
+        lambda s: s.problem == "found unexpected end of stream" and "quoted scalar" in s.context,
+        lambda s: ("this quoted text is never closed; add the closing quote", s.at_opening()),
+    ),
+    (lambda s: s.problem.startswith("found undefined alias"), _undefined_alias),
+    (
+        lambda s: s.problem == "but found another document",
+        lambda s: ("a second document ('---') starts here; a content file holds a single document", s.at()),
+    ),
+    (lambda s: s.problem == "second occurrence" and "duplicate anchor" in s.context, _duplicate_anchor),
+)
+
+
 def _yaml_problem(exc: yaml.MarkedYAMLError, path: str, text: str) -> Diagnostic:
     """A YAML syntax error in words for the person editing the file.
 
@@ -287,111 +457,14 @@ def _yaml_problem(exc: yaml.MarkedYAMLError, path: str, text: str) -> Diagnostic
     place, and explained, with the place the person needs to look at. Both
     libyaml's and PyYAML's wordings are understood.
     """
-    problem = exc.problem or ""
-    context = exc.context or ""
-    where = exc.problem_mark or exc.context_mark
-    found = _char_at(text, exc.problem_mark)
-    opened = exc.context_mark
-    opened_at = f"line {opened.line + 1} column {opened.column + 1}" if opened is not None else "above"
-    before = text[: where.index].rstrip(" ")[-1:] if where is not None else ""
-    message: str
-    if "cannot start any token" in problem and (found == "\t" or "'\\t'" in problem):
-        message = "a tab character; YAML is indented with spaces, not tabs: replace the tab with spaces"
-    elif problem.startswith("mapping values are not allowed"):
-        message = (
-            "unexpected ':' here; if the ': ' is part of a text, put the whole text in quotes "
-            '("Note: ..."), otherwise check the indentation of this line'
-        )
-    elif problem == "could not find expected ':'":
-        message = "this line has no ':'; write 'key: value', or put a text that goes on over several lines in quotes"
-        where = exc.context_mark or where
-    elif "expected ',' or '}'" in problem or "expected ',' or ']'" in problem:
-        bracket = "{...}" if "expected ',' or '}'" in problem else "[...]"
-        comment = _comment_in_flow(text, opened, where)
-        if comment is not None:
-            return Diagnostic(
-                Severity.ERROR,
-                f"YAML syntax error: an unquoted '#' starts a comment, which hides the rest of the {bracket}; "
-                'put the value in quotes ("#c8102e")',
-                Location(path, comment[0] + 1, comment[1] + 1),
-            )
-        ahead = text[where.index : where.index + 6] if where is not None else ""
-        if not found:
-            message = f"the {bracket} that starts at {opened_at} is never closed"
-        elif found in ("}", "]") and found != bracket[-1]:
-            message = f"the {bracket[0]} at {opened_at} is closed with '{found}'; close it with '{bracket[-1]}'"
-        elif before in ("'", '"') and found not in (",", "}", "]"):
-            message = (
-                "unexpected text after a quoted value; a quote inside a quoted text ends it early: "
-                "put the text in the other kind of quotes ('say \"hi\"')"
-            )
-        elif ahead == "{mark:":
-            message = (
-                f"a {{mark:...}} inside the {bracket} that starts at {opened_at} must be in a quoted text: "
-                'write "...{mark:NAME}..." in quotes, or put the text on its own line'
-            )
-        else:
-            message = (
-                f"inside the {bracket} that starts at {opened_at}, a text holding ',', ':', '{{', '}}', "
-                "'[', ']' or '#' must be in quotes (or a closing bracket is missing)"
-            )
-    elif problem.startswith(("expected <block end>", "did not find expected key", "did not find expected '-'")):
-        if found in ("}", "]"):
-            message = f"an extra '{found}' with nothing to close"
-        elif before in ("'", '"') and where is not None and opened is not None and where.line == opened.line:
-            message = (
-                "unexpected text after a quoted value; a quote inside a quoted text ends it early: "
-                "put the text in the other kind of quotes ('say \"hi\"')"
-            )
-        else:
-            message = (
-                f"this line is indented differently from the lines of the same block (from {opened_at}); "
-                "keys of one map, and the '-' items of one list, must start at the same column"
-            )
-    elif "expected the node content" in problem or "expected node content" in problem:
-        if not found.strip() and where is not None and not text[where.index :].strip():
-            message = "the file ends where a value should be; was it cut short?"
-        else:
-            message = f"a value cannot start with '{found}'; put the text in quotes, or remove the '{found}'"
-    elif problem.startswith("found unknown escape character"):
-        i = where.index if where is not None else 0
-        if text[i : i + 1] != "\\" and text[i - 1 : i] == "\\" and where is not None:
-            i -= 1  # PyYAML points after the backslash, libyaml at it: point at it
-            return Diagnostic(
-                Severity.ERROR,
-                f"YAML syntax error: '{text[i : i + 2]}' is not an escape that \"double quotes\" know; "
-                "use 'single quotes', or / instead of \\ in file paths",
-                Location(path, where.line + 1, where.column),
-            )
-        escape = text[i : i + 2]
-        message = (
-            f"'{escape}' is not an escape that \"double quotes\" know; use 'single quotes', "
-            "or / instead of \\ in file paths"
-        )
-    elif "while scanning an alias" in context or "while scanning an anchor" in context:
-        first = "*" if "alias" in context else "&"
-        message = f"a value that starts with '{first}' must be in quotes"
-        where = exc.context_mark or where
-    elif "cannot start any token" in problem:
-        message = f"a value cannot start with '{found}'; put it in quotes" if found else "unexpected character"
-    elif problem == "found unexpected end of stream" and "quoted scalar" in context:
-        message = "this quoted text is never closed; add the closing quote"
-        where = exc.context_mark or where
-    elif problem.startswith("found undefined alias"):
-        name = re.match(r"\*([^\s,\[\]{}]*)", text[where.index :]) if where is not None else None
-        word = name.group(1) if name else ""
-        message = (
-            f"'*{word}' is read as a YAML alias (of an anchor '&{word}', and there is none); "
-            f"put the text in quotes, or write it without the '*'"
-        )
-    elif problem == "but found another document":
-        message = "a second document ('---') starts here; a content file holds a single document"
-    elif problem == "second occurrence" and "duplicate anchor" in context:
-        name = re.match(r"&([^\s,\[\]{}]*)", text[where.index :]) if where is not None else None
-        message = f"duplicate anchor '{name.group(1) if name else ''}' (first given at {opened_at})"
+    syntax = _Syntax(exc, path, text)
+    for recognised, explain in _MISTAKES:
+        if recognised(syntax):
+            message, location = explain(syntax)
+            break
     else:
-        message = f"{problem} {context}".strip() or "invalid YAML"
-    return Diagnostic(Severity.ERROR, f"YAML syntax error: {message}", _mark(path, where))
+        message, location = f"{syntax.problem} {syntax.context}".strip() or "invalid YAML", syntax.at()
+    return Diagnostic(Severity.ERROR, f"YAML syntax error: {message}", location)
 
 
 def _comment_in_flow(text: str, opened: yaml.Mark | None, failed: yaml.Mark | None) -> tuple[int, int] | None:

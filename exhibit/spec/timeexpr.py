@@ -189,7 +189,18 @@ def parse_time(value: Any) -> TimeExpr:
             f"'{text.strip()}' is not a time; write seconds ('12.5'), a clock ('1:02.5') "
             "or a reference ('intro.end', 'intro@boat', 'scene.end')"
         )
-    term: Term
+    term = _term(m)
+    offset = _offset(text, m)
+    if not math.isfinite(offset) or (isinstance(term, Seconds) and not math.isfinite(term.value)):
+        raise TimeSyntaxError(f"'{text.strip()}' is too large to be a time", 0)
+    _within_scene(offset, text.strip())
+    if isinstance(term, Seconds):
+        _within_scene(term.value, text.strip())
+    return TimeExpr(term, offset, " ".join(text.split()))
+
+
+def _term(m: re.Match[str]) -> Term:
+    """The term a time starts with: a clock, a number of seconds or a reference."""
     if m.group("clock"):
         parts = m.group("clock").split(":")
         secs = float(parts[-1])
@@ -199,70 +210,68 @@ def parse_time(value: Any) -> TimeExpr:
             raise TimeSyntaxError(
                 f"'{m.group('clock')}' is not a clock time: minutes and seconds go up to 59", m.start("clock")
             )
-        term = Seconds(hours * 3600 + mins * 60 + secs)
-    elif m.group("num") is not None:
+        return Seconds(hours * 3600 + mins * 60 + secs)
+    if m.group("num") is not None:
         number = m.group("num")
-        term = Seconds(float(number) * _unit(m.group("unit"), number, m.start("num")))
-    else:
-        name = m.group("name")
-        col = m.start("name")
-        if m.group("dot"):
-            edge = m.group("edge")
-            if edge not in ("start", "end"):
-                hint = did_you_mean(edge, ["start", "end"])
-                raise TimeSyntaxError(f"'{name}.{edge}': after '{name}.' write 'start' or 'end'{hint}", m.start("edge"))
-            if name != name.lower() or not re.fullmatch(_NAME, name):
-                raise TimeSyntaxError(f"'{name}' is not a valid name: use lower-case letters, digits and _", col)
-            term = SceneRef(edge) if name == "scene" else Ref(name, edge)  # type: ignore[arg-type]
-        elif m.group("at"):
-            mark = m.group("mark")
-            if not mark or not re.fullmatch(_NAME, mark):
-                raise TimeSyntaxError(
-                    f"'{name}@{mark}': after '@' write the name of a bookmark from the line's text", m.start("mark")
-                )
-            if name == "scene":
-                raise TimeSyntaxError("'scene' has no bookmarks; use 'scene.start' or 'scene.end'", col)
-            term = MarkRef(name, mark)
-        else:
+        return Seconds(float(number) * _unit(m.group("unit"), number, m.start("num")))
+    return _reference(m)
+
+
+def _reference(m: re.Match[str]) -> Term:
+    """``intro.end``, ``scene.start`` or ``intro@boat``."""
+    name = m.group("name")
+    col = m.start("name")
+    if m.group("dot"):
+        edge = m.group("edge")
+        if edge not in ("start", "end"):
+            hint = did_you_mean(edge, ["start", "end"])
+            raise TimeSyntaxError(f"'{name}.{edge}': after '{name}.' write 'start' or 'end'{hint}", m.start("edge"))
+        if name != name.lower() or not re.fullmatch(_NAME, name):
+            raise TimeSyntaxError(f"'{name}' is not a valid name: use lower-case letters, digits and _", col)
+        return SceneRef(edge) if name == "scene" else Ref(name, edge)  # type: ignore[arg-type]
+    if m.group("at"):
+        mark = m.group("mark")
+        if not mark or not re.fullmatch(_NAME, mark):
             raise TimeSyntaxError(
-                f"'{name}' alone is not a time; write '{name}.start', '{name}.end' or '{name}@MARK'", col
+                f"'{name}@{mark}': after '@' write the name of a bookmark from the line's text", m.start("mark")
             )
-    offset = 0.0
+        if name == "scene":
+            raise TimeSyntaxError("'scene' has no bookmarks; use 'scene.start' or 'scene.end'", col)
+        return MarkRef(name, mark)
+    raise TimeSyntaxError(f"'{name}' alone is not a time; write '{name}.start', '{name}.end' or '{name}@MARK'", col)
+
+
+def _offset(text: str, m: re.Match[str]) -> float:
+    """The seconds added after the term (``+ 1.5``, ``- 2s``); 0 when there is nothing more."""
     rest = m.end()
-    if rest < len(text) and text[rest:].strip():
-        bad_at = rest + (len(text[rest:]) - len(text[rest:].lstrip()))
-        bad = text[rest:].strip()
-        if m.group("num") is not None and not m.group("unit") and re.fullmatch(r"[A-Za-z]+", bad):
-            # "2 minutes", "90 sec": a unit written apart from its number.
-            number = m.group("num")
-            hint = f"write '{number}' or '{number}s'"
-            if bad.lower() in ("m", "min", "mins", "minute", "minutes"):
-                hint = f"write '{_fmt(float(number) * 60)}', or a clock time like '1:30'"
-            raise TimeSyntaxError(f"don't know what '{text.strip()}' means: times are in seconds; {hint}", bad_at)
-        o = _OFFSET.match(text, rest)
-        if o and o.group("num") is None and not text[o.end() :].strip():
-            raise TimeSyntaxError(
-                f"'{o.group('sign')}' needs a number of seconds after it, like "
-                f"'{text[:rest].strip()} {o.group('sign')} 1.5'",
-                bad_at,
-            )
-        if not o or o.group("num") is None:
-            raise TimeSyntaxError(
-                f"unexpected '{bad}' in time '{text.strip()}'; an offset looks like '+ 1.5' or '- 2s'", bad_at
-            )
-        number = o.group("num")
-        offset = float(number) * _unit(o.group("unit"), number, o.start("num"))
-        if o.group("sign") == "-":
-            offset = -offset
-        if o.end() < len(text):
-            bad = text[o.end() :].strip()
-            raise TimeSyntaxError(f"unexpected '{bad}' at the end of time '{text.strip()}'", o.end())
-    if not math.isfinite(offset) or (isinstance(term, Seconds) and not math.isfinite(term.value)):
-        raise TimeSyntaxError(f"'{text.strip()}' is too large to be a time", 0)
-    _within_scene(offset, text.strip())
-    if isinstance(term, Seconds):
-        _within_scene(term.value, text.strip())
-    return TimeExpr(term, offset, " ".join(text.split()))
+    if rest >= len(text) or not text[rest:].strip():
+        return 0.0
+    bad_at = rest + (len(text[rest:]) - len(text[rest:].lstrip()))
+    bad = text[rest:].strip()
+    if m.group("num") is not None and not m.group("unit") and re.fullmatch(r"[A-Za-z]+", bad):
+        # "2 minutes", "90 sec": a unit written apart from its number.
+        number = m.group("num")
+        hint = f"write '{number}' or '{number}s'"
+        if bad.lower() in ("m", "min", "mins", "minute", "minutes"):
+            hint = f"write '{_fmt(float(number) * 60)}', or a clock time like '1:30'"
+        raise TimeSyntaxError(f"don't know what '{text.strip()}' means: times are in seconds; {hint}", bad_at)
+    o = _OFFSET.match(text, rest)
+    if o and o.group("num") is None and not text[o.end() :].strip():
+        raise TimeSyntaxError(
+            f"'{o.group('sign')}' needs a number of seconds after it, like "
+            f"'{text[:rest].strip()} {o.group('sign')} 1.5'",
+            bad_at,
+        )
+    if not o or o.group("num") is None:
+        raise TimeSyntaxError(
+            f"unexpected '{bad}' in time '{text.strip()}'; an offset looks like '+ 1.5' or '- 2s'", bad_at
+        )
+    number = o.group("num")
+    offset = float(number) * _unit(o.group("unit"), number, o.start("num"))
+    if o.end() < len(text):
+        bad = text[o.end() :].strip()
+        raise TimeSyntaxError(f"unexpected '{bad}' at the end of time '{text.strip()}'", o.end())
+    return -offset if o.group("sign") == "-" else offset
 
 
 def _within_scene(seconds: float, shown: str) -> None:

@@ -14,7 +14,7 @@ from __future__ import annotations
 import re
 import types
 import typing
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from functools import partial
 from typing import Any, Generic, TypeVar
@@ -204,123 +204,195 @@ def _fields_of(tp: Any) -> list[str]:
     return names
 
 
+@dataclass(frozen=True)
+class _Error:
+    """One pydantic error dict, with what its message is made of."""
+
+    doc: Document
+    root: type[BaseModel]
+    err: Any
+    loc: tuple[Any, ...]  # the validator's location below the document root
+    path: PathKey  # the same, as keys in the file
+    ctx: dict[str, Any]
+    value: Any
+
+    @property
+    def kind(self) -> str:
+        return str(self.err.get("type", ""))
+
+    @property
+    def model_loc(self) -> tuple[Any, ...]:
+        """The location below the model the error came from (without the base)."""
+        return tuple(self.err["loc"])
+
+    @property
+    def subject(self) -> str:
+        return _subject(self.path)
+
+    def said(self, fallback: str) -> str:
+        return str(self.err.get("msg", fallback))
+
+
+#: A message and where it points (None: at the value).
+_Said = tuple[str, Location | None]
+
+
+def _unknown_key(e: _Error) -> _Said:
+    key = str(e.loc[-1])
+    allowed = _fields_at(e.root, e.model_loc[:-1])
+    message = f"unknown key '{key}'{did_you_mean(key, allowed)}"
+    above = _empty_owner(e.doc, e.root, e.model_loc[:-1], e.path[:-1], key)
+    if above:
+        message += f"; if it belongs to '{above}' (empty above it), indent it under '{above}'"
+    elif allowed and not did_you_mean(key, allowed):
+        message += f"; allowed here: {', '.join(allowed)}"
+    return message, e.doc.locate(e.path, key=True)
+
+
+def _missing_key(e: _Error) -> _Said:
+    message = f"missing required key '{e.loc[-1]}'{_owner(e.doc, e.path)}"
+    return message, e.doc.locate(e.path, key=True) if e.path else None
+
+
+def _union_tag(e: _Error) -> _Said:
+    disc = str(e.ctx.get("discriminator", "'kind'")).strip("'")
+    expected = [t.strip().strip("'") for t in str(e.ctx.get("expected_tags", "")).split(",") if t.strip()]
+    if not expected:
+        expected = _tags_for(e.root, e.model_loc, disc)
+    if e.kind == "union_tag_not_found":
+        return f"missing '{disc}': say which one this is ({', '.join(expected)})", e.doc.locate(e.path, key=True)
+    tag = str(e.ctx.get("tag", e.value))
+    noun = {"kind": "object kind", "do": "cue action"}.get(disc, disc)
+    message = f"unknown {noun} '{tag}'{did_you_mean(tag, expected)}; expected one of: {', '.join(expected)}"
+    return message, e.doc.locate((*e.path, disc)) if (*e.path, disc) in e.doc.spans else None
+
+
+def _not_an_option(e: _Error) -> _Said:
+    expected_text = str(e.ctx.get("expected", ""))
+    options = [o.strip().strip("'") for o in expected_text.replace(" or ", ", ").split(",") if o.strip()]
+    message = (
+        f"{_describe(e.value)} is not a valid value for {e.subject}{did_you_mean(str(e.value), options)}; "
+        f"expected one of: {', '.join(options)}"
+    )
+    return message, None
+
+
+_MAPS = ("dict_type", "model_type", "model_attributes_type")
+
+
+def _wrong_type(e: _Error) -> _Said:
+    kind, value = e.kind, e.value
+    message = f"{e.subject} must be {_TYPE_NAMES[kind]}, got {_describe(value)}"
+    if kind in _MAPS and value is None:
+        message = f"{e.subject} is empty; write its keys below it, indented, or remove it"
+    elif kind in ("list_type", "tuple_type") and value is None:
+        message = f"{e.subject} is empty; write its items below it ('- ...'), or remove it"
+    elif kind in _MAPS and e.path and e.path[-1] in _fields_at(e.root, e.model_loc):
+        # `boat:` then `kind: red_boat` at the same indentation: a key of the item above.
+        message += f"; if '{e.path[-1]}' belongs to the item above it, indent it further"
+    elif kind in ("float_parsing", "int_parsing") and isinstance(value, str):
+        seconds = re.fullmatch(r"\s*(\d+(?:\.\d+)?)\s*(?:s|sec|secs|second|seconds)\s*", value)
+        if seconds:
+            message += f"; durations are plain numbers of seconds: write {seconds.group(1)}"
+    return message, None
+
+
+_BOUND_WORDS = {
+    "greater_than": "greater than",
+    "greater_than_equal": "at least",
+    "less_than": "less than",
+    "less_than_equal": "at most",
+}
+
+
+def _out_of_range(e: _Error) -> _Said:
+    bound = e.ctx.get("gt", e.ctx.get("ge", e.ctx.get("lt", e.ctx.get("le"))))
+    if not isinstance(bound, (int, float)):
+        return e.said("value out of range"), None
+    return f"{e.subject} must be {_BOUND_WORDS[e.kind]} {bound:g}, got {_describe(e.value)}", None
+
+
+def _too_short(e: _Error) -> _Said:
+    needed = _plural(e.ctx.get("min_length"), "item")
+    return f"{e.subject} needs at least {needed}, got {e.ctx.get('actual_length', 0)}", None
+
+
+def _too_long(e: _Error) -> _Said:
+    allowed = _plural(e.ctx.get("max_length"), "item")
+    return f"{e.subject} takes at most {allowed}, got {e.ctx.get('actual_length')}", None
+
+
+def _bad_form(e: _Error) -> _Said:
+    pattern, value = str(e.ctx.get("pattern", "")), e.value
+    if pattern.startswith("^[a-z][a-z0-9_]*"):
+        message = (
+            f"{_describe(value)} is not a valid name: use lower-case letters, digits and _, starting with a letter"
+        )
+        fixed = re.sub(r"[^a-z0-9_]+", "_", str(value).strip().lower()).strip("_")
+        if str(value).isascii() and re.fullmatch(r"[a-z][a-z0-9_]*", fixed):
+            message += f" (like '{fixed}')"
+        return message, None
+    if "A-Za-z0-9" in pattern:
+        return f"{_describe(value)} is not a language code; use codes like zh or en", None
+    return f"{_describe(value)} does not have the expected form", None
+
+
+def _validator_said(e: _Error) -> _Said:
+    cause = e.ctx.get("error")
+    column = getattr(cause, "column", None)
+    message = e.said("").removeprefix("Value error, ")
+    if isinstance(cause, TimeSyntaxError) and isinstance(column, int):
+        return message, e.doc.locate_in(e.path, column)
+    return message, None
+
+
+def _not_finite(e: _Error) -> _Said:
+    return f"{e.subject} must be a finite number, got {_describe(e.value)}", None
+
+
+def _not_a_vector(e: _Error) -> _Said:
+    text = e.said("invalid value")
+    return (f"{e.subject} must be {text.removeprefix('expected ')}" if text.startswith("expected ") else text), None
+
+
+def _bad_time(e: _Error) -> _Said:
+    column = e.ctx.get("column")
+    return e.said("invalid time"), e.doc.locate_in(e.path, int(column)) if isinstance(column, int) else None
+
+
+#: What each kind of pydantic error says; any other kind says pydantic's own message.
+_MESSAGES: dict[str, Callable[[_Error], _Said]] = {
+    "extra_forbidden": _unknown_key,
+    "missing": _missing_key,
+    "union_tag_invalid": _union_tag,
+    "union_tag_not_found": _union_tag,
+    "literal_error": _not_an_option,
+    **dict.fromkeys(_TYPE_NAMES, _wrong_type),
+    **dict.fromkeys(_BOUND_WORDS, _out_of_range),
+    "too_short": _too_short,
+    "too_long": _too_long,
+    "string_pattern_mismatch": _bad_form,
+    "value_error": _validator_said,
+    "finite_number": _not_finite,
+    "vector": _not_a_vector,
+    "scale": _not_a_vector,
+    "time_expr": _bad_time,
+}
+
+
 def error_to_diagnostic(doc: Document, root: type[BaseModel], err: Any, base: PathKey = ()) -> Diagnostic:
     """One pydantic error dict as a located diagnostic."""
     loc = tuple(base) + tuple(err.get("loc", ()))
-    kind = err.get("type", "")
-    ctx = err.get("ctx") or {}
-    value = err.get("input")
     path, _ = data_path(doc, root, loc)
-    location: Location = doc.locate(path)
-    message: str
-
-    if kind == "extra_forbidden":
-        key = str(loc[-1])
-        allowed = _fields_at(root, tuple(err["loc"])[:-1])
-        message = f"unknown key '{key}'{did_you_mean(key, allowed)}"
-        above = _empty_owner(doc, root, tuple(err["loc"])[:-1], path[:-1], key)
-        if above:
-            message += f"; if it belongs to '{above}' (empty above it), indent it under '{above}'"
-        elif allowed and not did_you_mean(key, allowed):
-            message += f"; allowed here: {', '.join(allowed)}"
-        location = doc.locate(path, key=True)
-    elif kind == "missing":
-        key = str(loc[-1])
-        message = f"missing required key '{key}'{_owner(doc, path)}"
-        location = doc.locate(path, key=True) if path else doc.locate(path)
-    elif kind in ("union_tag_invalid", "union_tag_not_found"):
-        disc = str(ctx.get("discriminator", "'kind'")).strip("'")
-        expected = [t.strip().strip("'") for t in str(ctx.get("expected_tags", "")).split(",") if t.strip()]
-        if not expected:
-            expected = _tags_for(root, tuple(err["loc"]), disc)
-        if kind == "union_tag_not_found":
-            message = f"missing '{disc}': say which one this is ({', '.join(expected)})"
-            location = doc.locate(path, key=True)
-        else:
-            tag = str(ctx.get("tag", value))
-            noun = {"kind": "object kind", "do": "cue action"}.get(disc, disc)
-            message = f"unknown {noun} '{tag}'{did_you_mean(tag, expected)}; expected one of: {', '.join(expected)}"
-            if (*path, disc) in doc.spans:
-                location = doc.locate((*path, disc))
-    elif kind == "literal_error":
-        expected_text = str(ctx.get("expected", ""))
-        options = [o.strip().strip("'") for o in expected_text.replace(" or ", ", ").split(",") if o.strip()]
-        message = (
-            f"{_describe(value)} is not a valid value for {_subject(path)}{did_you_mean(str(value), options)}; "
-            f"expected one of: {', '.join(options)}"
-        )
-    elif kind in _TYPE_NAMES:
-        message = f"{_subject(path)} must be {_TYPE_NAMES[kind]}, got {_describe(value)}"
-        if kind in ("dict_type", "model_type", "model_attributes_type") and value is None:
-            message = f"{_subject(path)} is empty; write its keys below it, indented, or remove it"
-        elif kind in ("list_type", "tuple_type") and value is None:
-            message = f"{_subject(path)} is empty; write its items below it ('- ...'), or remove it"
-        elif (
-            kind in ("dict_type", "model_type", "model_attributes_type")
-            and path
-            and path[-1] in _fields_at(root, tuple(err["loc"]))
-        ):
-            # `boat:` then `kind: red_boat` at the same indentation: a key of the item above.
-            message += f"; if '{path[-1]}' belongs to the item above it, indent it further"
-        elif kind in ("float_parsing", "int_parsing") and isinstance(value, str):
-            seconds = re.fullmatch(r"\s*(\d+(?:\.\d+)?)\s*(?:s|sec|secs|second|seconds)\s*", value)
-            if seconds:
-                message += f"; durations are plain numbers of seconds: write {seconds.group(1)}"
-    elif kind in ("greater_than", "greater_than_equal", "less_than", "less_than_equal"):
-        bound = ctx.get("gt", ctx.get("ge", ctx.get("lt", ctx.get("le"))))
-        words = {
-            "greater_than": "greater than",
-            "greater_than_equal": "at least",
-            "less_than": "less than",
-            "less_than_equal": "at most",
-        }[kind]
-        message = (
-            f"{_subject(path)} must be {words} {bound:g}, got {_describe(value)}"
-            if isinstance(bound, (int, float))
-            else str(err.get("msg", "value out of range"))
-        )
-    elif kind == "too_short":
-        message = (
-            f"{_subject(path)} needs at least {_plural(ctx.get('min_length'), 'item')}, "
-            f"got {ctx.get('actual_length', 0)}"
-        )
-    elif kind == "too_long":
-        message = (
-            f"{_subject(path)} takes at most {_plural(ctx.get('max_length'), 'item')}, got {ctx.get('actual_length')}"
-        )
-    elif kind == "string_pattern_mismatch":
-        pattern = str(ctx.get("pattern", ""))
-        if pattern.startswith("^[a-z][a-z0-9_]*"):
-            message = (
-                f"{_describe(value)} is not a valid name: use lower-case letters, digits and _, starting with a letter"
-            )
-            fixed = re.sub(r"[^a-z0-9_]+", "_", str(value).strip().lower()).strip("_")
-            if str(value).isascii() and re.fullmatch(r"[a-z][a-z0-9_]*", fixed):
-                message += f" (like '{fixed}')"
-        elif "A-Za-z0-9" in pattern:
-            message = f"{_describe(value)} is not a language code; use codes like zh or en"
-        else:
-            message = f"{_describe(value)} does not have the expected form"
-    elif kind == "value_error":
-        message = str(err.get("msg", "")).removeprefix("Value error, ")
-        cause = ctx.get("error")
-        column = getattr(cause, "column", None)
-        if isinstance(cause, TimeSyntaxError) and isinstance(column, int):
-            location = doc.locate_in(path, column)
-    elif kind == "finite_number":
-        message = f"{_subject(path)} must be a finite number, got {_describe(value)}"
-    elif kind in ("vector", "scale"):
-        text = str(err.get("msg", "invalid value"))
-        message = f"{_subject(path)} must be {text.removeprefix('expected ')}" if text.startswith("expected ") else text
-    elif kind == "time_expr":
-        message = str(err.get("msg", "invalid time"))
-        if isinstance(ctx.get("column"), int):
-            location = doc.locate_in(path, int(ctx["column"]))
-    else:
-        message = str(err.get("msg", "invalid value"))
+    error = _Error(doc, root, err, loc, path, err.get("ctx") or {}, err.get("input"))
+    kind = error.kind
+    handler = _MESSAGES.get(kind)
+    message, location = handler(error) if handler is not None else (error.said("invalid value"), None)
+    if location is None:
+        location = doc.locate(path)
     # A problem with one language of a localized text points at that language.
-    if kind.startswith("text_") and "lang" in ctx and (*path, str(ctx["lang"])) in doc.spans:
-        location = doc.locate((*path, str(ctx["lang"])), key=kind != "text_value")
+    if kind.startswith("text_") and "lang" in error.ctx and (*path, str(error.ctx["lang"])) in doc.spans:
+        location = doc.locate((*path, str(error.ctx["lang"])), key=kind != "text_value")
     # Keys of a map (object ids) are reported at the key itself.
     if loc and loc[-1] == "[key]":
         location = doc.locate(path, key=True)

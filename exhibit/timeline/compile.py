@@ -205,205 +205,240 @@ def compile_scene(
     ``timings`` gives each line's measured audio timing; lines without one use
     the reading-speed estimate.
     """
-    r = Resolver(scene, lang, timings or {})
-    diags: list[Diagnostic] = []
-    reported_cycles: set[frozenset[str]] = set()
-    tag = f" in {lang}" if len(scene.languages) > 1 else ""
+    c = _Compilation(scene, lang, timings or {}, doc)
+    c.resolve_before_end()
+    c.measure_duration()
+    c.resolve_after_end()
+    c.check_ranges()
+    c.check_order()
+    return c.timeline(), c.diags
 
-    def attempt(path: PathKey, fn: Callable[[], float]) -> float | None:
+
+_Span = tuple[float | None, float | None]
+
+
+class _Compilation:
+    """One scene compiled for one language: its times resolved in two passes, checked, then timed."""
+
+    def __init__(self, scene: Scene, lang: str, timings: Mapping[str, LineTiming], doc: Document | None) -> None:
+        self.scene, self.lang, self.doc = scene, lang, doc
+        self.r = Resolver(scene, lang, timings)
+        self.diags: list[Diagnostic] = []
+        self.tag = f" in {lang}" if len(scene.languages) > 1 else ""
+        self._reported_cycles: set[frozenset[str]] = set()
+        self._pending: list[tuple[PathKey, Callable[[], float]]] = []  # what waits for scene.end
+        self.line_times: dict[int, _Span] = {}
+        self.cue_times: dict[int, float | None] = {}
+        self.key_times: dict[int, float | None] = {}
+        self.music_times: dict[int, _Span] = {}
+        self.sound_times: dict[int, float | None] = {}
+        self.duration = 0.0
+        self.duration_known = True  # False: no usable duration (reported), so no range checks
+
+    def report(self, path: PathKey, message: str) -> None:
+        self.diags.append(_diag(self.doc, path, message))
+
+    def attempt(self, path: PathKey, fn: Callable[[], float]) -> float | None:
         try:
-            return float(r.settled(fn))
+            return float(self.r.settled(fn))
         except _Cycle as cyc:
             key = frozenset(cyc.members)
-            if key not in reported_cycles:
-                reported_cycles.add(key)
-                diags.append(_diag(doc, path, "reference cycle: " + " -> ".join(cyc.members)))
+            if key not in self._reported_cycles:
+                self._reported_cycles.add(key)
+                self.report(path, "reference cycle: " + " -> ".join(cyc.members))
             return None
         except _Unresolvable:
             return None  # an unknown name; reported by the reference checks
 
-    # First pass: everything that does not need scene.end.
-    pending: list[tuple[PathKey, Callable[[], float]]] = []
-
-    def first(path: PathKey, fn: Callable[[], float]) -> float | None:
+    def _first(self, path: PathKey, fn: Callable[[], float]) -> float | None:
         try:
-            return attempt(path, fn)
+            return self.attempt(path, fn)
         except _NeedsEnd:
-            pending.append((path, fn))
+            self._pending.append((path, fn))
             return None
 
-    line_times: dict[int, tuple[float | None, float | None]] = {}
-    for i in range(len(scene.narration)):
-        s = first(
-            ("narration", i, "at") if scene.narration[i].at is not None else ("narration", i, "id"),
-            partial(r.line_start, i),
-        )
-        e = None if s is None else first(("narration", i, "id"), partial(r.line_end, i))
-        line_times[i] = (s, e)
-    cue_times: dict[int, float | None] = {}
-    for i in range(len(scene.cues)):
-        cue_times[i] = first(("cues", i, "at"), partial(r.cue_start, i))
-    key_times: dict[int, float | None] = {}
-    for i, key in enumerate(scene.camera.keys):
-        key_times[i] = first(("camera", "keys", i, "at"), partial(r.expr, key.at))
-    music_times: dict[int, tuple[float | None, float | None]] = {}
-    for i, m in enumerate(scene.music):
-        s = first(("music", i, "at"), partial(r.expr, m.at))
-        u = first(("music", i, "until"), partial(r.expr, m.until)) if m.until is not None else None
-        music_times[i] = (s, u)
-    sound_times: dict[int, float | None] = {}
-    for i, snd in enumerate(scene.sounds):
-        sound_times[i] = first(("sounds", i, "at"), partial(r.expr, snd.at))
+    def resolve_before_end(self) -> None:
+        """First pass: everything that does not need scene.end."""
+        scene, r, first = self.scene, self.r, self._first
+        for i in range(len(scene.narration)):
+            s = first(_line_place(scene, i), partial(r.line_start, i))
+            e = None if s is None else first(("narration", i, "id"), partial(r.line_end, i))
+            self.line_times[i] = (s, e)
+        for i in range(len(scene.cues)):
+            self.cue_times[i] = first(("cues", i, "at"), partial(r.cue_start, i))
+        for i, key in enumerate(scene.camera.keys):
+            self.key_times[i] = first(("camera", "keys", i, "at"), partial(r.expr, key.at))
+        for i, m in enumerate(scene.music):
+            s = first(("music", i, "at"), partial(r.expr, m.at))
+            u = first(("music", i, "until"), partial(r.expr, m.until)) if m.until is not None else None
+            self.music_times[i] = (s, u)
+        for i, snd in enumerate(scene.sounds):
+            self.sound_times[i] = first(("sounds", i, "at"), partial(r.expr, snd.at))
 
-    # The scene's length.
-    duration_known = True
-    if scene.duration == "auto":
-        ends = [e for _, e in line_times.values() if e is not None]
-        ends += [t + cue_end_offset(scene.cues[i]) for i, t in cue_times.items() if t is not None]
-        ends += [t for t in key_times.values() if t is not None]
-        ends += [u if u is not None else s for s, u in music_times.values() if s is not None and (u is not None)]
-        ends += [t for t in sound_times.values() if t is not None]
-        duration = (max(ends) if ends else 0.0) + AUTO_TAIL
-    else:
+    def measure_duration(self) -> None:
+        """The scene's length: given, or the latest end of everything plus :data:`AUTO_TAIL`."""
+        scene = self.scene
+        if scene.duration == "auto":
+            ends = [e for _, e in self.line_times.values() if e is not None]
+            ends += [t + cue_end_offset(scene.cues[i]) for i, t in self.cue_times.items() if t is not None]
+            ends += [t for t in self.key_times.values() if t is not None]
+            ends += [
+                u if u is not None else s for s, u in self.music_times.values() if s is not None and (u is not None)
+            ]
+            ends += [t for t in self.sound_times.values() if t is not None]
+            self.duration = (max(ends) if ends else 0.0) + AUTO_TAIL
+        else:
+            d = self._given_duration(scene.duration)
+            self.duration = d if d is not None else 0.0
+            self.duration_known = d is not None
+        if self.duration_known and self.duration > MAX_MIXED_SECONDS:
+            where_long: PathKey = (
+                ("duration",) if scene.duration != "auto" else _latest(self.line_times, self.cue_times, scene)
+            )
+            self.report(
+                where_long,
+                f"the scene would last {self.duration:.0f} s{self.tag}; its sound mix would need about "
+                f"{megabytes(mix_cost(self.duration))} to build, more than the {megabytes(MEMORY_BUDGET)} a scene "
+                f"may use: a scene lasts at most {MAX_MIXED_SECONDS:.0f} s, so shorten it or split it in two",
+            )
+            self.duration_known = False
+        self.r.end = self.duration
+
+    def _given_duration(self, duration: TimeExpr) -> float | None:
         try:
-            r.stack.append("scene.end")
-            d = attempt(("duration",), partial(r.expr, scene.duration))
+            self.r.stack.append("scene.end")
+            d = self.attempt(("duration",), partial(self.r.expr, duration))
         except _NeedsEnd:
             d = None
-            diags.append(_diag(doc, ("duration",), "the scene's duration cannot depend on scene.end"))
+            self.report(("duration",), "the scene's duration cannot depend on scene.end")
         finally:
-            r.stack.pop()
+            self.r.stack.pop()
         if d is not None and d <= 0:
-            diags.append(_diag(doc, ("duration",), f"the scene's duration must be greater than 0, got {d:g} s"))
+            self.report(("duration",), f"the scene's duration must be greater than 0, got {d:g} s")
             d = None
-        duration = d if d is not None else 0.0
-        duration_known = d is not None
-    if duration_known and duration > MAX_MIXED_SECONDS:
-        where_long: PathKey = ("duration",) if scene.duration != "auto" else _latest(line_times, cue_times, scene)
-        diags.append(
-            _diag(
-                doc,
-                where_long,
-                f"the scene would last {duration:.0f} s{tag}; its sound mix would need about "
-                f"{megabytes(mix_cost(duration))} to build, more than the {megabytes(MEMORY_BUDGET)} a scene may use: "
-                f"a scene lasts at most {MAX_MIXED_SECONDS:.0f} s, so shorten it or split it in two",
-            )
-        )
-        duration_known = False
-    r.end = duration
+        return d
 
-    for path, fn in pending:
-        value = attempt(path, fn)
-        idx = path[1] if len(path) > 1 else None
-        if path[0] == "narration" and isinstance(idx, int):
-            line_times[idx] = (attempt(path, partial(r.line_start, idx)), attempt(path, partial(r.line_end, idx)))
-        elif path[0] == "cues" and isinstance(idx, int):
-            cue_times[idx] = value
-        elif path[0] == "camera":
-            key_times[path[2]] = value  # type: ignore[index]
-        elif path[0] == "music" and isinstance(idx, int):
-            s, u = music_times[idx]
-            music_times[idx] = (value, u) if path[2] == "at" else (s, value)
-        elif path[0] == "sounds" and isinstance(idx, int):
-            sound_times[idx] = value
+    def resolve_after_end(self) -> None:
+        """Second pass: what waited for scene.end."""
+        attempt, r = self.attempt, self.r
+        for path, fn in self._pending:
+            value = attempt(path, fn)
+            idx = path[1] if len(path) > 1 else None
+            if path[0] == "narration" and isinstance(idx, int):
+                start, end = attempt(path, partial(r.line_start, idx)), attempt(path, partial(r.line_end, idx))
+                self.line_times[idx] = (start, end)
+            elif path[0] == "cues" and isinstance(idx, int):
+                self.cue_times[idx] = value
+            elif path[0] == "camera":
+                self.key_times[path[2]] = value  # type: ignore[index]
+            elif path[0] == "music" and isinstance(idx, int):
+                s, u = self.music_times[idx]
+                self.music_times[idx] = (value, u) if path[2] == "at" else (s, value)
+            elif path[0] == "sounds" and isinstance(idx, int):
+                self.sound_times[idx] = value
 
-    # Range checks: nothing before 0, nothing after the end.
-    def in_range(path: PathKey, t: float | None, what: str) -> None:
-        if t is None or not duration_known:  # an unusable duration was reported already
+    def _in_range(self, path: PathKey, t: float | None, what: str) -> None:
+        if t is None or not self.duration_known:  # an unusable duration was reported already
             return
         if t < -EPSILON:
-            diags.append(_diag(doc, path, f"{what} resolves to {t:.2f} s{tag}, before the scene starts"))
-        elif t > duration + EPSILON:
-            diags.append(
-                _diag(doc, path, f"{what} resolves to {t:.2f} s{tag}, after the scene ends at {duration:.2f} s")
-            )
+            self.report(path, f"{what} resolves to {t:.2f} s{self.tag}, before the scene starts")
+        elif t > self.duration + EPSILON:
+            self.report(path, f"{what} resolves to {t:.2f} s{self.tag}, after the scene ends at {self.duration:.2f} s")
 
-    for i, (s, e) in line_times.items():
-        line = scene.narration[i]
-        where: PathKey = ("narration", i, "at") if line.at is not None else ("narration", i, "id")
-        in_range(where, s, f"line '{line.id}'")
-        if s is not None and e is not None and s >= -EPSILON and e > duration + EPSILON:
-            in_range(("narration", i, "id"), e, f"the end of line '{line.id}'")
-    for i, t in cue_times.items():
-        in_range(("cues", i, "at"), t, f"cue {scene.cues[i].id or i + 1} ({scene.cues[i].do})")
-    for i, t in key_times.items():
-        in_range(("camera", "keys", i, "at"), t, f"camera key {i + 1}")
-    for i, (s, u) in music_times.items():
-        in_range(("music", i, "at"), s, "music")
-        in_range(("music", i, "until"), u, "music 'until'")
-        if s is not None and u is not None and u < s:
-            diags.append(_diag(doc, ("music", i, "until"), f"music ends ({u:.2f} s) before it starts ({s:.2f} s){tag}"))
-    for i, t in sound_times.items():
-        in_range(("sounds", i, "at"), t, "sound")
+    def check_ranges(self) -> None:
+        """Nothing before 0, nothing after the end."""
+        scene, in_range = self.scene, self._in_range
+        for i, (s, e) in self.line_times.items():
+            line = scene.narration[i]
+            in_range(_line_place(scene, i), s, f"line '{line.id}'")
+            if s is not None and e is not None and s >= -EPSILON and e > self.duration + EPSILON:
+                in_range(("narration", i, "id"), e, f"the end of line '{line.id}'")
+        for i, t in self.cue_times.items():
+            in_range(("cues", i, "at"), t, f"cue {scene.cues[i].id or i + 1} ({scene.cues[i].do})")
+        for i, t in self.key_times.items():
+            in_range(("camera", "keys", i, "at"), t, f"camera key {i + 1}")
+        for i, (s, u) in self.music_times.items():
+            in_range(("music", i, "at"), s, "music")
+            in_range(("music", i, "until"), u, "music 'until'")
+            if s is not None and u is not None and u < s:
+                self.report(("music", i, "until"), f"music ends ({u:.2f} s) before it starts ({s:.2f} s){self.tag}")
+        for i, t in self.sound_times.items():
+            in_range(("sounds", i, "at"), t, "sound")
 
-    # Lines may not overlap.
-    spans = sorted(
-        ((s, e, i) for i, (s, e) in line_times.items() if s is not None and e is not None), key=lambda x: x[0]
-    )
-    for (s1, e1, i1), (s2, _e2, i2) in zip(spans, spans[1:], strict=False):
-        if s2 < e1 - EPSILON:
-            a, b = scene.narration[i1].id, scene.narration[i2].id
-            where = ("narration", i2, "at") if scene.narration[i2].at is not None else ("narration", i2, "id")
-            diags.append(
-                _diag(
-                    doc,
-                    where,
+    def check_order(self) -> None:
+        """Lines may not overlap; camera keys must be in time order."""
+        spans = sorted(
+            ((s, e, i) for i, (s, e) in self.line_times.items() if s is not None and e is not None), key=lambda x: x[0]
+        )
+        for (s1, e1, i1), (s2, _e2, i2) in zip(spans, spans[1:], strict=False):
+            if s2 < e1 - EPSILON:
+                a, b = self.scene.narration[i1].id, self.scene.narration[i2].id
+                self.report(
+                    _line_place(self.scene, i2),
                     f"narration lines '{a}' ({s1:.2f} s to {e1:.2f} s) and '{b}' (from {s2:.2f} s) "
-                    f"overlap by {e1 - s2:.2f} s{tag}",
+                    f"overlap by {e1 - s2:.2f} s{self.tag}",
                 )
-            )
-    # Camera keys must be in time order.
-    ordered_keys = [(i, t) for i, t in key_times.items() if t is not None]
-    for (i1, t1), (i2, t2) in zip(ordered_keys, ordered_keys[1:], strict=False):
-        if t2 < t1 - EPSILON:
-            diags.append(
-                _diag(
-                    doc,
+        ordered_keys = [(i, t) for i, t in self.key_times.items() if t is not None]
+        for (i1, t1), (i2, t2) in zip(ordered_keys, ordered_keys[1:], strict=False):
+            if t2 < t1 - EPSILON:
+                self.report(
                     ("camera", "keys", i2, "at"),
-                    f"camera key {i2 + 1} at {t2:.2f} s comes before key {i1 + 1} at {t1:.2f} s{tag}; "
+                    f"camera key {i2 + 1} at {t2:.2f} s comes before key {i1 + 1} at {t1:.2f} s{self.tag}; "
                     "keys must be in time order",
                 )
-            )
 
-    if any(d.is_error for d in diags):
-        return None, diags
-    if (
-        any(v is None for v in cue_times.values())
-        or any(s is None for s, _ in line_times.values())
-        or any(v is None for v in key_times.values())
-    ):
-        # Unknown references: reported by the scene checks; no timeline can be built.
-        return None, diags
-
-    lines: list[TimedLine] = []
-    raw_captions: list[tuple[float, float, str, str]] = []
-    for i, line in enumerate(scene.narration):
-        s, e = line_times[i]
-        assert s is not None and e is not None
-        timing = r.timing(line.id)
-        audio_start = s - timing.speech_start
-        shares = marks_from_shares(line.text.get(lang) or "", timing.speech_start, timing.speech_end)
-        marks = {name: audio_start + at for name, at in {**shares, **timing.marks}.items()}
-        text = strip_marks(line.text.get(lang) or "")
-        lines.append(
-            TimedLine(i, line.id, s, e, audio_start, audio_start + timing.duration, marks, text, timing.source)
+    def timeline(self) -> Timeline | None:
+        """The compiled timeline; None after an error or with times that could not be resolved."""
+        if any(d.is_error for d in self.diags):
+            return None
+        if (
+            any(v is None for v in self.cue_times.values())
+            or any(s is None for s, _ in self.line_times.values())
+            or any(v is None for v in self.key_times.values())
+        ):
+            # Unknown references: reported by the scene checks; no timeline can be built.
+            return None
+        scene, duration = self.scene, self.duration
+        lines, captions = self._timed_lines()
+        cues = [
+            TimedCue(i, c, self.cue_times[i] or 0.0, (self.cue_times[i] or 0.0) + cue_end_offset(c))
+            for i, c in enumerate(scene.cues)
+        ]
+        keys = [TimedCameraKey(i, self.key_times[i] or 0.0, k) for i, k in enumerate(scene.camera.keys)]
+        music = []
+        for i, m in enumerate(scene.music):
+            s, u = self.music_times[i]
+            music.append(TimedMusic(i, m, s or 0.0, u if u is not None else duration))
+        sounds = [TimedSound(i, snd, self.sound_times[i] or 0.0) for i, snd in enumerate(scene.sounds)]
+        return Timeline(
+            scene, self.lang, duration, tuple(lines), tuple(cues), tuple(keys), tuple(music), tuple(sounds),
+            tuple(captions),
         )
-        for cs, ce, ctext in time_captions(split_caption_text(text), s, e):
-            raw_captions.append((cs, ce, ctext, line.id))
-    captions = [TimedCaption(cs, ce, ct, "bottom", line_id) for cs, ce, ct, line_id in settle(raw_captions, duration)]
-    cues = [
-        TimedCue(i, c, cue_times[i] or 0.0, (cue_times[i] or 0.0) + cue_end_offset(c)) for i, c in enumerate(scene.cues)
-    ]
-    keys = [TimedCameraKey(i, key_times[i] or 0.0, k) for i, k in enumerate(scene.camera.keys)]
-    music = []
-    for i, m in enumerate(scene.music):
-        s, u = music_times[i]
-        music.append(TimedMusic(i, m, s or 0.0, u if u is not None else duration))
-    sounds = [TimedSound(i, snd, sound_times[i] or 0.0) for i, snd in enumerate(scene.sounds)]
-    timeline = Timeline(
-        scene, lang, duration, tuple(lines), tuple(cues), tuple(keys), tuple(music), tuple(sounds), tuple(captions)
-    )
-    return timeline, diags
+
+    def _timed_lines(self) -> tuple[list[TimedLine], list[TimedCaption]]:
+        lang = self.lang
+        lines: list[TimedLine] = []
+        raw_captions: list[tuple[float, float, str, str]] = []
+        for i, line in enumerate(self.scene.narration):
+            s, e = self.line_times[i]
+            assert s is not None and e is not None
+            timing = self.r.timing(line.id)
+            audio_start = s - timing.speech_start
+            shares = marks_from_shares(line.text.get(lang) or "", timing.speech_start, timing.speech_end)
+            marks = {name: audio_start + at for name, at in {**shares, **timing.marks}.items()}
+            text = strip_marks(line.text.get(lang) or "")
+            lines.append(
+                TimedLine(i, line.id, s, e, audio_start, audio_start + timing.duration, marks, text, timing.source)
+            )
+            for cs, ce, ctext in time_captions(split_caption_text(text), s, e):
+                raw_captions.append((cs, ce, ctext, line.id))
+        settled = settle(raw_captions, self.duration)
+        return lines, [TimedCaption(cs, ce, ct, "bottom", line_id) for cs, ce, ct, line_id in settled]
+
+
+def _line_place(scene: Scene, i: int) -> PathKey:
+    """Where line ``i``'s start is written: its ``at``, or its id when it follows the line before."""
+    return ("narration", i, "at") if scene.narration[i].at is not None else ("narration", i, "id")
 
 
 def _latest(

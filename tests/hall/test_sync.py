@@ -23,21 +23,11 @@ from pythonosc.osc_message import OscMessage
 from pythonosc.osc_message_builder import OscMessageBuilder
 
 from exhibit.hall.sync import SyncMaster
-from exhibit.render.follow import (
-    JUMP_THRESHOLD,
-    LOST_AFTER,
-    MAX_SLEW,
-    FollowerClock,
-    FollowPlayer,
-    OffsetFilter,
-    PingMessage,
-    PongMessage,
-    StateMessage,
-    decode,
-    encode,
-    parse_master,
-)
+from exhibit.render.follow import FollowPlayer
 from exhibit.spec.errors import ExhibitError
+from exhibit.sync.clock import LOST_AFTER, FollowerClock, OffsetFilter
+from exhibit.sync.wire import PingMessage, PongMessage, StateMessage, decode, encode, parse_master
+from exhibit.timeline.clock import JUMP_THRESHOLD, MAX_SLEW
 
 FRAME_60HZ = 1.0 / 60.0
 ROOT = Path(__file__).resolve().parents[2]
@@ -292,7 +282,7 @@ def test_a_busy_port_is_a_clear_error(master: SyncMaster) -> None:
 
 FOLLOWER = r"""
 import json, sys, time
-from exhibit.render.follow import Follower
+from exhibit.sync.peer import Follower
 host, port, name = sys.argv[1], int(sys.argv[2]), sys.argv[3]
 offset, drift, seconds = float(sys.argv[4]), float(sys.argv[5]), float(sys.argv[6])
 base = time.monotonic()

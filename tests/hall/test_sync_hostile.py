@@ -11,8 +11,9 @@ import pytest
 from pythonosc.osc_message_builder import OscMessageBuilder
 
 from exhibit.hall.sync import FOLLOWER_TIMEOUT, PINGS_PER_SECOND, SyncMaster
-from exhibit.render.follow import Follower, PingMessage, PongMessage, StateMessage, decode, encode
 from exhibit.spec.errors import ExhibitError
+from exhibit.sync.peer import Follower
+from exhibit.sync.wire import PingMessage, PongMessage, StateMessage, decode, encode
 
 KEY = "q8Vd2LxR5nTz7WbK3mHc9PfJ"
 

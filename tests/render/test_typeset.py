@@ -69,3 +69,42 @@ def test_any_text_breaks_by_the_rules(parts: list[str], width: int):
         # too wide only by closing punctuation kept at its end, or a single word cut to fit
         core = line.rstrip(CLOSING + " ")
         assert advance(core) <= width or " " not in core and len(core) <= 2 * width
+
+
+KOREAN = "쭌이 회의는 “사실상 당 중앙과 홍군에서 마오쩌둥의 지도적 지위를 확립”했습니다. 『전국 진군 명령』을 내렸다."
+
+
+def test_korean_breaks_only_between_words_keeping_quotes_and_particles_on_their_word():
+    words = KOREAN.split(" ")
+    for width in range(8, 40):  # the widest word, "확립”했습니다.", is 7.5
+        lines = break_lines(KOREAN, width, advance)
+        # "확립”했습니다." and "명령』을" are single words: the particle never starts a line
+        assert " ".join(lines) == KOREAN, (width, lines)
+        for line in lines:
+            assert all(w in words for w in line.split(" ")), (width, line)
+            assert line[0] not in CLOSING and line[-1] not in OPENING, (width, line)
+
+
+korean_words = st.lists(
+    st.tuples(
+        st.sampled_from(["", "“", "『", "("]),
+        st.sampled_from(["쭌이", "회의는", "마오쩌둥의", "확립", "1935년", "대장정"]),
+        st.sampled_from(["", "”", "』", ")", ".", ",", "”했다.", "』을", "을"]),
+    ).map("".join),
+    min_size=1,
+    max_size=20,
+)
+
+
+@settings(max_examples=300, deadline=None)
+@given(korean_words, st.integers(min_value=3, max_value=25))
+def test_any_korean_text_breaks_at_spaces_only(words: list[str], width: int):
+    text = " ".join(words)
+    lines = break_lines(text, width, advance)
+    wide = [w for w in words if advance(w) > width]
+    for line in lines:
+        parts = line.split(" ")
+        for i, part in enumerate(parts):
+            # whole words, but for the pieces of a word wider than the line, at either end of a line
+            cut = i in (0, len(parts) - 1) and any(part in w for w in wide)
+            assert part in words or cut, (text, width, lines)

@@ -52,9 +52,9 @@ PEOPLE = [("王进仁", "Wang Jinren"), ("陈振麓", "Chen Zhenlu"), ("邓恩�
 MONTHS = [("6月", "June"), ("8月", "August"), ("11月", "November"), ("10月", "October")]
 
 
-def load(tmp_path: Path, body: str) -> list[tuple[int, int, Severity, str]]:
+def load(tmp_path: Path, body: str, head: str = HEAD) -> list[tuple[int, int, Severity, str]]:
     (tmp_path / "quiz").mkdir(exist_ok=True)
-    (tmp_path / "quiz" / "t.yaml").write_text(HEAD + body, encoding="utf-8")
+    (tmp_path / "quiz" / "t.yaml").write_text(head + body, encoding="utf-8")
     loaded = Project.at(tmp_path).load_bank(tmp_path / "quiz" / "t.yaml")
     assert loaded.model is not None
     return [(d.location.line, d.location.column, d.severity, d.message) for d in loaded.diagnostics if d.location]
@@ -273,3 +273,86 @@ def test_exhibit_check_prints_the_warnings_and_strict_fails_on_them(tmp_path: Pa
     assert run.returncode == 1
     assert "quiz/t.yaml:17:11: warning: the stem of 'fsh_secretary' gives away the answer to 'fsh_year'" in run.stdout
     assert "Traceback" not in run.stderr
+
+
+def korean(qid: str, zh: str, en: str, ko: str, options: list[tuple[str, str, str]], answer: str) -> str:
+    """A question in zh, en and ko (the bank's third language)."""
+    lines = "".join(f'      - {{zh: {z}, en: "{e}", ko: "{k}"}}\n' for z, e, k in options)
+    return (
+        f"  - id: {qid}\n    category: 青岛党史\n"
+        f'    stem: {{zh: {zh}, en: "{en}", ko: "{ko}"}}\n'
+        f"    options:\n{lines}    answer: {answer}\n"
+        "    explanation: {zh: 解析。, en: Why., ko: 해설.}\n    source: test\n"
+    )
+
+
+HEAD_KO = HEAD.replace("questions:", "languages: [zh, en, ko]\nquestions:")
+YEARS_KO = [("1926年", "1926", "1926년"), ("1923年", "1923", "1923년"), ("1935年", "1935", "1935년")]
+LAKES_KO = [("南湖", "South Lake", "난후"), ("太湖", "Lake Tai", "타이후"), ("西湖", "West Lake", "시후")]
+
+
+def test_a_korean_translation_keeps_near_duplicate_stems_reported(tmp_path: Path) -> None:
+    # Hangul counted as nothing made every pair 0 % alike in ko, so adding ko hid the warning
+    body = korean(
+        "a",
+        "见证中国共产党诞生的那艘游船停在哪个湖上？",
+        "On which lake did the boat that saw the birth of the Party lie?",
+        "중국공산당의 탄생을 지켜본 그 유람선은 어느 호수에 떠 있었을까요?",
+        LAKES_KO,
+        "A",
+    ) + korean(
+        "b",
+        "见证中国共产党诞生的那艘游船，停在哪个湖上？",
+        "On which lake did the boat that saw the birth of the Party lie?",
+        "중국공산당의 탄생을 지켜본 그 유람선은 어느 호수에 떠 있었나요?",
+        LAKES_KO,
+        "A",
+    )
+    found = [f for f in load(tmp_path, body, HEAD_KO) if "asks nearly" in f[3]]
+    assert [(line, col) for line, col, _, _ in found] == [(17, 11)]
+    assert found[0][3].startswith("question 'b' asks nearly what 'a' (line 5) asks: ")
+
+
+def test_a_korean_stem_that_gives_away_an_answer_is_reported(tmp_path: Path) -> None:
+    # zh and en leave the year out; only the Korean stem names it next to the branch
+    body = korean(
+        "fsh_year",
+        "中共浮山后村支部成立于哪一年？",
+        "In which year was the CPC Fushanhou Village Branch founded?",
+        "중공 푸산허우촌 지부는 몇 년에 세워졌을까요?",
+        YEARS_KO,
+        "A",
+    ) + korean(
+        "fsh_secretary",
+        "中共浮山后村支部的书记是谁？",
+        "Who was secretary of the CPC Fushanhou Village Branch?",
+        "1926년 세워진 중공 푸산허우촌 지부의 서기는 누구였을까요?",
+        [("王进仁", "Wang Jinren", "왕진런"), ("陈振麓", "Chen Zhenlu", "천전루"), ("邓恩铭", "Deng Enming", "덩언밍")],
+        "A",
+    )
+    found = [f for f in load(tmp_path, body, HEAD_KO) if "gives away" in f[3]]
+    assert [(line, col) for line, col, _, _ in found] == [(17, 11)]
+    assert found[0][3] == (
+        "the stem of 'fsh_secretary' gives away the answer to 'fsh_year' (line 5): its ko text has the "
+        "answer '1926' next to '푸산허우'; reword one of them, or give both the same 'fact'"
+    )
+
+
+def test_korean_stems_that_share_only_the_question_ending_give_nothing_away(tmp_path: Path) -> None:
+    # "...했을까요?" ends most Korean questions; it is not what a question is about
+    body = korean(
+        "opened",
+        "中共一大在哪座城市开幕？",
+        "In which city did the First Congress open?",
+        "중공 1대는 어느 도시에서 개막했을까요?",
+        [("上海", "Shanghai", "상하이"), ("北京", "Beijing", "베이징"), ("广州", "Guangzhou", "광저우")],
+        "A",
+    ) + korean(
+        "moved",
+        "一大最后一天为什么转移了会场？",
+        "Why did the congress move on its last day?",
+        "상하이의 회의는 왜 마지막 날 장소를 이전했을까요?",
+        [("会议被打断", "It was interrupted", "회의가 중단되어서"), ("天气太热", "It was hot", "날씨가 더워서")],
+        "A",
+    )
+    assert [f for f in load(tmp_path, body, HEAD_KO) if "gives away" in f[3]] == []

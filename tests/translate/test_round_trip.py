@@ -92,11 +92,12 @@ def _fill(sheet: Path, out: Path, text: str) -> int:
 
 
 def test_importing_a_new_language_adds_it_and_changes_nothing_else(bundled: Project, tmp_path: Path) -> None:
+    # Japanese: a language no bundled file has yet (the question bank has Korean)
     before = {p: p.read_text(encoding="utf-8") for p in BUNDLED_IN(bundled)}
-    export = tmp_path / "ko.csv"
-    assert translate(bundled, "export", "--lang", "ko", "-o", str(export)) == 0
-    filled = tmp_path / "ko_done.csv"
-    count = _fill(export, filled, "번역: {id}")
+    export = tmp_path / "ja.csv"
+    assert translate(bundled, "export", "--lang", "ja", "-o", str(export)) == 0
+    filled = tmp_path / "ja_done.csv"
+    count = _fill(export, filled, "翻訳: {id}")
     assert translate(bundled, "import", str(filled)) == 0
     for path, old in before.items():
         new = path.read_text(encoding="utf-8")
@@ -104,10 +105,10 @@ def test_importing_a_new_language_adds_it_and_changes_nothing_else(bundled: Proj
         old_comments = [ln for ln in old.splitlines() if ln.lstrip().startswith("#")]
         assert [ln for ln in new.splitlines() if ln.lstrip().startswith("#")] == old_comments
         old_data, new_data = yaml.safe_load(old), yaml.safe_load(new)
-        assert _without_lang(new_data, "ko") == old_data
-    cat = catalog(bundled, "ko", "zh")
+        assert _without_lang(new_data, "ja") == old_data
+    cat = catalog(bundled, "ja", "zh")
     assert len(cat.entries) == count and not cat.missing()
-    assert all(strip_marks(e.target or "") == f"번역: {e.id}" or e.universal for e in cat.entries)
+    assert all(strip_marks(e.target or "") == f"翻訳: {e.id}" or e.universal for e in cat.entries)
 
 
 def _without_lang(data: object, lang: str) -> object:

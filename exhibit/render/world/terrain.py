@@ -115,6 +115,16 @@ def shape(
     gx, gy = np.meshgrid(xs, ys)
     h = heights.copy()
     trodden = np.zeros_like(h)
+    tracks = _tracks_here(xs, ys, place, shaping, visible)
+    if tracks:
+        h, trodden = _grade(h, gx, gy, xs, ys, tracks)
+    h = _level_pads(h, gx, gy, xs, ys, place, shaping)
+    h = _clear_rooms(h, gx, gy, xs, ys, place, shaping)
+    return h, trodden, tuple(tracks)
+
+
+def _tracks_here(xs: Array, ys: Array, place: Placement, shaping: Shaping, visible: bool) -> list[Array]:
+    """The tracks (local polylines) near enough to this terrain to shape it."""
     tracks = []
     for track in shaping.tracks:
         if track.visible != visible:
@@ -124,50 +134,59 @@ def shape(
         local = np.stack([lx, ly, lz], 1)
         if _near(local, xs, ys, TREND_RADIUS):
             tracks.append(local)
-    if tracks:
-        points = np.concatenate([_segments(t) for t in tracks])
-        design = np.stack([np.ones(len(points)), points[:, 0], points[:, 1]], 1)
-        coef, *_ = np.linalg.lstsq(design, points[:, 2], rcond=None)
-        # the ramp levels off below the path's foot and above its top: a valley floor in
-        # front, a saddle behind (the pass)
-        low, high = max(float(points[:, 2].min()), 0.0), float(points[:, 2].max())
-        plane = _soft_clip(coef[0] + coef[1] * gx + coef[2] * gy, low, high, RAMP_BEND)
-        dist = np.full(h.shape, np.inf)
-        near_z = np.zeros_like(h)
-        near_x = np.zeros_like(h)
-        near_y = np.zeros_like(h)
-        for local in tracks:
-            d, z, px, py = _nearest(gx, gy, local)
-            closer = d < dist
-            dist = np.where(closer, d, dist)
-            near_z = np.where(closer, z, near_z)
-            near_x = np.where(closer, px, near_x)
-            near_y = np.where(closer, py, near_y)
-        # away from the paths the terrain keeps its own relief (peaks on either side)
-        # only the relief's detail (its departure from the broad form around it) rides on
-        # the ramp: a ramp lifted or sunk by the relief's height would leave the path in a
-        # trench or on a shelf
-        radius = max(1, int(round(DETAIL_SPAN / float(xs[1] - xs[0]))))
-        detail = h - _blur(_blur(h, radius, 0), radius, 1)
-        # a path that climbs shapes the hillside it climbs; a level one (across a marsh)
-        # only the strip it walks on, so pools lie right beside it
-        climb = float(_smooth(np.asarray((high - low) / RAMP_RISE)))
-        w_spur = np.exp(-((dist / SPUR_RADIUS) ** 2)) * _edge_window(xs, ys, 0.1) * climb
-        far = (plane + detail * SPUR_RELIEF) * w_spur + h * (1 - w_spur)
-        # near the tracks the ground is a smooth surface through them: a slope between
-        # switchback legs, not a staircase
-        near = _trend(gx, gy, points) + detail * 0.1
-        w_near = np.exp(-((dist / TREND_RADIUS) ** 2)) * climb
-        h = far * (1 - w_near) + near * w_near
-        # the ground along a path is moved up or down to the path's height, keeping its
-        # slope across the path (a level shelf would make a bench with a steep bank
-        # above it); the strip moved reaches the nearest vertices whatever the grid's
-        # cell, so feet neither sink into the triangles nor float over them
-        held = max(TRACK_WIDTH, 0.75 * float(xs[1] - xs[0]))
-        w_track = 1.0 - _smooth((dist - held) / TRACK_FALLOFF)
-        on_path = _bilinear(h, xs, ys, near_x, near_y)
-        h = h + (near_z - 0.05 - on_path) * w_track
-        trodden = 1.0 - _smooth(dist / held)
+    return tracks
+
+
+def _grade(h: Array, gx: Array, gy: Array, xs: Array, ys: Array, tracks: list[Array]) -> tuple[Array, Array]:
+    """The heights with the tracks' hillsides formed and the tracks cut in, and the trodden weight."""
+    points = np.concatenate([_segments(t) for t in tracks])
+    design = np.stack([np.ones(len(points)), points[:, 0], points[:, 1]], 1)
+    coef, *_ = np.linalg.lstsq(design, points[:, 2], rcond=None)
+    # the ramp levels off below the path's foot and above its top: a valley floor in
+    # front, a saddle behind (the pass)
+    low, high = max(float(points[:, 2].min()), 0.0), float(points[:, 2].max())
+    plane = _soft_clip(coef[0] + coef[1] * gx + coef[2] * gy, low, high, RAMP_BEND)
+    dist = np.full(h.shape, np.inf)
+    near_z = np.zeros_like(h)
+    near_x = np.zeros_like(h)
+    near_y = np.zeros_like(h)
+    for local in tracks:
+        d, z, px, py = _nearest(gx, gy, local)
+        closer = d < dist
+        dist = np.where(closer, d, dist)
+        near_z = np.where(closer, z, near_z)
+        near_x = np.where(closer, px, near_x)
+        near_y = np.where(closer, py, near_y)
+    # away from the paths the terrain keeps its own relief (peaks on either side)
+    # only the relief's detail (its departure from the broad form around it) rides on
+    # the ramp: a ramp lifted or sunk by the relief's height would leave the path in a
+    # trench or on a shelf
+    radius = max(1, int(round(DETAIL_SPAN / float(xs[1] - xs[0]))))
+    detail = h - _blur(_blur(h, radius, 0), radius, 1)
+    # a path that climbs shapes the hillside it climbs; a level one (across a marsh)
+    # only the strip it walks on, so pools lie right beside it
+    climb = float(_smooth(np.asarray((high - low) / RAMP_RISE)))
+    w_spur = np.exp(-((dist / SPUR_RADIUS) ** 2)) * _edge_window(xs, ys, 0.1) * climb
+    far = (plane + detail * SPUR_RELIEF) * w_spur + h * (1 - w_spur)
+    # near the tracks the ground is a smooth surface through them: a slope between
+    # switchback legs, not a staircase
+    near = _trend(gx, gy, points) + detail * 0.1
+    w_near = np.exp(-((dist / TREND_RADIUS) ** 2)) * climb
+    h = far * (1 - w_near) + near * w_near
+    # the ground along a path is moved up or down to the path's height, keeping its
+    # slope across the path (a level shelf would make a bench with a steep bank
+    # above it); the strip moved reaches the nearest vertices whatever the grid's
+    # cell, so feet neither sink into the triangles nor float over them
+    held = max(TRACK_WIDTH, 0.75 * float(xs[1] - xs[0]))
+    w_track = 1.0 - _smooth((dist - held) / TRACK_FALLOFF)
+    on_path = _bilinear(h, xs, ys, near_x, near_y)
+    h = h + (near_z - 0.05 - on_path) * w_track
+    trodden = 1.0 - _smooth(dist / held)
+    return h, trodden
+
+
+def _level_pads(h: Array, gx: Array, gy: Array, xs: Array, ys: Array, place: Placement, shaping: Shaping) -> Array:
+    """The heights with each pad on this terrain levelled (and blended into the ground around it)."""
     for pad in shaping.pads:
         lx, ly = place.to_local(np.array([pad.x]), np.array([pad.y]))
         if not (xs[0] - 10 <= lx[0] <= xs[-1] + 10 and ys[0] - 10 <= ly[0] <= ys[-1] + 10):
@@ -180,6 +199,11 @@ def shape(
         outside = np.hypot(np.maximum(u, 0), np.maximum(v, 0))
         w = 1.0 - _smooth(outside / PAD_FALLOFF)
         h = h * (1 - w) + ((pad.z - place.z) / place.sz - 0.04) * w
+    return h
+
+
+def _clear_rooms(h: Array, gx: Array, gy: Array, xs: Array, ys: Array, place: Placement, shaping: Shaping) -> Array:
+    """The heights kept below each clearance (the camera passes there; the ground stays under it)."""
     for room in shaping.clearances:
         lx, ly = place.to_local(np.array([room.x]), np.array([room.y]))
         if not (xs[0] - 40 <= lx[0] <= xs[-1] + 40 and ys[0] - 40 <= ly[0] <= ys[-1] + 40):
@@ -187,7 +211,7 @@ def shape(
         ceiling = (room.z - place.z) / place.sz
         d = np.hypot(gx - lx[0], gy - ly[0])
         h = np.minimum(h, ceiling + np.maximum(d - room.radius, 0.0) * room.slope / place.sz)
-    return h, trodden, tuple(tracks)
+    return h
 
 
 def _soft_clip(a: Array, low: float, high: float, bend: float) -> Array:
