@@ -63,7 +63,8 @@ def run(args: argparse.Namespace) -> int:
     from exhibit.hall.clock import SystemClock
     from exhibit.hall.control import FRAME, Command, HallControl
     from exhibit.hall.playback import PlayerPlayback, TimelinePlayback
-    from exhibit.hall.remote import HttpRemote, OscRemote
+    from exhibit.hall.remote import OscRemote
+    from exhibit.hall.web import HttpRemote
 
     project = Project.at(args.root)
     hall, config = load_hall(project, args.config)

@@ -20,7 +20,8 @@ from exhibit.hall.catalogue import Catalogue
 from exhibit.hall.clock import SystemClock
 from exhibit.hall.control import HallControl
 from exhibit.hall.playback import TimelinePlayback
-from exhibit.hall.remote import HttpRemote, OscRemote
+from exhibit.hall.remote import OscRemote
+from exhibit.hall.web import HttpRemote
 from exhibit.spec.project import Project
 from tests.effects.olad import free_port
 from tests.hall.rig import HALL, SCENES, write_hall_project
