@@ -95,6 +95,16 @@ def register(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
         "--csv", dest="csv_path", help="also write the table as CSV (UTF-8 with BOM, for Excel)"
     )
     st.add_argument("--lang", default=None, help="language of the question stems in the CSV")
+
+    qr = actions.add_parser(
+        "qr",
+        help="the QR code that opens the quiz on visitors' phones, for print",
+        description="Write the QR code of the phone quiz (ADDRESS/quiz) as PNG or SVG.",
+    )
+    qr.add_argument("-o", "--output", required=True, help="the image to write: NAME.png or NAME.svg")
+    qr.add_argument(
+        "--url", help="the hall's address as phones reach it (default: hall.yaml's remote: http: url:)"
+    )
     p.set_defaults(run=run, quiz_parser=p)
 
 
@@ -115,7 +125,29 @@ def run(args: argparse.Namespace) -> int:
         return _import(args)
     if action == "stats":
         return _stats(args)
+    if action == "qr":
+        return _qr(args)
     return _kiosk(args)
+
+
+def _qr(args: argparse.Namespace) -> int:
+    from exhibit.hall.web.qr import quiz_url, save_qr
+    from exhibit.spec.errors import ExhibitError
+    from exhibit.spec.project import Project
+
+    base = args.url
+    if base is None:
+        hall = Project.at(args.root).load_hall().model
+        base = hall.remote.http.url if hall is not None and hall.remote.http is not None else None
+    if base is None:
+        raise ExhibitError(
+            "the QR code needs the hall's address as phones reach it: give --url http://HOST:PORT "
+            "or set remote: http: url: in hall.yaml"
+        )
+    url = quiz_url(base)
+    path = save_qr(url, Path(args.output))
+    print(f"wrote {path}: {url}")
+    return 0
 
 
 def _play(args: argparse.Namespace) -> int:

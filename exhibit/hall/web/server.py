@@ -72,8 +72,8 @@ class HttpRemote:
             raise ExhibitError(f"cannot listen for HTTP on {endpoint.bind}:{endpoint.port}: "
                                f"{exc.strerror or exc}") from None
         config = uvicorn.Config(self.web.app, log_config=None, log_level="critical", access_log=False,
-                                lifespan="off", http=HalfCloseProtocol, timeout_graceful_shutdown=SHUTDOWN_S, backlog=LISTEN_BACKLOG,
-                                server_header=False, date_header=False)
+                                lifespan="off", http=HalfCloseProtocol, timeout_graceful_shutdown=SHUTDOWN_S,
+                                backlog=LISTEN_BACKLOG, server_header=False, date_header=False)
         self.server = uvicorn.Server(config)
         self._thread: threading.Thread | None = None
 
