@@ -69,7 +69,7 @@ PRESHOW = 30.0  # seconds before a scheduled show: attract stops, the show loads
 POSTSHOW = 20.0  # seconds after a show with every effect safe
 FRAME = 1.0 / 50  # tick while a show plays (effects levels per second)
 IDLE_TICK = 0.1  # tick otherwise; well under the effects host's heartbeat timeout
-STATUS_EVERY = 0.25  # seconds between refreshes of the status snapshot
+STATUS_EVERY = 0.1  # seconds between refreshes of the status snapshot (the console shows a change within 0.5 s)
 
 
 @dataclass(frozen=True)

@@ -51,7 +51,7 @@ class Console:
             "scenes": control.catalogue.names(),
             "languages": list(control.hall.languages),
             "schedule": self._schedule(status),
-            "channels": self._channels(status.get("effects") or {}),
+            "channels": self._channels(status.get("effects") or {}, bool(status.get("panic"))),
             "inputs": list(control.hall.inputs),
             "nodes": self._nodes(status.get("effects") or {}),
             "journal": self._journal(),
@@ -63,12 +63,14 @@ class Console:
         return [{"at": slot.at.strftime("%H:%M"), "scene": slot.scene, "past": slot.at < now}
                 for slot in self.control.schedule.slots_on(now.date())]
 
-    def _channels(self, effects: dict[str, Any]) -> list[dict[str, Any]]:
+    def _channels(self, effects: dict[str, Any], panicked: bool) -> list[dict[str, Any]]:
+        """Each channel's level and what holds it; a PANIC holds them all from the moment the hall
+        sent it (the effects host's own status may be a query behind)."""
         levels = effects.get("levels") or {}
         held = effects.get("held") or {}
         disabled = set(effects.get("disabled") or [])
         return [{"name": name, "kind": channel.kind, "level": levels.get(name, 0.0),
-                 "held": "PANIC" if effects.get("panic") else held.get(name),
+                 "held": "PANIC" if panicked or effects.get("panic") else held.get(name),
                  "disabled": name in disabled}
                 for name, channel in self.control.hall.effects.items()]
 

@@ -25,7 +25,7 @@ from exhibit.spec.hall import Endpoint, WebEndpoint
 #: Connections the kernel queues before the server accepts them: a crowd of phones arrives at once.
 LISTEN_BACKLOG = 1024
 #: Seconds an open connection (a console's live stream) may take to close at shutdown.
-SHUTDOWN_S = 1.0
+SHUTDOWN_S = 1
 
 
 class HalfCloseProtocol(H11Protocol):
