@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import re
 import subprocess
 import sys
 from pathlib import Path
@@ -96,3 +97,16 @@ def test_check_refuses_a_console_open_to_the_lan_without_a_token(tmp_path: Path)
     assert "hall.yaml:" in done.stdout and "remote http is bound to 0.0.0.0, which other machines can reach" in (
         done.stdout)
     assert "Traceback" not in done.stderr
+
+
+def test_the_pages_use_only_what_the_hall_serves(web: LiveHall) -> None:
+    client = Client(web.http.port)
+    for page in ["/console", "/quiz", "/board", "/login"]:
+        html = client.request("GET", page)[2].decode()
+        for link in re.findall(r'(?:src|href)="([^"]+)"', html):
+            assert link.startswith("/"), f"{page} loads {link} from elsewhere"
+            assert client.request("GET", link)[0] == 200, link
+    css = client.request("GET", "/static/hall.css")[2].decode()
+    [font] = re.findall(r'url\("([^"]+)"\)', css)
+    code, headers, data = client.request("GET", font)
+    assert code == 200 and headers["content-type"] == "font/otf" and data[:4] == b"OTTO"

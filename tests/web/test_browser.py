@@ -43,6 +43,10 @@ def seconds(text: str) -> int:
 def test_go_on_the_console_and_the_show_time_moves(web: LiveHall, page: Any) -> None:
     page.goto(f"http://127.0.0.1:{web.http.port}/console")
     page.wait_for_function("() => document.getElementById('scene-select').options.length === 3")
+    bars = "() => Object.fromEntries([...document.querySelectorAll('.channel')].map(" \
+           "c => [c.dataset.name, c.querySelector('.bar div').getBoundingClientRect().width]))"
+    page.wait_for_function("() => document.querySelectorAll('.channel').length === 4")
+    assert set(page.evaluate(bars).values()) == {0}  # nothing on: every bar empty
     page.select_option("#scene-select", "beta")
     page.select_option("#lang-select", "en")
     page.click("#go")
@@ -52,6 +56,9 @@ def test_go_on_the_console_and_the_show_time_moves(web: LiveHall, page: Any) -> 
     page.wait_for_timeout(1300)
     assert seconds(page.inner_text("#show-time")) > first
     assert float(page.eval_on_selector("#progress", "e => parseFloat(e.style.width)")) > 0
+    page.wait_for_function("() => Number(document.querySelector('.channel[data-name=mist]').dataset.level) > 0.4")
+    widths = page.evaluate(bars)
+    assert widths["mist"] > 0 and widths["wind"] == 0  # the mist cue at 2 s, at half its channel's bar
     # STOP during a show asks first
     page.click("#stop")
     assert page.is_visible("#confirm")

@@ -24,6 +24,7 @@ import secrets
 import threading
 from collections.abc import AsyncIterator, Callable
 from importlib import resources
+from pathlib import Path
 from typing import Any
 from urllib.parse import parse_qs
 
@@ -82,6 +83,14 @@ def _static() -> dict[str, tuple[bytes, str]]:
         if item.is_file() and suffix in TYPES:
             out[item.name] = (item.read_bytes(), TYPES[suffix])
     return out
+
+
+def bundled_font() -> Path | None:
+    try:
+        path = Path(str(resources.files("pylopdf_fonts_zh_cn") / "NotoSansSC-Regular.otf"))
+    except ModuleNotFoundError:
+        return None
+    return path if path.is_file() else None
 
 
 class Refused(Exception):
@@ -163,7 +172,8 @@ class HallWeb:
         routes = [
             Route("/", self.root), Route("/console", self.page_console), Route("/quiz", self.page_quiz),
             Route("/board", self.page_board), Route("/login", self.login, methods=["GET", "POST"]),
-            Route("/static/{name}", self.static_file), Route("/status", self.status),
+            Route("/static/{name}", self.static_file), Route("/fonts/sans.otf", self.font),
+            Route("/status", self.status),
             Route("/api/console", self.console_data), Route("/api/events", self.events),
             Route("/api/board", self.board_data), Route("/quiz/qr.png", self.qr),
             Route("/quiz/api/start", self.quiz_start, methods=["POST"]),
@@ -260,6 +270,14 @@ class HallWeb:
         if name not in self.static or name.endswith(".html"):
             return self._refuse(request, 404, f"no such resource: GET {request.url.path[:200]}")
         return self._file(name)
+
+    async def font(self, request: Request) -> Response:
+        """The Chinese font the package installs (Noto Sans SC), for screens without one of their own:
+        the pages name it after the system's fonts, so a browser fetches it only for missing glyphs."""
+        path = bundled_font()
+        if path is None:
+            return self._refuse(request, 404, "no bundled font on this hall")
+        return FileResponse(path, media_type="font/otf", headers={"Cache-Control": "public, max-age=604800"})
 
     async def login(self, request: Request) -> Response:
         if request.method == "GET":

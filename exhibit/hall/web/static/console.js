@@ -86,11 +86,17 @@ function render(data) {
     `${(r.ts || "").slice(11, 19)} ${r.event} ${r.scene || r.name || r.command || r.error || r.warning || ""}`)));
 }
 
+function bar(level) {
+  const fill = el("div", {});
+  fill.style.width = `${(level * 100).toFixed(0)}%`;  // a style property: the CSP allows no inline style attribute
+  return fill;
+}
+
 function channelRow(c) {
   const why = c.disabled ? "disabled" : c.held || "";
   return el("div", { class: "channel", "data-name": c.name, "data-level": c.level },
     el("span", {}, c.name),
-    el("div", { class: "bar" }, el("div", { style: `width:${(c.level * 100).toFixed(0)}%` })),
+    el("div", { class: "bar" }, bar(c.level)),
     el("span", { class: "level" }, c.level.toFixed(2)),
     el("span", {}, el("span", { class: "held" }, why, " "),
       el("button", { type: "button", class: "toggle", onclick: () =>

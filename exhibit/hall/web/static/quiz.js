@@ -50,7 +50,7 @@ function show(screen) {
 
 async function start() {
   const accessible = $("accessible").checked;
-  document.body.classList.toggle("accessible", accessible);
+  document.documentElement.classList.toggle("accessible", accessible);
   const data = await call("start", { lang, accessible });
   if (!data.ok) return;
   round = data.round;
@@ -125,7 +125,7 @@ function finish(data) {
   show("result-screen");
   $("result").textContent = w("result", { score: data.score, max: data.max_score });
   $("result-note").textContent = w("note", { correct: data.correct })
-    + (document.body.classList.contains("accessible") ? ` ${w("accessible_rank")}` : "");
+    + (document.documentElement.classList.contains("accessible") ? ` ${w("accessible_rank")}` : "");
   $("saved").textContent = "";
 }
 
@@ -139,5 +139,5 @@ $("save").addEventListener("click", async () => {
   const data = await call("nickname", { round, nickname: $("nickname").value });
   if (data.ok) $("saved").textContent = w("saved", { name: data.nickname || "–" });
 });
-$("again").addEventListener("click", () => { document.body.classList.remove("accessible"); show("start-screen"); });
+$("again").addEventListener("click", () => { document.documentElement.classList.remove("accessible"); show("start-screen"); });
 words();
