@@ -11,7 +11,7 @@ from pathlib import Path
 def register(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
     p = sub.add_parser(
         "quiz",
-        help="the party-knowledge quiz: kiosk, terminal play, import, statistics",
+        help="the party-knowledge quiz: kiosk, terminal play, import, statistics, phone QR code",
         description="Run the quiz kiosk, play a quiz in the terminal, import question files "
         "or report item statistics.",
     )
@@ -20,6 +20,7 @@ def register(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
     _add_play(actions)
     _add_import(actions)
     _add_stats(actions)
+    _add_qr(actions)
     p.set_defaults(run=run, quiz_parser=p)
 
 
@@ -108,6 +109,18 @@ def _add_stats(actions: argparse._SubParsersAction) -> None:  # type: ignore[typ
     st.add_argument("--lang", default=None, help="language of the question stems in the CSV")
 
 
+def _add_qr(actions: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
+    qr = actions.add_parser(
+        "qr",
+        help="the QR code that opens the quiz on visitors' phones, for print",
+        description="Write the QR code of the phone quiz (ADDRESS/quiz) as PNG or SVG.",
+    )
+    qr.add_argument("-o", "--output", required=True, help="the image to write: NAME.png or NAME.svg")
+    qr.add_argument(
+        "--url", help="the hall's address as phones reach it (default: hall.yaml's remote: http: url:)"
+    )
+
+
 def run(args: argparse.Namespace) -> int:
     from exhibit.spec.errors import ExhibitError
 
@@ -125,7 +138,29 @@ def run(args: argparse.Namespace) -> int:
         return _import(args)
     if action == "stats":
         return _stats(args)
+    if action == "qr":
+        return _qr(args)
     return _kiosk(args)
+
+
+def _qr(args: argparse.Namespace) -> int:
+    from exhibit.hall.web.qr import quiz_url, save_qr
+    from exhibit.spec.errors import ExhibitError
+    from exhibit.spec.project import Project
+
+    base = args.url
+    if base is None:
+        hall = Project.at(args.root).load_hall().model
+        base = hall.remote.http.url if hall is not None and hall.remote.http is not None else None
+    if base is None:
+        raise ExhibitError(
+            "the QR code needs the hall's address as phones reach it: give --url http://HOST:PORT "
+            "or set remote: http: url: in hall.yaml"
+        )
+    url = quiz_url(base)
+    path = save_qr(url, Path(args.output))
+    print(f"wrote {path}: {url}")
+    return 0
 
 
 def _play(args: argparse.Namespace) -> int:

@@ -303,21 +303,27 @@ class UdpLink:
     def release(self) -> None:
         self._send({"op": "release", "src": self.source})
 
+    def _command(self, message: Mapping[str, Any]) -> None:
+        """An operator's command; the next :meth:`status` asks the host at once, so that status
+        pages (the hall's console) show what became of it without waiting for the next question."""
+        self._send(message)
+        self._asked_at = -math.inf
+
     def panic(self) -> None:
         for _ in range(2):  # a lost datagram must not lose a PANIC
-            self._send({"op": "panic"})
+            self._command({"op": "panic"})
 
     def clear(self) -> None:
-        self._send({"op": "clear", "key": self.key})
+        self._command({"op": "clear", "key": self.key})
 
     def set_input(self, name: str, active: bool) -> None:
-        self._send({"op": "input", "name": name, "active": active, "key": self.key})
+        self._command({"op": "input", "name": name, "active": active, "key": self.key})
 
     def disable(self, name: str) -> None:
-        self._send({"op": "disable", "name": name})
+        self._command({"op": "disable", "name": name})
 
     def enable(self, name: str) -> None:
-        self._send({"op": "enable", "name": name, "key": self.key})
+        self._command({"op": "enable", "name": name, "key": self.key})
 
     def _drain(self) -> None:
         while True:

@@ -6,7 +6,9 @@
 - :mod:`exhibit.hall.show` and :mod:`exhibit.hall.playback`: one run of a scene, played
   headless against an injectable :mod:`~exhibit.hall.clock` or by the Panda3D player
   that ``exhibit hall`` makes and hands in (show control never imports the renderer);
-- :mod:`exhibit.hall.remote`: OSC and HTTP JSON from the show-control desk;
+- :mod:`exhibit.hall.remote`: OSC from the show-control desk;
+- :mod:`exhibit.hall.web`: the web application on the HTTP address: the operator console, the
+  quiz on visitors' phones, the big-screen board and the JSON commands;
 - :mod:`exhibit.hall.catalogue`: the scene names the hall accepts (never paths);
 - :mod:`exhibit.hall.sync`: follower PCs told what the hall plays.
 

@@ -25,7 +25,8 @@ from exhibit.hall.catalogue import Catalogue
 from exhibit.hall.clock import SystemClock
 from exhibit.hall.control import FRAME, Command, HallControl
 from exhibit.hall.playback import HallPlayer, PlayerPlayback, TimelinePlayback
-from exhibit.hall.remote import HttpRemote, OscRemote
+from exhibit.hall.remote import OscRemote
+from exhibit.hall.web import HttpRemote
 from exhibit.hall.sync import SyncMaster
 from exhibit.spec.errors import ExhibitError
 from exhibit.spec.hall import Hall

@@ -25,19 +25,23 @@ from __future__ import annotations
 
 import math
 import queue
+import re
 import threading
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Any, Literal, Protocol
 
 from exhibit.effects.bus import EffectsBus
 from exhibit.effects.journal import Journal
+from exhibit.effects.keeper import PanicResult
 from exhibit.hall.catalogue import Catalogue
 from exhibit.hall.clock import Clock
 from exhibit.hall.playback import Playback
 from exhibit.hall.schedule import Schedule, Slot
 from exhibit.hall.show import Listener, Show, ShowFrame
-from exhibit.spec.errors import ExhibitError
+from exhibit.spec.common import ID_PATTERN
+from exhibit.spec.errors import ExhibitError, did_you_mean
 from exhibit.spec.hall import Hall
 from exhibit.spec.project import Project
 
@@ -65,7 +69,7 @@ PRESHOW = 30.0  # seconds before a scheduled show: attract stops, the show loads
 POSTSHOW = 20.0  # seconds after a show with every effect safe
 FRAME = 1.0 / 50  # tick while a show plays (effects levels per second)
 IDLE_TICK = 0.1  # tick otherwise; well under the effects host's heartbeat timeout
-STATUS_EVERY = 0.25  # seconds between refreshes of the status snapshot
+STATUS_EVERY = 0.1  # seconds between refreshes of the status snapshot (the console shows a change within 0.5 s)
 
 
 @dataclass(frozen=True)
@@ -479,6 +483,8 @@ class HallControl:
             "disabled": found.get("disabled", []),
             "interventions": found.get("interventions", 0),
             "outputs": {name: h.get("ok") for name, h in found.get("outputs", {}).items()},
+            "levels": found.get("levels", {}),
+            "sources": found.get("sources", {}),
             "last_error": found.get("last_error"),
         }
 
@@ -530,3 +536,73 @@ def _one_line(exc: BaseException) -> str:
     if diagnostics:
         return "; ".join(str(d) for d in diagnostics[:3])
     return str(exc).splitlines()[0] if str(exc) else type(exc).__name__
+
+
+# -- the remote's commands, one implementation for every transport (OSC, the web console) ---------
+
+OPS: tuple[Op, ...] = ("go", "stop", "panic", "reset", "seek", "input", "disable", "enable")
+SAFE_NAME = re.compile(ID_PATTERN)
+
+
+class Rejected(ValueError):
+    """A well-formed request the hall will not act on (unknown scene, bad token, bad number)."""
+
+
+def parse_seconds(value: Any) -> float:
+    if isinstance(value, bool) or not isinstance(value, (int, float)) or not math.isfinite(value) or value < 0:
+        raise Rejected(f"seek needs a time in seconds >= 0, not {value!r}")
+    return float(value)
+
+
+def check_lang(control: HallControl, lang: Any) -> str:
+    if not isinstance(lang, str) or lang not in control.hall.languages:
+        raise Rejected(f"the hall has no language {lang!r}; it has {', '.join(control.hall.languages)}")
+    return lang
+
+
+def safety_command(control: HallControl, op: str, name: Any, active: Any, origin: str) -> Command:
+    """An input / disable / enable command, with names checked against the hall file."""
+    hall = control.hall
+    if not isinstance(name, str) or not SAFE_NAME.match(name):
+        raise Rejected(f"{op} needs a name (lower-case letters, digits and _), not {name!r}")
+    if op == "input":
+        if hall.inputs and name not in hall.inputs:
+            raise Rejected(f"unknown input '{name}'{did_you_mean(name, hall.inputs)}")
+        if isinstance(active, bool) or active in (0, 1):
+            return Command("input", name=name, active=bool(active), origin=origin)
+        raise Rejected(f"input {name} needs 1 (active) or 0, not {active!r}")
+    if hall.effects and name not in hall.effects:
+        raise Rejected(f"unknown effect '{name}'{did_you_mean(name, list(hall.effects))}")
+    return Command(op, name=name, origin=origin)  # type: ignore[arg-type]
+
+
+def parse_command(control: HallControl, op: str, fields: Mapping[str, Any], origin: str) -> Command:
+    """A remote command from its name and fields (``scene``, ``lang``, ``audio_description``,
+    ``t``, ``name``, ``active``), checked against the hall; :class:`Rejected` says why not."""
+    try:
+        if op == "go":
+            scene, lang = fields.get("scene"), fields.get("lang")
+            described = fields.get("audio_description", False)
+            if not isinstance(described, bool):
+                raise Rejected("audio_description must be true or false")
+            return Command("go", scene=control.catalogue.check(scene) if scene is not None else None,
+                           lang=check_lang(control, lang) if lang is not None else None,
+                           origin=origin, audio_description=described)
+        if op == "seek":
+            return Command("seek", t=parse_seconds(fields.get("t")), origin=origin)
+        if op in ("input", "disable", "enable"):
+            return safety_command(control, op, fields.get("name"), fields.get("active"), origin)
+        if op in ("stop", "panic", "reset"):
+            return Command(op, origin=origin)  # type: ignore[arg-type]
+    except ExhibitError as exc:
+        raise Rejected(str(exc)) from None
+    raise Rejected("unknown command")
+
+
+def perform(control: HallControl, command: Command,
+            emergency: Callable[[], PanicResult] | None = None) -> PanicResult | None:
+    """Carry out a checked command. A PANIC goes to the effects host at once, from the caller's
+    thread (``emergency``), before the show loop hears of it; what became of it is returned."""
+    result = emergency() if command.op == "panic" and emergency is not None else None
+    control.submit(command)
+    return result

@@ -419,6 +419,17 @@ class QuizStore:
             n_answers = conn.execute(select(func.count()).select_from(answers)).scalar_one()
         return int(n_attempts), int(n_answers)
 
+    def day_summary(self, now: datetime | None = None, tz: tzinfo | None = None) -> tuple[int, float | None]:
+        """Today's attempts (in the hall's local day) and their mean score as a share of the
+        most each could score (None before the first)."""
+        since = _utc_naive(period_start("day", now or datetime.now(UTC), tz))
+        share = func.avg(attempts.c.score * 1.0 / func.nullif(attempts.c.max_score, 0))
+        with self._errors("count today's attempts"), self.engine.connect() as conn:
+            row = conn.execute(
+                select(func.count(), share).select_from(attempts).where(attempts.c.finished_at >= since)
+            ).one()
+        return int(row[0]), (None if row[1] is None else float(row[1]))
+
 
 def _add_accessible_column(engine: Engine) -> None:
     """A database made before the accessible mode gets its column (every old attempt was timed)."""

@@ -152,9 +152,22 @@ class Endpoint(Model):
         return random_secret(value, "a token")
 
 
+#: Views of the hall's web application that visitors may reach without the console's token.
+PublicView = Literal["quiz", "board"]
+
+
+class WebEndpoint(Endpoint):
+    """The web application's address: the console (always behind the token when there is one),
+    and the phone quiz and big-screen board, open to the hall's network when listed in ``public``."""
+
+    public: list[PublicView] = []
+    #: The address visitors' phones open (the QR codes point there), e.g. http://192.168.10.2:8080
+    url: Annotated[str, Field(pattern=r"^https?://[^\s/?#]+/?$")] | None = None
+
+
 class Remote(Model):
     osc: Endpoint | None = None
-    http: Endpoint | None = None
+    http: WebEndpoint | None = None
 
 
 class SyncSettings(Model):

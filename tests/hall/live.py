@@ -20,7 +20,8 @@ from exhibit.hall.catalogue import Catalogue
 from exhibit.hall.clock import SystemClock
 from exhibit.hall.control import HallControl
 from exhibit.hall.playback import TimelinePlayback
-from exhibit.hall.remote import HttpRemote, OscRemote
+from exhibit.hall.remote import OscRemote
+from exhibit.hall.web import HttpRemote
 from exhibit.spec.project import Project
 from tests.effects.olad import free_port
 from tests.hall.rig import HALL, SCENES, write_hall_project
@@ -53,9 +54,11 @@ def eventually(check: Callable[[], Any], timeout: float = 3.0) -> Any:
 
 @contextmanager
 def live_hall(root: Path, token: str | None = None,
-              emergency: Callable[[], PanicResult] | None = None) -> Iterator[LiveHall]:
-    remote = {"osc": {"port": free_port(2), "token": token}, "http": {"port": free_port(), "token": token}}
-    write_hall_project(root, {**HALL, "schedule": [], "attract": None, "remote": remote}, SCENES)
+              emergency: Callable[[], PanicResult] | None = None, **hall: Any) -> Iterator[LiveHall]:
+    """``hall`` overrides hall.yaml's sections; ``http`` adds to the web endpoint (``public``, ``bind``)."""
+    web = {"port": free_port(), "token": token, **hall.pop("http", {})}
+    remote = {"osc": {"port": free_port(2), "token": token}, "http": web}
+    write_hall_project(root, {**HALL, "schedule": [], "attract": None, "remote": remote, **hall}, SCENES)
     project = Project.at(root)
     hall = project.load_hall().model
     assert hall is not None

@@ -158,7 +158,7 @@ def test_http_refuses_what_it_cannot_use(hall: LiveHall) -> None:
 
 def test_a_token_is_required_where_one_is_set(tmp_path: Path) -> None:
     with live_hall(tmp_path, token=TOKEN) as hall:
-        assert http(hall, "GET", "/status")[0] == 401
+        assert http(hall, "GET", "/status")[0] == 403  # no credential at all (a visitor's phone): forbidden
         assert http(hall, "POST", "/go", {"scene": "alpha"}, token="wrong")[0] == 401
         assert http(hall, "GET", "/status", token=TOKEN)[0] == 200
         oscsend(hall.osc.port, "/exhibit/go", "s", "alpha")  # no token: ignored

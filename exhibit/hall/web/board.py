@@ -1,0 +1,90 @@
+"""The big screen's data: today's ranking, attempts, the hardest questions, the scenes played.
+
+Only nicknames, scores and counts leave the hall's database: nothing about a visitor.
+Read from the quiz database at most every :data:`REFRESH_S` seconds, whoever asks.
+"""
+
+from __future__ import annotations
+
+import threading
+import time
+from collections import Counter
+from collections.abc import Callable
+from datetime import datetime
+from typing import Any
+
+from exhibit.effects.journal import Journal
+from exhibit.quiz.stats import analyse
+from exhibit.quiz.store import QuizStore
+from exhibit.spec.errors import ExhibitError
+from exhibit.spec.quiz import Bank
+
+REFRESH_S = 2.0
+BOARD_ROWS = 10
+HARDEST = 5
+#: Answers a question needs before it can be called hard.
+HARDEST_MIN_ANSWERS = 5
+
+
+class Board:
+    def __init__(self, open_store: Callable[[], QuizStore], bank: Callable[[], Bank], journal: Journal,
+                 clock: Callable[[], float] = time.monotonic) -> None:
+        self._open_store = open_store
+        self._bank = bank
+        self._store: QuizStore | None = None
+        self.journal = journal
+        self.clock = clock
+        self._lock = threading.Lock()
+        self._cached: dict[str, Any] | None = None
+        self._at = float("-inf")
+
+    def close(self) -> None:
+        with self._lock:
+            if self._store is not None:
+                self._store.close()
+                self._store = None
+
+    def data(self, lang: str) -> dict[str, Any]:
+        with self._lock:
+            if self._cached is None or self.clock() - self._at >= REFRESH_S:
+                self._cached = self._read()
+                self._at = self.clock()
+            data = self._cached
+        hardest = [{**{k: v for k, v in h.items() if k != "stem"}, "stem": h["stem"].get(lang) or ""}
+                   for h in data["hardest"]]
+        return {**data, "hardest": hardest}
+
+    def _read(self) -> dict[str, Any]:
+        out: dict[str, Any] = {"ranking": [], "attempts_today": 0, "mean_today": None, "hardest": [],
+                               "scenes": self.scenes_today(), "error": None}
+        try:
+            if self._store is None:
+                self._store = self._open_store()
+            store = self._store
+            rows = store.leaderboard("day", limit=BOARD_ROWS)
+            out["ranking"] = [{"rank": r.rank, "nickname": r.nickname, "score": r.score, "max_score": r.max_score,
+                               "correct": r.correct, "asked": r.asked} for r in rows]
+            out["attempts_today"], out["mean_today"] = store.day_summary()
+            out["hardest"] = self._hardest(store)
+        except ExhibitError as exc:
+            out["error"] = str(exc).splitlines()[0]
+        return out
+
+    def _hardest(self, store: QuizStore) -> list[dict[str, Any]]:
+        try:
+            bank = self._bank()
+        except ExhibitError:
+            return []
+        stats = analyse(store.responses(bank.bank or "bank"))
+        by_id = {q.id: q for q in bank.questions}
+        ranked = sorted((q for q in stats.questions if q.attempts >= HARDEST_MIN_ANSWERS and q.question_id in by_id),
+                        key=lambda q: q.facility)[:HARDEST]
+        return [{"id": q.question_id, "facility": round(q.facility, 3), "answers": q.attempts,
+                 "stem": by_id[q.question_id].stem} for q in ranked]
+
+    def scenes_today(self) -> list[dict[str, Any]]:
+        """How many times each scene started today, from the hall's journal."""
+        today = datetime.now().date().isoformat()
+        played = Counter(r.get("scene") for r in list(self.journal.recent)
+                         if r.get("event") == "show_start" and str(r.get("ts", "")).startswith(today))
+        return [{"scene": scene, "shows": n} for scene, n in played.most_common() if scene]

@@ -1,0 +1,2 @@
+"use strict";
+if (new URLSearchParams(location.search).has("wrong")) document.getElementById("wrong").hidden = false;
