@@ -26,8 +26,8 @@ from exhibit.hall.clock import SystemClock
 from exhibit.hall.control import FRAME, Command, HallControl
 from exhibit.hall.playback import HallPlayer, PlayerPlayback, TimelinePlayback
 from exhibit.hall.remote import OscRemote
-from exhibit.hall.web import HttpRemote
 from exhibit.hall.sync import SyncMaster
+from exhibit.hall.web import HttpRemote
 from exhibit.spec.errors import ExhibitError
 from exhibit.spec.hall import Hall
 from exhibit.spec.project import Project
