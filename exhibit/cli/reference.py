@@ -82,9 +82,14 @@ def type_of(node: dict[str, Any]) -> str:
     return "any"
 
 
+def _prose(docstring: str) -> str:
+    """A docstring as Markdown: ``code`` and Sphinx roles (:data:`X`) become `code`."""
+    return re.sub(r"(?::\w+:)?`+([^`]+)`+", r"`\1`", docstring)
+
+
 def _description(node: dict[str, Any]) -> str:
     if "description" in node:
-        return str(node["description"])
+        return _prose(str(node["description"]))
     for key in ("anyOf", "oneOf"):
         for option in node.get(key, []):
             if "description" in option:
@@ -125,7 +130,7 @@ def schema_markdown(name: str) -> str:
     for title, node in sorted(schema.get("$defs", {}).items()):
         out += ["", f"### {title}", ""]
         if node.get("description"):
-            out += [re.sub(r"``(.*?)``", r"`\1`", node["description"]), ""]
+            out += [_prose(node["description"]), ""]
         out += model_table(node) if "properties" in node else [f"Type: {type_of(node)}"]
     return "\n".join(out) + "\n"
 
