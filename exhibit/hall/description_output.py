@@ -74,7 +74,12 @@ class DescriptionOutput:
         self._checked = -float("inf")
 
     def _child(self) -> subprocess.Popen[str]:
-        if self._process is None or self._process.poll() is not None:
+        if self._process is not None and self._process.poll() is not None:
+            status, self._process = self._process.returncode, None
+            if self.mix is not None:  # it died with a mix open: the show hears of it
+                self.mix = None
+                raise ExhibitError(f"the audio description output stopped (exit status {status})")
+        if self._process is None:
             env = {**os.environ, **openal_config(self.output, Path(self._folder.name))}
             self._process = subprocess.Popen(
                 [sys.executable, "-m", "exhibit.render.audio_output"], stdin=subprocess.PIPE,
@@ -145,9 +150,12 @@ class DescriptionOutput:
             self.play(t)
 
     def stop(self) -> None:
-        if self.mix is not None and self._process is not None:
-            self._send("stop")
         self._playing = False
+        if self.mix is not None and self._process is not None and self._process.poll() is None:
+            try:
+                self._send("stop")
+            except ExhibitError:
+                pass  # an output that does not answer plays nothing either
 
     def unload(self) -> None:
         self.stop()

@@ -70,7 +70,10 @@ class Show:
         self.timeline = self.playback.load(self.scene, self.lang)
         self.playback.set_muted(self.kind == "attract")  # the attract loop plays silently
         if self._routed is not None:
-            self._routed.load(self.scene, self.lang)
+            try:
+                self._routed.load(self.scene, self.lang)
+            except ExhibitError as exc:  # the show plays without the headphones
+                self._lose_description_output(exc)
         return self.timeline
 
     def start(self, now: datetime, mono: float, from_t: float = 0.0) -> None:
@@ -91,13 +94,16 @@ class Show:
             try:
                 self._routed.follow(t, self.playback.status == "playing")
             except ExhibitError as exc:  # the headphones fall silent; the show goes on
-                self.warnings.append(str(exc))
-                self.description_output = None
+                self._lose_description_output(exc)
         frame = ShowFrame(timeline, t, events, state)
         self.frames += 1
         for listener in self.listeners:
             listener(frame)
         return frame
+
+    def _lose_description_output(self, exc: ExhibitError) -> None:
+        self.warnings.append(f"{exc}; the show goes on without it")
+        self.description_output = None
 
     def seek(self, t: float) -> None:
         self.playback.seek(t)

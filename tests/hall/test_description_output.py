@@ -128,3 +128,33 @@ def test_a_show_without_the_description_leaves_the_output_silent(content: Conten
     finally:
         show.stop()
         output.close()
+
+
+def test_an_output_that_dies_is_journalled_and_the_show_goes_on(content: Content) -> None:
+    project = _project(content).project
+    output = DescriptionOutput(project, AudioOutput(driver="null"))
+    playback = TimelinePlayback(Catalogue(project, Hall(languages=["en"])), SystemClock())
+    show = Show(playback, "lake", "en", "show")
+    show.audio_description = True
+    show.description_output = output
+    try:
+        show.load()
+        show.start(SystemClock().now(), time.monotonic())
+        show.step()
+        assert output._process is not None
+        output._process.kill()
+        output._process.wait()
+        time.sleep(0.6)  # past the next position check
+        show.step()
+        assert show.warnings and "audio description output stopped" in show.warnings[0], show.warnings
+        assert show.description_output is None and playback.status == "playing"
+        show.stop()
+        after = Show(playback, "lake", "en", "show")
+        after.audio_description = True
+        after.description_output = output
+        after.load()  # the next show starts a fresh output
+        assert output.mix is not None and output._process is not None and output._process.poll() is None
+        after.stop()
+    finally:
+        show.stop()
+        output.close()
