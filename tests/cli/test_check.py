@@ -64,7 +64,10 @@ def test_bundled_content_passes_strict_check_with_notes_only_about_recordings() 
     for line in result.stdout.splitlines():
         m = LINE.match(line)
         assert m, line
-        assert m["sev"] == "note" and "has no recording yet" in m["msg"], line
+        # notes only: recordings still to come, and strings of a language some file has
+        # (the question bank's Korean) that another file does not have yet
+        gap = re.fullmatch(r"\d+ string\(s\) have no '\w+' translation, .*", m["msg"])
+        assert m["sev"] == "note" and ("has no recording yet" in m["msg"] or gap), line
     summary = result.stderr.strip().splitlines()[-1]
     assert re.match(
         r"checked 4 scenes, \d+ banks?, 1 hall: 0 error\(s\), 0 warning\(s\), \d+ note\(s\) in ",
