@@ -37,6 +37,7 @@ from exhibit.effects.journal import Journal
 from exhibit.effects.keeper import PanicResult
 from exhibit.hall.catalogue import Catalogue
 from exhibit.hall.clock import Clock
+from exhibit.hall.description_output import DescriptionOutput
 from exhibit.hall.playback import Playback
 from exhibit.hall.schedule import Schedule, Slot
 from exhibit.hall.show import Listener, Show, ShowFrame
@@ -106,6 +107,10 @@ class HallControl:
         self.schedule = Schedule(hall.schedule if use_schedule else [])
         self.sync = sync  # follower PCs (exhibit.hall.sync.SyncMaster), told what plays
         self.keeper = keeper  # restarts a lost effects host, and covers for it meanwhile
+        #: the audio description's own output (headphones), when hall.yaml routes it
+        self.description_output = (
+            DescriptionOutput(project, hall.audio.description) if hall.audio.description is not None else None
+        )
         self.state: State = "standby"
         self.show: Show | None = None  # what plays now: a show, or a pass of the attract loop
         self.pending: Show | None = None  # the show loaded during preshow
@@ -170,6 +175,7 @@ class HallControl:
         self._stop_everything("go")
         show = Show(self.playback, name, lang or self.lang, "show", None, self._listeners(name))
         show.audio_description = audio_description
+        show.description_output = self.description_output
         if not self._load(show, origin):
             self._enter("standby")
             self._publish(force=True)
@@ -296,6 +302,8 @@ class HallControl:
     def shutdown(self) -> None:
         self.bus.release()
         self._stop_everything("shutdown")
+        if self.description_output is not None:
+            self.description_output.close()
         self.journal.write("hall_stopped")
 
     # -- transitions -------------------------------------------------------------------------------
@@ -450,10 +458,12 @@ class HallControl:
 
     def _take_warnings(self) -> None:
         """Side problems of the playback (the quiz database is out): journalled, the show goes on."""
-        for warning in self.playback.take_warnings():
+        side = self.show.warnings if self.show is not None else []
+        for warning in [*self.playback.take_warnings(), *side]:
             self.last_warning = warning
             self.journal.write("warning", warning=warning, scene=self.show.scene if self.show else None)
             self._changed = True
+        side.clear()
 
     def _error(self, event: str, message: str, **fields: Any) -> None:
         self.last_error = message

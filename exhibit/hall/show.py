@@ -14,7 +14,9 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Literal
 
+from exhibit.hall.description_output import DescriptionOutput
 from exhibit.hall.playback import Playback
+from exhibit.spec.errors import ExhibitError
 from exhibit.spec.hall import CaptionSettings
 from exhibit.timeline.frame import Event, FrameState
 from exhibit.timeline.model import Timeline
@@ -48,23 +50,38 @@ class Show:
         self.frames = 0
         self.audio_description = False  # the described mix (a playback that plays sound)
         self.captions: CaptionSettings | None = None  # this show's captions (None: the hall's)
+        #: where the described mix goes when the hall routes it (hall.yaml audio.description)
+        self.description_output: DescriptionOutput | None = None
+        self.warnings: list[str] = []  # side problems for the hall's journal; the show goes on
+
+    @property
+    def _routed(self) -> DescriptionOutput | None:
+        """The description output when this show plays its description there."""
+        return self.description_output if self.audio_description else None
 
     def load(self) -> Timeline:
         """Compile (and, with a renderer, build) the scene; done ahead of the start time where possible."""
         describe = getattr(self.playback, "set_audio_description", None)
-        if describe is not None:
-            describe(self.audio_description)
+        if describe is not None:  # a routed description leaves the main mix as it is
+            describe(self.audio_description and self._routed is None)
         style = getattr(self.playback, "set_caption_style", None)
         if style is not None:
             style(self.captions)
         self.timeline = self.playback.load(self.scene, self.lang)
         self.playback.set_muted(self.kind == "attract")  # the attract loop plays silently
+        if self._routed is not None:
+            try:
+                self._routed.load(self.scene, self.lang)
+            except ExhibitError as exc:  # the show plays without the headphones
+                self._lose_description_output(exc)
         return self.timeline
 
     def start(self, now: datetime, mono: float, from_t: float = 0.0) -> None:
         if self.timeline is None:
             self.load()
         self.playback.play(from_t)
+        if self._routed is not None:
+            self._routed.play(self.playback.t)
         self.started = now
         self.started_mono = mono
 
@@ -73,14 +90,25 @@ class Show:
         if timeline is None:
             return None
         t, events, state = self.playback.step()
+        if self._routed is not None:
+            try:
+                self._routed.follow(t, self.playback.status == "playing")
+            except ExhibitError as exc:  # the headphones fall silent; the show goes on
+                self._lose_description_output(exc)
         frame = ShowFrame(timeline, t, events, state)
         self.frames += 1
         for listener in self.listeners:
             listener(frame)
         return frame
 
+    def _lose_description_output(self, exc: ExhibitError) -> None:
+        self.warnings.append(f"{exc}; the show goes on without it")
+        self.description_output = None
+
     def seek(self, t: float) -> None:
         self.playback.seek(t)
+        if self._routed is not None and self.playback.status == "playing":
+            self._routed.play(self.playback.t)
 
     @property
     def t(self) -> float:
@@ -91,6 +119,8 @@ class Show:
         return self.playback.status == "ended"
 
     def stop(self) -> None:
+        if self._routed is not None:
+            self._routed.unload()
         self.playback.stop()
         self.timeline = None
         self.listeners.clear()

@@ -30,8 +30,8 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
 from exhibit.quiz.phrases import phrase
-from exhibit.quiz.session import Feedback, QuizSession
-from exhibit.render.kiosk import BUTTON_COLORS, CREAM, GOLD, PRIMARY, WHITE
+from exhibit.quiz.session import Feedback, Presented, QuizSession
+from exhibit.render.kiosk import ACCESSIBLE_TYPE, BUTTON_COLORS, CREAM, GOLD, PRIMARY, WHITE
 from exhibit.render.kiosk_font import quiz_font
 from exhibit.render.typeset import Fitted, fit
 from exhibit.spec.errors import ExhibitError
@@ -132,10 +132,12 @@ class InWorldQuizPanel:
         pointers: Sequence[Pointer] = (),
         clock: Callable[[], float] = time.monotonic,
         bind_input: bool = True,
+        accessible: bool = False,
     ) -> None:
         """``camera`` is what ``click(x, y)`` and ``screen_point`` go through (else the window's
         first perspective camera); ``pointers`` are the views a mouse click may come from
-        (without them, the main window's mouse through ``camera``)."""
+        (without them, the main window's mouse through ``camera``). ``accessible``: the accessible
+        mode, as on the kiosk: larger type and no time limit, and the round ranked apart."""
         self.base = base
         self.pointers = tuple(pointers)
         self.session = session
@@ -144,6 +146,10 @@ class InWorldQuizPanel:
         self.on_done = on_done
         self.camera = camera if camera is not None else getattr(base, "cam", None)
         self.clock = clock
+        self.accessible = accessible
+        self.type_scale = ACCESSIBLE_TYPE if accessible else 1.0
+        if accessible:
+            session.accessible = True  # stored as such: ranked apart from the timed rounds
         self.root: NodePath = parent.attachNewNode("quiz-panel")
         # The world's lights, fog and shaders are for the scene; the panel must stay readable.
         self.root.setLightOff(1)
@@ -206,9 +212,10 @@ class InWorldQuizPanel:
     def tick(self, now: float | None = None) -> None:
         """Let time pass: the countdown of a timed question, and its time-out."""
         current = self.session.current
-        if self._done or self.feedback is not None or current is None or current.time_limit is None:
+        limit = self._time_limit(current)
+        if self._done or self.feedback is not None or current is None or limit is None:
             return
-        left = current.time_limit - ((self.clock() if now is None else now) - self._shown_at)
+        left = limit - ((self.clock() if now is None else now) - self._shown_at)
         if left <= 0:
             self.feedback = self.session.time_out()
             self._build()
@@ -216,6 +223,13 @@ class InWorldQuizPanel:
             self._paint_focus()
         elif self._countdown is not None:
             self._countdown.setText(f"{math.ceil(left)}")
+
+    def _time_limit(self, presented: Presented | None) -> float | None:
+        """The question's time limit; none in the accessible mode."""
+        if presented is None or self.accessible:
+            return None
+        limit: float | None = presented.time_limit
+        return limit
 
     def destroy(self) -> None:
         if self._task is not None:
@@ -386,7 +400,7 @@ class InWorldQuizPanel:
         presented = feedback.presented if feedback is not None else self.session.current
         if presented is None:
             return
-        lang = self.lang
+        lang, big = self.lang, self.type_scale
         left, right = -WIDTH / 2, WIDTH / 2
         self._order = FIRST_ORDER
         self._base_card = self._card((left, right, -HEIGHT / 2, HEIGHT / 2), PANEL_COLOR, parent=self.content)
@@ -395,14 +409,32 @@ class InWorldQuizPanel:
             f"{phrase('question_of', lang, n=presented.position + 1, total=len(self.session.questions))}"
             f" · {phrase(f'kind_{presented.kind}', lang)}"
         )
-        self._text(heading, (left + 0.05, 0.43), 0.04, GOLD)
+        self._text(heading, (left + 0.05, 0.43), 0.04 * big, GOLD)
         self._countdown = None
-        if feedback is None and presented.time_limit is not None:
-            left_s = presented.time_limit - (self.clock() - self._shown_at)
+        limit = self._time_limit(presented)
+        if feedback is None and limit is not None:
+            left_s = limit - (self.clock() - self._shown_at)
             self._countdown = self._text(f"{max(0, math.ceil(left_s))}", (right - 0.08, 0.41), 0.07, GOLD, center=True)
-        self._text(presented.stem(lang), (left + 0.05, 0.35), 0.06, WHITE, wrap=WIDTH - 0.1, height=0.17)
+        self._text(presented.stem(lang), (left + 0.05, 0.35), 0.06 * big, WHITE, wrap=WIDTH - 0.1, height=0.17)
+        bottom_of_options = self._build_options(presented, feedback, left, right)
+        button_rect = (right - 0.45, right - 0.05, -0.47, -0.37)
+        if feedback is None:
+            if presented.multiple:
+                enabled = bool(self.selected)
+                frame, ink = PRIMARY if enabled else BUTTON_COLORS["disabled"]
+                self._card(button_rect, frame)
+                self._text(phrase("submit", lang), self._label_pos(button_rect), 0.05, ink, center=True)
+                self.items.append(_Item("submit", button_rect, enabled=enabled))
+        else:
+            self._build_feedback(feedback, left, bottom_of_options, button_rect)
+        if not keep_focus or self.focus >= len(self.items):
+            self.focus = next((i for i, it in enumerate(self.items) if it.enabled), 0)
+        self._paint_focus()
+
+    def _build_options(self, presented: Presented, feedback: Feedback | None, left: float, right: float) -> float:
+        """The answer rows, coloured by what was chosen and what is right; where they end."""
         right_shown = set(presented.correct_shown())
-        options = list(zip(presented.letters(), presented.options(lang), strict=True))
+        options = list(zip(presented.letters(), presented.options(self.lang), strict=True))
         top, row_h, gap = 0.20, 0.085, 0.02
         if len(options) > 4:
             row_h = (0.20 + 0.13 - (len(options) - 1) * gap) / len(options)
@@ -419,48 +451,42 @@ class InWorldQuizPanel:
             frame, ink = BUTTON_COLORS[state]
             self._card(rect, frame)
             # a long answer takes two lines, smaller if it must, centred in its row
-            label = fit(self.font, f"{letter}. {text}", rect[1] - rect[0] - 0.06, row_h - 0.008, 0.045)
+            size = 0.045 * self.type_scale
+            label = fit(self.font, f"{letter}. {text}", rect[1] - rect[0] - 0.06, row_h - 0.008, size)
             baseline = label.centred_baseline((rect[2] + rect[3]) / 2)
             self._text(f"{letter}. {text}", (rect[0] + 0.03, baseline), label.scale, ink, fitted=label)
             self.items.append(_Item(f"opt:{k}", rect, enabled=feedback is None))
-        button_rect = (right - 0.45, right - 0.05, -0.47, -0.37)
-        if feedback is None:
-            if presented.multiple:
-                enabled = bool(self.selected)
-                frame, ink = PRIMARY if enabled else BUTTON_COLORS["disabled"]
-                self._card(button_rect, frame)
-                self._text(phrase("submit", lang), self._label_pos(button_rect), 0.05, ink, center=True)
-                self.items.append(_Item("submit", button_rect, enabled=enabled))
-        else:
-            verdict = (
-                phrase("timed_out", lang)
-                if feedback.timed_out
-                else phrase("correct", lang)
-                if feedback.correct
-                else phrase("partly", lang)
-                if feedback.credit > 0
-                else phrase("wrong", lang)
-            )
-            lines = [verdict, phrase("answer_is", lang, letters=feedback.answer_letters())]
-            if feedback.explanation is not None:
-                lines.append(phrase("explanation", lang, text=feedback.explanation.get(lang) or ""))
-            bottom_of_options = top - len(options) * (row_h + gap)
-            first_baseline = bottom_of_options - 0.02
-            self._text(
-                "\n".join(lines),
-                (left + 0.05, first_baseline),
-                0.036,
-                CREAM,
-                wrap=WIDTH - 0.6,
-                height=first_baseline + 0.75 * 0.036 - (-HEIGHT / 2 + 0.03),  # down to the card's edge
-            )
-            label = phrase("done" if self.session.last else "next", lang)
-            self._card(button_rect, PRIMARY[0])
-            self._text(label, self._label_pos(button_rect), 0.05, PRIMARY[1], center=True)
-            self.items.append(_Item("continue", button_rect))
-        if not keep_focus or self.focus >= len(self.items):
-            self.focus = next((i for i, it in enumerate(self.items) if it.enabled), 0)
-        self._paint_focus()
+        return top - len(options) * (row_h + gap)
+
+    def _build_feedback(self, feedback: Feedback, left: float, bottom_of_options: float,
+                        button_rect: tuple[float, float, float, float]) -> None:
+        """The verdict, the right answer and the explanation under the options, and continue."""
+        lang = self.lang
+        verdict = (
+            phrase("timed_out", lang)
+            if feedback.timed_out
+            else phrase("correct", lang)
+            if feedback.correct
+            else phrase("partly", lang)
+            if feedback.credit > 0
+            else phrase("wrong", lang)
+        )
+        lines = [verdict, phrase("answer_is", lang, letters=feedback.answer_letters())]
+        if feedback.explanation is not None:
+            lines.append(phrase("explanation", lang, text=feedback.explanation.get(lang) or ""))
+        first_baseline = bottom_of_options - 0.02
+        self._text(
+            "\n".join(lines),
+            (left + 0.05, first_baseline),
+            0.036 * self.type_scale,
+            CREAM,
+            wrap=WIDTH - 0.6,
+            height=first_baseline + 0.75 * 0.036 - (-HEIGHT / 2 + 0.03),  # down to the card's edge
+        )
+        label = phrase("done" if self.session.last else "next", lang)
+        self._card(button_rect, PRIMARY[0])
+        self._text(label, self._label_pos(button_rect), 0.05, PRIMARY[1], center=True)
+        self.items.append(_Item("continue", button_rect))
 
     def _paint_focus(self) -> None:
         """A gold frame behind the focused item."""

@@ -227,6 +227,34 @@ class QuizSettings(Model):
 
 
 
+AudioDriver = Literal["alsa", "pulse", "wave", "null"]
+
+
+class AudioOutput(Model):
+    """A sound output of its own: an OpenAL Soft backend and the device on it.
+
+    ``alsa``: ``device`` is an ALSA PCM (``plughw:CARD=Headset,DEV=0``, or a PCM of your
+    ``asound.conf`` that routes to channels 3-4 of the main interface); ``pulse``: the sink's
+    name; ``wave``: a WAV file that records what is played (rehearsals, tests); ``null``:
+    nothing is heard, the position still runs.
+    """
+
+    driver: AudioDriver = "alsa"
+    device: str | None = None
+
+    @model_validator(mode="after")
+    def _device(self) -> AudioOutput:
+        if self.driver == "wave" and not self.device:
+            raise ValueError("driver 'wave' needs 'device': the WAV file to record to")
+        return self
+
+
+class HallAudio(Model):
+    """Where the hall's sound goes besides the main output."""
+
+    description: AudioOutput | None = None  # the audio description (headphones); None: it replaces the main mix
+
+
 class Hall(Model):
     hall: Id = "default_hall"
     languages: Annotated[list[Lang], Field(min_length=1)] = list(DEFAULT_LANGUAGES)
@@ -239,6 +267,7 @@ class Hall(Model):
     attract: Id | None = None
     quiz: QuizSettings = QuizSettings()
     captions: CaptionSettings = CaptionSettings()
+    audio: HallAudio = HallAudio()
     inputs: list[Id] = []  # interlock inputs the hall knows, e.g. doors_open
 
 

@@ -115,7 +115,9 @@ _EN_PHRASE_START = {
     "into",
     "across",
 }
-_ALNUM = re.compile(r"[A-Za-z0-9]")
+#: What is spoken in text that is not Chinese: letters and digits, and Hangul syllables
+#: (one spoken syllable each; without them a Korean caption weighed only its digits).
+_ALNUM = re.compile(r"[A-Za-z0-9\uac00-\ud7a3]")
 _CJK = re.compile(r"[\u3400-\u9fff\uf900-\ufaff]")
 #: Penalty of a break that is neither after punctuation nor at a likely phrase edge:
 #: a layout with one is used only when nothing better fits.
@@ -143,7 +145,8 @@ def spoken_weight(text: str) -> int:
 
     Chinese: one per character, and one per digit (a year is read digit by
     digit); other scripts: one per letter or digit, which follows speaking time
-    much more closely than a word count does ("the" against "established").
+    much more closely than a word count does ("the" against "established"), and
+    one per Hangul syllable block.
     """
     if is_cjk(text):
         return max(

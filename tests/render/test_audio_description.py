@@ -44,3 +44,22 @@ def test_a_hall_show_with_the_audio_description_loads_the_described_mix(make_pla
     plain = Show(playback, "lake", "en", "show")
     plain.load()
     assert player.show.mix.name == "mix.en.wav"
+
+
+def test_a_routed_description_leaves_the_main_mix_on_the_main_output(make_player: Any, tmp_path: Path) -> None:
+    from exhibit.hall.description_output import DescriptionOutput
+    from exhibit.spec.hall import AudioOutput
+
+    project = project_with(tmp_path, DESCRIBED, "lake")
+    player = make_player(project, audio=False)
+    output = DescriptionOutput(project, AudioOutput(driver="null"))
+    show = Show(PlayerPlayback(project, player.hall, player=player), "lake", "en", "show")
+    show.audio_description = True
+    show.description_output = output  # hall.yaml: audio.description
+    try:
+        show.load()
+        assert player.show.mix.name == "mix.en.wav", "the speakers keep the main mix"
+        assert output.mix is not None and output.mix.name == "mix.en.ad.wav", "the headphones get the described one"
+    finally:
+        show.stop()
+        output.close()

@@ -522,3 +522,39 @@ def test_a_click_on_the_right_half_of_a_side_by_side_screen_points_with_the_righ
     finally:
         panel.destroy()
         mice.remove()
+
+
+def test_the_accessible_mode_has_larger_type_and_no_time_limit(world: World, bank: Bank) -> None:
+    from exhibit.render.kiosk import ACCESSIBLE_TYPE
+    from exhibit.render.quiz_panel import InWorldQuizPanel
+
+    def panel(accessible: bool) -> tuple[Any, QuizSession]:
+        session = start_session(
+            Bank(bank="demo", questions=[bank.question("boat")]),  # type: ignore[list-item]
+            DrawRequest(count=1),
+            rng=random.Random(1),
+            time_limit=15.0,
+        )
+        anchor = world.root.attachNewNode("anchor")
+        anchor.setPos(0, 2.2, 0)
+        made = InWorldQuizPanel(world.app.base, anchor, session, "zh", camera=world.camera,
+                                clock=lambda: clock[0], accessible=accessible)
+        return made, session
+
+    def heading_height(p: Any) -> float:
+        heading = next(n for n in p._base_card.findAllMatches("**/text") if "·" in n.node().getText())
+        return float(heading.getScale()[2])
+
+    clock = [100.0]
+    timed, _ = panel(False)
+    usual = heading_height(timed)
+    timed.destroy()
+    easy, session = panel(True)
+    assert session.accessible, "the round is ranked apart from the timed ones"
+    assert "15" not in easy.texts and easy._countdown is None  # no countdown
+    assert heading_height(easy) == pytest.approx(usual * ACCESSIBLE_TYPE)
+    clock[0] = 200.0  # long past the 15 s
+    world.frame()
+    assert easy.feedback is None and not session.feedback, "no time-out"
+    assert easy.focused == "opt:0"
+    easy.destroy()

@@ -5,7 +5,8 @@ from __future__ import annotations
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from exhibit.timeline.captions import KO_LINE_CHARS, split_caption_text
+from exhibit.preflight.captions import KO_MAX_CPS
+from exhibit.timeline.captions import KO_LINE_CHARS, split_caption_text, spoken_weight, time_captions
 
 KO = (
     "1921년 7월 23일, 중국공산당 제1차 전국대표대회가 상하이에서 열렸습니다. "
@@ -35,3 +36,17 @@ def test_any_korean_text_keeps_its_words_within_the_line_limit(words: list[str])
     lines = _lines(text)
     assert " ".join(lines).rstrip(".").split() == words
     assert all(len(line) <= KO_LINE_CHARS for line in lines)
+
+
+def test_korean_captions_share_the_speech_by_syllables_not_by_digits() -> None:
+    # Spoken at the placeholder's pace (about 4.7 characters a second), every caption of a
+    # Korean line reads at about that pace too: a piece without digits is not squeezed into
+    # a moment while the one with the date keeps the rest of the line's time.
+    speech = len(KO) / 4.7
+    timed = time_captions(split_caption_text(KO), 10.0, 10.0 + speech)
+    assert len(timed) >= 3
+    for start, end, text in timed:
+        rate = len(text.replace("\n", " ")) / (end - start)
+        assert rate < KO_MAX_CPS, (text, round(end - start, 2))
+    assert spoken_weight("중국공산당") == 5
+    assert spoken_weight("1921년") == 5

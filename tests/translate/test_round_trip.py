@@ -92,7 +92,7 @@ def _fill(sheet: Path, out: Path, text: str) -> int:
 
 
 def test_importing_a_new_language_adds_it_and_changes_nothing_else(bundled: Project, tmp_path: Path) -> None:
-    # Japanese: a language no bundled file has yet (the question bank has Korean)
+    # Japanese: a language no bundled file has yet (the scenes and the question bank have Korean)
     before = {p: p.read_text(encoding="utf-8") for p in BUNDLED_IN(bundled)}
     export = tmp_path / "ja.csv"
     assert translate(bundled, "export", "--lang", "ja", "-o", str(export)) == 0
