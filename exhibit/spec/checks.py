@@ -12,7 +12,7 @@ from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from pathlib import Path
 
-from exhibit.spec.errors import Diagnostic, Severity, did_you_mean
+from exhibit.spec.errors import Diagnostic, ExhibitError, Severity, did_you_mean
 from exhibit.spec.hall import Hall
 from exhibit.spec.project import Project
 from exhibit.spec.scene import (
@@ -20,6 +20,7 @@ from exhibit.spec.scene import (
     BUILTIN_EFFECTS,
     CaptionCue,
     EffectCue,
+    ImageObject,
     ModelObject,
     NarrationLine,
     QuizCue,
@@ -350,6 +351,45 @@ def check_files(ctx: SceneContext, report: _Report) -> None:
             _file(ctx, report, ("narration", i, "audio", lang), rel, "audio", AUDIO_SUFFIXES)
 
 
+def check_pictures(ctx: SceneContext, report: _Report) -> None:
+    """Every picture is a readable PNG or JPEG, shown at its own aspect, and translated."""
+    from exhibit.spec.picture import ASPECT_TOLERANCE, MAX_PICTURE_SIDE, probe, shown_size
+    from exhibit.spec.scene import IMAGE_SUFFIXES
+
+    for name, obj in ctx.scene.objects.items():
+        if not isinstance(obj, ImageObject):
+            continue
+        where: PathKey = ("objects", name, "file")
+        before = len(report.items)
+        _file(ctx, report, where, obj.file, "picture", IMAGE_SUFFIXES)
+        missing = len(report.items) > before
+        if obj.plaque is not None and not obj.plaque.text.universal:
+            for lang in ctx.scene.languages:
+                if not obj.plaque.text.has(lang):
+                    report.warning(("objects", name, "plaque", "text"), f"the plaque of '{name}' has no '{lang}' text")
+        if missing:
+            continue  # no such file: said once
+        try:
+            info = probe(ctx.project.root / obj.file)
+        except ExhibitError as exc:
+            report.error(where, f"cannot use the picture '{obj.file}': {exc}")
+            continue
+        if info.downscaled:
+            report.note(
+                where,
+                f"'{obj.file}' is {info.width}x{info.height} pixels; it is shown downscaled to "
+                f"{MAX_PICTURE_SIDE} pixels on its longest side",
+            )
+        if "auto" not in obj.size:
+            width, height = shown_size(info, obj.size)
+            if abs((width / height) / info.aspect - 1.0) > ASPECT_TOLERANCE:
+                report.warning(
+                    ("objects", name, "size"),
+                    f"'{obj.file}' is {info.width}x{info.height} pixels but size is {width:g} x {height:g} m: "
+                    f"the picture is stretched; write [{width:g}, auto] to keep its shape",
+                )
+
+
 def recording_for(project: Project, scene_id: str, line_id: str, lang: str, override: str | None = None) -> Path | None:
     """The recorded voice file for a line, by the scene format's lookup rule, or None."""
     if override:
@@ -394,6 +434,7 @@ CHECKS: tuple[Check, ...] = (
     check_effects,
     check_quiz,
     check_files,
+    check_pictures,
     check_recordings,
 )
 

@@ -71,6 +71,8 @@ KIND_COSTS: dict[str, KindCost] = {
     "snow": KindCost(16 * 1024 * 1024),
     "mist": KindCost(8 * 1024 * 1024),
     "model": KindCost(32 * 1024 * 1024),
+    # a picture of up to 2 megapixels: its pixels, their mipmaps and the card's copy
+    "image": KindCost(16 * 1024 * 1024),
 }
 DEFAULT_COST = KindCost(1024 * 1024)
 

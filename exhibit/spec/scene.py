@@ -7,9 +7,11 @@ object and every cue action is its own small model, selected by ``kind`` or
 
 from __future__ import annotations
 
-from typing import Annotated, Literal
+import math
+from typing import Annotated, Any, Literal
 
-from pydantic import Field, field_validator, model_validator
+from pydantic import Field, PlainSerializer, PlainValidator, WithJsonSchema, field_validator, model_validator
+from pydantic_core import PydanticCustomError
 
 from exhibit.spec.common import (
     DEFAULT_LANGUAGES,
@@ -26,6 +28,7 @@ from exhibit.spec.common import (
     Unit,
     Vec2,
     Vec3,
+    describe,
 )
 from exhibit.spec.timeexpr import TimeExpr
 
@@ -58,6 +61,7 @@ BUILTIN_EFFECTS = (
 
 AUDIO_SUFFIXES = (".wav", ".ogg", ".mp3", ".flac")
 MODEL_SUFFIXES = (".glb", ".gltf", ".bam", ".egg")
+IMAGE_SUFFIXES = (".png", ".jpg", ".jpeg")
 
 ZERO3 = (0.0, 0.0, 0.0)
 ONE3 = (1.0, 1.0, 1.0)
@@ -243,6 +247,93 @@ class ModelObject(ObjectBase):
         return value
 
 
+def _picture_size(value: Any) -> tuple[float | str, float | str]:
+    """``[width, height]`` in metres; one of them may be ``auto`` (from the picture's aspect)."""
+    if not isinstance(value, (list, tuple)) or len(value) != 2:
+        raise PydanticCustomError(
+            "picture_size", "expected [width, height] in metres (one may be auto), got {got}", {"got": describe(value)}
+        )
+    out: list[float | str] = []
+    for item in value:
+        if item == "auto":
+            out.append("auto")
+            continue
+        if isinstance(item, bool) or not isinstance(item, (int, float)) or not math.isfinite(item) or item <= 0:
+            raise PydanticCustomError(
+                "picture_size",
+                "a picture's width and height are metres greater than 0, or auto; got {got}",
+                {"got": describe(item, literal=isinstance(item, (int, float)) and not isinstance(item, bool))},
+            )
+        if item > MAX_PICTURE_METRES:
+            raise PydanticCustomError(
+                "picture_size",
+                "{got} metres is too large for a picture; at most {most}",
+                {"got": item, "most": MAX_PICTURE_METRES},
+            )
+        out.append(float(item))
+    if out == ["auto", "auto"]:
+        raise PydanticCustomError(
+            "picture_size", "give the width or the height in metres; only one of them may be auto", {}
+        )
+    return (out[0], out[1])
+
+
+MAX_PICTURE_METRES = 1000.0
+PictureSize = Annotated[
+    tuple[float | str, float | str],
+    PlainValidator(_picture_size),
+    PlainSerializer(list, return_type=list),
+    WithJsonSchema(
+        {
+            "type": "array",
+            "items": {"anyOf": [{"type": "number", "exclusiveMinimum": 0}, {"const": "auto"}]},
+            "minItems": 2,
+            "maxItems": 2,
+            "description": "[width, height] in metres; one may be auto (from the picture's aspect)",
+        }
+    ),
+]
+
+
+class PictureFrame(Model):
+    """A frame round a picture: moulding ``width`` metres wide, standing ``depth`` proud."""
+
+    style: Literal["wood", "metal"] = "wood"
+    width: Annotated[float, Field(gt=0.0, le=10.0)] = 0.06
+    depth: Annotated[float, Field(gt=0.0, le=10.0)] = 0.04
+
+
+class Plaque(Model):
+    """A caption board under a picture, set in the CJK font, in the visitor's language."""
+
+    text: Text
+    size: Annotated[float, Field(gt=0.0, le=10.0)] = 0.08  # character height, metres
+    color: Color = Color.hex("#f2ead8")
+    board: Color = Color.hex("#2b2622")
+
+
+class ImageObject(ObjectBase):
+    """A photograph, scanned document or slogan board on a plane in the world.
+
+    The picture stands upright, facing -y of the object, centred on ``pos``.
+    """
+
+    kind: Literal["image"]
+    file: str
+    size: PictureSize = (1.0, "auto")
+    frame: PictureFrame | None = None
+    plaque: Plaque | None = None
+    lit: bool = True
+    billboard: bool = False
+
+    @field_validator("file")
+    @classmethod
+    def _suffix(cls, value: str) -> str:
+        if not value.lower().endswith(IMAGE_SUFFIXES):
+            raise ValueError(f"a picture file must end in one of {', '.join(IMAGE_SUFFIXES)}, got '{value}'")
+        return value
+
+
 class Light(ObjectBase):
     kind: Literal["light"]
     type: Literal["point", "spot"] = "point"
@@ -265,6 +356,7 @@ SceneObject = Annotated[
     | Mist
     | TextObject
     | ModelObject
+    | ImageObject
     | Light,
     Field(discriminator="kind"),
 ]
@@ -283,6 +375,7 @@ OBJECT_KINDS = (
     "mist",
     "text",
     "model",
+    "image",
     "light",
 )
 

@@ -25,6 +25,7 @@ from exhibit.render.world import (
     boat,
     buildings,
     flag,
+    image,
     light,
     marchers,
     model,
@@ -57,6 +58,7 @@ BUILDERS: dict[str, Builder] = {
     "mist": particles.build_mist,
     "text": text.build,
     "model": model.build,
+    "image": image.build,
     "light": light.build,
 }
 

@@ -1,0 +1,186 @@
+"""``exhibit check`` on staff pictures (``kind: image``): each problem located, in words.
+
+The pictures are made here (numpy through Pillow): a missing file with a near name, a
+file that is not a picture, a truncated PNG, a stretched size, a picture larger than the
+limit (a note, not an error) and a plaque missing a language.
+"""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+
+import numpy as np
+import pytest
+from PIL import Image
+
+from exhibit.cli.main import main
+from exhibit.spec.picture import MAX_PICTURE_SIDE
+from exhibit.spec.project import Project
+
+LINE = re.compile(r"^(?P<path>[^:\n]+):(?P<line>\d+):(?P<col>\d+): (?P<sev>error|warning|note): (?P<msg>.+)$")
+
+SCENE = """title: {{zh: 照片, en: Photos}}
+languages: [zh, en]
+duration: 20
+objects:
+  photo:
+    kind: image
+    file: {file}
+    size: {size}
+{extra}camera:
+  keys:
+    - {{at: 0, pos: [0, -6, 1.5], look_at: [0, 0, 1.5]}}
+"""
+
+
+def picture(path: Path, width: int, height: int) -> Path:
+    path.parent.mkdir(parents=True, exist_ok=True)
+    ramp = np.linspace(0, 255, width, dtype=np.uint8)
+    Image.fromarray(np.stack([np.tile(ramp, (height, 1))] * 3, axis=-1)).save(path)
+    return path
+
+
+def run(
+    project: Project, capsys: pytest.CaptureFixture[str], **kwargs: str
+) -> tuple[int, list[tuple[str, str, str, str]]]:
+    scene = project.root / "scenes" / "photos.yaml"
+    kwargs.setdefault("size", "[2, auto]")
+    kwargs.setdefault("extra", "")
+    scene.write_text(SCENE.format(**kwargs), encoding="utf-8")
+    status = main(["--root", str(project.root), "check", str(scene)])
+    out, _ = capsys.readouterr()
+    found = []
+    for line in out.splitlines():
+        m = LINE.match(line)
+        if m and m["path"].endswith("photos.yaml") and "recording" not in m["msg"]:
+            found.append((m["line"], m["col"], m["sev"], m["msg"]))
+    return status, found
+
+
+def test_a_good_picture_passes(project: Project, capsys: pytest.CaptureFixture[str]) -> None:
+    picture(project.root / "pictures" / "meeting.png", 400, 300)
+    status, found = run(project, capsys, file="pictures/meeting.png")
+    assert (status, found) == (0, [])
+
+
+def test_a_missing_picture_is_located_with_the_near_name(project: Project, capsys: pytest.CaptureFixture[str]) -> None:
+    picture(project.root / "pictures" / "meeting.png", 400, 300)
+    status, found = run(project, capsys, file="pictures/meetng.png")
+    assert status == 1
+    assert found == [
+        (
+            "7",
+            "11",
+            "error",
+            "picture file 'pictures/meetng.png' does not exist (did you mean 'pictures/meeting.png'?)",
+        )
+    ]
+
+
+def test_a_file_that_is_not_a_picture_is_an_error(project: Project, capsys: pytest.CaptureFixture[str]) -> None:
+    path = project.root / "pictures" / "notes.png"
+    path.parent.mkdir()
+    path.write_text("minutes of the meeting", encoding="utf-8")
+    status, found = run(project, capsys, file="pictures/notes.png")
+    assert status == 1
+    assert found == [
+        (
+            "7",
+            "11",
+            "error",
+            "cannot use the picture 'pictures/notes.png': it is not a PNG or JPEG picture "
+            "(save it again as PNG or JPEG)",
+        )
+    ]
+
+
+def test_a_damaged_picture_is_an_error(project: Project, capsys: pytest.CaptureFixture[str]) -> None:
+    path = picture(project.root / "pictures" / "torn.png", 400, 300)
+    path.write_bytes(path.read_bytes()[:200])
+    status, found = run(project, capsys, file="pictures/torn.png")
+    assert status == 1
+    assert len(found) == 1 and found[0][:3] == ("7", "11", "error")
+    assert found[0][3].startswith("cannot use the picture 'pictures/torn.png': it ")
+    assert found[0][3].endswith("save it again as PNG or JPEG")
+
+
+def test_a_stretched_picture_is_a_warning_that_says_how_to_keep_its_shape(
+    project: Project, capsys: pytest.CaptureFixture[str]
+) -> None:
+    picture(project.root / "pictures" / "meeting.png", 400, 300)
+    status, found = run(project, capsys, file="pictures/meeting.png", size="[2, 1]")
+    assert status == 0
+    assert found == [
+        (
+            "8",
+            "11",
+            "warning",
+            "'pictures/meeting.png' is 400x300 pixels but size is 2 x 1 m: the picture is "
+            "stretched; write [2, auto] to keep its shape",
+        )
+    ]
+    _, found = run(project, capsys, file="pictures/meeting.png", size="[2, 1.5]")
+    assert found == []
+
+
+def test_a_picture_larger_than_the_limit_is_a_note_not_an_error(
+    project: Project, capsys: pytest.CaptureFixture[str]
+) -> None:
+    picture(project.root / "pictures" / "scan.png", MAX_PICTURE_SIDE + 904, 100)
+    status, found = run(project, capsys, file="pictures/scan.png")
+    assert status == 0
+    assert found == [
+        (
+            "7",
+            "11",
+            "note",
+            f"'pictures/scan.png' is {MAX_PICTURE_SIDE + 904}x100 pixels; it is shown downscaled to "
+            f"{MAX_PICTURE_SIDE} pixels on its longest side",
+        )
+    ]
+
+
+@pytest.mark.parametrize(
+    ("size", "words"),
+    [
+        ("[auto, auto]", "give the width or the height in metres; only one of them may be auto"),
+        ("[2, -1]", "a picture's width and height are metres greater than 0, or auto; got -1"),
+        ("[2]", "expected [width, height] in metres (one may be auto), got"),
+    ],
+)
+def test_bad_sizes_are_located(project: Project, capsys: pytest.CaptureFixture[str], size: str, words: str) -> None:
+    picture(project.root / "pictures" / "meeting.png", 400, 300)
+    status, found = run(project, capsys, file="pictures/meeting.png", size=size)
+    assert status == 1
+    assert len(found) == 1 and found[0][0] == "8" and found[0][2] == "error"
+    assert words in found[0][3]
+
+
+def test_a_gif_is_not_a_picture_file(project: Project, capsys: pytest.CaptureFixture[str]) -> None:
+    status, found = run(project, capsys, file="pictures/meeting.gif")
+    assert status == 1
+    assert [f[:3] for f in found] == [("7", "11", "error")]
+    assert "a picture file must end in one of .png, .jpg, .jpeg, got 'pictures/meeting.gif'" in found[0][3]
+
+
+def test_a_plaque_without_every_language_is_a_warning(project: Project, capsys: pytest.CaptureFixture[str]) -> None:
+    picture(project.root / "pictures" / "meeting.png", 400, 300)
+    extra = "    plaque: {text: {zh: 一大会址}}\n"
+    status, found = run(project, capsys, file="pictures/meeting.png", extra=extra)
+    assert status == 0
+    assert found == [("9", "20", "warning", "the plaque of 'photo' has no 'en' text")]
+
+
+def test_the_example_in_writing_scenes_passes_check(project: Project, capsys: pytest.CaptureFixture[str]) -> None:
+    docs = (Path(__file__).resolve().parents[2] / "docs" / "writing-scenes.md").read_text(encoding="utf-8")
+    section = docs[docs.index("### Your own pictures: `image`") :]
+    example = section[section.index("```yaml\n") + 8 : section.index("```\n", section.index("```yaml\n") + 8)]
+    picture(project.root / "pictures" / "first_congress.jpg", 640, 427)
+    picture(project.root / "pictures" / "slogan.png", 800, 200)
+    scene = project.root / "scenes" / "congress.yaml"
+    scene.write_text(example, encoding="utf-8")
+    status = main(["--root", str(project.root), "check", "--strict", str(scene)])
+    out, _ = capsys.readouterr()
+    problems = [line for line in out.splitlines() if ": error: " in line or ": warning: " in line]
+    assert (status, problems) == (0, [])
