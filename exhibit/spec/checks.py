@@ -23,6 +23,7 @@ from exhibit.spec.scene import (
     ImageObject,
     ModelObject,
     NarrationLine,
+    Panorama,
     QuizCue,
     Scene,
     SoundCue,
@@ -352,42 +353,55 @@ def check_files(ctx: SceneContext, report: _Report) -> None:
 
 
 def check_pictures(ctx: SceneContext, report: _Report) -> None:
-    """Every picture is a readable PNG or JPEG, shown at its own aspect, and translated."""
-    from exhibit.spec.picture import ASPECT_TOLERANCE, MAX_PICTURE_SIDE, probe, shown_size
+    """Every picture and panorama is a readable PNG or JPEG of the right shape; plaques are translated."""
     from exhibit.spec.scene import IMAGE_SUFFIXES
 
     for name, obj in ctx.scene.objects.items():
-        if not isinstance(obj, ImageObject):
+        if not isinstance(obj, (ImageObject, Panorama)):
             continue
-        where: PathKey = ("objects", name, "file")
-        before = len(report.items)
-        _file(ctx, report, where, obj.file, "picture", IMAGE_SUFFIXES)
-        missing = len(report.items) > before
-        if obj.plaque is not None and not obj.plaque.text.universal:
+        what = "picture" if isinstance(obj, ImageObject) else "panorama"
+        if isinstance(obj, ImageObject) and obj.plaque is not None and not obj.plaque.text.universal:
             for lang in ctx.scene.languages:
                 if not obj.plaque.text.has(lang):
                     report.warning(("objects", name, "plaque", "text"), f"the plaque of '{name}' has no '{lang}' text")
-        if missing:
-            continue  # no such file: said once
-        try:
-            info = probe(ctx.project.root / obj.file)
-        except ExhibitError as exc:
-            report.error(where, f"cannot use the picture '{obj.file}': {exc}")
-            continue
-        if info.downscaled:
-            report.note(
-                where,
-                f"'{obj.file}' is {info.width}x{info.height} pixels; it is shown downscaled to "
-                f"{MAX_PICTURE_SIDE} pixels on its longest side",
+        before = len(report.items)
+        _file(ctx, report, ("objects", name, "file"), obj.file, what, IMAGE_SUFFIXES)
+        if len(report.items) == before:  # the file is there: is it a picture of the right shape?
+            _picture_shape(ctx, report, name, obj)
+
+
+def _picture_shape(ctx: SceneContext, report: _Report, name: str, obj: ImageObject | Panorama) -> None:
+    from exhibit.spec.picture import ASPECT_TOLERANCE, MAX_PICTURE_SIDE, probe, shown_size
+
+    where: PathKey = ("objects", name, "file")
+    what = "picture" if isinstance(obj, ImageObject) else "panorama"
+    try:
+        info = probe(ctx.project.root / obj.file)
+    except ExhibitError as exc:
+        report.error(where, f"cannot use the {what} '{obj.file}': {exc}")
+        return
+    pixels = f"'{obj.file}' is {info.width}x{info.height} pixels"
+    if info.downscaled:
+        report.note(where, f"{pixels}; it is shown downscaled to {MAX_PICTURE_SIDE} pixels on its longest side")
+    if isinstance(obj, Panorama):
+        stereo = obj.stereo == "top_bottom"
+        wanted = 1.0 if stereo else 2.0
+        if abs(info.aspect / wanted - 1.0) > ASPECT_TOLERANCE:
+            shape = (
+                "two equirectangular pictures one above the other, as wide as high (1:1)"
+                if stereo
+                else "an equirectangular picture twice as wide as high (2:1)"
             )
-        if "auto" not in obj.size:
-            width, height = shown_size(info, obj.size)
-            if abs((width / height) / info.aspect - 1.0) > ASPECT_TOLERANCE:
-                report.warning(
-                    ("objects", name, "size"),
-                    f"'{obj.file}' is {info.width}x{info.height} pixels but size is {width:g} x {height:g} m: "
-                    f"the picture is stretched; write [{width:g}, auto] to keep its shape",
-                )
+            report.error(where, f"{pixels}; a panorama{' with stereo: top_bottom' if stereo else ''} is {shape}")
+        return
+    if "auto" not in obj.size:
+        width, height = shown_size(info, obj.size)
+        if abs((width / height) / info.aspect - 1.0) > ASPECT_TOLERANCE:
+            report.warning(
+                ("objects", name, "size"),
+                f"{pixels} but size is {width:g} x {height:g} m: the picture is stretched; "
+                f"write [{width:g}, auto] to keep its shape",
+            )
 
 
 def recording_for(project: Project, scene_id: str, line_id: str, lang: str, override: str | None = None) -> Path | None:

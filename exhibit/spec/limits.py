@@ -73,6 +73,8 @@ KIND_COSTS: dict[str, KindCost] = {
     "model": KindCost(32 * 1024 * 1024),
     # a picture of up to 2 megapixels: its pixels, their mipmaps and the card's copy
     "image": KindCost(16 * 1024 * 1024),
+    # a 4096x2048 panorama (the largest shown): its pixels and the card's copy, no mipmaps
+    "panorama": KindCost(64 * 1024 * 1024),
 }
 DEFAULT_COST = KindCost(1024 * 1024)
 

@@ -334,6 +334,30 @@ class ImageObject(ObjectBase):
         return value
 
 
+class Panorama(ObjectBase):
+    """An equirectangular picture all round the visitor, as the world's backdrop.
+
+    ``file`` is twice as wide as high (``stereo: none``), or two such pictures one above
+    the other (``stereo: top_bottom``: the top for the left eye). Its centre column faces
+    ``yaw`` degrees clockwise from north (+y); it is drawn behind every 3D object, at
+    any distance, and follows the camera (a backdrop has no parallax). Of several shown
+    at once, the later in the scene covers the earlier: fade one in over another to
+    cross-fade.
+    """
+
+    kind: Literal["panorama"]
+    file: str
+    stereo: Literal["none", "top_bottom"] = "none"
+    yaw: float = 0.0
+
+    @field_validator("file")
+    @classmethod
+    def _suffix(cls, value: str) -> str:
+        if not value.lower().endswith(IMAGE_SUFFIXES):
+            raise ValueError(f"a panorama file must end in one of {', '.join(IMAGE_SUFFIXES)}, got '{value}'")
+        return value
+
+
 class Light(ObjectBase):
     kind: Literal["light"]
     type: Literal["point", "spot"] = "point"
@@ -357,6 +381,7 @@ SceneObject = Annotated[
     | TextObject
     | ModelObject
     | ImageObject
+    | Panorama
     | Light,
     Field(discriminator="kind"),
 ]
@@ -376,6 +401,7 @@ OBJECT_KINDS = (
     "text",
     "model",
     "image",
+    "panorama",
     "light",
 )
 

@@ -184,3 +184,73 @@ def test_the_example_in_writing_scenes_passes_check(project: Project, capsys: py
     out, _ = capsys.readouterr()
     problems = [line for line in out.splitlines() if ": error: " in line or ": warning: " in line]
     assert (status, problems) == (0, [])
+
+
+PANORAMA = """title: {{zh: 全景, en: Panorama}}
+languages: [zh, en]
+duration: 20
+objects:
+  site:
+    kind: panorama
+    file: {file}
+    stereo: {stereo}
+camera:
+  keys:
+    - {{at: 0, pos: [0, 0, 1.6], hpr: [0, 0, 0]}}
+"""
+
+
+@pytest.mark.parametrize(
+    ("shape", "stereo", "words"),
+    [
+        ((1200, 800), "none", "'pictures/site.jpg' is 1200x800 pixels; a panorama is an equirectangular picture twice"),
+        ((1200, 600), "top_bottom", "a panorama with stereo: top_bottom is two equirectangular pictures one above"),
+    ],
+)
+def test_a_panorama_of_the_wrong_shape_is_an_error(
+    project: Project, capsys: pytest.CaptureFixture[str], shape: tuple[int, int], stereo: str, words: str
+) -> None:
+    picture(project.root / "pictures" / "site.jpg", *shape)
+    scene = project.root / "scenes" / "site.yaml"
+    scene.write_text(PANORAMA.format(file="pictures/site.jpg", stereo=stereo), encoding="utf-8")
+    status = main(["--root", str(project.root), "check", str(scene)])
+    out, _ = capsys.readouterr()
+    found = [m.groups() for m in map(LINE.match, out.splitlines()) if m and "recording" not in m["msg"]]
+    assert status == 1
+    assert [f[1:4] for f in found] == [("7", "11", "error")]
+    assert words in found[0][4]
+
+
+def test_panoramas_of_the_right_shape_pass_and_missing_ones_are_located(
+    project: Project, capsys: pytest.CaptureFixture[str]
+) -> None:
+    picture(project.root / "pictures" / "site.jpg", 1200, 600)
+    picture(project.root / "pictures" / "pair.jpg", 1200, 1200)
+    for file, stereo in (("pictures/site.jpg", "none"), ("pictures/pair.jpg", "top_bottom")):
+        scene = project.root / "scenes" / "site.yaml"
+        scene.write_text(PANORAMA.format(file=file, stereo=stereo), encoding="utf-8")
+        assert main(["--root", str(project.root), "check", "--strict", str(scene)]) == 0
+    scene.write_text(PANORAMA.format(file="pictures/sitee.jpg", stereo="none"), encoding="utf-8")
+    assert main(["--root", str(project.root), "check", str(scene)]) == 1
+    out, _ = capsys.readouterr()
+    assert (
+        "site.yaml:7:11: error: panorama file 'pictures/sitee.jpg' does not exist (did you mean 'pictures/site.jpg'?)"
+        in out
+    )
+
+
+def test_the_panorama_example_in_writing_scenes_passes_check(
+    project: Project, capsys: pytest.CaptureFixture[str]
+) -> None:
+    docs = (Path(__file__).resolve().parents[2] / "docs" / "writing-scenes.md").read_text(encoding="utf-8")
+    section = docs[docs.index("### A 360° backdrop: `panorama`") :]
+    start = section.index("```yaml\n") + 8
+    example = section[start : section.index("```\n", start)]
+    picture(project.root / "panoramas" / "yanan_day.jpg", 1024, 512)
+    picture(project.root / "panoramas" / "yanan_night_3d.jpg", 1024, 1024)
+    scene = project.root / "scenes" / "yanan.yaml"
+    scene.write_text(example, encoding="utf-8")
+    status = main(["--root", str(project.root), "check", "--strict", str(scene)])
+    out, _ = capsys.readouterr()
+    problems = [line for line in out.splitlines() if ": error: " in line or ": warning: " in line]
+    assert (status, problems) == (0, [])

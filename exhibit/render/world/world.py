@@ -29,6 +29,7 @@ from exhibit.render.world import (
     light,
     marchers,
     model,
+    panorama,
     particles,
     sailboat,
     terrain,
@@ -59,6 +60,7 @@ BUILDERS: dict[str, Builder] = {
     "text": text.build,
     "model": model.build,
     "image": image.build,
+    "panorama": panorama.build,
     "light": light.build,
 }
 
