@@ -317,6 +317,7 @@ class Player:
             self.scene_root,
             project_root=self.project.root,
             capabilities=backend.capabilities(),
+            timeline=show.timeline,
         )
         self._drop_show()
         self.world = world

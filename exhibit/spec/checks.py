@@ -29,6 +29,7 @@ from exhibit.spec.scene import (
     SoundCue,
     TextObject,
     TitleCue,
+    Video,
 )
 from exhibit.spec.source import Document, PathKey
 from exhibit.spec.timeexpr import MarkRef, Ref, TimeExpr
@@ -83,6 +84,9 @@ Check = Callable[[SceneContext, _Report], None]
 
 
 def _time_fields(scene: Scene) -> Iterable[tuple[PathKey, TimeExpr]]:
+    for name, obj in scene.objects.items():
+        if isinstance(obj, Video):
+            yield ("objects", name, "start"), obj.start
     for i, line in enumerate(scene.narration):
         if line.at is not None:
             yield ("narration", i, "at"), line.at
@@ -357,6 +361,8 @@ def check_pictures(ctx: SceneContext, report: _Report) -> None:
     from exhibit.spec.scene import IMAGE_SUFFIXES
 
     for name, obj in ctx.scene.objects.items():
+        if isinstance(obj, Video):
+            _film(ctx, report, name, obj)
         if not isinstance(obj, (ImageObject, Panorama)):
             continue
         what = "picture" if isinstance(obj, ImageObject) else "panorama"
@@ -368,6 +374,37 @@ def check_pictures(ctx: SceneContext, report: _Report) -> None:
         _file(ctx, report, ("objects", name, "file"), obj.file, what, IMAGE_SUFFIXES)
         if len(report.items) == before:  # the file is there: is it a picture of the right shape?
             _picture_shape(ctx, report, name, obj)
+
+
+def _film(ctx: SceneContext, report: _Report, name: str, obj: Video) -> None:
+    """A film ffmpeg can read, shown at its shape, started inside its length."""
+    from exhibit.spec.film import probe
+    from exhibit.spec.picture import ASPECT_TOLERANCE, PictureInfo, shown_size
+    from exhibit.spec.scene import VIDEO_SUFFIXES
+
+    where: PathKey = ("objects", name, "file")
+    before = len(report.items)
+    _file(ctx, report, where, obj.file, "film", VIDEO_SUFFIXES)
+    if len(report.items) > before:
+        return
+    try:
+        info = probe(ctx.project.root / obj.file)
+    except ExhibitError as exc:
+        report.error(where, f"cannot use the film '{obj.file}': {exc}")
+        return
+    if obj.from_ >= info.duration:
+        report.error(
+            ("objects", name, "from"),
+            f"'from: {obj.from_:g}' is past the end of '{obj.file}', which lasts {info.duration:.2f} s",
+        )
+    if "auto" not in obj.size:
+        width, height = shown_size(PictureInfo(info.width, info.height), obj.size)
+        if abs((width / height) / info.aspect - 1.0) > ASPECT_TOLERANCE:
+            report.warning(
+                ("objects", name, "size"),
+                f"'{obj.file}' is {info.width}x{info.height} pixels but size is {width:g} x {height:g} m: "
+                f"the film is stretched; write [{width:g}, auto] to keep its shape",
+            )
 
 
 def _picture_shape(ctx: SceneContext, report: _Report, name: str, obj: ImageObject | Panorama) -> None:

@@ -75,6 +75,8 @@ KIND_COSTS: dict[str, KindCost] = {
     "image": KindCost(16 * 1024 * 1024),
     # a 4096x2048 panorama (the largest shown): its pixels and the card's copy, no mipmaps
     "panorama": KindCost(64 * 1024 * 1024),
+    # a film shown at up to 1280x720: the screen's texture, the frames read ahead, ffmpeg
+    "video": KindCost(48 * 1024 * 1024),
 }
 DEFAULT_COST = KindCost(1024 * 1024)
 

@@ -62,6 +62,7 @@ BUILTIN_EFFECTS = (
 AUDIO_SUFFIXES = (".wav", ".ogg", ".mp3", ".flac")
 MODEL_SUFFIXES = (".glb", ".gltf", ".bam", ".egg")
 IMAGE_SUFFIXES = (".png", ".jpg", ".jpeg")
+VIDEO_SUFFIXES = (".mp4", ".m4v", ".mov", ".webm", ".mkv")
 
 ZERO3 = (0.0, 0.0, 0.0)
 ONE3 = (1.0, 1.0, 1.0)
@@ -358,6 +359,32 @@ class Panorama(ObjectBase):
         return value
 
 
+class Video(ObjectBase):
+    """A screen in the world playing a film (MP4/H.264, WebM, MOV).
+
+    The picture is a function of show time: at ``t`` the screen shows the film's frame
+    for ``from + (t - start)`` seconds (wrapping round from ``from`` with ``loop``), so
+    stills, exports and seeks show the same frame as play. Before ``start`` it shows the
+    frame at ``from``; after the film ends, its last frame.
+    """
+
+    kind: Literal["video"]
+    file: str
+    size: PictureSize = (1.6, "auto")
+    start: TimeExpr = TimeExpr.at(0)
+    from_: Annotated[NonNegative, Field(alias="from")] = 0.0
+    loop: bool = False
+    volume: Unit = 1.0
+    lit: bool = False  # a screen gives its own light; true: a projection lit by the room
+
+    @field_validator("file")
+    @classmethod
+    def _suffix(cls, value: str) -> str:
+        if not value.lower().endswith(VIDEO_SUFFIXES):
+            raise ValueError(f"a film file must end in one of {', '.join(VIDEO_SUFFIXES)}, got '{value}'")
+        return value
+
+
 class Light(ObjectBase):
     kind: Literal["light"]
     type: Literal["point", "spot"] = "point"
@@ -382,6 +409,7 @@ SceneObject = Annotated[
     | ModelObject
     | ImageObject
     | Panorama
+    | Video
     | Light,
     Field(discriminator="kind"),
 ]
@@ -402,6 +430,7 @@ OBJECT_KINDS = (
     "model",
     "image",
     "panorama",
+    "video",
     "light",
 )
 
