@@ -35,7 +35,7 @@ from exhibit.narration.subtitles import srt, subtitles, webvtt
 from exhibit.narration.voices import SILENT, LineVoice, line_voices, make, timing_of
 from exhibit.spec.errors import ContentError, ExhibitError, did_you_mean
 from exhibit.spec.project import Project
-from exhibit.spec.scene import Scene, SoundCue
+from exhibit.spec.scene import Scene, SoundCue, Video
 from exhibit.spec.source import Document
 from exhibit.timeline.compile import compile as compile_timeline
 from exhibit.timeline.model import TimedLine, Timeline
@@ -137,6 +137,7 @@ def _language(scene: Scene, lang: str | None) -> str:
 def _media_files(scene: Scene) -> list[str]:
     files = [m.file for m in scene.music] + [s.file for s in scene.sounds]
     files += [c.file for c in scene.cues if isinstance(c, SoundCue)]
+    files += [o.file for o in scene.objects.values() if isinstance(o, Video)]  # films' own sound
     return sorted(set(files))
 
 

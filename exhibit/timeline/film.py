@@ -13,6 +13,10 @@ from exhibit.spec.scene import Video
 from exhibit.spec.timeexpr import MarkRef, Ref, SceneRef, Seconds, TimeExpr
 from exhibit.timeline.model import Timeline
 
+#: How far a film's own sound is pulled down under the narration (dB at full depth of the
+#: ducking envelope), the default of a music bed.
+FILM_DUCK_DB = -10.0
+
 
 def film_position(video: Video, start: float, length: float, t: float) -> float:
     """Seconds into the film file at show time ``t`` (film ``length`` seconds long).
@@ -60,3 +64,12 @@ def film_start(timeline: Timeline, name: str) -> float:
     video = timeline.scene.objects[name]
     assert isinstance(video, Video)
     return resolve(timeline, video.start)
+
+
+def films(timeline: Timeline) -> list[tuple[str, Video, float]]:
+    """Every ``video`` object of the scene with the show time its film starts."""
+    return [
+        (name, obj, resolve(timeline, obj.start))
+        for name, obj in timeline.scene.objects.items()
+        if isinstance(obj, Video)
+    ]
