@@ -254,3 +254,96 @@ def test_the_panorama_example_in_writing_scenes_passes_check(
     out, _ = capsys.readouterr()
     problems = [line for line in out.splitlines() if ": error: " in line or ": warning: " in line]
     assert (status, problems) == (0, [])
+
+
+FILM = """title: {{zh: 电影, en: Film}}
+languages: [zh, en]
+duration: 20
+objects:
+  screen:
+    kind: video
+    file: {file}
+    size: {size}
+    start: {start}
+    from: {offset}
+narration:
+  - {{id: intro, at: 1, text: {{zh: 开始。, en: It begins.}}}}
+camera:
+  keys:
+    - {{at: 0, pos: [0, -6, 1.5], look_at: [0, 0, 1.5]}}
+"""
+
+
+def film(path: Path, seconds: float = 3.0, size: str = "160x90") -> Path:
+    import subprocess
+
+    from exhibit.narration.audiofile import ffmpeg_exe
+
+    path.parent.mkdir(parents=True, exist_ok=True)
+    command = [ffmpeg_exe(), "-v", "error", "-y", "-f", "lavfi", "-i", f"testsrc2=s={size}:r=25:d={seconds}"]
+    subprocess.run([*command, "-c:v", "libx264", str(path)], check=True, capture_output=True, timeout=60)
+    return path
+
+
+def check_film(
+    project: Project, capsys: pytest.CaptureFixture[str], **fields: object
+) -> tuple[int, list[tuple[str, str, str, str]]]:
+    values = {"file": "films/reel.mp4", "size": "[1.6, auto]", "start": "intro.end", "offset": 0, **fields}
+    scene = project.root / "scenes" / "film.yaml"
+    scene.write_text(FILM.format(**values), encoding="utf-8")
+    status = main(["--root", str(project.root), "check", str(scene)])
+    out, _ = capsys.readouterr()
+    found = [m.groups()[1:] for m in map(LINE.match, out.splitlines()) if m and "recording" not in m["msg"]]
+    return status, found  # type: ignore[return-value]
+
+
+def test_a_good_film_passes(project: Project, capsys: pytest.CaptureFixture[str]) -> None:
+    film(project.root / "films" / "reel.mp4")
+    assert check_film(project, capsys) == (0, [])
+
+
+def test_film_problems_are_located(project: Project, capsys: pytest.CaptureFixture[str]) -> None:
+    film(project.root / "films" / "reel.mp4")
+    status, found = check_film(project, capsys, file="films/reell.mp4")
+    assert status == 1
+    assert found == [
+        ("7", "11", "error", "film file 'films/reell.mp4' does not exist (did you mean 'films/reel.mp4'?)")
+    ]
+    (project.root / "films" / "broken.mp4").write_bytes(b"\x00\x00\x00\x18ftypmp42" + bytes(200))
+    status, found = check_film(project, capsys, file="films/broken.mp4")
+    assert status == 1 and [f[:3] for f in found] == [("7", "11", "error")]
+    assert found[0][3].startswith("cannot use the film 'films/broken.mp4': ffmpeg cannot read it as a film")
+    status, found = check_film(project, capsys, offset=5)
+    assert status == 1
+    assert found == [("10", "11", "error", "'from: 5' is past the end of 'films/reel.mp4', which lasts 3.00 s")]
+    status, found = check_film(project, capsys, size="[2, 2]")
+    assert status == 0
+    assert found == [
+        (
+            "8",
+            "11",
+            "warning",
+            "'films/reel.mp4' is 160x90 pixels but size is 2 x 2 m: the film is stretched; "
+            "write [2, auto] to keep its shape",
+        )
+    ]
+    status, found = check_film(project, capsys, start="intro.ending")
+    assert status == 1 and [f[:3] for f in found] == [("9", "18", "error")]  # at the bad edge
+    status, found = check_film(project, capsys, start="intr.end")
+    assert (status, found) == (
+        1,
+        [("9", "12", "error", "unknown narration line or cue 'intr' in 'intr.end' (did you mean 'intro'?)")],
+    )
+
+
+def test_the_film_example_in_writing_scenes_passes_check(project: Project, capsys: pytest.CaptureFixture[str]) -> None:
+    docs = (Path(__file__).resolve().parents[2] / "docs" / "writing-scenes.md").read_text(encoding="utf-8")
+    section = docs[docs.index("### A film on a screen: `video`") :]
+    start = section.index("```yaml\n") + 8
+    film(project.root / "films" / "newsreel.mp4", seconds=20.0, size="320x240")
+    scene = project.root / "scenes" / "newsreel.yaml"
+    scene.write_text(section[start : section.index("```\n", start)], encoding="utf-8")
+    status = main(["--root", str(project.root), "check", "--strict", str(scene)])
+    out, _ = capsys.readouterr()
+    problems = [line for line in out.splitlines() if ": error: " in line or ": warning: " in line]
+    assert (status, problems) == (0, [])
