@@ -471,8 +471,16 @@ def check_recordings(ctx: SceneContext, report: _Report) -> None:
 def check_size(ctx: SceneContext, report: _Report) -> None:
     """Totals and render memory within the scene's budget (see :mod:`exhibit.spec.budget`)."""
     from exhibit.spec.budget import check_budget
+    from exhibit.spec.picture import probe, render_bytes
 
-    report.items += check_budget(ctx.scene, ctx.doc)
+    measured: dict[str, int] = {}
+    for name, obj in ctx.scene.objects.items():
+        if isinstance(obj, (ImageObject, Panorama)) and (ctx.project.root / obj.file).is_file():
+            try:
+                measured[name] = render_bytes(probe(ctx.project.root / obj.file), isinstance(obj, ImageObject))
+            except ExhibitError:
+                continue  # said by check_pictures
+    report.items += check_budget(ctx.scene, ctx.doc, measured)
 
 
 CHECKS: tuple[Check, ...] = (

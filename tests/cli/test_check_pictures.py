@@ -347,3 +347,31 @@ def test_the_film_example_in_writing_scenes_passes_check(project: Project, capsy
     out, _ = capsys.readouterr()
     problems = [line for line in out.splitlines() if ": error: " in line or ": warning: " in line]
     assert (status, problems) == (0, [])
+
+
+def test_pictures_count_in_the_memory_budget_by_their_pixels(
+    project: Project, capsys: pytest.CaptureFixture[str]
+) -> None:
+    big = project.root / "pictures" / "big.png"
+    big.parent.mkdir()
+    Image.fromarray(np.full((4096, 4096, 3), 90, np.uint8)).save(big)
+    picture(project.root / "pictures" / "small.png", 400, 300)
+
+    def walls(n: int) -> str:
+        return "".join(f"  wall{i}: {{kind: image, file: pictures/big.png, pos: [{i * 3}, 8, 2]}}\n" for i in range(n))
+
+    scene = project.root / "scenes" / "gallery.yaml"
+    head = "title: {zh: 画廊, en: Gallery}\nlanguages: [zh, en]\nduration: 10\nobjects:\n"
+    tail = "camera:\n  keys:\n    - {at: 0, pos: [0, 0, 1.6], hpr: [0, 0, 0]}\n"
+    scene.write_text(head + walls(3) + tail, encoding="utf-8")
+    assert main(["--root", str(project.root), "check", str(scene)]) == 0  # 3 x 86 MB: fits
+    capsys.readouterr()
+    scene.write_text(head + walls(4) + tail, encoding="utf-8")
+    assert main(["--root", str(project.root), "check", str(scene)]) == 1  # 4 x 86 MB: does not
+    out, _ = capsys.readouterr()
+    # 4096 x 4096 RGBA with mipmaps and a megabyte for the card: 86.3 MB each, beside 330 MB
+    assert "gallery.yaml:5:3: error: the scene's objects need about 675 MB to render" in out
+    assert "'wall0' (image) 86 MB" in out and "use smaller pictures" in out
+    small = "".join(f"  s{i}: {{kind: image, file: pictures/small.png, pos: [{i}, 8, 2]}}\n" for i in range(30))
+    scene.write_text(head + small + tail, encoding="utf-8")
+    assert main(["--root", str(project.root), "check", str(scene)]) == 0, "30 small pictures cost 30 MB"

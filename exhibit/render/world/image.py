@@ -95,7 +95,9 @@ def build(obj_id: str, obj: ImageObject, ctx: BuildContext) -> Piece:
     cards = CardMaker(f"{obj_id}_picture")
     cards.setFrame(-width / 2, width / 2, -height / 2, height / 2)
     picture = holder.attachNewNode(cards.generate())
-    picture.setTexture(textures.to_texture(f"{obj_id}_picture", pixels, tiles=False), 1)
+    texture = textures.to_texture(f"{obj_id}_picture", pixels, tiles=False)
+    texture.setKeepRamImage(False)  # the one graphics state holds it once uploaded (render/app.py)
+    picture.setTexture(texture, 1)
     surface(picture, emissive=0.0 if obj.lit else 1.0)
     ctx.shade(picture, "image", 2)
     if not obj.lit and not ctx.glsl:

@@ -84,6 +84,7 @@ def _texture(obj_id: str, pixels: np.ndarray) -> Texture:
     texture = textures.to_texture(f"{obj_id}_panorama", pixels, tiles=False)
     texture.setMinfilter(SamplerState.FT_linear)
     texture.setWrapU(SamplerState.WM_repeat)
+    texture.setKeepRamImage(False)  # the one graphics state holds it once uploaded (render/app.py)
     return texture
 
 
