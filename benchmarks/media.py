@@ -130,8 +130,12 @@ def apply_and_export(root: Path, name: str, frames: int) -> tuple[float, float, 
         times = [2.0 + i / 30.0 for i in range(frames)]
         for t in times[:10]:
             player.step(t)  # warm-up: everything drawn once
+        # in play order and at play pace (30 frames a second of wall time, as a window
+        # shows them), so the film's reader decodes ahead as it does in play
         costs = []
-        for t in times:
+        wall = time.perf_counter()
+        for i, t in enumerate(times):
+            time.sleep(max(0.0, wall + i / 30.0 - time.perf_counter()))
             frame = tl.state(t)
             started = time.perf_counter()
             player.apply(frame)

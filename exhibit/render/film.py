@@ -6,7 +6,8 @@ while the current frame is drawn and asking costs a queue read. A seek backwards
 ahead restarts ffmpeg at the frame asked for (an accurate input seek: the frame that
 starts half a frame later is dropped, so the first frame out is the one asked for).
 
-Frames come bottom row first in Panda3D's own byte order (BGR), sized to fit
+Frames come in Panda3D's own byte order (BGR), top row first (the screen's card turns
+its texture coordinates upside down instead of ffmpeg turning every frame), sized to fit
 :data:`exhibit.spec.film.MAX_FILM_SIZE`, ready to be a texture's RAM image.
 """
 
@@ -76,15 +77,19 @@ class FilmReader:
         self._thread.start()
 
     def _frames(self, index: int) -> Iterator[bytes]:
+        import logging
+
         import imageio_ffmpeg
 
+        # it warns that the frames are not the film's size: they are scaled on purpose
+        logging.getLogger("imageio_ffmpeg").setLevel(logging.ERROR)
         seek = ["-ss", f"{(index - 0.5) / self.info.fps:.6f}"] if index > 0 else []
         width, height = self.size
         reader = imageio_ffmpeg.read_frames(
             str(self.path),
             pix_fmt="bgr24",
             input_params=seek,
-            output_params=["-vf", f"scale={width}:{height},vflip", "-an"],
+            output_params=["-vf", f"scale={width}:{height}:flags=fast_bilinear", "-an"],
         )
         try:
             next(reader)  # the header

@@ -35,6 +35,7 @@ def build(obj_id: str, obj: Video, ctx: BuildContext) -> Piece:
     root = NodePath(obj_id)
     cards = CardMaker(f"{obj_id}_screen")
     cards.setFrame(-width / 2, width / 2, -height / 2, height / 2)
+    cards.setUvRange((0.0, 1.0), (1.0, 0.0))  # frames arrive top row first
     screen = root.attachNewNode(cards.generate())
     texture = Texture(f"{obj_id}_film")
     texture.setup2dTexture(*reader.size, Texture.T_unsigned_byte, Texture.F_rgb8)
