@@ -18,6 +18,7 @@ from exhibit.spec.project import Project
 from exhibit.spec.scene import (
     AUDIO_SUFFIXES,
     BUILTIN_EFFECTS,
+    AnimateCue,
     CaptionCue,
     EffectCue,
     ImageObject,
@@ -441,6 +442,33 @@ def _picture_shape(ctx: SceneContext, report: _Report, name: str, obj: ImageObje
             )
 
 
+def check_animations(ctx: SceneContext, report: _Report) -> None:
+    """An ``animate`` cue names a model, and a clip that model has."""
+    from exhibit.spec.modelfile import clip_names
+
+    for i, cue in enumerate(ctx.scene.cues):
+        if not isinstance(cue, AnimateCue) or cue.target not in ctx.scene.objects:
+            continue  # an unknown target is check_object_refs's to say
+        obj = ctx.scene.objects[cue.target]
+        if not isinstance(obj, ModelObject):
+            report.error(("cues", i, "target"), f"'{cue.target}' is a {obj.kind}; only a model has animation clips")
+            continue
+        path = ctx.project.root / obj.file
+        if not path.is_file():
+            continue  # said by check_files
+        try:
+            clips = clip_names(path)
+        except ExhibitError as exc:
+            report.error(("objects", cue.target, "file"), f"cannot use the model '{obj.file}': {exc}")
+            continue
+        if clips is not None and cue.clip not in clips:
+            hint = did_you_mean(cue.clip, clips)
+            known = f"; its clips are: {', '.join(clips)}" if clips else "; it has no animations"
+            report.error(
+                ("cues", i, "clip"), f"model '{obj.file}' has no clip '{cue.clip}'{hint}{'' if hint else known}"
+            )
+
+
 def recording_for(project: Project, scene_id: str, line_id: str, lang: str, override: str | None = None) -> Path | None:
     """The recorded voice file for a line, by the scene format's lookup rule, or None."""
     if override:
@@ -494,6 +522,7 @@ CHECKS: tuple[Check, ...] = (
     check_quiz,
     check_files,
     check_pictures,
+    check_animations,
     check_recordings,
 )
 

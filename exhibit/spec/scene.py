@@ -580,6 +580,18 @@ class QuizCue(CueBase):
     category: str | None = None
 
 
+class AnimateCue(CueBase):
+    """Play clip ``clip`` of a model's own animations (glTF skins or morphs) from ``at``:
+    the pose at show time t is the clip's at ``(t - at) * speed``, wrapping round with
+    ``loop``, else held at its last frame, until the model's next animate cue."""
+
+    do: Literal["animate"]
+    target: Id
+    clip: str
+    loop: bool = False
+    speed: Annotated[float, Field(gt=0.0, le=100.0)] = 1.0
+
+
 Cue = Annotated[
     ShowCue
     | HideCue
@@ -591,11 +603,25 @@ Cue = Annotated[
     | TitleCue
     | FadeCue
     | SoundCue
-    | QuizCue,
+    | QuizCue
+    | AnimateCue,
     Field(discriminator="do"),
 ]
 
-CUE_ACTIONS = ("show", "hide", "move", "tint", "environment", "effect", "caption", "title", "fade", "sound", "quiz")
+CUE_ACTIONS = (
+    "show",
+    "hide",
+    "move",
+    "tint",
+    "environment",
+    "effect",
+    "caption",
+    "title",
+    "fade",
+    "sound",
+    "quiz",
+    "animate",
+)
 
 
 def cue_end_offset(cue: Cue) -> float:

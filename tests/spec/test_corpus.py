@@ -310,7 +310,7 @@ EXPECTED: dict[str, list[Expected]] = {
                       "schoolhouse, flag, marchers, sailboat, trees, snow, mist, text, model, image, "
                       "panorama, video, light)"),
         (5, 5, ERROR, "missing 'do': say which one this is (show, hide, move, tint, environment, "
-                      "effect, caption, title, fade, sound, quiz)"),
+                      "effect, caption, title, fade, sound, quiz, animate)"),
     ],
     "scenes/missing_model_file.yaml": [
         (2, 30, ERROR, "model file 'models/towr.glb' does not exist (did you mean "
@@ -424,9 +424,9 @@ EXPECTED: dict[str, list[Expected]] = {
     ],
     "scenes/unknown_cue_action.yaml": [
         (4, 17, ERROR, "unknown cue action 'shwo' (did you mean 'show'?); expected one of: show, "
-                       "hide, move, tint, environment, effect, caption, title, fade, sound, quiz"),
+                       "hide, move, tint, environment, effect, caption, title, fade, sound, quiz, animate"),
         (5, 17, ERROR, "unknown cue action 'explode'; expected one of: show, hide, move, tint, "
-                       "environment, effect, caption, title, fade, sound, quiz"),
+                       "environment, effect, caption, title, fade, sound, quiz, animate"),
     ],
     "scenes/unknown_cue_ref.yaml": [
         (5, 10, ERROR, "unknown narration line or cue 'drfit' in 'drfit.end' (did you mean "

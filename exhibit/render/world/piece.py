@@ -69,7 +69,7 @@ class BuildContext:
     #: the show's compiled timeline (films start at times it resolves); None: estimated
     timeline: Timeline | None = None
 
-    def film_timeline(self) -> Timeline:
+    def show_timeline(self) -> Timeline:
         """The show's timeline, or one compiled with the narration's reading estimates."""
         if self.timeline is None:
             from exhibit.timeline.compile import compile as compile_timeline

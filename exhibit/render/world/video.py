@@ -49,7 +49,7 @@ def build(obj_id: str, obj: Video, ctx: BuildContext) -> Piece:
     ctx.shade(screen, "image", 2)
     if not obj.lit and not ctx.glsl:
         screen.setLightOff(1)
-    start = film_start(ctx.film_timeline(), obj_id)
+    start = film_start(ctx.show_timeline(), obj_id)
     shown: list[int] = [-1]
 
     def show(frame: FrameState) -> None:
