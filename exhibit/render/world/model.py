@@ -17,7 +17,7 @@ from panda3d.core import AnimControlCollection, Filename, Loader, LoaderOptions,
 
 from exhibit.render.world.piece import BuildContext, Piece
 from exhibit.spec.errors import ExhibitError
-from exhibit.spec.scene import ModelObject
+from exhibit.spec.scene import AnimateCue, ModelObject
 from exhibit.timeline.animation import animate_cues, clip_at, clip_frame
 from exhibit.timeline.frame import FrameState
 
@@ -90,7 +90,7 @@ def _animated(ctx: BuildContext, obj_id: str) -> bool:
     return any(getattr(c, "do", None) == "animate" and getattr(c, "target", None) == obj_id for c in ctx.scene.cues)
 
 
-def _pose(clips: AnimControlCollection, cues: list, frame: FrameState) -> None:  # type: ignore[type-arg]
+def _pose(clips: AnimControlCollection, cues: list[tuple[float, AnimateCue]], frame: FrameState) -> None:
     """Pose the model at the clip frame of ``frame.t`` (its rest pose before the first cue)."""
     at = clip_at(cues, frame.t)
     if at is None:
