@@ -170,8 +170,9 @@ def peak_memory(root: Path, name: str) -> float:
     return float(json.loads(done.stdout.strip().splitlines()[-1])["peak_mb"])
 
 
-def drift(root: Path, seconds: float) -> tuple[float, int]:
-    """Play the film scene in real time with sound; (worst offset in film frames, frames seen)."""
+def drift(root: Path, seconds: float) -> tuple[int, float, float, int]:
+    """Play the film scene in real time with sound: (worst offset in film frames, when it
+    was, the share of frames more than one film frame off, frames seen)."""
     from exhibit.render.player import Player
 
     (root / "scenes" / "drift.yaml").write_text(
@@ -183,7 +184,7 @@ def drift(root: Path, seconds: float) -> tuple[float, int]:
         "camera:\n  fov: 60\n  keys:\n    - {at: 0, pos: [0, 0, 0], hpr: [0, 0, 0]}\n",
         encoding="utf-8",
     )
-    worst, seen = 0.0, 0
+    offsets: list[tuple[int, float]] = []
     with Player(root, display="offscreen", size=(416, 234), audio=True, quiz=False, progress=None) as player:
         player.load("drift")
         capture = player.displays.capture()
@@ -192,9 +193,10 @@ def drift(root: Path, seconds: float) -> tuple[float, int]:
             player.step()
             heard = player.clock.now(time.perf_counter())  # the mix's position as the frame is shown
             shown = film_number(capture.pixels("RGB"), (0, 0, 416, 234))
-            worst = max(worst, abs(shown - math.floor(min(heard, seconds) * FILM_FPS)))
-            seen += 1
-    return worst, seen
+            offsets.append((abs(shown - math.floor(min(heard, seconds) * FILM_FPS)), heard))
+    worst = max(offsets)
+    late = sum(1 for off, _ in offsets if off > 1) / len(offsets)
+    return worst[0], worst[1], late, len(offsets)
 
 
 def main() -> int:
