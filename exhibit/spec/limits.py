@@ -76,9 +76,9 @@ KIND_COSTS: dict[str, KindCost] = {
     # (measured 10.8 MB) and a 4096x2048 panorama (42 MB)
     "image": KindCost(12 * 1024 * 1024),
     "panorama": KindCost(48 * 1024 * 1024),
-    # a film shown at up to 1280x720: the screen's texture and the frames read ahead
-    # (measured 32 MB; ffmpeg decodes in a process of its own)
-    "video": KindCost(40 * 1024 * 1024),
+    # a film shown at up to 1280x720: the screen's texture and the 15 frames it reads
+    # ahead into (45 MB; ffmpeg decodes in a process of its own)
+    "video": KindCost(48 * 1024 * 1024),
 }
 DEFAULT_COST = KindCost(1024 * 1024)
 
