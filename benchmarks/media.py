@@ -128,8 +128,8 @@ def apply_and_export(root: Path, name: str, frames: int) -> tuple[float, float, 
         player.load(name)
         tl = player.timeline
         times = [2.0 + i / 30.0 for i in range(frames)]
-        for t in times[:10]:
-            player.step(t)  # warm-up: everything drawn once
+        for i in range(30):  # warm-up: everything drawn once, playing on into the measured frames
+            player.step(1.0 + i / 30.0)
         # in play order and at play pace (30 frames a second of wall time, as a window
         # shows them), so the film's reader decodes ahead as it does in play
         costs = []
