@@ -67,12 +67,33 @@ def read(path: str | os.PathLike[str]) -> Clip:
     p = Path(path)
     if not p.is_file():
         raise AudioFileError(f"audio file '{p}' does not exist")
+    if p.suffix.lower() in FILM_SUFFIXES:
+        return read_film_sound(p)
     fmt, codec = sniff_codec(p)
     if fmt == "wav":
         clip = _read_wav(p)
         if clip is not None:
             return clip
     return _read_with_pydub(p, fmt, None if fmt == "wav" else codec)
+
+
+#: Films whose own sound goes into a scene's mix (``video`` objects).
+FILM_SUFFIXES = (".mp4", ".m4v", ".mov", ".webm", ".mkv")
+
+
+def read_film_sound(path: Path) -> Clip:
+    """A film's sound track at 48 kHz stereo (a silent, empty clip for a film without one)."""
+    import subprocess
+
+    command = [ffmpeg_exe(), "-v", "error", "-nostdin", "-i", str(path), "-map", "0:a:0?", "-vn"]
+    command += ["-f", "f32le", "-acodec", "pcm_f32le", "-ac", "2", "-ar", "48000", "-"]
+    done = subprocess.run(command, capture_output=True, check=False)
+    if done.returncode != 0 and b"does not contain any stream" in done.stderr:
+        done = subprocess.CompletedProcess(command, 0, b"", b"")  # a film without a sound track
+    if done.returncode != 0:
+        first = done.stderr.decode("utf-8", "replace").strip().splitlines()[:1] or ["unknown error"]
+        raise AudioFileError(f"cannot read the sound of '{path}': {first[0]}")
+    return Clip.of(np.frombuffer(done.stdout, dtype="<f4").reshape(-1, 2).copy(), 48000)
 
 
 def _read_wav(path: Path) -> Clip | None:

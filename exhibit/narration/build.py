@@ -36,7 +36,7 @@ from exhibit.narration.voices import SILENT, LineVoice, line_voices, make, timin
 from exhibit.spec.checks import pick_language
 from exhibit.spec.errors import ContentError, ExhibitError
 from exhibit.spec.project import Project
-from exhibit.spec.scene import Scene, SoundCue
+from exhibit.spec.scene import Scene, SoundCue, Video
 from exhibit.spec.source import Document
 from exhibit.timeline.compile import compile as compile_timeline
 from exhibit.timeline.model import TimedLine, Timeline
@@ -120,6 +120,7 @@ def load_scene(
 def _media_files(scene: Scene) -> list[str]:
     files = [m.file for m in scene.music] + [s.file for s in scene.sounds]
     files += [c.file for c in scene.cues if isinstance(c, SoundCue)]
+    files += [o.file for o in scene.objects.values() if isinstance(o, Video)]  # films' own sound
     return sorted(set(files))
 
 

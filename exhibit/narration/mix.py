@@ -13,6 +13,7 @@ import numpy as np
 
 from exhibit.narration.clip import MIX_RATE, Clip
 from exhibit.spec.scene import SoundCue
+from exhibit.timeline.film import FILM_DUCK_DB, films
 from exhibit.timeline.model import Timeline
 from exhibit.timeline.music import fade_points
 
@@ -131,4 +132,26 @@ def mix(timeline: Timeline, voices: Mapping[str, Clip], media: MediaLoader) -> C
     for tc in timeline.cues:
         if isinstance(tc.cue, SoundCue):
             _place(buf, media(tc.cue.file), tc.start, 10 ** (tc.cue.gain / 20))
+    _add_films(buf, timeline, media)
     return Clip(buf, MIX_RATE)
+
+
+def _add_films(buf: np.ndarray, timeline: Timeline, media: MediaLoader) -> None:
+    """Each film's own sound from its start: at its ``volume``, ducked under the voice like
+    music, from ``from`` on (wrapping round to ``from`` when it loops), as the picture plays."""
+    duck = timeline.duck.points()
+    for _name, video, start in films(timeline):
+        if video.volume <= 0.0:
+            continue
+        data = media(video.file).with_channels(CHANNELS).samples[round(video.from_ * MIX_RATE) :]
+        origin = max(0, round(start * MIX_RATE))
+        skipped = origin - round(start * MIX_RATE)  # a film started before the scene
+        last = len(buf) if video.loop else min(len(buf), origin + len(data) - skipped)
+        if len(data) == 0 or last <= origin:
+            continue
+        for lo in range(origin, last, BLOCK_FRAMES):
+            hi = min(last, lo + BLOCK_FRAMES)
+            src = _source(data, lo - origin + skipped, hi - lo, video.loop)
+            depth = _interp(np.arange(lo, hi) / MIX_RATE, duck)
+            gain = np.float32(video.volume) * np.power(np.float32(10.0), depth * np.float32(FILM_DUCK_DB / 20.0))
+            buf[lo:hi] += src * gain[:, None]

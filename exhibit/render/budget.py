@@ -70,6 +70,9 @@ COSTS: dict[str, Cost] = {
     "snow": Cost(1, 9600),
     "mist": Cost(1, 154),
     "model": Cost(1, 0, radius=10.0),  # unknown until loaded: one mesh
+    "image": Cost(4, 60, radius=3.0),  # picture, frame, plaque board and its text
+    "panorama": Cost(1, 2048, radius=1e9),
+    "video": Cost(1, 2, radius=3.0),  # a dome round the camera (two for stereo)
     "sky": Cost(1, 2048),
 }
 TREE_TRIANGLES = 142  # one broadleaf or pine (a willow with its strands: WILLOW_TRIANGLES)

@@ -231,8 +231,13 @@ class Player:
 
         backend = self.app.backend
         assert backend is not None  # the displays opened an output, which named the backend
-        world = build_world(show.scene, self.scene_root, project_root=self.project.root,
-                            capabilities=backend.capabilities())
+        world = build_world(
+            show.scene,
+            self.scene_root,
+            project_root=self.project.root,
+            capabilities=backend.capabilities(),
+            timeline=show.timeline,
+        )
         self._drop_show()
         self.world = world
         self.show = show

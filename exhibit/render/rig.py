@@ -27,10 +27,20 @@ from typing import TYPE_CHECKING
 from exhibit.timeline.frame import CameraState, Vec3
 
 if TYPE_CHECKING:
-    from panda3d.core import Lens, NodePath
+    from panda3d.core import BitMask32, Lens, NodePath
 
 NEAR = 0.1  # metres; visitors never get closer than this to anything
 FAR = 5000.0  # metres; beyond the fog and the terrain
+#: The camera-mask bit only right-eye cameras have: what is hidden from it (the left half
+#: of a stereo panorama) is not drawn for the right eye, and what shows only to it (the
+#: right half) is drawn under the left half for every other camera.
+RIGHT_EYE_BIT = 20
+
+
+def right_eye_mask() -> BitMask32:
+    from panda3d.core import BitMask32
+
+    return BitMask32.bit(RIGHT_EYE_BIT)
 
 #: Flags for off-axis screens: the image plane is the screen's plane, the
 #: frustum may be off-centre and of any aspect, and rolls with the screen's top edge.
@@ -123,6 +133,8 @@ class Rig:
         lens.setAspectRatio(aspect)
         cam = self.head.attachNewNode(self._Camera(f"eye_{name}", lens))
         cam.setPos(offset, 0, 0)
+        if name == "right":
+            cam.node().setCameraMask(right_eye_mask())  # sees the right half of stereo panoramas
         self.eyes[name] = cam
         self._aspects[name] = aspect
         self._fov = None  # recompute frusta on the next apply

@@ -8,7 +8,7 @@ only place that knows it.
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Iterator, Mapping
 
 from exhibit.spec.common import Text
 from exhibit.spec.errors import Diagnostic, Severity
@@ -25,8 +25,10 @@ from exhibit.spec.limits import (
 from exhibit.spec.scene import Scene
 from exhibit.spec.source import Document, PathKey
 
+PICTURE_KINDS = ("image", "panorama")  # costs by their pixels (measured by the checks)
 
-def check_budget(scene: Scene, doc: Document) -> list[Diagnostic]:
+
+def check_budget(scene: Scene, doc: Document, measured: Mapping[str, int] | None = None) -> list[Diagnostic]:
     """Every total of ``scene`` over its bound, as located errors."""
     out: list[Diagnostic] = []
 
@@ -69,7 +71,7 @@ def check_budget(scene: Scene, doc: Document) -> list[Diagnostic]:
                 f"{MAX_NARRATION_CHARS:,}: split the scene",
                 key=True,
             )
-    out += _memory(scene, doc)
+    out += _memory(scene, doc, measured or {})
     return out
 
 
@@ -87,9 +89,12 @@ def _texts(scene: Scene) -> Iterator[tuple[PathKey, Text]]:
             yield ("objects", name, "text"), value
 
 
-def _memory(scene: Scene, doc: Document) -> list[Diagnostic]:
-    """The objects' render memory against the budget, located at the costliest object."""
-    costs = {name: object_cost(obj.kind, obj) for name, obj in scene.objects.items()}
+def _memory(scene: Scene, doc: Document, measured: Mapping[str, int]) -> list[Diagnostic]:
+    """The objects' render memory against the budget, located at the costliest object.
+
+    ``measured``: bytes of objects whose cost depends on their files (pictures, by their
+    pixels), in place of their kind's row."""
+    costs = {name: measured.get(name, object_cost(obj.kind, obj)) for name, obj in scene.objects.items()}
     total = BASE_COST + sum(costs.values())
     if total <= MEMORY_BUDGET or not costs:
         return []
@@ -97,6 +102,7 @@ def _memory(scene: Scene, doc: Document) -> list[Diagnostic]:
     named = ", ".join(f"'{n}' ({scene.objects[n].kind}) {megabytes(costs[n])}" for n in top)
     message = (
         f"the scene's objects need about {megabytes(total)} to render, more than the {megabytes(MEMORY_BUDGET)} "
-        f"a scene may use; the largest: {named}; use fewer instances ('count')"
+        f"a scene may use; the largest: {named}; "
+        + ("use smaller pictures" if scene.objects[top[0]].kind in PICTURE_KINDS else "use fewer instances ('count')")
     )
     return [Diagnostic(Severity.ERROR, message, doc.locate(("objects", top[0]), key=True))]

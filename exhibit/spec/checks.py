@@ -12,21 +12,25 @@ from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from pathlib import Path
 
-from exhibit.spec.errors import Diagnostic, Severity, did_you_mean
+from exhibit.spec.errors import Diagnostic, ExhibitError, Severity, did_you_mean
 from exhibit.spec.hall import Hall
 from exhibit.spec.project import Project
 from exhibit.spec.scene import (
     AUDIO_SUFFIXES,
     BUILTIN_EFFECTS,
+    AnimateCue,
     CaptionCue,
     EffectCue,
+    ImageObject,
     ModelObject,
     NarrationLine,
+    Panorama,
     QuizCue,
     Scene,
     SoundCue,
     TextObject,
     TitleCue,
+    Video,
 )
 from exhibit.spec.source import Document, PathKey
 from exhibit.spec.timeexpr import MarkRef, Ref, TimeExpr
@@ -81,6 +85,9 @@ Check = Callable[[SceneContext, _Report], None]
 
 
 def _time_fields(scene: Scene) -> Iterable[tuple[PathKey, TimeExpr]]:
+    for name, obj in scene.objects.items():
+        if isinstance(obj, Video):
+            yield ("objects", name, "start"), obj.start
     for i, line in enumerate(scene.narration):
         if line.at is not None:
             yield ("narration", i, "at"), line.at
@@ -350,6 +357,118 @@ def check_files(ctx: SceneContext, report: _Report) -> None:
             _file(ctx, report, ("narration", i, "audio", lang), rel, "audio", AUDIO_SUFFIXES)
 
 
+def check_pictures(ctx: SceneContext, report: _Report) -> None:
+    """Every picture and panorama is a readable PNG or JPEG of the right shape; plaques are translated."""
+    from exhibit.spec.scene import IMAGE_SUFFIXES
+
+    for name, obj in ctx.scene.objects.items():
+        if isinstance(obj, Video):
+            _film(ctx, report, name, obj)
+        if not isinstance(obj, (ImageObject, Panorama)):
+            continue
+        what = "picture" if isinstance(obj, ImageObject) else "panorama"
+        if isinstance(obj, ImageObject) and obj.plaque is not None and not obj.plaque.text.universal:
+            for lang in ctx.scene.languages:
+                if not obj.plaque.text.has(lang):
+                    report.warning(("objects", name, "plaque", "text"), f"the plaque of '{name}' has no '{lang}' text")
+        before = len(report.items)
+        _file(ctx, report, ("objects", name, "file"), obj.file, what, IMAGE_SUFFIXES)
+        if len(report.items) == before:  # the file is there: is it a picture of the right shape?
+            _picture_shape(ctx, report, name, obj)
+
+
+def _film(ctx: SceneContext, report: _Report, name: str, obj: Video) -> None:
+    """A film ffmpeg can read, shown at its shape, started inside its length."""
+    from exhibit.spec.film import probe
+    from exhibit.spec.picture import ASPECT_TOLERANCE, PictureInfo, shown_size
+    from exhibit.spec.scene import VIDEO_SUFFIXES
+
+    where: PathKey = ("objects", name, "file")
+    before = len(report.items)
+    _file(ctx, report, where, obj.file, "film", VIDEO_SUFFIXES)
+    if len(report.items) > before:
+        return
+    try:
+        info = probe(ctx.project.root / obj.file)
+    except ExhibitError as exc:
+        report.error(where, f"cannot use the film '{obj.file}': {exc}")
+        return
+    if obj.from_ >= info.duration:
+        report.error(
+            ("objects", name, "from"),
+            f"'from: {obj.from_:g}' is past the end of '{obj.file}', which lasts {info.duration:.2f} s",
+        )
+    if "auto" not in obj.size:
+        width, height = shown_size(PictureInfo(info.width, info.height), obj.size)
+        if abs((width / height) / info.aspect - 1.0) > ASPECT_TOLERANCE:
+            report.warning(
+                ("objects", name, "size"),
+                f"'{obj.file}' is {info.width}x{info.height} pixels but size is {width:g} x {height:g} m: "
+                f"the film is stretched; write [{width:g}, auto] to keep its shape",
+            )
+
+
+def _picture_shape(ctx: SceneContext, report: _Report, name: str, obj: ImageObject | Panorama) -> None:
+    from exhibit.spec.picture import ASPECT_TOLERANCE, MAX_PICTURE_SIDE, probe, shown_size
+
+    where: PathKey = ("objects", name, "file")
+    what = "picture" if isinstance(obj, ImageObject) else "panorama"
+    try:
+        info = probe(ctx.project.root / obj.file)
+    except ExhibitError as exc:
+        report.error(where, f"cannot use the {what} '{obj.file}': {exc}")
+        return
+    pixels = f"'{obj.file}' is {info.width}x{info.height} pixels"
+    if info.downscaled:
+        report.note(where, f"{pixels}; it is shown downscaled to {MAX_PICTURE_SIDE} pixels on its longest side")
+    if isinstance(obj, Panorama):
+        stereo = obj.stereo == "top_bottom"
+        wanted = 1.0 if stereo else 2.0
+        if abs(info.aspect / wanted - 1.0) > ASPECT_TOLERANCE:
+            shape = (
+                "two equirectangular pictures one above the other, as wide as high (1:1)"
+                if stereo
+                else "an equirectangular picture twice as wide as high (2:1)"
+            )
+            report.error(where, f"{pixels}; a panorama{' with stereo: top_bottom' if stereo else ''} is {shape}")
+        return
+    if "auto" not in obj.size:
+        width, height = shown_size(info, obj.size)
+        if abs((width / height) / info.aspect - 1.0) > ASPECT_TOLERANCE:
+            report.warning(
+                ("objects", name, "size"),
+                f"{pixels} but size is {width:g} x {height:g} m: the picture is stretched; "
+                f"write [{width:g}, auto] to keep its shape",
+            )
+
+
+def check_animations(ctx: SceneContext, report: _Report) -> None:
+    """An ``animate`` cue names a model, and a clip that model has."""
+    from exhibit.spec.modelfile import clip_names
+
+    for i, cue in enumerate(ctx.scene.cues):
+        if not isinstance(cue, AnimateCue) or cue.target not in ctx.scene.objects:
+            continue  # an unknown target is check_object_refs's to say
+        obj = ctx.scene.objects[cue.target]
+        if not isinstance(obj, ModelObject):
+            report.error(("cues", i, "target"), f"'{cue.target}' is a {obj.kind}; only a model has animation clips")
+            continue
+        path = ctx.project.root / obj.file
+        if not path.is_file():
+            continue  # said by check_files
+        try:
+            clips = clip_names(path)
+        except ExhibitError as exc:
+            report.error(("objects", cue.target, "file"), f"cannot use the model '{obj.file}': {exc}")
+            continue
+        if clips is not None and cue.clip not in clips:
+            hint = did_you_mean(cue.clip, clips)
+            known = f"; its clips are: {', '.join(clips)}" if clips else "; it has no animations"
+            report.error(
+                ("cues", i, "clip"), f"model '{obj.file}' has no clip '{cue.clip}'{hint}{'' if hint else known}"
+            )
+
+
 def recording_for(project: Project, scene_id: str, line_id: str, lang: str, override: str | None = None) -> Path | None:
     """The recorded voice file for a line, by the scene format's lookup rule, or None."""
     if override:
@@ -380,8 +499,16 @@ def check_recordings(ctx: SceneContext, report: _Report) -> None:
 def check_size(ctx: SceneContext, report: _Report) -> None:
     """Totals and render memory within the scene's budget (see :mod:`exhibit.spec.budget`)."""
     from exhibit.spec.budget import check_budget
+    from exhibit.spec.picture import probe, render_bytes
 
-    report.items += check_budget(ctx.scene, ctx.doc)
+    measured: dict[str, int] = {}
+    for name, obj in ctx.scene.objects.items():
+        if isinstance(obj, (ImageObject, Panorama)) and (ctx.project.root / obj.file).is_file():
+            try:
+                measured[name] = render_bytes(probe(ctx.project.root / obj.file), isinstance(obj, ImageObject))
+            except ExhibitError:
+                continue  # said by check_pictures
+    report.items += check_budget(ctx.scene, ctx.doc, measured)
 
 
 CHECKS: tuple[Check, ...] = (
@@ -394,6 +521,8 @@ CHECKS: tuple[Check, ...] = (
     check_effects,
     check_quiz,
     check_files,
+    check_pictures,
+    check_animations,
     check_recordings,
 )
 

@@ -71,6 +71,14 @@ KIND_COSTS: dict[str, KindCost] = {
     "snow": KindCost(16 * 1024 * 1024),
     "mist": KindCost(8 * 1024 * 1024),
     "model": KindCost(32 * 1024 * 1024),
+    # pictures are counted by their pixels where the file can be read (spec/picture.py:
+    # render_bytes); these rows are for files not there yet: a 2-megapixel photograph
+    # (measured 10.8 MB) and a 4096x2048 panorama (42 MB)
+    "image": KindCost(12 * 1024 * 1024),
+    "panorama": KindCost(48 * 1024 * 1024),
+    # a film shown at up to 1280x720: the screen's texture and the 15 frames it reads
+    # ahead into (45 MB; ffmpeg decodes in a process of its own)
+    "video": KindCost(48 * 1024 * 1024),
 }
 DEFAULT_COST = KindCost(1024 * 1024)
 

@@ -7,9 +7,11 @@ object and every cue action is its own small model, selected by ``kind`` or
 
 from __future__ import annotations
 
-from typing import Annotated, Literal
+import math
+from typing import Annotated, Any, Literal
 
-from pydantic import Field, field_validator, model_validator
+from pydantic import Field, PlainSerializer, PlainValidator, WithJsonSchema, field_validator, model_validator
+from pydantic_core import PydanticCustomError
 
 from exhibit.spec.common import (
     DEFAULT_LANGUAGES,
@@ -26,6 +28,7 @@ from exhibit.spec.common import (
     Unit,
     Vec2,
     Vec3,
+    describe,
 )
 from exhibit.spec.timeexpr import TimeExpr
 
@@ -58,6 +61,8 @@ BUILTIN_EFFECTS = (
 
 AUDIO_SUFFIXES = (".wav", ".ogg", ".mp3", ".flac")
 MODEL_SUFFIXES = (".glb", ".gltf", ".bam", ".egg")
+IMAGE_SUFFIXES = (".png", ".jpg", ".jpeg")
+VIDEO_SUFFIXES = (".mp4", ".m4v", ".mov", ".webm", ".mkv")
 
 ZERO3 = (0.0, 0.0, 0.0)
 ONE3 = (1.0, 1.0, 1.0)
@@ -243,6 +248,143 @@ class ModelObject(ObjectBase):
         return value
 
 
+def _picture_size(value: Any) -> tuple[float | str, float | str]:
+    """``[width, height]`` in metres; one of them may be ``auto`` (from the picture's aspect)."""
+    if not isinstance(value, (list, tuple)) or len(value) != 2:
+        raise PydanticCustomError(
+            "picture_size", "expected [width, height] in metres (one may be auto), got {got}", {"got": describe(value)}
+        )
+    out: list[float | str] = []
+    for item in value:
+        if item == "auto":
+            out.append("auto")
+            continue
+        if isinstance(item, bool) or not isinstance(item, (int, float)) or not math.isfinite(item) or item <= 0:
+            raise PydanticCustomError(
+                "picture_size",
+                "a picture's width and height are metres greater than 0, or auto; got {got}",
+                {"got": describe(item, literal=isinstance(item, (int, float)) and not isinstance(item, bool))},
+            )
+        if item > MAX_PICTURE_METRES:
+            raise PydanticCustomError(
+                "picture_size",
+                "{got} metres is too large for a picture; at most {most}",
+                {"got": item, "most": MAX_PICTURE_METRES},
+            )
+        out.append(float(item))
+    if out == ["auto", "auto"]:
+        raise PydanticCustomError(
+            "picture_size", "give the width or the height in metres; only one of them may be auto", {}
+        )
+    return (out[0], out[1])
+
+
+MAX_PICTURE_METRES = 1000.0
+PictureSize = Annotated[
+    tuple[float | str, float | str],
+    PlainValidator(_picture_size),
+    PlainSerializer(list, return_type=list),
+    WithJsonSchema(
+        {
+            "type": "array",
+            "items": {"anyOf": [{"type": "number", "exclusiveMinimum": 0}, {"const": "auto"}]},
+            "minItems": 2,
+            "maxItems": 2,
+            "description": "[width, height] in metres; one may be auto (from the picture's aspect)",
+        }
+    ),
+]
+
+
+class PictureFrame(Model):
+    """A frame round a picture: moulding ``width`` metres wide, standing ``depth`` proud."""
+
+    style: Literal["wood", "metal"] = "wood"
+    width: Annotated[float, Field(gt=0.0, le=10.0)] = 0.06
+    depth: Annotated[float, Field(gt=0.0, le=10.0)] = 0.04
+
+
+class Plaque(Model):
+    """A caption board under a picture, set in the CJK font, in the visitor's language."""
+
+    text: Text
+    size: Annotated[float, Field(gt=0.0, le=10.0)] = 0.08  # character height, metres
+    color: Color = Color.hex("#f2ead8")
+    board: Color = Color.hex("#2b2622")
+
+
+class ImageObject(ObjectBase):
+    """A photograph, scanned document or slogan board on a plane in the world.
+
+    The picture stands upright, facing -y of the object, centred on ``pos``.
+    """
+
+    kind: Literal["image"]
+    file: str
+    size: PictureSize = (1.0, "auto")
+    frame: PictureFrame | None = None
+    plaque: Plaque | None = None
+    lit: bool = True
+    billboard: bool = False
+
+    @field_validator("file")
+    @classmethod
+    def _suffix(cls, value: str) -> str:
+        if not value.lower().endswith(IMAGE_SUFFIXES):
+            raise ValueError(f"a picture file must end in one of {', '.join(IMAGE_SUFFIXES)}, got '{value}'")
+        return value
+
+
+class Panorama(ObjectBase):
+    """An equirectangular picture all round the visitor, as the world's backdrop.
+
+    ``file`` is twice as wide as high (``stereo: none``), or two such pictures one above
+    the other (``stereo: top_bottom``: the top for the left eye). Its centre column faces
+    ``yaw`` degrees clockwise from north (+y); it is drawn behind every 3D object, at
+    any distance, and follows the camera (a backdrop has no parallax). Of several shown
+    at once, the later in the scene covers the earlier: fade one in over another to
+    cross-fade.
+    """
+
+    kind: Literal["panorama"]
+    file: str
+    stereo: Literal["none", "top_bottom"] = "none"
+    yaw: float = 0.0
+
+    @field_validator("file")
+    @classmethod
+    def _suffix(cls, value: str) -> str:
+        if not value.lower().endswith(IMAGE_SUFFIXES):
+            raise ValueError(f"a panorama file must end in one of {', '.join(IMAGE_SUFFIXES)}, got '{value}'")
+        return value
+
+
+class Video(ObjectBase):
+    """A screen in the world playing a film (MP4/H.264, WebM, MOV).
+
+    The picture is a function of show time: at ``t`` the screen shows the film's frame
+    for ``from + (t - start)`` seconds (wrapping round from ``from`` with ``loop``), so
+    stills, exports and seeks show the same frame as play. Before ``start`` it shows the
+    frame at ``from``; after the film ends, its last frame.
+    """
+
+    kind: Literal["video"]
+    file: str
+    size: PictureSize = (1.6, "auto")
+    start: TimeExpr = TimeExpr.at(0)
+    from_: Annotated[NonNegative, Field(alias="from")] = 0.0
+    loop: bool = False
+    volume: Unit = 1.0
+    lit: bool = False  # a screen gives its own light; true: a projection lit by the room
+
+    @field_validator("file")
+    @classmethod
+    def _suffix(cls, value: str) -> str:
+        if not value.lower().endswith(VIDEO_SUFFIXES):
+            raise ValueError(f"a film file must end in one of {', '.join(VIDEO_SUFFIXES)}, got '{value}'")
+        return value
+
+
 class Light(ObjectBase):
     kind: Literal["light"]
     type: Literal["point", "spot"] = "point"
@@ -265,6 +407,9 @@ SceneObject = Annotated[
     | Mist
     | TextObject
     | ModelObject
+    | ImageObject
+    | Panorama
+    | Video
     | Light,
     Field(discriminator="kind"),
 ]
@@ -283,6 +428,9 @@ OBJECT_KINDS = (
     "mist",
     "text",
     "model",
+    "image",
+    "panorama",
+    "video",
     "light",
 )
 
@@ -432,6 +580,18 @@ class QuizCue(CueBase):
     category: str | None = None
 
 
+class AnimateCue(CueBase):
+    """Play clip ``clip`` of a model's own animations (glTF skins or morphs) from ``at``:
+    the pose at show time t is the clip's at ``(t - at) * speed``, wrapping round with
+    ``loop``, else held at its last frame, until the model's next animate cue."""
+
+    do: Literal["animate"]
+    target: Id
+    clip: str
+    loop: bool = False
+    speed: Annotated[float, Field(gt=0.0, le=100.0)] = 1.0
+
+
 Cue = Annotated[
     ShowCue
     | HideCue
@@ -443,11 +603,25 @@ Cue = Annotated[
     | TitleCue
     | FadeCue
     | SoundCue
-    | QuizCue,
+    | QuizCue
+    | AnimateCue,
     Field(discriminator="do"),
 ]
 
-CUE_ACTIONS = ("show", "hide", "move", "tint", "environment", "effect", "caption", "title", "fade", "sound", "quiz")
+CUE_ACTIONS = (
+    "show",
+    "hide",
+    "move",
+    "tint",
+    "environment",
+    "effect",
+    "caption",
+    "title",
+    "fade",
+    "sound",
+    "quiz",
+    "animate",
+)
 
 
 def cue_end_offset(cue: Cue) -> float:

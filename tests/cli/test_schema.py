@@ -128,3 +128,20 @@ def test_time_expressions_in_the_schema_follow_the_grammar(
         assert at(good) == [], good
     for bad in ("5x", "intro", "intro.ned", "#12", "", -1):
         assert at(bad), bad
+
+
+def test_the_scene_schema_knows_pictures(schemas: dict[str, Draft202012Validator]) -> None:
+    base = {"camera": {"keys": [{"at": 0, "pos": [0, -1, 1.7]}]}, "duration": 10}
+    good = {
+        "kind": "image",
+        "file": "pictures/a.jpg",
+        "size": [2, "auto"],
+        "frame": {"style": "wood"},
+        "plaque": {"text": {"zh": "会址", "en": "Site"}},
+        "lit": False,
+        "billboard": True,
+    }
+    assert list(schemas["scene"].iter_errors({**base, "objects": {"photo": good}})) == []
+    for bad in ({"size": [2, "big"]}, {"frame": {"style": "gold"}}, {"lit": "no"}, {"shine": 1}):
+        errors = list(schemas["scene"].iter_errors({**base, "objects": {"photo": {**good, **bad}}}))
+        assert errors, f"{bad} must be rejected"

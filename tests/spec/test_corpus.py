@@ -307,9 +307,10 @@ EXPECTED: dict[str, list[Expected]] = {
     ],
     "scenes/missing_kind.yaml": [
         (2, 3, ERROR, "missing 'kind': say which one this is (terrain, water, red_boat, house, "
-                      "schoolhouse, flag, marchers, sailboat, trees, snow, mist, text, model, light)"),
+                      "schoolhouse, flag, marchers, sailboat, trees, snow, mist, text, model, image, "
+                      "panorama, video, light)"),
         (5, 5, ERROR, "missing 'do': say which one this is (show, hide, move, tint, environment, "
-                      "effect, caption, title, fade, sound, quiz)"),
+                      "effect, caption, title, fade, sound, quiz, animate)"),
     ],
     "scenes/missing_model_file.yaml": [
         (2, 30, ERROR, "model file 'models/towr.glb' does not exist (did you mean "
@@ -423,9 +424,9 @@ EXPECTED: dict[str, list[Expected]] = {
     ],
     "scenes/unknown_cue_action.yaml": [
         (4, 17, ERROR, "unknown cue action 'shwo' (did you mean 'show'?); expected one of: show, "
-                       "hide, move, tint, environment, effect, caption, title, fade, sound, quiz"),
+                       "hide, move, tint, environment, effect, caption, title, fade, sound, quiz, animate"),
         (5, 17, ERROR, "unknown cue action 'explode'; expected one of: show, hide, move, tint, "
-                       "environment, effect, caption, title, fade, sound, quiz"),
+                       "environment, effect, caption, title, fade, sound, quiz, animate"),
     ],
     "scenes/unknown_cue_ref.yaml": [
         (5, 10, ERROR, "unknown narration line or cue 'drfit' in 'drfit.end' (did you mean "
@@ -468,10 +469,10 @@ EXPECTED: dict[str, list[Expected]] = {
     "scenes/unknown_object_kind.yaml": [
         (2, 16, ERROR, "unknown object kind 'redboat' (did you mean 'red_boat'?); expected one "
                        "of: terrain, water, red_boat, house, schoolhouse, flag, marchers, sailboat, "
-                       "trees, snow, mist, text, model, light"),
+                       "trees, snow, mist, text, model, image, panorama, video, light"),
         (3, 16, ERROR, "unknown object kind 'mountain'; expected one of: terrain, water, "
                        "red_boat, house, schoolhouse, flag, marchers, sailboat, trees, snow, mist, "
-                       "text, model, light"),
+                       "text, model, image, panorama, video, light"),
     ],
     "scenes/unknown_object_ref.yaml": [
         (6, 43, ERROR, "unknown object 'bot' (did you mean 'boat'?)"),

@@ -18,6 +18,7 @@ from exhibit.render.world.capabilities import Capabilities
 from exhibit.render.world.ground import Ground, Placement
 from exhibit.spec.scene import Scene
 from exhibit.timeline.frame import FrameState, ObjectState
+from exhibit.timeline.model import Timeline
 
 
 @dataclass
@@ -53,6 +54,8 @@ class Piece:
     #: the program that moves this piece's parts as ``animate`` does (in the vertex
     #: shader), so that still objects of its kind can be drawn together (world/batch.py)
     sway: str | None = None
+    #: what to let go of when the world goes (a film's decoder)
+    close: Callable[[], None] | None = None
 
 
 @dataclass
@@ -63,6 +66,16 @@ class BuildContext:
     ground: Ground
     has_water: bool = False
     lang: str = "zh"
+    #: the show's compiled timeline (films start at times it resolves); None: estimated
+    timeline: Timeline | None = None
+
+    def show_timeline(self) -> Timeline:
+        """The show's timeline, or one compiled with the narration's reading estimates."""
+        if self.timeline is None:
+            from exhibit.timeline.compile import compile as compile_timeline
+
+            self.timeline = compile_timeline(self.scene, self.lang)
+        return self.timeline
 
     @property
     def glsl(self) -> bool:

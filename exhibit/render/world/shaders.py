@@ -34,6 +34,8 @@ PROGRAMS: dict[str, tuple[str, str] | tuple[str, str, tuple[str, ...]]] = {
     "model": ("lit.vert.glsl", "lit.frag.glsl", ("MODEL_MATERIAL",)),
     "marchers": ("marchers.vert.glsl", "lit.frag.glsl", (f"FIGURES {MARCHERS_PER_GEOM}",)),
     "text": ("lit.vert.glsl", "text.frag.glsl"),
+    "image": ("lit.vert.glsl", "image.frag.glsl"),
+    "panorama": ("panorama.vert.glsl", "panorama.frag.glsl"),
     "sway": ("sway.vert.glsl", "lit.frag.glsl"),
     "flag_batch": ("flag.vert.glsl", "lit.frag.glsl", ("BATCHED",)),
 }

@@ -25,14 +25,17 @@ from exhibit.render.world import (
     boat,
     buildings,
     flag,
+    image,
     light,
     marchers,
     model,
+    panorama,
     particles,
     sailboat,
     terrain,
     text,
     trees,
+    video,
     water,
 )
 from exhibit.render.world.capabilities import Capabilities
@@ -41,6 +44,7 @@ from exhibit.render.world.ground import Clearance, Ground, Pad, Track, WaterShee
 from exhibit.render.world.piece import BuildContext, Piece, placement_of
 from exhibit.spec.scene import Scene
 from exhibit.timeline.frame import FrameState, ObjectState
+from exhibit.timeline.model import Timeline
 
 Builder = Callable[[str, Any, BuildContext], Piece]
 
@@ -57,6 +61,9 @@ BUILDERS: dict[str, Builder] = {
     "mist": particles.build_mist,
     "text": text.build,
     "model": model.build,
+    "image": image.build,
+    "panorama": panorama.build,
+    "video": video.build,
     "light": light.build,
 }
 
@@ -179,6 +186,8 @@ class World:
         """Remove every node this world made; the parent is left as it was."""
         self.atmosphere.destroy()
         for piece in self.pieces.values():
+            if piece.close is not None:
+                piece.close()
             piece.node.removeNode()
         self.pieces.clear()
         self.nodes.clear()
@@ -289,21 +298,28 @@ def build_world(
     project_root: Path,
     capabilities: Capabilities,
     batched: bool = True,
+    timeline: Timeline | None = None,
 ) -> World:
     """Build every object of ``scene`` under a new node of ``parent``.
 
-    ``batched=False`` draws every object by itself (to compare pictures and costs)."""
+    ``batched=False`` draws every object by itself (to compare pictures and costs);
+    ``timeline`` is the show's (films start when it says; default: reading estimates)."""
     draw_opaque_near_to_far()
     root = parent.attachNewNode(f"world_{scene.scene_id}")
     try:
-        return _build(scene, root, Path(project_root), capabilities, batched)
+        return _build(scene, root, Path(project_root), capabilities, batched, timeline)
     except BaseException:
         root.removeNode()  # a failed build leaves nothing behind
         raise
 
 
 def _build(
-    scene: Scene, root: NodePath, project_root: Path, capabilities: Capabilities, batched: bool
+    scene: Scene,
+    root: NodePath,
+    project_root: Path,
+    capabilities: Capabilities,
+    batched: bool,
+    timeline: Timeline | None = None,
 ) -> World:
     ground = Ground()
     ctx = BuildContext(
@@ -313,6 +329,7 @@ def _build(
         ground=ground,
         has_water=any(o.kind == "water" for o in scene.objects.values()),
         lang=scene.languages[0],
+        timeline=timeline,
     )
     if capabilities.glsl:
         ctx.shade(root, "lit", 0)

@@ -35,7 +35,7 @@ from exhibit.render.displays import (
     View,
     screen_size,
 )
-from exhibit.render.rig import FAR, NEAR, Rig
+from exhibit.render.rig import FAR, NEAR, Rig, right_eye_mask
 from exhibit.render.xr.convert import apply_fov, pose_to_panda
 from exhibit.render.xr.interaction import Gaze, HitTest, Pointer, Ray, Select
 from exhibit.render.xr.runtime import FrameViews, XrSession, XrUnavailable, explain
@@ -186,6 +186,8 @@ class XrDisplays(CapturingOutputs):
             lens = PerspectiveLens()
             lens.setNearFar(NEAR, FAR)
             cam = self.rig.head.attachNewNode(Camera(f"eye_xr_{name}", lens))
+            if name == "right":
+                cam.node().setCameraMask(right_eye_mask())  # the right half of stereo panoramas
             self.eyes.append(cam)
             region = buffer.makeDisplayRegion(0, 1, 0, 1)
             region.setSort(WORLD_SORT)
