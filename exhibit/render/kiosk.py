@@ -63,6 +63,7 @@ RING_SEGMENTS = 120
 KIOSK_FPS = 30
 #: The phone quiz's QR code on the start screen: 0.56 units, 300 px at 1080p, scanned from 1 m.
 QR_SIDE = 0.56
+QR_MIN_SIDE = 0.3
 
 
 @dataclass
@@ -313,7 +314,9 @@ class KioskView:
         """The phone quiz's code at the right of the start screen, with a line that says what it is."""
         from exhibit.render.qr_card import qr_card
 
-        right, side = self.ratio - 0.08, QR_SIDE
+        # beside the attract board's column (to x 0.9), smaller on a narrower screen than 16:9
+        right = self.ratio - 0.08
+        side = max(QR_MIN_SIDE, min(QR_SIDE, right - 0.95))
         rect = (right - side, right, -0.14, -0.14 + side)
         node = qr_card(self.page, self.quiz_url or "", rect)
         self.placed.append(_Placed(node, rect, None, ()))

@@ -329,11 +329,13 @@ def decode_frame(image: np.ndarray) -> list[str]:
     return [str(found.text) for found in zxingcpp.read_barcodes(grey)]
 
 
-def test_the_start_screen_shows_the_code_that_opens_the_phone_quiz(app: Any, bank: Bank, store: QuizStore) -> None:
+@pytest.mark.parametrize("size", [SIZE, (1024, 768)])  # 16:9, and a 4:3 screen where the code is smaller
+def test_the_start_screen_shows_the_code_that_opens_the_phone_quiz(app: Any, bank: Bank, store: QuizStore,
+                                                                   size: tuple[int, int]) -> None:
     from exhibit.render.kiosk import KioskView
 
     kiosk = Kiosk(bank, KioskSettings(count=3), store, rng=random.Random(4), now=0.0)
-    view = KioskView(app, kiosk, size=SIZE, clock=FakeClock(), capture=True, quiz_url="http://192.168.10.2:8080/quiz")
+    view = KioskView(app, kiosk, size=size, clock=FakeClock(), capture=True, quiz_url="http://192.168.10.2:8080/quiz")
     try:
         image = frame(view)
         assert decode_frame(image) == ["http://192.168.10.2:8080/quiz"]
