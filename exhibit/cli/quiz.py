@@ -285,6 +285,7 @@ def _kiosk(args: argparse.Namespace) -> int:
     from exhibit.quiz.banks import bank_name, load_bank
     from exhibit.quiz.cue import open_spool
     from exhibit.render.kiosk import kiosk_settings, require_display, run_kiosk
+    from exhibit.render.qr_card import hall_quiz_url
     from exhibit.spec.errors import ExhibitError
     from exhibit.spec.project import Project
 
@@ -306,7 +307,7 @@ def _kiosk(args: argparse.Namespace) -> int:
     # read-only): the kiosk goes on asking, and writes them when it can.
     spool = open_spool(project, args.db, warn=_warn)
     try:
-        run_kiosk(bank, settings, spool, fullscreen=not args.window, size=size)
+        run_kiosk(bank, settings, spool, fullscreen=not args.window, size=size, quiz_url=hall_quiz_url(hall))
     finally:
         spool.close()
         if spool.waiting:

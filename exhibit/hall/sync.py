@@ -47,6 +47,16 @@ class FollowerInfo:
     name: str
     address: tuple[str, int]
     last_seen: float  # master clock, seconds
+    offset: float | None = None  # as the follower reports it (master minus follower clock), seconds
+    error: float | None = None  # the follower's show-time error at its last frame, seconds
+
+    @property
+    def offset_ms(self) -> float | None:
+        return None if self.offset is None else round(self.offset * 1000, 1)
+
+    @property
+    def error_ms(self) -> float | None:
+        return None if self.error is None else round(self.error * 1000, 1)
 
 
 @dataclass(frozen=True)
@@ -255,7 +265,7 @@ class SyncMaster(UdpPeer):
         except OSError:
             return
         with self._lock:
-            self._followers[address] = FollowerInfo(message.name, address, t1)
+            self._followers[address] = FollowerInfo(message.name, address, t1, message.offset, message.error)
         if not known:
             self._broadcast()  # a new follower gets the show at once, not within 100 ms
 

@@ -69,6 +69,7 @@ PHRASES: Mapping[str, Mapping[str, str]] = {
         "en": "Still there? Touch the screen to continue ({seconds} s)",
         "ko": "계신가요? 계속하려면 화면을 누르세요 ({seconds}초)",
     },
+    "scan_phone": {"zh": "扫码用手机答题", "en": "Scan to play on your phone", "ko": "휴대폰으로 스캔해 참여하세요"},
     "continue": {"zh": "继续答题", "en": "Continue", "ko": "계속"},
     "final_score": {
         "zh": "答题结束：答对 {correct} / {total} 题，得分 {score} / {max_score}",

@@ -374,8 +374,9 @@ class QuizStore:
                     )
         return out
 
-    def responses(self, bank: str) -> Responses:
-        """Every answer of the bank's completed attempts, as arrays for the statistics.
+    def responses(self, bank: str, since: datetime | None = None) -> Responses:
+        """Every answer of the bank's completed attempts (finished at or after ``since``, when
+        given), as arrays for the statistics.
 
         Read through the driver's own cursor: building a result row object for each of
         hundreds of thousands of answers would take longer than the statistics.
@@ -387,6 +388,8 @@ class QuizStore:
             .join(attempts, attempts.c.id == answers.c.attempt_id)
             .where(attempts.c.bank == bank, attempts.c.completed.is_(True))
         )
+        if since is not None:
+            query = query.where(attempts.c.finished_at >= _utc_naive(since))
         compiled = query.compile(dialect=self.engine.dialect)
         params: Any = compiled.params
         if compiled.positional:

@@ -61,6 +61,9 @@ RING_LOW: Color = (0.96, 0.40, 0.18, 1.0)
 RING_LOW_S = 5.0  # the ring turns orange for the last seconds
 RING_SEGMENTS = 120
 KIOSK_FPS = 30
+#: The phone quiz's QR code on the start screen: 0.56 units, 300 px at 1080p, scanned from 1 m.
+QR_SIDE = 0.56
+QR_MIN_SIDE = 0.3
 
 
 @dataclass
@@ -102,12 +105,15 @@ class KioskView:
         font: TextFont | None = None,
         clock: Callable[[], float] = time.monotonic,
         capture: bool = False,
+        quiz_url: str | None = None,
     ) -> None:
+        """``quiz_url``: the phone quiz's address; its QR code is shown on the start screen."""
         from panda3d.core import Camera, NodePath, OrthographicLens, PGTop
 
         self.app = app
         self.kiosk = kiosk
         self.clock = clock
+        self.quiz_url = quiz_url
         self._font = font  # None: each language's own font (Korean has a font of its own)
         self.font = font or quiz_font()
         self.size = size
@@ -301,6 +307,21 @@ class KioskView:
                 on = (GOLD, INK) if s.accessible else None
                 half = min(w - 0.12, 1.3)
                 self._button(b, (-half, half, -0.46, -0.30), 0.05, align="center", colors=on)
+        if self.quiz_url:
+            self._phone_qr(s.lang)
+
+    def _phone_qr(self, lang: str) -> None:
+        """The phone quiz's code at the right of the start screen, with a line that says what it is."""
+        from exhibit.render.qr_card import qr_card
+
+        # beside the attract board's column (to x 0.9), smaller on a narrower screen than 16:9
+        right = self.ratio - 0.08
+        side = max(QR_MIN_SIDE, min(QR_SIDE, right - 0.95))
+        rect = (right - side, right, -0.14, -0.14 + side)
+        node = qr_card(self.page, self.quiz_url or "", rect)
+        self.placed.append(_Placed(node, rect, None, ()))
+        self._text(phrase("scan_phone", lang), (right - side / 2, -0.23), 0.045, CREAM, align="center",
+                   wrap=side + 0.1)
 
     def _question(self, s: Screen) -> None:
         w = self.ratio
@@ -622,15 +643,16 @@ def run_kiosk(
     *,
     fullscreen: bool = True,
     size: Sequence[int] | None = None,
+    quiz_url: str | None = None,
 ) -> None:
-    """Run the kiosk until Esc is pressed or the window is closed."""
+    """Run the kiosk until Esc is pressed or the window is closed; ``quiz_url``: see :class:`KioskView`."""
     from exhibit.render.app import shared_app
 
     require_display()
     app = shared_app(audio=False)
     kiosk = Kiosk(bank, settings, store, now=time.monotonic())
     width, height = (size[0], size[1]) if size else (1920, 1080)
-    view = KioskView(app, kiosk, size=(width, height), onscreen=True, fullscreen=fullscreen)
+    view = KioskView(app, kiosk, size=(width, height), onscreen=True, fullscreen=fullscreen, quiz_url=quiz_url)
     stop: list[bool] = []
     app.base.accept("escape", stop.append, [True])
     try:

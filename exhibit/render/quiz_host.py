@@ -45,6 +45,7 @@ class QuizHost:
         player = self.player
         if not self.enabled or player.show is None or player.status != "playing":
             return False
+        from exhibit.render.qr_card import hall_quiz_url
         from exhibit.render.quiz_panel import InWorldQuizPanel, window_pointers
 
         session = self._session(event)
@@ -67,6 +68,7 @@ class QuizHost:
             on_done=self._done,
             camera=pointer,
             pointers=window_pointers(displays.views),  # a click in any wall's window, through its camera
+            quiz_url=hall_quiz_url(player.hall),
         )
         if player.headset:
             from exhibit.render.xr.quiz import point_at_quiz

@@ -116,6 +116,36 @@ class _Item:
     enabled: bool = True
 
 
+#: The phone quiz's code beside the card: its side, in card units, and its gap to the card.
+#: Card and code together are centred where the card alone would be (the root moves left),
+#: so both stay in view at the quiz's usual distance and field of view.
+QR_SIDE, QR_GAP = 0.34, 0.03
+
+
+def phone_qr(parent: NodePath, url: str, font: TextFont, lang: str) -> NodePath:
+    """The phone quiz's QR code to the right of the card, with a line that says what it is."""
+    from panda3d.core import TextNode
+
+    from exhibit.render.qr_card import qr_card
+
+    left = WIDTH / 2 + QR_GAP
+    top = HEIGHT / 2
+    holder = parent.attachNewNode("phone-qr")
+    qr_card(holder, url, (left, left + QR_SIDE, top - QR_SIDE, top))
+    caption = TextNode("phone-qr-caption")
+    caption.setText(phrase("scan_phone", lang))
+    caption.setFont(font)
+    caption.setAlign(TextNode.ACenter)
+    caption.setWordwrap(QR_SIDE / 0.04)
+    caption.setTextColor(*CREAM)
+    text = holder.attachNewNode(caption)
+    text.setScale(0.04)
+    text.setPos(left + QR_SIDE / 2, -0.001, top - QR_SIDE - 0.06)
+    holder.setBin("fixed", FIRST_ORDER)
+    parent.setX(parent.getX() - (QR_GAP + QR_SIDE) / 2)
+    return holder
+
+
 class InWorldQuizPanel:
     """A quiz card in the world, driven by pointing or by focus and select."""
 
@@ -133,8 +163,10 @@ class InWorldQuizPanel:
         clock: Callable[[], float] = time.monotonic,
         bind_input: bool = True,
         accessible: bool = False,
+        quiz_url: str | None = None,
     ) -> None:
-        """``camera`` is what ``click(x, y)`` and ``screen_point`` go through (else the window's
+        """``quiz_url``: the phone quiz's address, shown as a QR code beside the card.
+        ``camera`` is what ``click(x, y)`` and ``screen_point`` go through (else the window's
         first perspective camera); ``pointers`` are the views a mouse click may come from
         (without them, the main window's mouse through ``camera``). ``accessible``: the accessible
         mode, as on the kiosk: larger type and no time limit, and the round ranked apart."""
@@ -171,6 +203,7 @@ class InWorldQuizPanel:
         self.texts: list[str] = []
         self.session.show()
         self._build()
+        self.phone_qr = phone_qr(self.root, quiz_url, self.font, lang) if quiz_url else None
         self._events: Any = None
         if bind_input:
             self._bind_input()

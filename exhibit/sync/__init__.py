@@ -14,10 +14,16 @@ address               arguments                                   direction
 ``/exhibit/sync/state``  epoch i, seq i, scene s, lang s, status s,  master -> follower,
                       master wall d, show time d, rate d          10 per second and
                                                                   at once on a change
-``/exhibit/sync/ping``   name s, t0 d (follower wall)             follower -> master
+``/exhibit/sync/ping``   name s, t0 d (follower wall), padding b  follower -> master
 ``/exhibit/sync/pong``   epoch i, t0 d, t1 d (master received),   master -> follower
                       t2 d (master sent)
 ====================  ==========================================  =================
+
+A ping's padding blob may begin with a follower's report: ``EXR1`` and two
+big-endian doubles, its clock offset (master minus follower, as estimated) and
+its show-time error at its last drawn frame (NaN when not known). A master that
+predates the report reads the ping as before, and a ping without it reports
+nothing; the hall's console shows each follower's report.
 
 A ping also registers the follower: the master sends its states to every
 address it heard a ping from in the last few seconds, so no broadcast or

@@ -86,6 +86,7 @@ class Follower(UdpPeer):
         self._lock = threading.Lock()
         self.sent = 0
         self.received = 0
+        self._error: float | None = None  # at the last reading drawn, reported to the master
 
     def start(self) -> Follower:
         try:
@@ -101,11 +102,19 @@ class Follower(UdpPeer):
     def read(self, wall: float | None = None) -> FollowReading:
         """The show time to draw now (or at follower time ``wall``)."""
         with self._lock:
-            return self._sync.read(self.clock() if wall is None else wall)
+            reading = self._sync.read(self.clock() if wall is None else wall)
+            self._error = reading.error if reading.mode == "following" else None
+            return reading
 
     @property
     def recoveries(self) -> int:
         return self._sync.recoveries
+
+    def _ping(self) -> PingMessage:
+        """A ping that reports how this follower follows (its offset and show-time error)."""
+        with self._lock:
+            offset, error = self._sync.offset, self._error
+        return PingMessage(self.name, self.clock(), offset, error)
 
     def _run(self) -> None:
         sock = self._sock
@@ -125,7 +134,7 @@ class Follower(UdpPeer):
                 next_ping = min(next_ping, now + FAST_PING_INTERVAL)
             if now >= next_ping:
                 try:
-                    sock.sendto(encode(PingMessage(self.name, self.clock()), self.key), self.master)
+                    sock.sendto(encode(self._ping(), self.key), self.master)
                     self.sent += 1
                 except OSError:
                     pass  # no route or refused: the master is away; keep trying

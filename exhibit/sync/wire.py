@@ -7,6 +7,8 @@ from __future__ import annotations
 
 import hashlib
 import hmac
+import math
+import struct
 from dataclasses import dataclass
 from typing import Any
 
@@ -39,8 +41,12 @@ class StateMessage:
 
 @dataclass(frozen=True)
 class PingMessage:
+    """A follower's ping; newer followers also report how they follow (None: not known, or an older follower)."""
+
     name: str
     t0: float
+    offset: float | None = None  # master clock minus the follower's, as the follower estimates it
+    error: float | None = None  # master's show time minus the follower's, at its last drawn frame
 
 
 @dataclass(frozen=True)
@@ -58,6 +64,10 @@ Message = StateMessage | PingMessage | PongMessage
 TAG_BYTES = 16
 #: A ping is padded to this size, at least that of a pong (56 bytes).
 PING_BYTES = 64
+#: A follower's report rides at the start of the ping's padding blob, so a master that predates
+#: it reads the ping as before: this tag, then offset and error as big-endian doubles (NaN: unknown).
+REPORT_TAG = b"EXR1"
+_REPORT = struct.Struct(">dd")
 
 
 def sign(data: bytes, key: bytes | None) -> bytes:
@@ -99,12 +109,29 @@ def _osc(message: Message) -> bytes:
         builder = OscMessageBuilder(PING_ADDRESS)
         args = [(message.name, "s"), (message.t0, "d")]
         unpadded = len(_osc_of(builder, args))
-        if unpadded + 8 < PING_BYTES:  # a blob adds its tag, a length and its bytes
-            args.append((b"\0" * (PING_BYTES - unpadded - 8), "b"))
+        blob = _report(message)
+        if blob or unpadded + 8 < PING_BYTES:  # a blob adds its tag, a length and its bytes
+            args.append((blob.ljust(PING_BYTES - unpadded - 8, b"\0"), "b"))
     else:
         builder = OscMessageBuilder(PONG_ADDRESS)
         args = [(message.epoch, "i"), (message.t0, "d"), (message.t1, "d"), (message.t2, "d")]
     return _osc_of(builder, args)
+
+
+def _report(ping: PingMessage) -> bytes:
+    if ping.offset is None and ping.error is None:
+        return b""
+    known = [math.nan if v is None else v for v in (ping.offset, ping.error)]
+    return REPORT_TAG + _REPORT.pack(*known)
+
+
+def _ping(params: list[Any]) -> PingMessage:
+    offset = error = None
+    blob = params[2] if len(params) == 3 else b""
+    if isinstance(blob, bytes) and blob.startswith(REPORT_TAG) and len(blob) >= len(REPORT_TAG) + _REPORT.size:
+        values = _REPORT.unpack_from(blob, len(REPORT_TAG))
+        offset, error = (v if math.isfinite(v) else None for v in values)
+    return PingMessage(str(params[0]), float(params[1]), offset, error)
 
 
 def _osc_of(builder: OscMessageBuilder, args: list[tuple[Any, str]]) -> bytes:
@@ -134,7 +161,7 @@ def decode(data: bytes, key: bytes | None = None) -> Message | None:
                 float(p[7]),
             )
         if address == PING_ADDRESS and len(p) in (2, 3):
-            return PingMessage(str(p[0]), float(p[1]))
+            return _ping(p)
         if address == PONG_ADDRESS and len(p) == 4:
             return PongMessage(int(p[0]), float(p[1]), float(p[2]), float(p[3]))
     except (ParseError, ValueError, TypeError, IndexError):

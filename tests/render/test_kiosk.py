@@ -320,3 +320,29 @@ def test_the_accessible_mode_is_untimed_large_high_contrast_and_read_aloud(make_
     assert clip.duration > 1.0 and float(np.sqrt(np.mean(clip.samples**2))) > 0.01
     calm.click_button("opt:0")
     assert len(calm.reader.said) == 1, "said once per question, not on every touch"
+
+
+def decode_frame(image: np.ndarray) -> list[str]:
+    import zxingcpp
+
+    grey = image[..., :3].mean(axis=2).astype(np.uint8)
+    return [str(found.text) for found in zxingcpp.read_barcodes(grey)]
+
+
+@pytest.mark.parametrize("size", [SIZE, (1024, 768)])  # 16:9, and a 4:3 screen where the code is smaller
+def test_the_start_screen_shows_the_code_that_opens_the_phone_quiz(app: Any, bank: Bank, store: QuizStore,
+                                                                   size: tuple[int, int]) -> None:
+    from exhibit.render.kiosk import KioskView
+
+    kiosk = Kiosk(bank, KioskSettings(count=3), store, rng=random.Random(4), now=0.0)
+    view = KioskView(app, kiosk, size=size, clock=FakeClock(), capture=True, quiz_url="http://192.168.10.2:8080/quiz")
+    try:
+        image = frame(view)
+        assert decode_frame(image) == ["http://192.168.10.2:8080/quiz"]
+        assert "扫码用手机答题" in view.texts()
+    finally:
+        view.destroy()
+
+
+def test_without_an_address_the_start_screen_has_no_code(kiosk_view: Any) -> None:
+    assert decode_frame(frame(kiosk_view)) == []

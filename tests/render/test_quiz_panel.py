@@ -558,3 +558,19 @@ def test_the_accessible_mode_has_larger_type_and_no_time_limit(world: World, ban
     assert easy.feedback is None and not session.feedback, "no time-out"
     assert easy.focused == "opt:0"
     easy.destroy()
+
+
+def test_the_panel_shows_the_code_that_opens_the_phone_quiz(world: World, bank: Bank) -> None:
+    import zxingcpp
+
+    panel = make_panel(world, session_of(bank, ["boat"]), quiz_url="http://10.0.0.7:9000/quiz")
+    image = world.frame()
+    found = zxingcpp.read_barcodes(image.mean(axis=2).astype(np.uint8))
+    assert [str(f.text) for f in found] == ["http://10.0.0.7:9000/quiz"]
+    x, y = panel.screen_point("opt:0")
+    assert is_cream(world.pixel(image, x, y))  # the card is still answered where it is drawn
+    assert panel.click(x, y)
+    panel.destroy()
+    plain = make_panel(world, session_of(bank, ["boat"]))
+    assert zxingcpp.read_barcodes(world.frame().mean(axis=2).astype(np.uint8)) == []
+    plain.destroy()

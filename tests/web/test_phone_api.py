@@ -140,3 +140,34 @@ def test_the_accessible_round_is_untimed_read_aloud_and_ranked_apart(web: LiveHa
     assert [r["nickname"] for r in board["ranking"]] == ["Runner"]  # the timed ranking only
     timed_round = runner.json("POST", "/quiz/api/start", {"lang": "en"})[1]
     assert runner.request("GET", f"/quiz/api/speech?round={timed_round['round']}")[0] == 409
+
+
+def test_the_last_answer_does_not_wait_for_the_database_and_no_round_is_lost(web: LiveHall) -> None:
+    import sqlite3
+    import threading
+
+    phone = Client(web.http.port).phone()
+    play_round(phone, web)  # the database is made and open
+    code, reply = phone.json("POST", "/quiz/api/start", {"lang": "en", "accessible": False})
+    assert code == 200
+    round_id = reply["round"]
+    # Another writer holds the database for 1.5 s (a backup, a slow disk): commits wait behind it.
+    db = sqlite3.connect(web.root / "var" / "quiz.sqlite3", isolation_level=None, check_same_thread=False)
+    db.execute("BEGIN IMMEDIATE")
+    release = threading.Timer(1.5, lambda: (db.execute("ROLLBACK"), db.close()))
+    release.start()
+    try:
+        while reply["question"] is not None:
+            q = reply["question"]
+            sent = time.monotonic()
+            code, reply = phone.json("POST", "/quiz/api/answer",
+                                     {"round": round_id, "position": q["position"], "chosen": correct_choice(web, q)})
+            took = time.monotonic() - sent
+            assert code == 200 and reply["feedback"]["correct"], reply
+        assert reply["finished"] and took < 0.75  # the last feedback came while the database was held
+    finally:
+        release.join()
+    code, named = phone.json("POST", "/quiz/api/nickname", {"round": round_id, "nickname": "Late Star"})
+    assert (code, named["nickname"]) == (200, "Late Star")
+    assert [(a["kiosk"], a["completed"], a["nickname"]) for a in stored(web)][-1] == ("phone", True, "Late Star")
+    assert len(stored(web)) == 2

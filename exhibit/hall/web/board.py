@@ -1,4 +1,4 @@
-"""The big screen's data: today's ranking, attempts, the hardest questions, the scenes played.
+"""The big screen's data: today's ranking, attempts, the week's hardest questions, the scenes played.
 
 Only nicknames, scores and counts leave the hall's database: nothing about a visitor.
 Read from the quiz database at most every :data:`REFRESH_S` seconds, whoever asks.
@@ -10,7 +10,7 @@ import threading
 import time
 from collections import Counter
 from collections.abc import Callable
-from datetime import datetime
+from datetime import UTC, datetime, timedelta
 from typing import Any
 
 from exhibit.effects.journal import Journal
@@ -24,16 +24,23 @@ BOARD_ROWS = 10
 HARDEST = 5
 #: Answers a question needs before it can be called hard.
 HARDEST_MIN_ANSWERS = 5
+#: The hardest questions are those of the last week's answers.
+HARDEST_DAYS = 7
+
+
+def _utc_now() -> datetime:
+    return datetime.now(UTC)
 
 
 class Board:
     def __init__(self, open_store: Callable[[], QuizStore], bank: Callable[[], Bank], journal: Journal,
-                 clock: Callable[[], float] = time.monotonic) -> None:
+                 clock: Callable[[], float] = time.monotonic, now: Callable[[], datetime] = _utc_now) -> None:
         self._open_store = open_store
         self._bank = bank
         self._store: QuizStore | None = None
         self.journal = journal
         self.clock = clock
+        self.now = now
         self._lock = threading.Lock()
         self._cached: dict[str, Any] | None = None
         self._at = float("-inf")
@@ -75,7 +82,7 @@ class Board:
             bank = self._bank()
         except ExhibitError:
             return []
-        stats = analyse(store.responses(bank.bank or "bank"))
+        stats = analyse(store.responses(bank.bank or "bank", since=self.now() - timedelta(days=HARDEST_DAYS)))
         by_id = {q.id: q for q in bank.questions}
         ranked = sorted((q for q in stats.questions if q.attempts >= HARDEST_MIN_ANSWERS and q.question_id in by_id),
                         key=lambda q: q.facility)[:HARDEST]

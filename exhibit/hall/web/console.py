@@ -1,4 +1,4 @@
-"""What the operator console shows: the hall's status, and around it the day's schedule, the
+"""What the operator console shows: the hall's status and the show's next chapter, and around it the day's schedule, the
 effect channels, the nodes that report to the hall, the last journal lines and the quiz today.
 
 Built at most every :data:`REFRESH_S` seconds whoever asks (the console's live stream asks
@@ -16,6 +16,8 @@ from exhibit.hall.control import HallControl
 
 REFRESH_S = 0.1
 JOURNAL_LINES = 12
+#: The next chapter's first words on the console.
+CHAPTER_CHARS = 40
 #: Journal events that are noise on the console (a crowd of phones, the status polls).
 QUIET_EVENTS = frozenset({"quiz_refused"})
 #: Seconds without a heartbeat after which a node is late, and then lost.
@@ -51,12 +53,26 @@ class Console:
             "scenes": control.catalogue.names(),
             "languages": list(control.hall.languages),
             "schedule": self._schedule(status),
+            "next_chapter": self._next_chapter(status),
             "channels": self._channels(status.get("effects") or {}, bool(status.get("panic"))),
             "inputs": list(control.hall.inputs),
             "nodes": self._nodes(status.get("effects") or {}),
             "journal": self._journal(),
             "quiz": self.quiz_today(),
         }
+
+    def _next_chapter(self, status: dict[str, Any]) -> dict[str, Any] | None:
+        """The next narration line of the playing show (its chapters, as the preflight's stills
+        take them): its id, when it starts, how long until then and its first words."""
+        show, t = self.control.show, status.get("show_time")
+        timeline = show.timeline if show is not None and show.kind == "show" else None
+        if timeline is None or t is None:
+            return None
+        upcoming = next((line for line in timeline.lines if line.start > t), None)
+        if upcoming is None:
+            return None
+        text = upcoming.text if len(upcoming.text) <= CHAPTER_CHARS else upcoming.text[:CHAPTER_CHARS - 1] + "…"
+        return {"id": upcoming.id, "at": round(upcoming.start, 1), "in_s": round(upcoming.start - t, 1), "text": text}
 
     def _schedule(self, status: dict[str, Any]) -> list[dict[str, Any]]:
         now = self.control.clock.now()
@@ -87,7 +103,8 @@ class Console:
         for follower in followers:
             silent = round(now - follower.last_seen, 3)
             nodes.append({"name": follower.name, "kind": "follower", "silent_s": silent,
-                          "state": node_state(silent), "offset_ms": getattr(follower, "offset_ms", None)})
+                          "state": node_state(silent), "offset_ms": follower.offset_ms,
+                          "error_ms": follower.error_ms})
         return nodes
 
     def _journal(self) -> list[dict[str, Any]]:

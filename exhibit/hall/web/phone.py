@@ -5,7 +5,8 @@ A phone gets a random device id (a cookie) when it opens ``/quiz``; a round belo
 device that started it. The hall keeps the time: a question's clock starts when the hall
 sends it, so an answer after its time limit (plus :data:`NETWORK_GRACE`), an answer to a
 question that is not the current one, a second answer, or an answer from another device is
-refused and journalled. Finished rounds go through the spool like a kiosk's, under the kiosk
+refused and journalled. Finished rounds go through the spool like a kiosk's (written by a thread of
+their own, so no answer waits for the database), under the kiosk
 name ``phone``; nicknames are optional and nothing else about a visitor is kept.
 
 The accessible mode (no time limit, larger type, high contrast, read aloud) scores a fixed
@@ -14,6 +15,7 @@ number of points per question and is ranked apart from the timed rounds, as at t
 
 from __future__ import annotations
 
+import queue
 import random
 import secrets
 import threading
@@ -41,6 +43,8 @@ ROUND_IDLE_S = 600.0
 MAX_ROUNDS = 5_000
 #: Recent rounds at the phones whose questions are not asked again.
 RECENT_SESSIONS = 3
+#: How long a nickname waits for its round to reach the database (written just after its last answer).
+STORE_WAIT_S = 10.0
 
 
 class QuizRefused(ExhibitError):
@@ -62,6 +66,7 @@ class PhoneRound:
     sent_at: float  # monotonic: when the current question went out
     touched: float
     lock: threading.Lock = field(default_factory=threading.Lock)
+    stored: threading.Event = field(default_factory=threading.Event)  # the round went to the spool
 
 
 def question_json(presented: Presented, lang: str, count: int) -> dict[str, Any]:
@@ -105,6 +110,11 @@ class PhoneQuiz:
         self.refused = 0
         self._lock = threading.Lock()  # the rounds table
         self._store_lock = threading.Lock()  # the spool and bank (not thread-safe)
+        # Finished rounds are written by one thread of their own: the last answer's feedback
+        # does not wait for the database's commit (on disk before it returns), nor for other rounds'.
+        self._finished: queue.SimpleQueue[PhoneRound | None] = queue.SimpleQueue()
+        self._writer = threading.Thread(target=self._write_finished, name="exhibit-phone-rounds", daemon=True)
+        self._writer.start()
 
     # -- the engine's pieces -------------------------------------------------------------------
 
@@ -123,6 +133,8 @@ class PhoneQuiz:
         return self._spool
 
     def close(self) -> None:
+        self._finished.put(None)
+        self._writer.join()  # every finished round written
         with self._lock:
             rounds, self.rounds = list(self.rounds.values()), {}
         for r in rounds:
@@ -220,12 +232,14 @@ class PhoneQuiz:
             r.session.show()
             r.sent_at = self.clock()
         else:
-            self._store(r)
+            self._finished.put(r)
 
     def nickname(self, device: str, round_id: Any, nickname: Any) -> dict[str, Any]:
         r = self.round_of(device, round_id)
         if not isinstance(nickname, str) or len(nickname) > 64:
             raise QuizRefused(400, "nickname must be text of at most 64 characters")
+        if r.session.finished:
+            r.stored.wait(STORE_WAIT_S)
         if not r.session.finished or r.session.attempt_id is None:
             raise QuizRefused(409, "a nickname goes on a finished round")
         with self._store_lock:
@@ -244,12 +258,18 @@ class PhoneQuiz:
 
     # -- housekeeping --------------------------------------------------------------------------
 
+    def _write_finished(self) -> None:
+        while (r := self._finished.get()) is not None:
+            self._store(r)
+
     def _store(self, r: PhoneRound) -> None:
         with self._store_lock:
             try:
                 r.session.finish()
             except ExhibitError as exc:
                 self.journal.write("warning", warning=f"a phone round could not be stored: {exc}")
+            finally:
+                r.stored.set()
 
     def _expire(self) -> None:
         cutoff = self.clock() - ROUND_IDLE_S
@@ -258,7 +278,7 @@ class PhoneQuiz:
             for r in stale:
                 del self.rounds[r.id]
         for r in stale:
-            self._store(r)
+            self._finished.put(r)
 
     def _refuse(self, event: str, device: str, round_id: Any, why: str) -> None:
         self.refused += 1

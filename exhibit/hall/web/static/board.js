@@ -3,7 +3,7 @@
 const WORDS = {
   zh: { title: "今日排行", attempts: "今日答题人次", hardest: "本周最难的题", scenes: "今日放映", scan: "扫码用手机答题",
         empty: "还没有人上榜，快来答题！", shows: "场" },
-  en: { title: "Today's ranking", attempts: "Quiz rounds today", hardest: "Hardest questions", scenes: "Scenes today",
+  en: { title: "Today's ranking", attempts: "Quiz rounds today", hardest: "Hardest questions this week", scenes: "Scenes today",
         scan: "Scan to play on your phone", empty: "Nobody on the board yet: be the first!", shows: "shows" },
 };
 const LANGS = ["zh", "en"];

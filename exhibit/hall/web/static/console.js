@@ -6,14 +6,14 @@ const WORDS = {
         quiz: "今日答题", journal: "日志", confirm_stop: "演出正在进行，确定停止吗？", cancel: "取消",
         standby: "待机", preshow: "准备开演", show: "演出中", postshow: "散场", attract: "循环播放",
         attempts: "答题次数", mean: "平均得分", phones: "手机答题中", panicked: "紧急停止已生效：所有特效处于安全值",
-        unreachable: "特效主机无响应", disable: "禁用", enable: "启用", none: "无", offset: "时差" },
+        unreachable: "特效主机无响应", disable: "禁用", enable: "启用", none: "无", offset: "时差", lag: "偏差", chapter: "下一章节" },
   en: { panic: "PANIC", now: "Now playing", next: "Next show", stop: "STOP", seek: "Seek", reset: "RESET",
         schedule: "Today's shows", effects: "Effect channels", test_on: "Interlock test", test_off: "Clear",
         nodes: "Nodes", quiz: "Quiz today", journal: "Journal", confirm_stop: "A show is playing. Stop it?",
         cancel: "Cancel", standby: "Standby", preshow: "Preshow", show: "Show", postshow: "Postshow",
         attract: "Attract loop", attempts: "Attempts", mean: "Mean score", phones: "Rounds on phones",
         panicked: "PANIC holds: every effect at its safe value", unreachable: "Effects host does not answer",
-        disable: "Disable", enable: "Enable", none: "none", offset: "offset" },
+        disable: "Disable", enable: "Enable", none: "none", offset: "offset", lag: "behind", chapter: "Next chapter" },
 };
 let ui = localStorage.getItem("exhibit-ui") || (navigator.language.startsWith("zh") ? "zh" : "en");
 let last = null;
@@ -59,6 +59,8 @@ function render(data) {
   const share = s.show_time && s.duration ? Math.min(1, s.show_time / s.duration) : 0;
   $("progress").style.width = `${(share * 100).toFixed(1)}%`;
   $("next-show").textContent = s.next_show ? `${s.next_show.at.slice(11, 16)} ${s.next_show.scene}` : "–";
+  const c = data.next_chapter;
+  $("next-chapter").textContent = c ? `${clockText(c.at)} (${Math.ceil(c.in_s)}s) ${c.text}` : "–";
   const effects = s.effects || {};
   const banner = effects.panic || s.panic ? t("panicked") : (!effects.reachable ? t("unreachable") : "");
   $("banner").textContent = banner;
@@ -76,7 +78,8 @@ function render(data) {
   $("nodes").replaceChildren(...data.nodes.map((n) => el("tr", {},
     el("td", {}, n.name), el("td", { class: n.state }, n.state),
     el("td", { class: "dim" }, n.silent_s === null ? "" : `${n.silent_s}s`),
-    el("td", { class: "dim" }, n.offset_ms === null ? "" : `${t("offset")} ${n.offset_ms} ms`))));
+    el("td", { class: "dim" }, n.offset_ms == null ? "" : `${t("offset")} ${n.offset_ms} ms`),
+    el("td", { class: "dim" }, n.error_ms == null ? "" : `${t("lag")} ${n.error_ms} ms`))));
   const q = data.quiz;
   $("quiz").replaceChildren(
     el("div", {}, `${t("attempts")}: `, el("b", { id: "quiz-attempts" }, q.attempts)),
