@@ -71,6 +71,20 @@ def test_go_on_the_console_and_the_show_time_moves(web: LiveHall, page: Any) -> 
                            " || document.getElementById('state').textContent.startsWith('Postshow')")
 
 
+def test_go_with_the_audio_description_from_the_console(web: LiveHall, page: Any) -> None:
+    page.goto(f"http://127.0.0.1:{web.http.port}/console")
+    page.wait_for_function("() => document.getElementById('scene-select').options.length === 3")
+    page.select_option("#scene-select", "beta")
+    page.select_option("#lang-select", "en")
+    page.check("#ad")
+    page.click("#go")
+    page.wait_for_function("() => document.getElementById('lang').textContent === '(en, AD)'", timeout=5000)
+    assert web.control.status()["audio_description"] is True
+    page.click("#stop")
+    page.click("#confirm-yes")
+    assert eventually(lambda: web.control.status()["state"] == "postshow")
+
+
 @pytest.mark.parametrize("viewport", [TABLET_LANDSCAPE, TABLET_PORTRAIT], ids=["landscape", "portrait"])
 def test_panic_is_always_on_screen_in_both_languages(web: LiveHall, browser: Any, viewport: dict[str, int]) -> None:
     context = browser.new_context(viewport=viewport)

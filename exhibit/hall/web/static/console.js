@@ -6,14 +6,16 @@ const WORDS = {
         quiz: "今日答题", journal: "日志", confirm_stop: "演出正在进行，确定停止吗？", cancel: "取消",
         standby: "待机", preshow: "准备开演", show: "演出中", postshow: "散场", attract: "循环播放",
         attempts: "答题次数", mean: "平均得分", phones: "手机答题中", panicked: "紧急停止已生效：所有特效处于安全值",
-        unreachable: "特效主机无响应", disable: "禁用", enable: "启用", none: "无", offset: "时差", lag: "偏差", chapter: "下一章节" },
+        unreachable: "特效主机无响应", disable: "禁用", enable: "启用", none: "无", offset: "时差", lag: "偏差", chapter: "下一章节",
+        ad: "口述影像" },
   en: { panic: "PANIC", now: "Now playing", next: "Next show", stop: "STOP", seek: "Seek", reset: "RESET",
         schedule: "Today's shows", effects: "Effect channels", test_on: "Interlock test", test_off: "Clear",
         nodes: "Nodes", quiz: "Quiz today", journal: "Journal", confirm_stop: "A show is playing. Stop it?",
         cancel: "Cancel", standby: "Standby", preshow: "Preshow", show: "Show", postshow: "Postshow",
         attract: "Attract loop", attempts: "Attempts", mean: "Mean score", phones: "Rounds on phones",
         panicked: "PANIC holds: every effect at its safe value", unreachable: "Effects host does not answer",
-        disable: "Disable", enable: "Enable", none: "none", offset: "offset", lag: "behind", chapter: "Next chapter" },
+        disable: "Disable", enable: "Enable", none: "none", offset: "offset", lag: "behind", chapter: "Next chapter",
+        ad: "Audio description" },
 };
 let ui = localStorage.getItem("exhibit-ui") || (navigator.language.startsWith("zh") ? "zh" : "en");
 let last = null;
@@ -123,7 +125,9 @@ function flash(text) {
 
 $("panic").addEventListener("pointerdown", (e) => { e.preventDefault(); send("panic"); });
 $("panic").addEventListener("keydown", (e) => { if (e.key === "Enter" || e.key === " ") send("panic"); });
-$("go").addEventListener("click", () => send("go", { scene: $("scene-select").value, lang: $("lang-select").value }));
+$("go").addEventListener("click", () => send("go", {
+  scene: $("scene-select").value, lang: $("lang-select").value, audio_description: $("ad").checked,
+}));
 $("stop").addEventListener("click", () => {
   if (last && last.status.state === "show") $("confirm").showModal(); else send("stop");
 });
