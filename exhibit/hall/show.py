@@ -51,12 +51,8 @@ class Show:
 
     def load(self) -> Timeline:
         """Compile (and, with a renderer, build) the scene; done ahead of the start time where possible."""
-        describe = getattr(self.playback, "set_audio_description", None)
-        if describe is not None:
-            describe(self.audio_description)
-        style = getattr(self.playback, "set_caption_style", None)
-        if style is not None:
-            style(self.captions)
+        self.playback.set_audio_description(self.audio_description)
+        self.playback.set_caption_style(self.captions)
         self.timeline = self.playback.load(self.scene, self.lang)
         self.playback.set_muted(self.kind == "attract")  # the attract loop plays silently
         return self.timeline

@@ -54,6 +54,24 @@ def vertex_format() -> GeomVertexFormat:
     return _FORMAT
 
 
+_SWAY_FORMAT: GeomVertexFormat | None = None
+
+
+def sway_format() -> GeomVertexFormat:
+    """The procedural format with a third array, for batched objects that move on their own:
+    each vertex's object frame and its part's program inputs (sway.vert.glsl, flag.vert.glsl)."""
+    global _SWAY_FORMAT
+    if _SWAY_FORMAT is None:
+        extra = GeomVertexArrayFormat()
+        extra.addColumn(InternalName.make("sway_origin"), 4, GeomEnums.NT_float32, GeomEnums.C_other)
+        extra.addColumn(InternalName.make("sway_heading"), 1, GeomEnums.NT_float32, GeomEnums.C_other)
+        extra.addColumn(InternalName.make("sway_params"), 4, GeomEnums.NT_float32, GeomEnums.C_other)
+        fmt = GeomVertexFormat(vertex_format())
+        fmt.addArray(extra)
+        _SWAY_FORMAT = GeomVertexFormat.registerFormat(fmt)
+    return _SWAY_FORMAT
+
+
 def rotation_z(degrees: float) -> Array:
     """3x3 rotation about +z (a Panda3D heading): +y turns toward -x for positive angles."""
     a = np.radians(degrees)
