@@ -66,10 +66,22 @@ def register(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
         description="Write scene, quiz bank and hall JSON Schemas (default: build/schema/).",
     )
     p.add_argument("-o", "--output", default=None, help="folder to write into")
+    p.add_argument(
+        "--markdown",
+        default=None,
+        metavar="DIR",
+        help="instead, regenerate the field and command tables of the reference pages in DIR (docs/reference)",
+    )
     p.set_defaults(run=run)
 
 
 def run(args: argparse.Namespace) -> int:
+    if args.markdown:
+        from exhibit.cli.reference import write
+
+        for path in write(Path(args.markdown)):
+            print(path, file=sys.stderr)
+        return 0
     out = Path(args.output) if args.output else Project.at(args.root).build_dir / "schema"
     out.mkdir(parents=True, exist_ok=True)
     for name in SCHEMAS:

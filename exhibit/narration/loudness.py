@@ -47,7 +47,8 @@ def _interpolator() -> np.ndarray:
     from scipy.signal import firwin
 
     taps = OVERSAMPLE * _TAPS_PER_PHASE + 1  # odd: a whole-sample delay, originals kept exactly
-    return (firwin(taps, 1.0 / OVERSAMPLE, window=("kaiser", 6.0)) * OVERSAMPLE).astype(np.float32)
+    kernel: np.ndarray = (firwin(taps, 1.0 / OVERSAMPLE, window=("kaiser", 6.0)) * OVERSAMPLE).astype(np.float32)
+    return kernel
 
 
 def lufs(clip: Clip) -> float:
@@ -169,7 +170,8 @@ def _run_peaks(samples: np.ndarray, a: int, b: int) -> np.ndarray:
     up = upfirdn(h, rows, OVERSAMPLE, 1, axis=1)
     first = (a - lo) * OVERSAMPLE + delay
     peak = np.abs(up[:, first : first + (b - a) * OVERSAMPLE]).max(axis=0)
-    return peak.reshape(b - a, OVERSAMPLE).max(axis=1)
+    peaks: np.ndarray = peak.reshape(b - a, OVERSAMPLE).max(axis=1)
+    return peaks
 
 
 def _frame_peaks(samples: np.ndarray, chunks: np.ndarray, lo: int, hi: int) -> np.ndarray:

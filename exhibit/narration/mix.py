@@ -28,7 +28,8 @@ def _interp(t: np.ndarray, points: list[tuple[float, float]], outside: float = 0
         return np.full(t.shape, outside, dtype=np.float32)
     xs = np.array([p[0] for p in points], dtype=np.float64)
     ys = np.array([p[1] for p in points], dtype=np.float64)
-    return np.interp(t, xs, ys, left=ys[0], right=ys[-1]).astype(np.float32)
+    levels: np.ndarray = np.interp(t, xs, ys, left=ys[0], right=ys[-1]).astype(np.float32)
+    return levels
 
 
 def _place(buf: np.ndarray, clip: Clip, at: float, gain: float = 1.0) -> None:

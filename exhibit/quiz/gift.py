@@ -17,6 +17,7 @@ from __future__ import annotations
 import html
 import re
 from dataclasses import dataclass
+from typing import Any
 
 from exhibit.quiz.draft import Draft, Problem
 
@@ -266,7 +267,7 @@ def _choice(
     if explanation:
         fields["explanation"] = explanation
     # Keep key order readable: type first.
-    ordered = {
+    ordered: dict[str, Any] = {
         k: fields[k]
         for k in ("type", "category", "stem", "options", "answer", "explanation")
         if k in fields

@@ -423,8 +423,9 @@ class Kiosk:
             self.boards = ()
             return
         views = []
+        periods: tuple[tuple[Period, str], ...] = (("day", "board_day"), ("week", "board_week"))
         try:
-            for period, key in (("day", "board_day"), ("week", "board_week")):
+            for period, key in periods:
                 rows = self.store.leaderboard(
                     period, bank=self.bank.bank, limit=self.settings.board_size, include=include,
                     accessible=self.accessible,

@@ -17,7 +17,7 @@ from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta, tzinfo
 from pathlib import Path
-from typing import Any, Literal
+from typing import Any, Literal, cast
 
 import numpy as np
 from sqlalchemy import (
@@ -222,7 +222,7 @@ class QuizStore:
             "accessible": attempt.accessible,
         }
         with self._errors("record an attempt"), self.engine.begin() as conn:
-            attempt_id = int(conn.execute(attempts.insert(), row).inserted_primary_key[0])
+            attempt_id = int(cast(Sequence[Any], conn.execute(attempts.insert(), row).inserted_primary_key)[0])
             if attempt.answers:
                 conn.execute(
                     answers.insert(),
@@ -275,7 +275,7 @@ class QuizStore:
     def history(self, bank: str, kiosk: str, sessions: int) -> History:
         """How often each question was shown, and what the last ``sessions`` here asked."""
         with self._errors("read the history"), self.engine.connect() as conn:
-            shown = dict(
+            shown: dict[str, int] = dict(
                 conn.execute(
                     select(answers.c.question_id, func.count())
                     .where(answers.c.bank == bank)

@@ -35,8 +35,8 @@ def write_csv(path: Path, sheet: Sheet) -> None:
 
 
 def write_xlsx(path: Path, sheet: Sheet) -> None:
-    from openpyxl import Workbook  # type: ignore[import-untyped]
-    from openpyxl.styles import Alignment, Font  # type: ignore[import-untyped]
+    from openpyxl import Workbook
+    from openpyxl.styles import Alignment, Font
 
     book = Workbook()
     ws = book.active
@@ -131,7 +131,7 @@ def read_xlsx(path: Path) -> Sheet:
     from zipfile import BadZipFile
 
     from openpyxl import load_workbook
-    from openpyxl.utils.exceptions import InvalidFileException  # type: ignore[import-untyped]
+    from openpyxl.utils.exceptions import InvalidFileException
 
     try:
         book = load_workbook(path, read_only=True, data_only=True)

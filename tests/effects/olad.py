@@ -31,7 +31,7 @@ import subprocess
 import tempfile
 import threading
 import time
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from pathlib import Path
 
@@ -210,7 +210,7 @@ class Sampler:
             self.samples.append((time.monotonic(), values))
             time.sleep(0.002)
 
-    def first(self, slot: int, predicate, after: float = 0.0) -> float | None:  # type: ignore[no-untyped-def]
+    def first(self, slot: int, predicate: Callable[[int], bool], after: float = 0.0) -> float | None:
         """Time of the first sample after ``after`` whose ``slot`` (1-based) satisfies ``predicate``."""
         for t, values in self.samples:
             if t >= after and len(values) >= slot and predicate(values[slot - 1]):
@@ -221,7 +221,7 @@ class Sampler:
         return [(t, v[slot - 1]) for t, v in self.samples if len(v) >= slot]
 
 
-def wait_until(predicate, timeout: float = 3.0, step: float = 0.005) -> float | None:  # type: ignore[no-untyped-def]
+def wait_until(predicate: Callable[[], object], timeout: float = 3.0, step: float = 0.005) -> float | None:
     """Monotonic time at which ``predicate()`` first held, or None on timeout."""
     deadline = time.monotonic() + timeout
     while time.monotonic() < deadline:

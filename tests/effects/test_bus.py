@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 import pytest
 
 from exhibit.effects.bus import EffectsBus
@@ -19,7 +21,7 @@ class Clock:
         return self.t
 
 
-def rig(effects: dict):  # type: ignore[no-untyped-def,type-arg]
+def rig(effects: dict[str, Any]) -> tuple[EffectsBus, SimOutput, Clock]:
     h = hall(effects)
     clock = Clock()
     host = EffectsHost(h, {})

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from pathlib import Path
+
 from exhibit.effects.host import HEARTBEAT_TIMEOUT, EffectsHost
 from exhibit.effects.journal import Journal
 from exhibit.effects.motion import SeatPose
@@ -17,7 +19,7 @@ HALL = hall({"wind": {"output": "dmx", "universe": 1, "channel": 1},
             {"dmx": {"kind": "artnet"}})
 
 
-def make(tmp_path=None):  # type: ignore[no-untyped-def]
+def make(tmp_path: Path | None = None) -> tuple[EffectsHost, RecordingTransport, Journal]:
     rec = RecordingTransport()
     journal = Journal(tmp_path / "fx.jsonl" if tmp_path else None)
     host = EffectsHost(HALL, {"dmx": DmxOutput("dmx", HALL.outputs["dmx"], rec)}, journal)
@@ -35,7 +37,7 @@ def test_levels_reach_the_wire() -> None:
     assert wire(rec)[:3] == [128, 255, 51]  # fan rests at its safe 0.2
 
 
-def test_a_silent_player_lapses_and_everything_goes_safe(tmp_path) -> None:  # type: ignore[no-untyped-def]
+def test_a_silent_player_lapses_and_everything_goes_safe(tmp_path: Path) -> None:
     host, rec, journal = make(tmp_path)
     host.request("hall", {"wind": 0.8}, {}, 0.0)
     host.refresh(0.0)
@@ -66,7 +68,7 @@ def test_sources_combine_by_the_highest_level_and_release_alone() -> None:
     assert wire(rec)[:2] == [76, 153]
 
 
-def test_panic_overrides_every_source_until_cleared(tmp_path) -> None:  # type: ignore[no-untyped-def]
+def test_panic_overrides_every_source_until_cleared(tmp_path: Path) -> None:
     host, rec, journal = make(tmp_path)
     host.request("hall", {"wind": 1.0, "mist": 1.0, "seat": 1.0}, {"seat": SeatPose(5, 5, 0.02)}, 0.0)
     host.refresh(0.0)
@@ -85,7 +87,7 @@ def test_panic_overrides_every_source_until_cleared(tmp_path) -> None:  # type: 
     assert [r["event"] for r in journal.recent if r["event"].startswith("panic")] == ["panic", "panic_cleared"]
 
 
-def test_limits_are_logged_when_they_start_to_hold(tmp_path) -> None:  # type: ignore[no-untyped-def]
+def test_limits_are_logged_when_they_start_to_hold(tmp_path: Path) -> None:
     host, rec, journal = make(tmp_path)
     for k in range(0, 100):
         host.request("hall", {"mist": 1.0}, {}, k * 0.1)
@@ -111,7 +113,7 @@ def test_interlock_and_disable_from_the_host() -> None:
     assert rec.sent[-1][18] == 0 and host.status(0.2)["disabled"] == ["spray"]
 
 
-def test_effects_the_hall_does_not_map_are_simulated_and_logged(tmp_path) -> None:  # type: ignore[no-untyped-def]
+def test_effects_the_hall_does_not_map_are_simulated_and_logged(tmp_path: Path) -> None:
     host, rec, journal = make(tmp_path)
     host.request("hall", {"bubbles": 0.7}, {}, 0.0)
     host.refresh(0.0)

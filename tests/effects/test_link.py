@@ -5,6 +5,8 @@ from __future__ import annotations
 import socket
 import threading
 import time
+from collections.abc import Callable, Iterator
+from pathlib import Path
 
 import pytest
 
@@ -18,10 +20,11 @@ from exhibit.spec.errors import ExhibitError
 from tests.effects.scenes import hall
 
 HALL = hall({"wind": {"output": "dmx", "universe": 1, "channel": 1}}, {"dmx": {"kind": "artnet"}})
+Served = tuple[HostServer, RecordingTransport, Journal, int]  # the server, what it sent, its journal, its port
 
 
 @pytest.fixture
-def served(tmp_path):  # type: ignore[no-untyped-def]
+def served(tmp_path: Path) -> Iterator[Served]:
     rec = RecordingTransport(keep=100)
     journal = Journal(tmp_path / "effects.jsonl")
     host = EffectsHost(HALL, {"dmx": DmxOutput("dmx", HALL.outputs["dmx"], rec)}, journal)
@@ -35,7 +38,7 @@ def served(tmp_path):  # type: ignore[no-untyped-def]
     sock.close()
 
 
-def wait_for(predicate, timeout: float = 2.0) -> bool:  # type: ignore[no-untyped-def]
+def wait_for(predicate: Callable[[], object], timeout: float = 2.0) -> bool:
     deadline = time.monotonic() + timeout
     while time.monotonic() < deadline:
         if predicate():
@@ -44,7 +47,7 @@ def wait_for(predicate, timeout: float = 2.0) -> bool:  # type: ignore[no-untype
     return False
 
 
-def test_levels_sent_by_a_player_go_out_as_dmx(served) -> None:  # type: ignore[no-untyped-def]
+def test_levels_sent_by_a_player_go_out_as_dmx(served: Served) -> None:
     server, rec, _, port = served
     link = UdpLink(port, source="hall:1")
     link.send({"wind": 0.6}, {})
@@ -56,14 +59,14 @@ def test_levels_sent_by_a_player_go_out_as_dmx(served) -> None:  # type: ignore[
     link.close()
 
 
-def test_the_host_keeps_refreshing_while_nobody_talks(served) -> None:  # type: ignore[no-untyped-def]
+def test_the_host_keeps_refreshing_while_nobody_talks(served: Served) -> None:
     _, rec, _, _ = served
     start = rec.count
     time.sleep(0.3)
     assert rec.count - start >= 8  # 40 frames per second, give or take a busy machine
 
 
-def test_malformed_datagrams_are_logged_and_ignored(served) -> None:  # type: ignore[no-untyped-def]
+def test_malformed_datagrams_are_logged_and_ignored(served: Served) -> None:
     server, rec, journal, port = served
     s = socket.socket(socket.AF_INET, socket.SOCK_DGRAM)
     junk_datagrams = (b"\xff\xfe", b"[1, 2]", b'{"op": "explode"}',

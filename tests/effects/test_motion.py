@@ -6,8 +6,9 @@ import math
 
 import pytest
 
-from exhibit.effects.motion import TILT_RATE_LIMIT, G, SeatMotion, SeatPose, soft_limit
+from exhibit.effects.motion import TILT_RATE_LIMIT, G, PoseFn, SeatMotion, SeatPose, soft_limit
 from exhibit.spec.hall import SeatLimits
+from exhibit.timeline.frame import Vec3
 
 
 def tilt(a: float) -> float:
@@ -16,12 +17,13 @@ def tilt(a: float) -> float:
 
 
 def straight(accel: tuple[float, float, float], heading: float = 0.0, until: float = math.inf,
-             v0: tuple[float, float, float] = (0.0, 0.0, 0.0)):  # type: ignore[no-untyped-def]
+             v0: tuple[float, float, float] = (0.0, 0.0, 0.0)) -> PoseFn:
     """Constant acceleration from t = 0 up to ``until``, then constant velocity; camera heading fixed."""
-    def pose(t: float):  # type: ignore[no-untyped-def]
+    def pose(t: float) -> tuple[Vec3, Vec3]:
         ta = min(max(t, 0.0), until)
         rest = max(0.0, t - until)
-        pos = tuple(v * t + 0.5 * a * ta * ta + a * ta * rest for v, a in zip(v0, accel, strict=True))
+        x, y, z = (v * t + 0.5 * a * ta * ta + a * ta * rest for v, a in zip(v0, accel, strict=True))
+        pos = (x, y, z)
         return pos, (heading, 0.0, 0.0)
     return pose
 
@@ -67,7 +69,7 @@ def test_heading_turns_world_acceleration_into_the_seat_frame() -> None:
 def test_a_steady_left_turn_rolls_right_side_down_by_the_centripetal_acceleration() -> None:
     radius, omega = 40.0, 0.15  # v = 6 m/s, v^2/r = 0.9 m/s^2 towards the centre (to the left)
 
-    def circle(t: float):  # type: ignore[no-untyped-def]
+    def circle(t: float) -> tuple[Vec3, Vec3]:
         a = omega * t
         return (radius * math.cos(a), radius * math.sin(a), 0.0), (math.degrees(a), 0.0, 0.0)
 
@@ -91,7 +93,7 @@ def test_a_climb_is_felt_as_heave_at_its_onset_and_washes_out() -> None:
 def test_violent_motion_stays_within_the_seats_limits() -> None:
     limits = SeatLimits(pitch=4.0, roll=3.0, heave=0.02)
 
-    def shake(t: float):  # type: ignore[no-untyped-def]
+    def shake(t: float) -> tuple[Vec3, Vec3]:
         pos = (8 * math.sin(7 * t), 8 * math.sin(5 * t), 6 * math.sin(9 * t))
         return pos, (40 * math.sin(3 * t), 30 * math.sin(2 * t), 20 * math.sin(4 * t))
 
@@ -100,7 +102,7 @@ def test_violent_motion_stays_within_the_seats_limits() -> None:
 
 
 def test_camera_pitch_gives_an_onset_cue_that_fades() -> None:
-    def look_up(t: float):  # type: ignore[no-untyped-def]
+    def look_up(t: float) -> tuple[Vec3, Vec3]:
         return (0.0, 0.0, 0.0), (0.0, min(max(t - 1.0, 0.0) * 20.0, 20.0), 0.0)  # 20 degrees over 1 s
 
     motion = SeatMotion(look_up)

@@ -5,6 +5,7 @@ from __future__ import annotations
 import shutil
 import subprocess
 import time
+from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
@@ -17,7 +18,7 @@ from tests.effects.scenes import hall
 
 
 @pytest.fixture
-def oscdump(tmp_path: Path):  # type: ignore[no-untyped-def]
+def oscdump(tmp_path: Path) -> Iterator[tuple[int, Path]]:
     binary = shutil.which("oscdump")
     if binary is None:
         pytest.skip("oscdump is not installed (Debian package 'liblo-tools')")
@@ -36,7 +37,7 @@ def lines(path: Path) -> list[list[str]]:
     return [line.split()[1:] for line in path.read_text().splitlines() if line.strip()]
 
 
-def test_seat_level_and_pose_reach_an_osc_device(oscdump) -> None:  # type: ignore[no-untyped-def]
+def test_seat_level_and_pose_reach_an_osc_device(oscdump: tuple[int, Path]) -> None:
     port, out = oscdump
     h = hall({"seat": {"output": "osc", "address": "/seat/level", "limits": {"pitch": 8, "roll": 8, "heave": 0.04}},
               "rumble": {"output": "osc", "address": "/seat/rumble", "max_on": 15}},

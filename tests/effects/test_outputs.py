@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import struct
+from pathlib import Path
 
 import pytest
 from pythonosc.osc_message import OscMessage
@@ -140,7 +141,7 @@ def test_sacn_universe_discovery_at_the_start_every_ten_seconds_and_when_the_uni
     assert len(lists()) == 4
 
 
-def test_the_multicast_interface_is_logged_and_shown_in_health(tmp_path) -> None:  # type: ignore[no-untyped-def]
+def test_the_multicast_interface_is_logged_and_shown_in_health(tmp_path: Path) -> None:
     journal = Journal(tmp_path / "fx.jsonl")
     route = MulticastRoute("192.168.10.5", "eth1", "the route to 239.255.0.1")
     out = DmxOutput("dmx", Output(kind="sacn"), RecordingTransport(route=route), journal)
@@ -175,7 +176,7 @@ def test_pose_address_is_the_sibling_of_the_level_address() -> None:
     assert pose_address("/hall/row1/seat") == "/hall/row1/pose"
 
 
-def test_a_broken_link_shows_in_health_and_is_logged_once(tmp_path) -> None:  # type: ignore[no-untyped-def]
+def test_a_broken_link_shows_in_health_and_is_logged_once(tmp_path: Path) -> None:
     journal = Journal(tmp_path / "fx.jsonl")
     out = DmxOutput("dmx", Output(kind="artnet"), RecordingTransport(fail=OSError(101, "Network is unreachable")),
                     journal)
@@ -189,7 +190,7 @@ def test_a_broken_link_shows_in_health_and_is_logged_once(tmp_path) -> None:  # 
     assert [r["event"] for r in journal.recent] == ["output_error"]
 
 
-def test_the_simulator_logs_edges(tmp_path) -> None:  # type: ignore[no-untyped-def]
+def test_the_simulator_logs_edges(tmp_path: Path) -> None:
     journal = Journal(tmp_path / "fx.jsonl")
     sim = SimOutput("sim", journal)
     for t, level in [(0.0, 0.0), (1.0, 0.4), (1.1, 0.8), (2.0, 0.0)]:

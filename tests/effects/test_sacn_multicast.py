@@ -81,8 +81,8 @@ def drain(sock: socket.socket, seconds: float) -> list[bytes]:
     return packets
 
 
-def test_a_hall_without_a_host_multicasts_and_olad_hears_it(  # type: ignore[no-untyped-def]
-    olad: Olad, route: MulticastRoute, project
+def test_a_hall_without_a_host_multicasts_and_olad_hears_it(
+    olad: Olad, route: MulticastRoute, project: tuple[Path, Path]
 ) -> None:
     root, hall_path = project
     port = free_port()
@@ -105,8 +105,8 @@ def test_a_hall_without_a_host_multicasts_and_olad_hears_it(  # type: ignore[no-
     assert routes and (routes[-1]["interface"], routes[-1]["address"]) == (route.name, route.address)
 
 
-def test_on_the_wire_the_packets_unicast_would_carry_and_the_universe_list(  # type: ignore[no-untyped-def]
-    olad: Olad, route: MulticastRoute, project
+def test_on_the_wire_the_packets_unicast_would_carry_and_the_universe_list(
+    olad: Olad, route: MulticastRoute, project: tuple[Path, Path]
 ) -> None:
     root, hall_path = project
     port = free_port()

@@ -6,18 +6,22 @@ import os
 import signal
 import subprocess
 import time
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
 
 import pytest
 
 from exhibit.effects.bus import EffectsBus
 from exhibit.effects.link import UdpLink
+from exhibit.timeline.model import Timeline
 from tests.effects.olad import ARTNET_UNIVERSE, SACN_UNIVERSE, Olad, Sampler, free_port, wait_until
 from tests.effects.processes import EXHIBIT, effects_host, exhibit, host_key, write_project
 from tests.effects.scenes import effect, hall, timeline
 
 TOLERANCE = 0.050  # seconds: a cue on the wire within 50 ms of its time
 
-HALL = {
+HALL: dict[str, Any] = {
     "effects": {
         "wind": {"output": "dmx", "universe": ARTNET_UNIVERSE, "channel": 1, "latency": 0.15},
         "strobe": {"output": "dmx", "universe": ARTNET_UNIVERSE, "channel": 2, "max_rate": 10},
@@ -28,12 +32,15 @@ HALL = {
     },
     "outputs": {"dmx": {"kind": "artnet", "host": "127.0.0.1"}, "sacn": {"kind": "sacn", "host": "127.0.0.1"}},
 }
+Project = tuple[Path, Path]  # content root, hall.yaml
+Host = tuple[int, subprocess.Popen[bytes]]  # control port, the effects host process
+
 SCENE = {"id": "gale", "languages": ["zh"], "duration": 60,
          "cues": [effect(1.0, "wind", level=0.8, duration=58.0), effect(1.0, "snow", level=0.5, duration=58.0)]}
 
 
 @pytest.fixture(scope="module")
-def project(tmp_path_factory: pytest.TempPathFactory):  # type: ignore[no-untyped-def]
+def project(tmp_path_factory: pytest.TempPathFactory) -> Project:
     root = tmp_path_factory.mktemp("wire")
     hall_path = write_project(root, {**HALL, "remote": {"osc": {"port": free_port()}, "http": {"port": free_port()}}},
                               {"gale": SCENE})
@@ -41,14 +48,14 @@ def project(tmp_path_factory: pytest.TempPathFactory):  # type: ignore[no-untype
 
 
 @pytest.fixture(scope="module")
-def host(project, olad: Olad):  # type: ignore[no-untyped-def]
+def host(project: Project, olad: Olad) -> Iterator[Host]:
     root, hall_path = project
     port = free_port()
     with effects_host(root, hall_path, port) as process:
         yield port, process
 
 
-def play(bus: EffectsBus, tl, until: float, frame: float = 0.01) -> float:  # type: ignore[no-untyped-def]
+def play(bus: EffectsBus, tl: Timeline, until: float, frame: float = 0.01) -> float:
     """Run the timeline against the wall clock from now; the monotonic time of show time 0."""
     t0 = time.monotonic()
     while (t := time.monotonic() - t0) < until:
@@ -58,7 +65,7 @@ def play(bus: EffectsBus, tl, until: float, frame: float = 0.01) -> float:  # ty
     return t0
 
 
-def test_a_cue_is_on_the_wire_at_its_time_less_the_device_latency(olad: Olad, host) -> None:  # type: ignore[no-untyped-def]
+def test_a_cue_is_on_the_wire_at_its_time_less_the_device_latency(olad: Olad, host: Host) -> None:
     port, _ = host
     tl = timeline([effect(1.0, "wind", level=0.8, duration=1.0), effect(1.5, "snow", level=0.5, duration=1.0)],
                   duration=3.0)
@@ -77,7 +84,7 @@ def test_a_cue_is_on_the_wire_at_its_time_less_the_device_latency(olad: Olad, ho
     assert {v for t, v in sacn.series(4) if snow_on + 0.02 < t < t0 + 2.45} == {128}
 
 
-def test_the_strobe_never_flashes_more_than_three_times_a_second_on_the_wire(olad: Olad, host) -> None:  # type: ignore[no-untyped-def]
+def test_the_strobe_never_flashes_more_than_three_times_a_second_on_the_wire(olad: Olad, host: Host) -> None:
     port, _ = host
     # The scene asks for ten 40 ms flashes a second for three seconds (the hall even allows 10/s).
     tl = timeline([effect(0.5 + k / 10, "strobe", level=1.0, duration=0.04) for k in range(30)], duration=4.0)
@@ -93,7 +100,7 @@ def test_the_strobe_never_flashes_more_than_three_times_a_second_on_the_wire(ola
         assert len(in_window) <= 3, f"{len(in_window)} flashes within one second: {shown}"
 
 
-def test_panic_gives_zeros_at_once(olad: Olad, project, host) -> None:  # type: ignore[no-untyped-def]
+def test_panic_gives_zeros_at_once(olad: Olad, project: Project, host: Host) -> None:
     port, _ = host
     tl = timeline([effect(0.0, "wind", 1.0, 30.0), effect(0.0, "snow", 1.0, 30.0)], duration=30.0)
     link = UdpLink(port, source="test-panic", key=host_key(project[0], port))
@@ -112,7 +119,7 @@ def test_panic_gives_zeros_at_once(olad: Olad, project, host) -> None:  # type: 
     link.close()
 
 
-def test_exhibit_effects_set_and_panic_on_the_wire(olad: Olad, project, host) -> None:  # type: ignore[no-untyped-def]
+def test_exhibit_effects_set_and_panic_on_the_wire(olad: Olad, project: Project, host: Host) -> None:
     root, hall_path = project
     port, _ = host
     cmd = [*EXHIBIT, "--root", str(root), "effects", "set", "wind", "0.5", "--for", "1.0", "--port", str(port)]
@@ -156,7 +163,7 @@ def test_exhibit_effects_set_and_panic_on_the_wire(olad: Olad, project, host) ->
     link.close()
 
 
-def test_releasing_a_panic_or_an_effect_needs_the_hosts_key(olad: Olad, project, host) -> None:  # type: ignore[no-untyped-def]
+def test_releasing_a_panic_or_an_effect_needs_the_hosts_key(olad: Olad, project: Project, host: Host) -> None:
     root, _ = project
     port, _ = host
     key_file = root / "var" / "run" / f"effects-{port}.key"
@@ -192,7 +199,7 @@ def test_releasing_a_panic_or_an_effect_needs_the_hosts_key(olad: Olad, project,
     rogue.close()
 
 
-def test_kill_9_of_the_player_gives_zeros_within_a_second(olad: Olad, project, host) -> None:  # type: ignore[no-untyped-def]
+def test_kill_9_of_the_player_gives_zeros_within_a_second(olad: Olad, project: Project, host: Host) -> None:
     root, hall_path = project
     port, _ = host
     player = subprocess.Popen([*EXHIBIT, "--root", str(root), "hall", "--headless", "--no-sync", "--no-schedule",

@@ -12,6 +12,7 @@ import signal
 import subprocess
 import time
 import urllib.request
+from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
@@ -21,6 +22,8 @@ from exhibit.effects.link import UdpLink
 from tests.effects.olad import ARTNET_UNIVERSE, Olad, free_port, wait_until
 from tests.effects.processes import EXHIBIT, write_project
 from tests.effects.test_wire import HALL, SCENE
+
+Show = tuple[subprocess.Popen[str], Path, int, int]  # the hall process, its content root, HTTP and effects ports
 
 
 def _host_pids(root: Path) -> list[int]:
@@ -39,7 +42,7 @@ def _post(port: int, path: str) -> tuple[int, dict]:  # type: ignore[type-arg]
 
 
 @pytest.fixture()
-def show(tmp_path: Path, olad: Olad):  # type: ignore[no-untyped-def]
+def show(tmp_path: Path, olad: Olad) -> Iterator[Show]:
     http_port, effects_port = free_port(), free_port()
     write_project(tmp_path, {**HALL, "remote": {"http": {"port": http_port}}}, {"gale": SCENE})
     hall = subprocess.Popen([*EXHIBIT, "--root", str(tmp_path), "hall", "--headless", "--no-sync", "--no-schedule",
@@ -56,7 +59,7 @@ def show(tmp_path: Path, olad: Olad):  # type: ignore[no-untyped-def]
             hall.stderr.close()
 
 
-def test_a_killed_effects_host_is_covered_at_once_and_restarted(olad: Olad, show) -> None:  # type: ignore[no-untyped-def]
+def test_a_killed_effects_host_is_covered_at_once_and_restarted(olad: Olad, show: Show) -> None:
     hall, root, http_port, effects_port = show
     first = _host_pids(root)[-1]
     killed = time.monotonic()
@@ -81,7 +84,7 @@ def test_a_killed_effects_host_is_covered_at_once_and_restarted(olad: Olad, show
     assert UdpLink(effects_port).query(0.5) is None
 
 
-def test_panic_while_the_host_is_gone_is_carried_out_by_the_hall_and_stays(olad: Olad, show) -> None:  # type: ignore[no-untyped-def]
+def test_panic_while_the_host_is_gone_is_carried_out_by_the_hall_and_stays(olad: Olad, show: Show) -> None:
     hall, root, http_port, effects_port = show
     os.kill(_host_pids(root)[-1], signal.SIGKILL)
     code, reply = _post(http_port, "/panic")

@@ -11,29 +11,30 @@ import os
 import signal
 import subprocess
 import time
+from pathlib import Path
 
 import pytest
 
 from exhibit.effects.link import UdpLink
 from tests.effects.olad import ARTNET_UNIVERSE, SACN_UNIVERSE, Olad, Sampler, free_port, wait_until
 from tests.effects.processes import EXHIBIT, exhibit, write_project
-from tests.effects.test_wire import HALL
+from tests.effects.test_wire import HALL, Project
 
 PORT = free_port()
 
 
 @pytest.fixture(scope="module")
-def project(tmp_path_factory: pytest.TempPathFactory):  # type: ignore[no-untyped-def]
+def project(tmp_path_factory: pytest.TempPathFactory) -> Project:
     root = tmp_path_factory.mktemp("standalone")
     return root, write_project(root, HALL, {})
 
 
-def _standalone_set(root, effect: str, level: str, seconds: str, port: int) -> subprocess.Popen[str]:  # type: ignore[no-untyped-def]
+def _standalone_set(root: Path, effect: str, level: str, seconds: str, port: int) -> subprocess.Popen[str]:
     return subprocess.Popen([*EXHIBIT, "--root", str(root), "effects", "set", effect, level, "--for", seconds,
                              "--port", str(port)], stderr=subprocess.PIPE, text=True)
 
 
-def test_without_a_host_set_starts_one_that_outlives_it(olad: Olad, project) -> None:  # type: ignore[no-untyped-def]
+def test_without_a_host_set_starts_one_that_outlives_it(olad: Olad, project: Project) -> None:
     root, _ = project
     nobody = PORT
     process = _standalone_set(root, "snow", "0.25", "1", nobody)
@@ -45,7 +46,7 @@ def test_without_a_host_set_starts_one_that_outlives_it(olad: Olad, project) -> 
     assert UdpLink(nobody).query(0.5) is not None, "the host it started is still there for the next command"
 
 
-def test_panic_stops_a_standalone_set_and_holds(olad: Olad, project) -> None:  # type: ignore[no-untyped-def]
+def test_panic_stops_a_standalone_set_and_holds(olad: Olad, project: Project) -> None:
     root, _ = project
     process = _standalone_set(root, "wind", "0.5", "6", PORT)
     try:
@@ -69,7 +70,7 @@ def test_panic_stops_a_standalone_set_and_holds(olad: Olad, project) -> None:  #
     assert reset.returncode == 0, reset.stderr
 
 
-def test_kill_9_of_a_standalone_set_gives_zeros_within_a_second(olad: Olad, project) -> None:  # type: ignore[no-untyped-def]
+def test_kill_9_of_a_standalone_set_gives_zeros_within_a_second(olad: Olad, project: Project) -> None:
     root, _ = project
     process = _standalone_set(root, "wind", "0.8", "30", PORT)
     try:
@@ -86,7 +87,7 @@ def test_kill_9_of_a_standalone_set_gives_zeros_within_a_second(olad: Olad, proj
             process.stderr.close()
 
 
-def test_a_strobe_rate_channel_is_capped_at_three_flashes_a_second(olad: Olad, project) -> None:  # type: ignore[no-untyped-def]
+def test_a_strobe_rate_channel_is_capped_at_three_flashes_a_second(olad: Olad, project: Project) -> None:
     root, _ = project
     with Sampler(olad, ARTNET_UNIVERSE) as wire:
         done = exhibit(root, "effects", "set", "beacon", "1", "--for", "1.5", "--port", str(PORT))

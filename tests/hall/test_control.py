@@ -2,11 +2,15 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from datetime import datetime
+from pathlib import Path
+from typing import NoReturn
 
 import pytest
 
 from exhibit.hall.control import Command
+from exhibit.hall.show import ShowFrame
 from tests.hall.rig import HALL, SCENES, build
 
 
@@ -14,7 +18,7 @@ def at(hh: int, mm: int, ss: float = 0) -> datetime:
     return datetime(2025, 7, 4, hh, mm, int(ss), int((ss % 1) * 1e6))
 
 
-def test_a_scheduled_show_goes_through_preshow_show_postshow_and_back_to_attract(tmp_path) -> None:  # type: ignore[no-untyped-def]
+def test_a_scheduled_show_goes_through_preshow_show_postshow_and_back_to_attract(tmp_path: Path) -> None:
     rig = build(tmp_path)
     c = rig.control
     rig.advance_to(at(8, 59))
@@ -38,7 +42,7 @@ def test_a_scheduled_show_goes_through_preshow_show_postshow_and_back_to_attract
     assert c.status()["next_show"]["scene"] == "beta" and c.status()["next_show"]["at"] == "2025-07-04T09:20:00"
 
 
-def test_go_starts_at_once_and_stop_makes_the_effects_safe_at_once(tmp_path) -> None:  # type: ignore[no-untyped-def]
+def test_go_starts_at_once_and_stop_makes_the_effects_safe_at_once(tmp_path: Path) -> None:
     rig = build(tmp_path, start=at(8, 0))
     c = rig.control
     c.submit(Command("go", scene="alpha", origin="test"))
@@ -49,7 +53,7 @@ def test_go_starts_at_once_and_stop_makes_the_effects_safe_at_once(tmp_path) -> 
     assert rig.journal("show_end")[0]["reason"] == "stopped"
 
 
-def test_panic_holds_everything_safe_and_skips_shows_until_go(tmp_path) -> None:  # type: ignore[no-untyped-def]
+def test_panic_holds_everything_safe_and_skips_shows_until_go(tmp_path: Path) -> None:
     rig = build(tmp_path, start=at(8, 50))
     c = rig.control
     c.go("alpha", "test")
@@ -68,7 +72,7 @@ def test_panic_holds_everything_safe_and_skips_shows_until_go(tmp_path) -> None:
     assert rig.level("mist") == 0.5
 
 
-def test_seek_re_derives_levels_and_skips_events(tmp_path) -> None:  # type: ignore[no-untyped-def]
+def test_seek_re_derives_levels_and_skips_events(tmp_path: Path) -> None:
     rig = build(tmp_path, start=at(8, 0))
     c = rig.control
     c.go("alpha", "test")
@@ -86,7 +90,7 @@ def test_seek_re_derives_levels_and_skips_events(tmp_path) -> None:  # type: ign
     assert [e.kind for e in heard if 7.0 < e.t <= 8.5] == ["sound"]
 
 
-def test_names_that_are_not_scenes_are_refused(tmp_path) -> None:  # type: ignore[no-untyped-def]
+def test_names_that_are_not_scenes_are_refused(tmp_path: Path) -> None:
     rig = build(tmp_path, start=at(8, 0))
     c = rig.control
     assert not c.go("../scenes/alpha.yaml", "test")
@@ -97,13 +101,13 @@ def test_names_that_are_not_scenes_are_refused(tmp_path) -> None:  # type: ignor
     assert [r["scene"] for r in rig.journal("go_rejected")] == ["../scenes/alpha.yaml", "alpah"]
 
 
-def test_go_without_a_scene_plays_the_next_one_in_the_playlist(tmp_path) -> None:  # type: ignore[no-untyped-def]
+def test_go_without_a_scene_plays_the_next_one_in_the_playlist(tmp_path: Path) -> None:
     rig = build(tmp_path, start=at(9, 5))
     assert rig.control.go(None, "test")
     assert rig.control.status()["scene"] == "beta"  # 09:20 is beta's slot
 
 
-def test_a_scene_that_fails_to_load_is_missed_and_the_hall_carries_on(tmp_path) -> None:  # type: ignore[no-untyped-def]
+def test_a_scene_that_fails_to_load_is_missed_and_the_hall_carries_on(tmp_path: Path) -> None:
     scenes = dict(SCENES)
     rig = build(tmp_path, scenes=scenes, start=at(8, 59))
     (tmp_path / "scenes" / "alpha.yaml").write_text("id: alpha\nduration: [oops\n", encoding="utf-8")
@@ -116,7 +120,7 @@ def test_a_scene_that_fails_to_load_is_missed_and_the_hall_carries_on(tmp_path) 
     assert rig.control.status()["last_error"] is not None  # kept for the operator to see
 
 
-def test_a_go_show_still_running_at_a_slot_makes_that_slot_missed(tmp_path) -> None:  # type: ignore[no-untyped-def]
+def test_a_go_show_still_running_at_a_slot_makes_that_slot_missed(tmp_path: Path) -> None:
     rig = build(tmp_path, start=at(8, 59, 40))
     rig.control.go("alpha", "test")  # 60 s: runs past 09:00
     rig.advance_to(at(9, 0, 45))
@@ -126,7 +130,7 @@ def test_a_go_show_still_running_at_a_slot_makes_that_slot_missed(tmp_path) -> N
     assert rig.journal("show_start")[-1]["scheduled"] == "2025-07-04T09:20:00"
 
 
-def test_an_exception_leaves_every_effect_safe(tmp_path) -> None:  # type: ignore[no-untyped-def]
+def test_an_exception_leaves_every_effect_safe(tmp_path: Path) -> None:
     rig = build(tmp_path, start=at(8, 0))
     c = rig.control
     c.go("alpha", "test")
@@ -134,7 +138,7 @@ def test_an_exception_leaves_every_effect_safe(tmp_path) -> None:  # type: ignor
     assert rig.level("wind") > 0
     playback = c.playback
 
-    def broken_step():  # type: ignore[no-untyped-def]
+    def broken_step() -> NoReturn:
         raise RuntimeError("renderer died")
 
     playback.step = broken_step  # type: ignore[method-assign]
@@ -145,7 +149,7 @@ def test_an_exception_leaves_every_effect_safe(tmp_path) -> None:  # type: ignor
     assert events[-2:] == ["show_end", "hall_stopped"] and "error" in events
 
 
-def test_status_reports_what_an_operator_needs(tmp_path) -> None:  # type: ignore[no-untyped-def]
+def test_status_reports_what_an_operator_needs(tmp_path: Path) -> None:
     rig = build(tmp_path, start=at(8, 0))
     rig.control.go("alpha", "test")
     rig.advance(3.0)
@@ -158,7 +162,7 @@ def test_status_reports_what_an_operator_needs(tmp_path) -> None:  # type: ignor
     assert status["last_error"] is None
 
 
-def test_no_attract_outside_opening_hours(tmp_path) -> None:  # type: ignore[no-untyped-def]
+def test_no_attract_outside_opening_hours(tmp_path: Path) -> None:
     rig = build(tmp_path, start=at(7, 0))
     rig.advance(5.0)
     assert rig.control.status()["attract"] is None
@@ -174,14 +178,15 @@ class RecordingSync:
     def __init__(self) -> None:
         self.updates: list[tuple] = []  # type: ignore[type-arg]
 
-    def listener_for(self, scene: str):  # type: ignore[no-untyped-def]
+    def listener_for(self, scene: str) -> Callable[[ShowFrame], None]:
         return lambda frame: self.update(scene, frame.timeline.lang, "playing", frame.t, 1.0)
 
-    def update(self, scene, lang, status, t, rate, wall=None) -> None:  # type: ignore[no-untyped-def]
+    def update(self, scene: str | None, lang: str, status: str, t: float, rate: float,
+               wall: float | None = None) -> None:
         self.updates.append((scene, lang, status, round(t, 2), rate))
 
 
-def test_followers_are_told_what_plays_and_when_nothing_does(tmp_path) -> None:  # type: ignore[no-untyped-def]
+def test_followers_are_told_what_plays_and_when_nothing_does(tmp_path: Path) -> None:
     sync = RecordingSync()
     rig = build(tmp_path, start=at(9, 1, 50), sync=sync)
     rig.advance(5.0)
@@ -194,7 +199,7 @@ def test_followers_are_told_what_plays_and_when_nothing_does(tmp_path) -> None: 
     assert sync.updates[-1] == (None, "zh", "postshow", 0.0, 0.0)
 
 
-def test_go_in_another_language(tmp_path) -> None:  # type: ignore[no-untyped-def]
+def test_go_in_another_language(tmp_path: Path) -> None:
     rig = build(tmp_path, start=at(8, 0))
     assert not rig.control.go("alpha", "test", lang="fr")
     assert rig.control.last_error == "the hall has no language 'fr'; it has zh, en"
@@ -204,7 +209,7 @@ def test_go_in_another_language(tmp_path) -> None:  # type: ignore[no-untyped-de
     assert rig.control.show.timeline.lang == "en"
 
 
-def test_effects_rest_while_the_show_is_held(tmp_path) -> None:  # type: ignore[no-untyped-def]
+def test_effects_rest_while_the_show_is_held(tmp_path: Path) -> None:
     rig = build(tmp_path, start=at(8, 0))
     rig.control.go("alpha", "test")
     rig.advance(6.0)

@@ -10,6 +10,7 @@ import threading
 import time
 import urllib.error
 import urllib.request
+from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
@@ -27,6 +28,7 @@ from exhibit.hall.remote import OscRemote, check_exposure
 from exhibit.spec.errors import ExhibitError
 from exhibit.spec.hall import Endpoint
 from exhibit.spec.project import Project
+from exhibit.timeline.frame import Event, FrameState
 from tests.effects.olad import free_port
 from tests.hall.live import LiveHall, eventually, live_hall
 from tests.hall.rig import HALL, SCENES, write_hall_project
@@ -56,7 +58,7 @@ def http(hall: LiveHall, method: str, path: str, body: object = None, token: str
 
 
 @pytest.fixture
-def hall(tmp_path: Path):  # type: ignore[no-untyped-def]
+def hall(tmp_path: Path) -> Iterator[LiveHall]:
     with live_hall(tmp_path) as live:
         yield live
 
@@ -222,7 +224,7 @@ def test_panic_reaches_the_effects_host_while_the_show_loop_hangs(tmp_path: Path
     hang = threading.Event()
     step = playback.step
 
-    def stuck_step():  # type: ignore[no-untyped-def]
+    def stuck_step() -> tuple[float, list[Event], FrameState | None]:
         if hang.is_set():
             time.sleep(3.0)  # a frame that takes seconds
         return step()

@@ -11,6 +11,7 @@ import sys
 import threading
 import time
 import urllib.request
+from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
@@ -23,7 +24,7 @@ from tests.hall.rig import HALL, SCENES, write_hall_project
 
 
 @pytest.fixture
-def hall(tmp_path: Path):  # type: ignore[no-untyped-def]
+def hall(tmp_path: Path) -> Iterator[LiveHall]:
     with live_hall(tmp_path) as live:
         yield live
 

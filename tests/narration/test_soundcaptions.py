@@ -12,6 +12,7 @@ from exhibit.spec.scene import Scene
 from exhibit.spec.source import load_text
 from exhibit.spec.validate import validate_document
 from exhibit.timeline.compile import compile as compile_timeline
+from exhibit.timeline.model import Timeline
 
 SCENE = """\
 languages: [zh, en]
@@ -31,7 +32,7 @@ music:
 """
 
 
-def _timeline(lang: str):  # type: ignore[no-untyped-def]
+def _timeline(lang: str) -> Timeline:
     doc = load_text(SCENE, "scenes/s.yaml")
     loaded = validate_document(doc, Scene, "scene")
     assert loaded.model is not None, loaded.diagnostics

@@ -19,6 +19,7 @@ from pathlib import Path
 
 import pytest
 
+from exhibit.spec.quiz import Bank
 from tests.quiz.banks import write_project
 
 PG_BIN = Path(os.environ.get("EXHIBIT_PG_BIN", "/usr/lib/postgresql/15/bin"))
@@ -30,7 +31,7 @@ def project_root(tmp_path: Path) -> Path:
 
 
 @pytest.fixture
-def bank(project_root: Path):  # type: ignore[no-untyped-def]
+def bank(project_root: Path) -> Bank:
     from exhibit.quiz.banks import load_bank
     from exhibit.spec.project import Project
 

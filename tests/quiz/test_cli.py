@@ -12,6 +12,7 @@ from exhibit.cli.main import main
 from exhibit.quiz.attempt import AnswerRecord, AttemptRecord
 from exhibit.quiz.store import QuizStore
 from exhibit.spec.project import Project
+from exhibit.spec.quiz import Bank
 
 GIFT = """\
 // Party history, exported from Moodle
@@ -167,7 +168,7 @@ def test_play_text_exactly_as_the_cli_spec_says(project_root: Path) -> None:
     assert stem and options
 
 
-def test_play_text_answers_every_question_right(project_root: Path, bank) -> None:  # type: ignore[no-untyped-def]
+def test_play_text_answers_every_question_right(project_root: Path, bank: Bank) -> None:
     stems = {q.stem.get("en"): q for q in bank.ready()}
     proc = subprocess.Popen(
         [

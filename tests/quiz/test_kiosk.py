@@ -1,7 +1,9 @@
 """The kiosk's screens and flow, driven by touches and a clock given by the test."""
 
 import random
+from collections.abc import Iterator
 from pathlib import Path
+from typing import Any, NoReturn
 
 import pytest
 
@@ -12,12 +14,12 @@ from exhibit.spec.quiz import Bank
 
 
 @pytest.fixture
-def store(tmp_path: Path):  # type: ignore[no-untyped-def]
+def store(tmp_path: Path) -> Iterator[QuizStore]:
     with QuizStore(f"sqlite:///{tmp_path / 'quiz.sqlite3'}") as s:
         yield s
 
 
-def make(bank: Bank, store: QuizStore | None, **settings) -> Kiosk:  # type: ignore[no-untyped-def]
+def make(bank: Bank, store: QuizStore | None, **settings: Any) -> Kiosk:
     values = {"count": 3, "time_limit": 20.0, "idle_after": 60.0, **settings}
     return Kiosk(bank, KioskSettings(**values), store, rng=random.Random(2), now=0.0)
 
@@ -251,16 +253,16 @@ def test_board_is_unavailable_when_the_database_fails(
     bank: Bank, caplog: pytest.LogCaptureFixture
 ) -> None:
     class BrokenStore:
-        def history(self, *a, **k):  # type: ignore[no-untyped-def]
+        def history(self, *a: object, **k: object) -> NoReturn:
             raise ExhibitError("database down")
 
-        def record(self, attempt):  # type: ignore[no-untyped-def]
+        def record(self, attempt: object) -> NoReturn:
             raise ExhibitError("database down")
 
-        def set_nickname(self, *a):  # type: ignore[no-untyped-def]
+        def set_nickname(self, *a: object) -> NoReturn:
             raise ExhibitError("database down")
 
-        def leaderboard(self, *a, **k):  # type: ignore[no-untyped-def]
+        def leaderboard(self, *a: object, **k: object) -> NoReturn:
             raise ExhibitError("database down")
 
     kiosk = make(bank, BrokenStore(), count=1)  # type: ignore[arg-type]

@@ -1,5 +1,6 @@
 import random
 from datetime import UTC, datetime, timedelta
+from typing import Any
 
 import pytest
 
@@ -29,7 +30,7 @@ class StepClock:
         return self.now
 
 
-def session_of(bank: Bank, ids: list[str], **kw) -> QuizSession:  # type: ignore[no-untyped-def]
+def session_of(bank: Bank, ids: list[str], **kw: Any) -> QuizSession:
     sink = kw.pop("sink", None)
     s = start_session(
         Bank(bank="demo", questions=[bank.question(i) for i in ids]),  # type: ignore[misc]

@@ -16,6 +16,7 @@ import pytest
 from exhibit.quiz.attempt import AnswerRecord, AttemptRecord
 from exhibit.quiz.spool import AttemptSpool
 from exhibit.quiz.store import QuizStore, StoreError, resolve_url
+from exhibit.spec.quiz import Bank
 
 
 def attempt(n: int) -> AttemptRecord:
@@ -108,8 +109,8 @@ def test_quiz_play_text_records_the_attempt_unless_told_not_to(project_root: Pat
 
 
 @pytest.mark.logs_warnings  # the kiosk says its history and board are unavailable
-def test_a_kiosk_round_on_a_full_disk_keeps_its_nickname_and_is_stored_later(  # type: ignore[no-untyped-def]
-    bank, small_disk: Path, caplog: pytest.LogCaptureFixture
+def test_a_kiosk_round_on_a_full_disk_keeps_its_nickname_and_is_stored_later(
+    bank: Bank, small_disk: Path, caplog: pytest.LogCaptureFixture
 ) -> None:
     from exhibit.quiz.kiosk import Phase
     from tests.quiz.test_kiosk import answer_right, make

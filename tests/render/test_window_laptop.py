@@ -4,7 +4,8 @@
 from __future__ import annotations
 
 import time
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
+from pathlib import Path
 
 import pytest
 import yaml
@@ -13,6 +14,8 @@ from tests.render.xserver import (  # noqa: F401 - content, play and x are fixtu
     PLAYING,
     REPO,
     SCENE,
+    Play,
+    XClient,
     content,
     drawn,
     needs_xvfb,
@@ -29,7 +32,7 @@ NEAR_BOAT = "on_boat.start + 1"
 
 
 @pytest.fixture()
-def hall(tmp_path) -> str:  # type: ignore[no-untyped-def]
+def hall(tmp_path: Path) -> str:
     """The bundled hall.yaml's display (its schedule names scenes this content root lacks)."""
     display = yaml.safe_load((REPO / "hall.yaml").read_text(encoding="utf-8"))["display"]
     assert display["mode"] == "wall" and len(display["walls"]) == 3
@@ -43,7 +46,7 @@ def xserver(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
     yield from xvfb(tmp_path_factory, LAPTOP)
 
 
-def _one_window_with_the_boat(client, p) -> None:  # type: ignore[no-untyped-def]
+def _one_window_with_the_boat(client: XClient, p: Play) -> None:
     assert p.expect(PLAYING)["mode"] == "window"
     win = client.window()
     time.sleep(1.0)  # time for any other window to appear
@@ -57,12 +60,14 @@ def _one_window_with_the_boat(client, p) -> None:  # type: ignore[no-untyped-def
     assert 0.3 < cx < 0.7 and 0.25 < cy < 0.75, "the boat, in the middle of the picture"
 
 
-def test_a_preview_opens_one_window_that_fits_the_screen(x, play, hall):  # type: ignore[no-untyped-def]  # noqa: F811
+def test_a_preview_opens_one_window_that_fits_the_screen(x: XClient, play: Callable[..., Play], hall: str) -> None:  # noqa: F811
     p = play(SCENE, "--hall", hall, "--from", NEAR_BOAT)
     _one_window_with_the_boat(x, p)
 
 
-def test_the_halls_walls_on_a_screen_too_small_fall_back_to_a_window_with_one_line(x, play, hall):  # type: ignore[no-untyped-def]  # noqa: F811
+def test_the_halls_walls_on_a_screen_too_small_fall_back_to_a_window_with_one_line(
+    x: XClient, play: Callable[..., Play], hall: str  # noqa: F811
+) -> None:
     p = play(SCENE, "--hall", hall, "--display", "hall", "--from", NEAR_BOAT)
     said = p.expect(r"does not fit")
     assert said.string == ("exhibit: the hall's display (3 wall windows reaching 5760x1080) does not fit this "

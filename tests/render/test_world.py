@@ -3,6 +3,8 @@ waving flags, pictures that depend on show time alone, and nothing left behind."
 
 from __future__ import annotations
 
+from pathlib import Path
+
 import numpy as np
 import pytest
 
@@ -63,9 +65,7 @@ def render(
         world.destroy()
 
 
-def view_root():  # type: ignore[no-untyped-def]
-    from pathlib import Path
-
+def view_root() -> Path:
     return Path(__file__).resolve().parents[2]
 
 

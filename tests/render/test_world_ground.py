@@ -12,9 +12,11 @@ from tests.render.conftest_world import WorldView, scene_from, timeline_of
 pytest.importorskip("panda3d")
 
 from exhibit.render.world import Capabilities, build_world  # noqa: E402
+from exhibit.render.world.ground import Heightfield  # noqa: E402
 from exhibit.render.world.marchers import Column  # noqa: E402
 from exhibit.render.world.terrain import on_triangles, relief  # noqa: E402
-from exhibit.render.world.world import camera_rooms  # noqa: E402
+from exhibit.render.world.world import World, camera_rooms  # noqa: E402
+from exhibit.spec.scene import Scene  # noqa: E402
 from tests.render.test_world import red_fraction, view_root  # noqa: E402
 
 
@@ -47,7 +49,7 @@ SWITCHBACKS = """
 """
 
 
-def _world(view: WorldView, text: str, caps: Capabilities | None = None):  # type: ignore[no-untyped-def]
+def _world(view: WorldView, text: str, caps: Capabilities | None = None) -> tuple[Scene, World]:
     scene = scene_from(text)
     world = build_world(
         scene, view.root, project_root=view_root(), capabilities=caps or view.capabilities
@@ -55,7 +57,7 @@ def _world(view: WorldView, text: str, caps: Capabilities | None = None):  # typ
     return scene, world
 
 
-def _surface(field, x: np.ndarray, y: np.ndarray) -> np.ndarray:  # type: ignore[no-untyped-def]
+def _surface(field: Heightfield, x: np.ndarray, y: np.ndarray) -> np.ndarray:
     """World z of the terrain's triangles at world points (what is drawn, not bilinear)."""
     lx, ly = field.placement.to_local(x, y)
     return field.placement.z + on_triangles(field.heights, field.xs, field.ys, lx, ly)

@@ -13,6 +13,8 @@ from tests.render.conftest_world import WorldView, scene_from, timeline_of
 
 pytest.importorskip("panda3d")
 
+from panda3d.core import NodePath  # noqa: E402
+
 from exhibit.render.world import build_world  # noqa: E402
 from exhibit.render.world.sailboat import Fleet  # noqa: E402
 from exhibit.render.world.shaders import MARCHERS_PER_GEOM  # noqa: E402
@@ -43,7 +45,7 @@ def fleet_scene(count: int) -> str:
     """
 
 
-def geoms(node) -> int:  # type: ignore[no-untyped-def]
+def geoms(node: NodePath) -> int:
     return sum(np_.node().getNumGeoms() for np_ in node.findAllMatches("**/+GeomNode"))
 
 

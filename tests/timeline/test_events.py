@@ -6,6 +6,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from exhibit.timeline.compile import compile
+from exhibit.timeline.frame import Event
 from tests.timeline.scenes import recorded, scene
 
 TIMINGS = {"intro": recorded(5.0, marks={"boat": 2.0}), "second": recorded(3.0)}
@@ -32,7 +33,7 @@ class Player:
     def __init__(self) -> None:
         self.t = 0.0
         self.prev = -1.0  # so that events at exactly 0 fire on the first frame
-        self.fired: list[tuple[int, object]] = []  # (pass number, event)
+        self.fired: list[tuple[int, Event]] = []  # (pass number, event)
         self.passes = 0
 
     def advance(self, dt: float) -> None:
@@ -60,7 +61,9 @@ ops = st.lists(
 
 @settings(max_examples=200, deadline=None)
 @given(ops)
-def test_each_edge_fires_at_most_once_per_pass_and_only_when_played_through(operations) -> None:  # type: ignore[no-untyped-def]
+def test_each_edge_fires_at_most_once_per_pass_and_only_when_played_through(
+    operations: list[tuple[str, float]],
+) -> None:
     p = Player()
     played: list[tuple[int, float, float]] = []
     for op, value in operations:

@@ -9,17 +9,18 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from exhibit.timeline.compile import compile
+from exhibit.timeline.model import Timeline
 from tests.timeline.scenes import recorded, scene
 
 TIMINGS = {"intro": recorded(5.0, marks={"boat": 2.0}), "second": recorded(3.0)}
 
 
 @pytest.fixture(scope="module")
-def timeline():  # type: ignore[no-untyped-def]
+def timeline() -> Timeline:
     return compile(scene(), "zh", TIMINGS)
 
 
-def test_hidden_object_fades_in_when_shown(timeline) -> None:  # type: ignore[no-untyped-def]
+def test_hidden_object_fades_in_when_shown(timeline: Timeline) -> None:
     show = timeline.cues[1]
     assert timeline.state(show.start - 0.01).objects["slogan"].opacity == 0.0
     assert not timeline.state(show.start - 0.01).objects["slogan"].visible
@@ -28,7 +29,7 @@ def test_hidden_object_fades_in_when_shown(timeline) -> None:  # type: ignore[no
     assert timeline.state(show.start + 2.0).objects["slogan"].opacity == pytest.approx(1.0)
 
 
-def test_move_eases_from_where_the_object_was(timeline) -> None:  # type: ignore[no-untyped-def]
+def test_move_eases_from_where_the_object_was(timeline: Timeline) -> None:
     drift = timeline.cues[0]
     xs = [timeline.state(drift.start + k * 0.5).objects["boat"].pos[0] for k in range(9)]
     assert xs[0] == pytest.approx(0.0)
@@ -37,7 +38,7 @@ def test_move_eases_from_where_the_object_was(timeline) -> None:  # type: ignore
     assert xs[1] - xs[0] < xs[4] - xs[3]  # in_out_sine: slow start, faster middle
 
 
-def test_effect_level_fades_in_holds_and_out(timeline) -> None:  # type: ignore[no-untyped-def]
+def test_effect_level_fades_in_holds_and_out(timeline: Timeline) -> None:
     wind = timeline.cues[2]
     level = lambda t: timeline.state(t).effects.get("wind").level if "wind" in timeline.state(t).effects else 0.0  # noqa: E731
     assert level(wind.start - 0.1) == 0.0
@@ -47,7 +48,7 @@ def test_effect_level_fades_in_holds_and_out(timeline) -> None:  # type: ignore[
     assert level(wind.end + 0.1) == 0.0
 
 
-def test_captions_follow_the_voice(timeline) -> None:  # type: ignore[no-untyped-def]
+def test_captions_follow_the_voice(timeline: Timeline) -> None:
     intro = timeline.lines[0]
     during = timeline.state(intro.start + 0.5).captions
     assert during and during[0].line_id == "intro"
@@ -56,7 +57,7 @@ def test_captions_follow_the_voice(timeline) -> None:  # type: ignore[no-untyped
     assert timeline.state(intro.start + 0.5).speaking == "intro"
 
 
-def test_camera_passes_through_its_keys_and_looks_at_the_target(timeline) -> None:  # type: ignore[no-untyped-def]
+def test_camera_passes_through_its_keys_and_looks_at_the_target(timeline: Timeline) -> None:
     first = timeline.state(0.0).camera
     assert first.pos == pytest.approx((0.0, -60.0, 10.0))
     # Looking at the boat at the origin from (0, -60, 10): heading 0, pitched down.
