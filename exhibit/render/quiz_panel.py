@@ -454,9 +454,9 @@ class InWorldQuizPanel:
                 wrap=WIDTH - 0.6,
                 height=first_baseline + 0.75 * 0.036 - (-HEIGHT / 2 + 0.03),  # down to the card's edge
             )
-            label = phrase("done" if self.session.last else "next", lang)
+            onward = phrase("done" if self.session.last else "next", lang)
             self._card(button_rect, PRIMARY[0])
-            self._text(label, self._label_pos(button_rect), 0.05, PRIMARY[1], center=True)
+            self._text(onward, self._label_pos(button_rect), 0.05, PRIMARY[1], center=True)
             self.items.append(_Item("continue", button_rect))
         if not keep_focus or self.focus >= len(self.items):
             self.focus = next((i for i, it in enumerate(self.items) if it.enabled), 0)

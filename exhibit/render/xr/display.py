@@ -132,7 +132,7 @@ class XrDisplays(CapturingOutputs):
         self.pointer = Pointer()
         self.frames = 0
         self._targets: Callable[[], Sequence[HitTest]] = lambda: ()
-        self._on_select: Callable[[Select], None] | None = None
+        self._on_select: Callable[[Select], object] | None = None
         self._clear_color: tuple[float, float, float, float] = (0.6, 0.7, 0.8, 1.0)
         self._captures: dict[int, Capture] = {}
         self._views_now: FrameViews | None = None
@@ -308,7 +308,7 @@ class XrDisplays(CapturingOutputs):
             self._on_select(select)
 
     def set_targets(
-        self, targets: Callable[[], Sequence[HitTest]], on_select: Callable[[Select], None]
+        self, targets: Callable[[], Sequence[HitTest]], on_select: Callable[[Select], object]
     ) -> None:
         """What can be selected now (hit tests in world coordinates) and what a select does.
 
