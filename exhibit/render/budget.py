@@ -271,6 +271,9 @@ def _fleet(obj_id: str, obj: Sailboats, pos: tuple[float, float, float], size: f
         yield Item(obj_id, centre, radius, 1, BOAT_TRIANGLES * n)
 
 
+CONE_MARGIN = 1e-9  # radians
+
+
 @dataclass(frozen=True)
 class Eye:
     """One eye's view as a cone round its frustum (roll does not matter to a cone)."""
@@ -285,7 +288,9 @@ class Eye:
         h, p = math.radians(camera.hpr[0]), math.radians(camera.hpr[1])
         axis = (-math.sin(h) * math.cos(p), math.cos(h) * math.cos(p), math.sin(p))
         half_w = math.tan(math.radians(camera.fov) / 2)
-        half = math.atan(math.hypot(half_w, half_w / EYE_ASPECT))
+        # A hair wider than the frustum's corner ray, so a point on the corner itself, which
+        # rounding may put a few ulps outside the exact cone, still counts as seen.
+        half = math.atan(math.hypot(half_w, half_w / EYE_ASPECT)) + CONE_MARGIN
         return cls(camera.pos, axis, math.sin(half), math.cos(half))
 
     def sees(self, centre: tuple[float, float, float], radius: float) -> bool:

@@ -157,3 +157,22 @@ def test_the_view_cone_holds_the_eye_frustum(heading: float, pitch: float, fov: 
     assert budget.Eye.of(CameraState(eye, (heading, pitch, 0.0), fov)).sees(point, 0.0)
     behind = tuple(e - depth * f for e, f in zip(eye, forward, strict=True))
     assert not budget.Eye.of(CameraState(eye, (heading, pitch, 0.0), fov)).sees(behind, 0.1)
+
+
+def test_a_point_on_the_frustum_corner_is_seen() -> None:
+    """The corner ray itself is inside the cone (rounding once put it a few ulps outside)."""
+    from exhibit.timeline.frame import CameraState
+
+    h, p, fov, depth = 0.0, math.radians(14.0), 30.0, 0.5
+    forward = (-math.sin(h) * math.cos(p), math.cos(h) * math.cos(p), math.sin(p))
+    right = (math.cos(h), math.sin(h), 0.0)
+    up = (
+        right[1] * forward[2] - right[2] * forward[1],
+        right[2] * forward[0] - right[0] * forward[2],
+        right[0] * forward[1] - right[1] * forward[0],
+    )
+    half_w = math.tan(math.radians(fov) / 2)
+    x, y = half_w * depth, -half_w / budget.EYE_ASPECT * depth
+    eye = (3.0, -4.0, 5.0)
+    point = tuple(e + depth * f + x * r + y * w for e, f, r, w in zip(eye, forward, right, up, strict=True))
+    assert budget.Eye.of(CameraState(eye, (0.0, 14.0, 0.0), fov)).sees(point, 0.0)
