@@ -13,6 +13,7 @@ import os
 import sys
 import traceback
 from collections.abc import Sequence
+from typing import NoReturn
 
 from exhibit import __version__
 from exhibit.cli.common import print_diagnostics
@@ -36,7 +37,7 @@ COMMANDS = (
 
 
 class _Parser(argparse.ArgumentParser):
-    def error(self, message: str) -> None:  # one clear line, exit 2 (argparse's convention)
+    def error(self, message: str) -> NoReturn:  # one clear line, exit 2 (argparse's convention)
         self.exit(2, f"exhibit: error: {message}\n(see '{self.prog} --help')\n")
 
 

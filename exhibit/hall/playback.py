@@ -47,6 +47,14 @@ class Playback(Protocol):
         """Silence the sound (the attract loop); pictures and timing go on."""
         ...
 
+    def set_audio_description(self, on: bool) -> None:
+        """The next show loaded plays with the audio description (its own mix) or without."""
+        ...
+
+    def set_caption_style(self, style: CaptionSettings | None) -> None:
+        """The caption size, box and position (and sound captions) of the next show; None: the hall's."""
+        ...
+
     def step(self) -> tuple[float, list[Event], FrameState | None]:
         """Advance to now; the show time, the one-shot events since the last step, and the
         FrameState when one was computed (headless playback computes none unless asked)."""
@@ -74,6 +82,8 @@ class TimelinePlayback:
         self.frames = frames  # compute the full FrameState every step (for listeners that draw)
         self.transport = Transport(clock.monotonic)
         self._warnings: list[str] = []
+        self.audio_description = False  # what the next show is loaded with, as a player would
+        self.caption_style: CaptionSettings | None = None
 
     @property
     def timeline(self) -> Timeline | None:
@@ -112,6 +122,15 @@ class TimelinePlayback:
 
     def set_muted(self, muted: bool) -> None:
         """Nothing to silence: headless playback makes no sound."""
+
+    def set_audio_description(self, on: bool) -> None:
+        """Kept for the next show: the timing is the same with or without the described mix."""
+        self.audio_description = on
+
+    def set_caption_style(self, style: CaptionSettings | None) -> None:
+        """Kept for the next show: headless playback draws no captions, the hall's listeners
+        (a board, a second screen) read the style from here."""
+        self.caption_style = style
 
     def step(self) -> tuple[float, list[Event], FrameState | None]:
         timeline = self.transport.timeline

@@ -61,12 +61,9 @@ class Show:
 
     def load(self) -> Timeline:
         """Compile (and, with a renderer, build) the scene; done ahead of the start time where possible."""
-        describe = getattr(self.playback, "set_audio_description", None)
-        if describe is not None:  # a routed description leaves the main mix as it is
-            describe(self.audio_description and self._routed is None)
-        style = getattr(self.playback, "set_caption_style", None)
-        if style is not None:
-            style(self.captions)
+        # a routed description leaves the main mix as it is
+        self.playback.set_audio_description(self.audio_description and self._routed is None)
+        self.playback.set_caption_style(self.captions)
         self.timeline = self.playback.load(self.scene, self.lang)
         self.playback.set_muted(self.kind == "attract")  # the attract loop plays silently
         if self._routed is not None:

@@ -72,34 +72,27 @@ class NarrationBuild:
     ad_mix_path: Path | None = None  # mix.<lang>.ad.wav: the mix with the audio description
 
 
+class _Named:
+    """A file of the build folder named for the language: ``pattern`` with ``{lang}``."""
+
+    def __init__(self, pattern: str) -> None:
+        self.pattern = pattern
+
+    def __get__(self, paths: _Paths, owner: type[_Paths]) -> Path:
+        return paths.folder / self.pattern.format(lang=paths.lang)
+
+
 @dataclass(frozen=True)
 class _Paths:
     folder: Path
     lang: str
 
-    @property
-    def mix(self) -> Path:
-        return self.folder / f"mix.{self.lang}.wav"
-
-    @property
-    def ad_mix(self) -> Path:
-        return self.folder / f"mix.{self.lang}.ad.wav"
-
-    @property
-    def vtt(self) -> Path:
-        return self.folder / f"captions.{self.lang}.vtt"
-
-    @property
-    def srt(self) -> Path:
-        return self.folder / f"captions.{self.lang}.srt"
-
-    @property
-    def timeline(self) -> Path:
-        return self.folder / f"timeline.{self.lang}.json"
-
-    @property
-    def manifest(self) -> Path:
-        return self.folder / f"narration.{self.lang}.json"
+    mix = _Named("mix.{lang}.wav")
+    ad_mix = _Named("mix.{lang}.ad.wav")
+    vtt = _Named("captions.{lang}.vtt")
+    srt = _Named("captions.{lang}.srt")
+    timeline = _Named("timeline.{lang}.json")
+    manifest = _Named("narration.{lang}.json")
 
     def outputs(self) -> tuple[Path, ...]:
         return (self.mix, self.vtt, self.srt, self.timeline)

@@ -13,11 +13,15 @@ import tempfile
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from exhibit.preflight.flashes import FlashMeter
 from exhibit.preflight.report import Finding, Status
 from exhibit.spec.hall import Hall
 from exhibit.spec.project import Project
+
+if TYPE_CHECKING:
+    from exhibit.narration.show import Show
 
 #: draw calls and triangles a frame (each eye) that keep a headset class at its refresh
 #: rate: standalone headsets (Quest-class mobile GPUs: Meta's guidance of about 200
@@ -65,7 +69,7 @@ def chapters(timeline: object) -> list[tuple[str, float]]:
 def render_scene(
     project: Project,
     hall: Hall,
-    show: object,
+    show: Show,
     *,
     fps: float,
     size: tuple[int, int],
@@ -74,7 +78,7 @@ def render_scene(
     from exhibit.render.export import save_png
     from exhibit.render.player import Player
 
-    timeline = show.timeline  # type: ignore[attr-defined]
+    timeline = show.timeline
     subject = f"{timeline.scene.scene_id} ({timeline.lang})"
     result = RenderPass(subject)
     meter = FlashMeter.start(subject)

@@ -21,7 +21,19 @@ from dataclasses import dataclass, field
 from functools import lru_cache
 
 from exhibit.spec.errors import Diagnostic, Severity
-from exhibit.spec.scene import Scene, Terrain
+from exhibit.spec.scene import (
+    House,
+    Marchers,
+    Mist,
+    Sailboats,
+    Scene,
+    Schoolhouse,
+    Snow,
+    Terrain,
+    TextObject,
+    Trees,
+    Water,
+)
 from exhibit.spec.source import Document
 from exhibit.timeline.frame import CameraState, ObjectState
 from exhibit.timeline.model import Timeline
@@ -145,7 +157,7 @@ def mirrored(scene: Scene) -> dict[str, str]:
     """The water each reflected object is mirrored in (an object is mirrored in one water)."""
     out: dict[str, str] = {}
     for water_id, water in scene.objects.items():
-        if water.kind != "water":
+        if not isinstance(water, Water):
             continue
         level = water.pos[2]
         for obj_id, obj in scene.objects.items():
@@ -156,13 +168,13 @@ def mirrored(scene: Scene) -> dict[str, str]:
     return out
 
 
-def _over(water: object, pos: tuple[float, float, float]) -> bool:
+def _over(water: Water, pos: tuple[float, float, float]) -> bool:
     """Whether ``pos`` lies over the water's rectangle."""
-    wpos, hpr, scale, size = water.pos, water.hpr, water.scale, water.size  # type: ignore[attr-defined]
+    wpos, hpr, scale, size = water.pos, water.hpr, water.scale, water.size
     a = math.radians(-hpr[0])
     dx, dy = pos[0] - wpos[0], pos[1] - wpos[1]
     lx, ly = dx * math.cos(a) - dy * math.sin(a), dx * math.sin(a) + dy * math.cos(a)
-    return abs(lx) <= size[0] * scale[0] / 2 and abs(ly) <= size[1] * scale[1] / 2
+    return bool(abs(lx) <= size[0] * scale[0] / 2 and abs(ly) <= size[1] * scale[1] / 2)  # a Size2 reads as Any
 
 
 def _terrain_tiles(obj_id: str, obj: Terrain, pos: tuple[float, float, float]) -> tuple[Item, ...]:
@@ -207,28 +219,28 @@ def items(
             continue
         size = max(state.scale)
         kind = obj.kind
-        if kind == "terrain":
-            yield from _terrain_tiles(obj_id, obj, state.pos)  # type: ignore[arg-type]
-        elif kind == "trees":
+        if isinstance(obj, Terrain):
+            yield from _terrain_tiles(obj_id, obj, state.pos)
+        elif isinstance(obj, Trees):
             w, d = obj.area
             per_tree = WILLOW_TRIANGLES if has_water else TREE_TRIANGLES
             radius = math.hypot(w, d) / 2 * size + 10
             yield Item(obj_id, state.pos, radius, 2 if has_water else 1, per_tree * obj.count)
-        elif kind == "marchers":
+        elif isinstance(obj, Marchers):
             yield from _column(obj_id, obj, state.pos, size)
-        elif kind == "sailboat":
+        elif isinstance(obj, Sailboats):
             yield from _fleet(obj_id, obj, state.pos, size)
-        elif kind == "text":
+        elif isinstance(obj, TextObject):
             chars = len((obj.text.get(lang) or "").replace(" ", ""))
             yield Item(obj_id, state.pos, obj.size * chars * size, 1, TEXT_TRIANGLES * chars)
-        elif kind in ("water", "snow", "mist"):
+        elif isinstance(obj, (Water, Snow, Mist)):
             cost = COSTS[kind]
-            extent = getattr(obj, "size", None) or getattr(obj, "area", (100.0, 100.0))
+            extent = obj.size if isinstance(obj, Water) else obj.area
             yield Item(obj_id, state.pos, math.hypot(*extent[:2]) / 2 * size, 1, cost.triangles)
         else:
             cost = COSTS.get(kind, COSTS["model"])
             radius = cost.radius * size
-            if kind in ("house", "schoolhouse"):
+            if isinstance(obj, (House, Schoolhouse)):
                 radius = math.hypot(*obj.size) / 2 * size + 1.0
             if still(scene, obj_id, moving):
                 batch = (kind, *cell_of(obj.pos), "")
@@ -237,26 +249,26 @@ def items(
                 yield Item(obj_id, state.pos, radius, cost.draw_calls, cost.triangles)
 
 
-def _column(obj_id: str, obj: object, pos: tuple[float, float, float], size: float) -> Iterator[Item]:
+def _column(obj_id: str, obj: Marchers, pos: tuple[float, float, float], size: float) -> Iterator[Item]:
     """A column: one draw per group of figures, anywhere along its path (held by its bounds)."""
-    path = obj.path or [(0.0, 0.0, 0.0), (0.0, 400.0, 0.0)]  # type: ignore[attr-defined]
+    path = obj.path or [(0.0, 0.0, 0.0), (0.0, 400.0, 0.0)]
     xs, ys, zs = zip(*path, strict=True)
     centre = (pos[0] + (min(xs) + max(xs)) / 2, pos[1] + (min(ys) + max(ys)) / 2, pos[2] + (min(zs) + max(zs)) / 2)
     radius = math.hypot(max(xs) - min(xs), max(ys) - min(ys), max(zs) - min(zs)) / 2 * size + 4
-    count = obj.count  # type: ignore[attr-defined]
+    count = obj.count
     for first in range(0, count, FIGURES_PER_DRAW):
         n = min(FIGURES_PER_DRAW, count - first)
         yield Item(obj_id, centre, radius, 1, FIGURE_TRIANGLES * n)
 
 
-def _fleet(obj_id: str, obj: object, pos: tuple[float, float, float], size: float) -> Iterator[Item]:
+def _fleet(obj_id: str, obj: Sailboats, pos: tuple[float, float, float], size: float) -> Iterator[Item]:
     """A fleet: drawn as a column is, one draw per group of boats, anywhere between where
     the boats start (``area``) and the far bank (``distance`` along +y)."""
-    w, d = obj.area  # type: ignore[attr-defined]
-    reach = d + obj.distance  # type: ignore[attr-defined]
+    w, d = obj.area
+    reach = d + obj.distance
     centre = (pos[0], pos[1] + reach / 2 - d / 2, pos[2])
-    radius = math.hypot(w, reach) / 2 * size + obj.length * size  # type: ignore[attr-defined]
-    count = obj.count  # type: ignore[attr-defined]
+    radius = math.hypot(w, reach) / 2 * size + obj.length * size
+    count = obj.count
     for first in range(0, count, FIGURES_PER_DRAW):
         n = min(FIGURES_PER_DRAW, count - first)
         yield Item(obj_id, centre, radius, 1, BOAT_TRIANGLES * n)

@@ -392,7 +392,7 @@ class ScreenDisplays(CapturingOutputs):
                 dr = view.region
                 w = (dr.getRight() - dr.getLeft()) * view.output.getXSize()
                 h = (dr.getTop() - dr.getBottom()) * view.output.getYSize()
-                return w / h
+                return float(w / h)
         return self.size[0] / self.size[1]
 
     def set_title(self, title: str) -> None:

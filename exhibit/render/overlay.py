@@ -244,8 +244,8 @@ class Overlay:
             tn.setFont(font)
 
     def _caption_z(self, position: str, tn: TextNode) -> float:
-        box_bottom = (tn.getBottom() - CAPTION_BOX[2]) * self.caption_scale
-        box_top = (tn.getTop() + CAPTION_BOX[3]) * self.caption_scale
+        box_bottom = float(tn.getBottom() - CAPTION_BOX[2]) * self.caption_scale
+        box_top = float(tn.getTop() + CAPTION_BOX[3]) * self.caption_scale
         if position == "bottom":
             return -1.0 + CAPTION_MARGIN - box_bottom
         if position == "top":

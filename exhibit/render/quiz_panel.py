@@ -516,9 +516,9 @@ class InWorldQuizPanel:
             wrap=WIDTH - 0.6,
             height=first_baseline + 0.75 * 0.036 - (-HEIGHT / 2 + 0.03),  # down to the card's edge
         )
-        label = phrase("done" if self.session.last else "next", lang)
+        onward = phrase("done" if self.session.last else "next", lang)
         self._card(button_rect, PRIMARY[0])
-        self._text(label, self._label_pos(button_rect), 0.05, PRIMARY[1], center=True)
+        self._text(onward, self._label_pos(button_rect), 0.05, PRIMARY[1], center=True)
         self.items.append(_Item("continue", button_rect))
 
     def _paint_focus(self) -> None:

@@ -138,7 +138,7 @@ def fit(font: object, text: str, width: float, height: float, scale: float, *, s
     from panda3d.core import TextNode
 
     measure = TextNode("measure")
-    measure.setFont(font)  # type: ignore[arg-type]
+    measure.setFont(font)
     widths: dict[str, float] = {}
 
     def advance(token: str) -> float:

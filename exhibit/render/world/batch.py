@@ -29,9 +29,7 @@ from panda3d.core import (
     GeomEnums,
     GeomNode,
     GeomTriangles,
-    GeomVertexArrayFormat,
     GeomVertexData,
-    GeomVertexFormat,
     InternalName,
     NodePath,
     RenderState,
@@ -40,7 +38,7 @@ from panda3d.core import (
 
 from exhibit.render.budget import cell_of
 from exhibit.render.world import shaders
-from exhibit.render.world.mesh import make_geom, vertex_format
+from exhibit.render.world.mesh import make_geom, sway_format, vertex_format
 
 Array = np.ndarray
 
@@ -191,23 +189,11 @@ def _sway_frame(node: NodePath, root: NodePath) -> Array:
     return np.array([pos[0], pos[1], pos[2], node.getScale(root)[0], np.radians(node.getH(root))])
 
 
-_SWAY_FORMAT: GeomVertexFormat | None = None
-
-
 def _with_sway(geom: Geom, frames: Array) -> Geom:
     """``geom`` with a third vertex array: each vertex's object frame and its part's own
     program inputs (sway.vert.glsl, flag.vert.glsl)."""
-    global _SWAY_FORMAT
-    if _SWAY_FORMAT is None:
-        extra = GeomVertexArrayFormat()
-        extra.addColumn(InternalName.make("sway_origin"), 4, GeomEnums.NT_float32, GeomEnums.C_other)
-        extra.addColumn(InternalName.make("sway_heading"), 1, GeomEnums.NT_float32, GeomEnums.C_other)
-        extra.addColumn(InternalName.make("sway_params"), 4, GeomEnums.NT_float32, GeomEnums.C_other)
-        fmt = GeomVertexFormat(vertex_format())
-        fmt.addArray(extra)
-        _SWAY_FORMAT = GeomVertexFormat.registerFormat(fmt)
     vdata = GeomVertexData(geom.getVertexData())
-    vdata.setFormat(_SWAY_FORMAT)
+    vdata.setFormat(sway_format())
     memoryview(vdata.modifyArray(2)).cast("B")[:] = np.ascontiguousarray(frames, dtype=np.float32).tobytes()
     out = Geom(vdata)
     out.addPrimitive(geom.getPrimitive(0))

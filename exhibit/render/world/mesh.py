@@ -28,6 +28,7 @@ from panda3d.core import (
 )
 
 Array = np.ndarray
+Vector = Sequence[float] | Array  # a point, size or colour: a tuple or a numpy row
 
 
 def _format() -> GeomVertexFormat:
@@ -52,6 +53,24 @@ def vertex_format() -> GeomVertexFormat:
     if _FORMAT is None:
         _FORMAT = _format()
     return _FORMAT
+
+
+_SWAY_FORMAT: GeomVertexFormat | None = None
+
+
+def sway_format() -> GeomVertexFormat:
+    """The procedural format with a third array, for batched objects that move on their own:
+    each vertex's object frame and its part's program inputs (sway.vert.glsl, flag.vert.glsl)."""
+    global _SWAY_FORMAT
+    if _SWAY_FORMAT is None:
+        extra = GeomVertexArrayFormat()
+        extra.addColumn(InternalName.make("sway_origin"), 4, GeomEnums.NT_float32, GeomEnums.C_other)
+        extra.addColumn(InternalName.make("sway_heading"), 1, GeomEnums.NT_float32, GeomEnums.C_other)
+        extra.addColumn(InternalName.make("sway_params"), 4, GeomEnums.NT_float32, GeomEnums.C_other)
+        fmt = GeomVertexFormat(vertex_format())
+        fmt.addArray(extra)
+        _SWAY_FORMAT = GeomVertexFormat.registerFormat(fmt)
+    return _SWAY_FORMAT
 
 
 def rotation_z(degrees: float) -> Array:
@@ -92,7 +111,7 @@ class Mesh:
         self,
         positions: Array,
         normals: Array,
-        color: Sequence[float] | Array,
+        color: Vector,
         uvs: Array | None,
         triangles: Array,
     ) -> int:
@@ -119,8 +138,8 @@ class Mesh:
 
     def quad(
         self,
-        corners: Sequence[Sequence[float]],
-        color: Sequence[float],
+        corners: Sequence[Vector],
+        color: Vector,
         uv_size: tuple[float, float] | None = None,
         uv_origin: tuple[float, float] = (0.0, 0.0),
     ) -> None:
@@ -143,7 +162,7 @@ class Mesh:
         self.add(p, normal[None, :], color, uv, np.array([[0, 1, 2], [0, 2, 3]]))
 
     def polygon(
-        self, points: Sequence[Sequence[float]], color: Sequence[float], uv_size: float = 1.0
+        self, points: Sequence[Vector], color: Vector, uv_size: float = 1.0
     ) -> None:
         """A convex planar polygon (fan), front face counter-clockwise; planar-projected UVs."""
         p = np.asarray(points, dtype=np.float64)
@@ -158,9 +177,9 @@ class Mesh:
 
     def box(
         self,
-        center: Sequence[float],
-        size: Sequence[float],
-        color: Sequence[float],
+        center: Vector,
+        size: Vector,
+        color: Vector,
         uv_size: tuple[float, float] | None = (1.0, 1.0),
         bottom: bool = True,
     ) -> None:
@@ -186,11 +205,11 @@ class Mesh:
 
     def cylinder(
         self,
-        base: Sequence[float],
-        top: Sequence[float],
+        base: Vector,
+        top: Vector,
         radius_base: float,
         radius_top: float,
-        color: Sequence[float],
+        color: Vector,
         sides: int = 8,
         cap: bool = True,
     ) -> None:
@@ -231,9 +250,9 @@ class Mesh:
 
     def sphere(
         self,
-        center: Sequence[float],
-        radii: Sequence[float],
-        color: Sequence[float] | Array,
+        center: Vector,
+        radii: Vector,
+        color: Vector,
         rings: int = 5,
         segments: int = 8,
         jitter: Array | None = None,
@@ -292,9 +311,9 @@ class Mesh:
     def surface(
         self,
         positions: Array,
-        colors: Array | Sequence[float],
+        colors: Vector,
         uvs: Array,
-        outward: Sequence[float] | None = None,
+        outward: Vector | None = None,
     ) -> None:
         """A smooth surface through a (rows, cols) grid of points; normals from the grid.
 
@@ -314,7 +333,7 @@ class Mesh:
         self.grid(positions, normals, colors, np.asarray(uvs))
 
     def extend(
-        self, other: Mesh, transform: Array | None = None, offset: Sequence[float] = (0.0, 0.0, 0.0)
+        self, other: Mesh, transform: Array | None = None, offset: Vector = (0.0, 0.0, 0.0)
     ) -> None:
         """Append another mesh, rotated by a 3x3 ``transform`` and moved by ``offset``."""
         if other.count == 0:

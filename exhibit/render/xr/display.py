@@ -132,7 +132,7 @@ class XrDisplays(CapturingOutputs):
         self.pointer = Pointer()
         self.frames = 0
         self._targets: Callable[[], Sequence[HitTest]] = lambda: ()
-        self._on_select: Callable[[Select], None] | None = None
+        self._on_select: Callable[[Select], object] | None = None
         self._clear_color: tuple[float, float, float, float] = (0.6, 0.7, 0.8, 1.0)
         self._captures: dict[int, Capture] = {}
         self._views_now: FrameViews | None = None
@@ -222,33 +222,29 @@ class XrDisplays(CapturingOutputs):
 
     def _decorations(self) -> None:
         """The whole-view fade and the gaze cursor, both riding on the head."""
+        half = FADE_DISTANCE * 20  # far wider than any headset's field of view
+        self.fade_card = self._head_card("xr_fade", half, FADE_DISTANCE, (0, 0, 0, 1), 100)
+        self.cursor = self._head_card("xr_cursor", 0.006, CURSOR_DISTANCE, (1, 1, 1, 0.85), 101)
+
+    def _head_card(
+        self, name: str, half: float, distance: float, color: tuple[float, float, float, float], order: int
+    ) -> NodePath:
+        """A square ahead of the eyes, drawn over everything, unlit and hidden until asked."""
         from panda3d.core import CardMaker, TransparencyAttrib
 
-        cm = CardMaker("xr_fade")
-        half = FADE_DISTANCE * 20  # far wider than any headset's field of view
+        cm = CardMaker(name)
         cm.setFrame(-half, half, -half, half)
-        self.fade_card = self.rig.head.attachNewNode(cm.generate())
-        self.fade_card.setPos(0, FADE_DISTANCE, 0)
-        self.fade_card.setColor(0, 0, 0, 1)
-        self.fade_card.setTransparency(TransparencyAttrib.MAlpha)
-        self.fade_card.setBin("fixed", 100)
-        self.fade_card.setDepthTest(False)
-        self.fade_card.setDepthWrite(False)
-        self.fade_card.setLightOff(1)
-        self.fade_card.setShaderOff(1)
-        self.fade_card.hide()
-        cm = CardMaker("xr_cursor")
-        cm.setFrame(-0.006, 0.006, -0.006, 0.006)
-        self.cursor = self.rig.head.attachNewNode(cm.generate())
-        self.cursor.setPos(0, CURSOR_DISTANCE, 0)
-        self.cursor.setColor(1, 1, 1, 0.85)
-        self.cursor.setTransparency(TransparencyAttrib.MAlpha)
-        self.cursor.setBin("fixed", 101)
-        self.cursor.setDepthTest(False)
-        self.cursor.setDepthWrite(False)
-        self.cursor.setLightOff(1)
-        self.cursor.setShaderOff(1)
-        self.cursor.hide()
+        card = self.rig.head.attachNewNode(cm.generate())
+        card.setPos(0, distance, 0)
+        card.setColor(*color)
+        card.setTransparency(TransparencyAttrib.MAlpha)
+        card.setBin("fixed", order)
+        card.setDepthTest(False)
+        card.setDepthWrite(False)
+        card.setLightOff(1)
+        card.setShaderOff(1)
+        card.hide()
+        return card
 
     # -- per frame -------------------------------------------------------------------------------
 
@@ -314,7 +310,7 @@ class XrDisplays(CapturingOutputs):
             self._on_select(select)
 
     def set_targets(
-        self, targets: Callable[[], Sequence[HitTest]], on_select: Callable[[Select], None]
+        self, targets: Callable[[], Sequence[HitTest]], on_select: Callable[[Select], object]
     ) -> None:
         """What can be selected now (hit tests in world coordinates) and what a select does.
 

@@ -49,7 +49,7 @@ def panel_targets(panel: Any, world_root: NodePath) -> list[HitTest]:
         corner = world_root.getRelativePoint(panel.root, Point3(left, 0, bottom))
         width = world_root.getRelativeVector(panel.root, Vec3(right - left, 0, 0))
         height = world_root.getRelativeVector(panel.root, Vec3(0, 0, top - bottom))
-        rect = Rectangle(item.id, tuple(corner), tuple(width), tuple(height))  # type: ignore[arg-type]
+        rect = Rectangle(item.id, tuple(corner), tuple(width), tuple(height))
         tests.append(rect.hit)
     return tests
 
