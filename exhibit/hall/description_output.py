@@ -42,7 +42,7 @@ def described_mix(project: Project, scene: str, lang: str | None) -> Path:
 def openal_config(output: AudioOutput, folder: Path) -> dict[str, str]:
     """The environment that points a child's OpenAL Soft at ``output``."""
     lines = ["[general]", f"drivers = {output.driver}", f"frequency = {MIX_RATE}", "sample-type = int16"]
-    env = {"ALSOFT_DRIVERS": output.driver}
+    env: dict[str, str] = {"ALSOFT_DRIVERS": output.driver}
     if output.driver == "alsa" and output.device:
         lines += ["[alsa]", f"device = {output.device}"]
     elif output.driver == "wave" and output.device:

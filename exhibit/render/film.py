@@ -15,10 +15,12 @@ few Panda3D arrays made once, so handing a frame to the texture is a reference, 
 
 from __future__ import annotations
 
+import io
 import queue
 import subprocess
 import threading
 from pathlib import Path
+from typing import cast
 
 from panda3d.core import CPTAUchar, PTAUchar
 
@@ -101,6 +103,7 @@ class FilmReader:
         command = [*self._command(index), "-f", "rawvideo", "-pix_fmt", "bgr24", "-"]
         proc = subprocess.Popen(command, stdout=subprocess.PIPE, stderr=subprocess.DEVNULL, bufsize=0)
         assert proc.stdout is not None
+        stdout = cast(io.RawIOBase, proc.stdout)  # bufsize=0: a raw FileIO, whose readinto fills the frame in place
         try:
             i = index
             while not stop.is_set():
@@ -109,7 +112,7 @@ class FilmReader:
                     return
                 view, got = memoryview(array), 0
                 while got < self._bytes:
-                    n = proc.stdout.readinto(view[got:])
+                    n = stdout.readinto(view[got:])
                     if not n:
                         break
                     got += n

@@ -40,7 +40,7 @@ class FilmInfo:
 
 def probe(path: Path) -> FilmInfo:
     """Size, frame rate and length of the film at ``path``; :class:`ExhibitError` if unreadable."""
-    import imageio_ffmpeg  # type: ignore[import-untyped]
+    import imageio_ffmpeg
 
     try:
         reader = imageio_ffmpeg.read_frames(str(path))
