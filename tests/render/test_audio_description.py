@@ -53,7 +53,7 @@ def test_a_routed_description_leaves_the_main_mix_on_the_main_output(make_player
     project = project_with(tmp_path, DESCRIBED, "lake")
     player = make_player(project, audio=False)
     output = DescriptionOutput(project, AudioOutput(driver="null"))
-    show = Show(PlayerPlayback(project, player.hall, player=player), "lake", "en", "show")
+    show = Show(PlayerPlayback(lambda: player), "lake", "en", "show")
     show.audio_description = True
     show.description_output = output  # hall.yaml: audio.description
     try:
