@@ -110,3 +110,16 @@ def test_the_pages_use_only_what_the_hall_serves(web: LiveHall) -> None:
     [font] = re.findall(r'url\("([^"]+)"\)', css)
     code, headers, data = client.request("GET", font)
     assert code == 200 and headers["content-type"] == "font/otf" and data[:4] == b"OTTO"
+
+
+def test_no_page_carries_style_attributes_the_csp_would_refuse() -> None:
+    """The CSP allows only the hall's own style sheet: a style="..." attribute is dropped by the
+    browser, and the layout it carried with it (the board's QR row once lost its flex layout)."""
+    from importlib import resources
+
+    static = resources.files("exhibit.hall.web") / "static"
+    pages = [p for p in static.iterdir() if p.name.endswith(".html")]
+    assert len(pages) >= 4
+    for page in pages:
+        assert ' style="' not in page.read_text(encoding="utf-8"), page.name
+        assert "<style" not in page.read_text(encoding="utf-8"), page.name
