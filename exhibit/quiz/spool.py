@@ -14,14 +14,14 @@ from __future__ import annotations
 import dataclasses
 from collections import deque
 from collections.abc import Callable
-from datetime import datetime, tzinfo
 from pathlib import Path
+from typing import Unpack
 
 from exhibit.quiz.attempt import AttemptRecord
 from exhibit.quiz.draw import History
 from exhibit.quiz.nickname import clean_nickname
 from exhibit.quiz.spill import SpillFile
-from exhibit.quiz.store import BoardRow, Period, QuizStore, StoreError
+from exhibit.quiz.store import BoardQuery, BoardRow, Period, QuizStore, StoreError
 
 #: Attempts kept while the store is out: a busy day at four kiosks is about 2,000.
 MAX_WAITING = 5_000
@@ -142,20 +142,9 @@ class AttemptSpool:
     def history(self, bank: str, kiosk: str, sessions: int) -> History:
         return self._open_store().history(bank, kiosk, sessions)
 
-    def leaderboard(
-        self,
-        period: Period,
-        *,
-        bank: str | None = None,
-        now: datetime | None = None,
-        tz: tzinfo | None = None,
-        limit: int = 10,
-        include: int | None = None,
-        accessible: bool = False,
-    ) -> list[BoardRow]:
-        return self._open_store().leaderboard(
-            period, bank=bank, now=now, tz=tz, limit=limit, include=include, accessible=accessible
-        )
+    def leaderboard(self, period: Period, **query: Unpack[BoardQuery]) -> list[BoardRow]:
+        """The store's :meth:`~exhibit.quiz.store.QuizStore.leaderboard`, with the same options."""
+        return self._open_store().leaderboard(period, **query)
 
     def _open_store(self) -> QuizStore:
         if self._store is None:

@@ -17,7 +17,7 @@ from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta, tzinfo
 from pathlib import Path
-from typing import Any, Literal, cast
+from typing import Any, Literal, TypedDict, cast
 
 import numpy as np
 from sqlalchemy import (
@@ -160,6 +160,17 @@ def period_start(period: Period, now: datetime, tz: tzinfo | None = None) -> dat
     elif period != "day":
         raise ExhibitError(f"unknown leaderboard period '{period}'; use day or week")
     return start.astimezone(UTC)
+
+
+class BoardQuery(TypedDict, total=False):
+    """The options of a leaderboard query (:meth:`QuizStore.leaderboard`)."""
+
+    bank: str | None
+    now: datetime | None
+    tz: tzinfo | None
+    limit: int
+    include: int | None
+    accessible: bool
 
 
 class QuizStore:
