@@ -310,7 +310,7 @@ EXPECTED: dict[str, list[Expected]] = {
                       "schoolhouse, flag, marchers, sailboat, trees, snow, mist, text, model, image, "
                       "panorama, video, light)"),
         (5, 5, ERROR, "missing 'do': say which one this is (show, hide, move, tint, environment, "
-                      "effect, caption, title, fade, sound, quiz, animate)"),
+                      "effect, caption, title, fade, sound, quiz, animate, jump, choice)"),
     ],
     "scenes/missing_model_file.yaml": [
         (2, 30, ERROR, "model file 'models/towr.glb' does not exist (did you mean "
