@@ -34,41 +34,41 @@ def cue_targets(cue: Cue) -> int:
 
 
 def unattended(cues: Sequence[Cue], starts: Sequence[float], targets: Mapping[int, tuple[float, ...]]) -> list[Jump]:
-    """The jumps taken when nobody picks: each jump cue at its start, each choice's default at its end."""
+    """The jumps taken when nobody picks: each jump cue at its start, each choice's default at
+    its end; a jump to its own time is none."""
     jumps = []
     for i, cue in enumerate(cues):
         if isinstance(cue, JumpCue) and i in targets:
             jumps.append(Jump(starts[i], i, targets[i][0]))
         elif isinstance(cue, ChoiceCue) and i in targets:
             jumps.append(Jump(starts[i] + cue.timeout, i, targets[i][cue.default - 1]))
-    return sorted(jumps)
+    return sorted(j for j in jumps if abs(j.to - j.t) > EPSILON)
 
 
 def endless_loop(cues: Sequence[Cue], jumps: Sequence[Jump]) -> list[Jump] | None:
     """The jumps of a loop an unattended show never leaves, in the order taken; None when it ends.
 
     The show runs from 0; after a jump to ``to`` the next jump is the first at or after
-    ``to`` (events at the target fire). Taking a jump twice means it goes round for ever.
+    ``to`` (events at the target fire, but not a choice's default). Taking a jump twice
+    means it goes round for ever.
     """
-    ordered = sorted(jumps)
+    ordered = sorted(j for j in jumps if abs(j.to - j.t) > EPSILON)
     taken: list[Jump] = []
-    t, last = 0.0, -1
+    t = -1.0
     while True:
         nxt = next(
-            (j for j in ordered if j.t > t + EPSILON or (j.t >= t - EPSILON and not lands_past(cues, j.cue, last))),
-            None,
+            (j for j in ordered if j.t > t + EPSILON or (j.t >= t - EPSILON and not lands_past(cues, j.cue))), None
         )
         if nxt is None:
             return None
         if nxt in taken:
             return taken[taken.index(nxt) :]
         taken.append(nxt)
-        t, last = nxt.to, nxt.cue
+        t = nxt.to
 
 
-def lands_past(cues: Sequence[Cue], there: int, came_from: int) -> bool:
-    """Whether a show that jumped (for cue ``came_from``) to the very time of cue ``there``'s
-    jump goes on past that jump: a jump to its own time does not take itself again, and a
-    choice's default at its end is never taken by a show that lands there (the choice was not
-    offered to anyone, as when an optional segment returns to ``choice.end``)."""
-    return there == came_from or isinstance(cues[there], ChoiceCue)
+def lands_past(cues: Sequence[Cue], there: int) -> bool:
+    """Whether a show that jumps to the very time of cue ``there``'s jump goes on past it: so
+    does a choice's default at the choice's end, as the choice was offered to nobody (an
+    optional segment that returns to ``choice.end``, an option that goes on from there)."""
+    return isinstance(cues[there], ChoiceCue)

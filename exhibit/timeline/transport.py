@@ -125,16 +125,20 @@ class Transport:
         count = len(timed.cue.options)  # type: ignore[union-attr]
         if not 1 <= option <= count:
             raise ExhibitError(f"option {option} does not exist; this choice has options 1 to {count}")
-        self._go_on(timed.index, timeline.targets[timed.index][option - 1])
+        self._go_on(timeline.targets[timed.index][option - 1])
         return self.t
 
-    def _go_on(self, cue: int, to: float) -> None:
-        """Jump for cue ``cue`` to ``to``, the events there read next, but not the jumps there
-        that :func:`~exhibit.timeline.jumps.lands_past` says the show lands past."""
+    def _jumps(self, event: Event) -> bool:
+        """Whether ``event`` moves the show: a jump to its own time is no jump at all."""
+        return event.kind == "jump" and abs(self.loaded().jump_target(event) - event.t) > SEEK_EPSILON
+
+    def _go_on(self, to: float) -> None:
+        """Go on from ``to``, the events there read next, but not the choices' defaults there
+        (see :func:`~exhibit.timeline.jumps.lands_past`)."""
         timeline = self.loaded()
         self.seek(to, inclusive=True)
         there = timeline.events(self.events_from, self.t)
-        self.passed = [e for e in there if e.kind == "jump" and lands_past(timeline.scene.cues, e.index, cue)]
+        self.passed = [e for e in there if e.kind == "jump" and lands_past(timeline.scene.cues, e.index)]
 
     def stop(self) -> None:
         """Stand still where the show is, idle."""
@@ -164,7 +168,7 @@ class Transport:
             if self.passed:
                 events = [e for e in events if e not in self.passed]
                 self.passed = [e for e in self.passed if e.t > target]
-            jump = next((e for e in events if e.kind == "jump"), None) if t is None else None
+            jump = next((e for e in events if self._jumps(e)), None) if t is None else None
             if jump is not None:  # what lies after a jump is skipped, not read
                 target, events = jump.t, [e for e in events if e <= jump]
             stop = interrupt(events) if interrupt is not None and events else None
@@ -174,7 +178,7 @@ class Transport:
             self.events_from = target
         self.t = target
         if jump is not None:
-            self._go_on(jump.index, timeline.jump_target(jump))
+            self._go_on(timeline.jump_target(jump))
             target = self.t
         if self.status == "playing" and target >= timeline.duration:
             self.status = "ended"
