@@ -311,6 +311,14 @@ class Player:
         if self.status == "playing" and self.mix is not None:
             self.mix.play(self.t)
 
+    def pick(self, option: int) -> float:
+        """Answer the choice offered now with ``option`` (from 1): the show and its sound go on
+        from the option's ``goto``; returns that time."""
+        t = self.transport.pick(option)
+        if self.status == "playing" and self.mix is not None:
+            self.mix.play(t)
+        return t
+
     def stop(self) -> None:
         """Stop playing and silence the mix; the picture stays at the current moment."""
         if self.mix is not None:
@@ -334,6 +342,8 @@ class Player:
         interactive = t is None
         playing = self.status == "playing"
         target, events = self.transport.advance(t, self._quiz_stop if interactive else None)
+        if self.transport.jumped and self.mix is not None:
+            self.mix.play(target)  # a jump is a seek: the sound goes on from the target too
         frame = timeline.state(target)
         self.apply(frame, events)
         if playing and self.status == "ended" and self.mix is not None:

@@ -40,6 +40,7 @@ class Transport:
         self.status: Status = "idle"
         self.t = 0.0
         self.events_from = -math.inf  # events up to here were read
+        self.jumped = False  # the last advance jumped: a mix that steers the clock must follow
         self.passed: list[Event] = []  # jumps at the time jumped to that are not taken (see _go_on)
 
     # -- the timeline --------------------------------------------------------------------------
@@ -177,6 +178,7 @@ class Transport:
                 events = [e for e in events if e.t <= stop]
             self.events_from = target
         self.t = target
+        self.jumped = jump is not None
         if jump is not None:
             self._go_on(timeline.jump_target(jump))
             target = self.t

@@ -1,0 +1,79 @@
+"""Jumps while the player plays: a seek of the show clock, so the mix, the caption, the camera
+and the picture after a jump are those of the target time, and a picked option goes on from
+its ``goto`` in sound and picture alike."""
+
+from __future__ import annotations
+
+import dataclasses
+import time
+from typing import Any
+
+import numpy as np
+import pytest
+
+from tests.render.conftest import frame_at, project_with
+from tests.render.test_player import tone
+
+pytestmark = pytest.mark.needs_display
+
+JUMPY = """
+    languages: [en]
+    duration: 12
+    objects:
+      boat: {kind: red_boat, pos: [0, 30, 0]}
+    camera:
+      keys:
+        - {at: 0, pos: [0, 0, 3], look_at: boat}
+        - {at: 12, pos: [25, 10, 6], look_at: boat}
+    cues:
+      - {at: 0.2, do: effect, id: gust, effect: wind, level: 0.8, duration: 2, fade: 0}
+      - {at: 0.5, do: choice, id: pick, timeout: 0.6, options: [{label: Stay, goto: pick.end}, {label: More, goto: 8}]}
+      - {at: 1.3, do: jump, id: skip, to: 6}
+      - {at: 6, do: caption, id: later, text: After the jump, duration: 5}
+"""
+
+
+def played(make_player: Any, tmp_path: Any) -> Any:
+    player = make_player(project_with(tmp_path, JUMPY, "jumpy"), audio=True, narrate=False)
+    show = player.load("jumpy", "en")
+    tone(tmp_path / "mix.wav", show.timeline.duration)
+    player.load(dataclasses.replace(show, mix=tmp_path / "mix.wav"))
+    assert player.mix is not None and player.mix.live
+    return player
+
+
+def run_for(player: Any, seconds: float) -> None:
+    deadline = time.perf_counter() + seconds
+    while time.perf_counter() < deadline and player.status == "playing":
+        player.step()
+
+
+def test_after_a_jump_mix_caption_camera_and_picture_are_those_of_the_target(make_player: Any, tmp_path: Any) -> None:
+    player = played(make_player, tmp_path)
+    player.play(1.0)
+    run_for(player, 0.6)  # passes 1.3 s: the jump to 6 s
+    time.sleep(0.05)
+    frame = player.step()
+    assert 6.0 <= player.t < 6.5
+    assert player.mix.position() == pytest.approx(player.t, abs=0.06)
+    assert player.overlay.shown()["captions"] == {"bottom": "After the jump"}
+    assert tuple(player.rig.origin.getPos()) == pytest.approx(player.timeline.camera_state(player.t).pos, abs=1e-4)
+    assert "wind" not in frame.effects  # the gust ends at 2.2 s, in the skipped range: released
+    player.pause()
+    seen = player.displays.capture()
+    player.step()
+    after_jump = seen.pixels("RGB").copy()
+    still = frame_at(player, player.t)  # the same moment reached by a seek, as a still shows it
+    assert np.abs(after_jump.astype(int) - still.astype(int)).mean() < 1.0
+
+
+def test_a_picked_option_moves_the_show_and_its_sound(make_player: Any, tmp_path: Any) -> None:
+    player = played(make_player, tmp_path)
+    player.play(0.5)
+    player.step()
+    assert player.timeline.choice_at(player.t) is not None
+    assert player.pick(2) == 8.0
+    time.sleep(0.1)
+    player.step()
+    assert 8.0 <= player.t < 8.3 and player.mix.position() == pytest.approx(player.t, abs=0.06)
+    assert player.overlay.shown()["captions"] == {"bottom": "After the jump"}
