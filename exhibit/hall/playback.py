@@ -41,6 +41,10 @@ class Playback(Protocol):
 
     def seek(self, t: float) -> None: ...
 
+    def pick(self, option: int) -> float:
+        """Answer the choice offered now with ``option`` (from 1); the time gone on from."""
+        ...
+
     def stop(self) -> None: ...
 
     def set_muted(self, muted: bool) -> None:
@@ -107,6 +111,9 @@ class TimelinePlayback:
         if ended:
             self.transport.status = "playing"
 
+    def pick(self, option: int) -> float:
+        return self.transport.pick(option)
+
     def stop(self) -> None:
         self.transport.unload()
 
@@ -159,6 +166,8 @@ class HallPlayer(Protocol):
 
     def seek(self, t: float, inclusive: bool = False) -> None: ...
 
+    def pick(self, option: int) -> float: ...
+
     def stop(self) -> None: ...
 
     def set_muted(self, muted: bool) -> None: ...
@@ -208,6 +217,9 @@ class PlayerPlayback:
 
     def seek(self, t: float) -> None:
         self.player.seek(t)
+
+    def pick(self, option: int) -> float:
+        return self.player.pick(option)
 
     def stop(self) -> None:
         self.player.stop()

@@ -1,0 +1,92 @@
+"""Choices in the hall: the remote (OSC and HTTP, one command) picks for the room, an unanswered
+choice takes its default; both are journalled (scene, choice, option, time, display), and
+effects follow the jump."""
+
+from __future__ import annotations
+
+import json
+from datetime import datetime
+from pathlib import Path
+from typing import Any
+
+import pytest
+import yaml
+
+from exhibit.hall.control import Command, Rejected, parse_command
+from tests.effects.scenes import effect
+from tests.hall.live import LiveHall, eventually, live_hall
+from tests.hall.rig import SCENES, build, scene
+from tests.hall.test_remote import http, oscsend
+
+CHOICE = {
+    "at": 2.0,
+    "do": "choice",
+    "id": "detour",
+    "timeout": 5.0,
+    "options": [
+        {"label": {"zh": "继续", "en": "Go on"}, "goto": "detour.end"},
+        {"label": {"zh": "看风", "en": "The wind"}, "goto": 30.0},
+    ],
+}
+CHOOSY = scene("choosy", 40.0, [CHOICE, effect(30.0, "wind", 0.6, 5.0), {"at": 20.0, "do": "jump", "to": "scene.end"}])
+
+
+def test_the_remote_picks_for_the_room_and_the_effects_follow(tmp_path: Path) -> None:
+    rig = build(tmp_path, scenes={**SCENES, "choosy": CHOOSY}, start=datetime(2025, 7, 4, 8, 0))
+    c = rig.control
+    c.go("choosy", "test")
+    rig.advance(3.0)
+    c.apply(parse_command(c, "choose", {"option": 2}, "osc"))
+    assert c.status()["show_time"] == pytest.approx(30.0, abs=0.05)
+    rig.advance(1.0)
+    assert rig.level("wind") == pytest.approx(0.6)  # the segment's wind blows at once
+    [picked] = rig.journal("choice")
+    assert {k: picked[k] for k in ("scene", "choice", "option", "display", "origin")} == {
+        "scene": "choosy", "choice": "detour", "option": 2, "display": "hall", "origin": "osc"}
+    assert picked["t"] == pytest.approx(3.0, abs=0.05)
+
+
+def test_an_unanswered_choice_is_journalled_with_its_default(tmp_path: Path) -> None:
+    rig = build(tmp_path, scenes={**SCENES, "choosy": CHOOSY}, start=datetime(2025, 7, 4, 8, 0))
+    c = rig.control
+    c.go("choosy", "test")
+    rig.advance(21.0)  # the choice times out at 7 s, the main story ends (jumps to the end) at 20 s
+    assert c.state == "postshow" and rig.level("wind") == 0.0  # the segment's wind never blew
+    [default] = rig.journal("choice")
+    assert (default["option"], default["t"], default["origin"]) == (1, 7.0, "timeout")
+    c.apply(Command("choose", option=1, origin="http"))  # nothing is offered now
+    assert rig.journal("ignored")[-1]["command"] == "choose"
+
+
+def test_bad_options_are_refused_with_the_reason(tmp_path: Path) -> None:
+    rig = build(tmp_path, scenes={**SCENES, "choosy": CHOOSY}, start=datetime(2025, 7, 4, 8, 0))
+    for bad in (0, 5, "2", True, None):
+        with pytest.raises(Rejected, match=r"choose needs an option number from 1 to 4, not "):
+            parse_command(rig.control, "choose", {"option": bad}, "http")
+    c = rig.control
+    c.go("choosy", "test")
+    rig.advance(3.0)
+    c.apply(Command("choose", option=3, origin="http"))
+    assert c.last_error == "option 3 does not exist; this choice has options 1 to 2"
+    assert c.status()["show_time"] == pytest.approx(3.0, abs=0.1)
+
+
+@pytest.fixture
+def hall(tmp_path: Path) -> Any:
+    with live_hall(tmp_path) as live:
+        (tmp_path / "scenes" / "choosy.yaml").write_text(yaml.safe_dump(CHOOSY, allow_unicode=True), "utf-8")
+        yield live
+
+
+def test_osc_and_http_pick_the_same_way(hall: LiveHall) -> None:
+    oscsend(hall.osc.port, "/exhibit/go", "s", "choosy")
+    assert eventually(lambda: hall.control.status()["state"] == "show")
+    assert eventually(lambda: hall.control.status()["show_time"] > 2.2)
+    oscsend(hall.osc.port, "/exhibit/choose", "i", 2)
+    assert eventually(lambda: hall.level("wind") == pytest.approx(0.6))
+    code, reply = http(hall, "POST", "/seek", {"t": 2.5})
+    assert code == 202 and eventually(lambda: hall.level("wind") == 0.0)
+    code, reply = http(hall, "POST", "/choose", {"option": 2})
+    assert code == 202, json.dumps(reply)
+    assert eventually(lambda: hall.level("wind") == pytest.approx(0.6))
+    assert [r["origin"] for r in hall.journal("choice")] == ["osc", "http"]
