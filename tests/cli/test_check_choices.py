@@ -90,3 +90,17 @@ def test_a_default_past_the_options_is_refused(project: Project, capsys: pytest.
     status, errors = run(project, capsys, default="3")
     assert status == 1 and len(errors) == 1
     assert "'default' is option 3, but there are only 2 options" in errors[0]
+
+
+def test_the_example_in_writing_scenes_passes_a_strict_check(
+    project: Project, capsys: pytest.CaptureFixture[str]
+) -> None:
+    docs = (Path(__file__).resolve().parents[2] / "docs" / "writing-scenes.md").read_text(encoding="utf-8")
+    section = docs[docs.index("### Choices and jumps: `choice`, `jump`") :]
+    start = section.index("```yaml\n") + 8
+    scene = project.root / "scenes" / "red_boat_choice.yaml"
+    scene.write_text(section[start : section.index("```\n", start)], encoding="utf-8")
+    status = main(["--root", str(project.root), "check", "--strict", str(scene)])
+    out = capsys.readouterr().out
+    problems = [line for line in out.splitlines() if ": error: " in line or ": warning: " in line]
+    assert (status, problems) == (0, [])
