@@ -30,6 +30,7 @@ from typing import TYPE_CHECKING, Any
 from exhibit.narration.show import Show, prepare_show
 from exhibit.narration.soundcaptions import sound_captions
 from exhibit.render.app import App, shared_app
+from exhibit.render.choice_panel import ChoiceHost
 from exhibit.render.displays import Displays, ScreenDisplays, screen_size, walls_fit
 from exhibit.render.overlay import Overlay
 from exhibit.render.quiz_host import QuizHost
@@ -104,6 +105,7 @@ class Player:
         self.transport = Transport(time.perf_counter)
         self.quiz = QuizHost(self)
         self.quiz.enabled = quiz
+        self.choices = ChoiceHost(self)  # the options of a choice cue, while it is offered
         self.watch = SceneWatch(self)
         self.show: Show | None = None
         self.world: Any = None
@@ -269,6 +271,7 @@ class Player:
 
     def _drop_show(self) -> None:
         self.quiz.close()
+        self.choices.close()
         if self.mix is not None:
             self.mix.close()
             self.mix = None
@@ -369,6 +372,7 @@ class Player:
             self.world.apply(frame)
         self.rig.apply(frame.camera)
         self.overlay.apply(frame)
+        self.choices.offer(frame.t)
         self.displays.set_clear_color(frame.environment.sky_horizon)
         self._last_frame = frame
         if events:

@@ -42,7 +42,12 @@ def test_the_remote_picks_for_the_room_and_the_effects_follow(tmp_path: Path) ->
     assert rig.level("wind") == pytest.approx(0.6)  # the segment's wind blows at once
     [picked] = rig.journal("choice")
     assert {k: picked[k] for k in ("scene", "choice", "option", "display", "origin")} == {
-        "scene": "choosy", "choice": "detour", "option": 2, "display": "hall", "origin": "osc"}
+        "scene": "choosy",
+        "choice": "detour",
+        "option": 2,
+        "display": "hall",
+        "origin": "osc",
+    }
     assert picked["t"] == pytest.approx(3.0, abs=0.05)
 
 

@@ -77,3 +77,36 @@ def test_a_picked_option_moves_the_show_and_its_sound(make_player: Any, tmp_path
     player.step()
     assert 8.0 <= player.t < 8.3 and player.mix.position() == pytest.approx(player.t, abs=0.06)
     assert player.overlay.shown()["captions"] == {"bottom": "After the jump"}
+
+
+def test_the_offered_choice_is_a_card_in_view_picked_by_key_or_click(make_player: Any, tmp_path: Any) -> None:
+    from exhibit.render.quiz_panel import PANEL_COLOR
+
+    player = played(make_player, tmp_path)
+    capture = player.displays.capture()
+    before = frame_at(player, 0.4)
+    assert player.choices.panel is None
+    offered = frame_at(player, 0.8)  # a still inside the offer shows the card, as play does
+    panel = player.choices.panel
+    assert panel is not None and panel.texts == ["1. Stay", "2. More"]
+    red = np.array(PANEL_COLOR[:3]) * 255
+
+    def card_share(image: np.ndarray) -> float:
+        h, w, _ = image.shape
+        middle = image[h // 3 : 2 * h // 3, w // 3 : 2 * w // 3].reshape(-1, 3).astype(float)
+        return float((np.abs(middle - red).max(axis=1) < 12).mean())
+
+    assert card_share(offered) > 0.2 and card_share(before) < 0.01
+    player.play(0.8)
+    player.step()
+    player.app.base.messenger.send("2")  # the key 2 picks the second option
+    assert 8.0 <= player.t < 8.2
+    player.step()
+    assert player.choices.panel is None and player.mix.position() == pytest.approx(player.t, abs=0.06)
+    player.seek(0.8)
+    player.step()
+    camera = player.displays.views[0].camera
+    x, y = player.choices.panel.screen_point(1, camera)
+    assert player.choices.panel.option_at(x, y, camera) == 1
+    assert player.choices.panel.option_at(x, 0.99, camera) is None
+    del capture
