@@ -28,6 +28,7 @@ COMMANDS = (
     "render",
     "play",
     "hall",
+    "visits",
     "effects",
     "quiz",
     "translate",

@@ -95,3 +95,31 @@ def test_osc_and_http_pick_the_same_way(hall: LiveHall) -> None:
     assert code == 202, json.dumps(reply)
     assert eventually(lambda: hall.level("wind") == pytest.approx(0.6))
     assert [r["origin"] for r in hall.journal("choice")] == ["osc", "http"]
+
+
+def test_exhibit_visits_counts_the_picks_and_defaults_of_the_journal(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    from exhibit.cli.main import main
+
+    rig = build(tmp_path, scenes={**SCENES, "choosy": CHOOSY}, start=datetime(2025, 7, 4, 8, 0))
+    c = rig.control
+    for pick in (2, 2, None):  # two rooms pick the wind, one lets the choice time out
+        c.go("choosy", "test")
+        rig.advance(3.0)
+        if pick is not None:
+            c.apply(Command("choose", option=pick, origin="http"))
+        rig.advance(40.0)
+    with (tmp_path / "var" / "log" / "hall.jsonl").open("a", encoding="utf-8") as journal:
+        journal.write('{"event": "choice", "option": "x"}\n{cut off by a power loss\n')
+    assert main(["--root", str(tmp_path), "visits", "--json"]) == 0
+    report = json.loads(capsys.readouterr().out)
+    assert report["choices"] == [
+        {"scene": "choosy", "choice": "detour", "option": 1, "picked": 0, "by_default": 1},
+        {"scene": "choosy", "choice": "detour", "option": 2, "picked": 2, "by_default": 0},
+    ]
+    assert report["unreadable_lines"] == 2
+    assert main(["--root", str(tmp_path), "visits"]) == 0
+    table = capsys.readouterr().out.splitlines()
+    assert table[1].split() == ["choosy", "detour", "1", "0", "1"]
+    assert table[-1] == "2 line(s) of the journal were not records and were skipped"
