@@ -12,20 +12,19 @@ from __future__ import annotations
 from collections.abc import Callable, Sequence
 from typing import TYPE_CHECKING, Any
 
+from exhibit.render.card import Card, Rect
 from exhibit.render.kiosk import BUTTON_COLORS, GOLD
-from exhibit.render.quiz_panel import HEIGHT, PANEL_COLOR, WIDTH, Color, Pointer
-from exhibit.render.typeset import fit
+from exhibit.render.quiz_panel import WIDTH, Pointer
 
 if TYPE_CHECKING:
     from panda3d.core import NodePath, TextFont
 
     from exhibit.timeline.model import TimedCue
 
-Rect = tuple[float, float, float, float]  # left, right, bottom, top in card units
 ROW_H, ROW_GAP, FIRST_ROW_TOP = 0.13, 0.04, 0.18
 
 
-class ChoicePanel:
+class ChoicePanel(Card):
     """One choice's prompt and options; ``pick(option)`` is called with the option (from 1)."""
 
     def __init__(
@@ -40,18 +39,11 @@ class ChoicePanel:
     ) -> None:
         from direct.showbase.DirectObject import DirectObject
 
+        super().__init__(parent, "choice-panel", font)
         self.timed = timed
         self.pointers = tuple(pointers)
         self.pick = pick
-        self.font = font
         self.rows: list[Rect] = []
-        self.texts: list[str] = []
-        self.root: NodePath = parent.attachNewNode("choice-panel")
-        for off in (self.root.setLightOff, self.root.setFogOff, self.root.setShaderOff):
-            off(1)  # the world's light and fog are for the scene; the card stays readable
-        self.root.setTwoSided(True)
-        self.root.setDepthWrite(False)
-        self._order = 0
         self._build(lang)
         self._events = DirectObject()
         for k in range(len(self.rows)):
@@ -61,90 +53,32 @@ class ChoicePanel:
     def _build(self, lang: str) -> None:
         cue = self.timed.cue
         left, right = -WIDTH / 2, WIDTH / 2
-        self._card((left, right, -HEIGHT / 2, HEIGHT / 2), PANEL_COLOR)
         prompt = getattr(cue, "prompt", None)
         if prompt is not None:
-            self._text(prompt.get(lang) or "", (left + 0.05, 0.38), 0.06, GOLD, width=WIDTH - 0.1, height=0.14)
+            self.text(prompt.get(lang) or "", (left + 0.05, 0.38), 0.06, GOLD, width=WIDTH - 0.1, height=0.14)
         frame, ink = BUTTON_COLORS["normal"]
         for k, option in enumerate(getattr(cue, "options", [])):
             top = FIRST_ROW_TOP - k * (ROW_H + ROW_GAP)
             rect = (left + 0.05, right - 0.05, top - ROW_H, top)
-            self._card(rect, frame)
+            self.card(rect, frame)
             label = f"{k + 1}. {option.label.get(lang) or ''}"
-            self._text(
-                label,
-                (rect[0] + 0.03, 0.0),
-                0.05,
-                ink,
-                width=rect[1] - rect[0] - 0.06,
-                height=ROW_H,
-                middle=(rect[2] + rect[3]) / 2,
-            )
+            width = rect[1] - rect[0] - 0.06
+            self.text(label, (rect[0] + 0.03, 0.0), 0.05, ink, width=width, height=ROW_H, middle=(top - ROW_H / 2))
             self.rows.append(rect)
-
-    def _card(self, rect: Rect, color: Color) -> None:
-        from panda3d.core import CardMaker
-
-        maker = CardMaker("card")
-        maker.setFrame(*rect)
-        node = self.root.attachNewNode(maker.generate())
-        node.setColor(*color)
-        node.setBin("fixed", self._next_order())
-
-    def _text(
-        self,
-        text: str,
-        pos: tuple[float, float],
-        scale: float,
-        color: Color,
-        *,
-        width: float,
-        height: float,
-        middle: float | None = None,
-    ) -> None:
-        """``text`` broken to ``width`` and set smaller if it must to fit ``height``; its first
-        baseline at ``pos``, or the lines centred on ``middle``."""
-        from panda3d.core import TextNode
-
-        fitted = fit(self.font, text, width, height, scale)
-        self.texts.append(text)
-        node = TextNode("text")
-        node.setFont(self.font)
-        node.setText(fitted.text)
-        node.setTextColor(*color)
-        placed = self.root.attachNewNode(node)
-        placed.setScale(fitted.scale)
-        placed.setPos(pos[0], 0.0, fitted.centred_baseline(middle) if middle is not None else pos[1])
-        placed.setBin("fixed", self._next_order())
-
-    def _next_order(self) -> int:
-        self._order += 1
-        return self._order
 
     # -- pointing ----------------------------------------------------------------------------
 
     def option_at(self, x: float, y: float, camera: NodePath) -> int | None:
         """The option (from 1) under a point of ``camera``'s view (-1..1), or None."""
-        from panda3d.core import Point2, Point3
-
-        near, far = Point3(), Point3()
-        if not camera.node().getLens().extrude(Point2(x, y), near, far):
+        hit = self.point_on(x, y, camera)
+        if hit is None:
             return None
-        a, b = self.root.getRelativePoint(camera, near), self.root.getRelativePoint(camera, far)
-        if abs(b.y - a.y) < 1e-9 or -a.y / (b.y - a.y) < 0:
-            return None  # along the card, or the card is behind the viewer
-        s = -a.y / (b.y - a.y)
-        px, pz = a.x + s * (b.x - a.x), a.z + s * (b.z - a.z)
+        px, pz = hit
         return next((k + 1 for k, (lo, hi, bo, to) in enumerate(self.rows) if lo <= px <= hi and bo <= pz <= to), None)
 
-    def screen_point(self, option: int, camera: NodePath) -> tuple[float, float] | None:
+    def option_point(self, option: int, camera: NodePath) -> tuple[float, float] | None:
         """Where option ``option``'s middle appears in ``camera``'s view (-1..1)."""
-        from panda3d.core import Point2, Point3
-
-        left, right, bottom, top = self.rows[option - 1]
-        p = camera.getRelativePoint(self.root, Point3((left + right) / 2, 0, (bottom + top) / 2))
-        out = Point2()
-        return (out.x, out.y) if camera.node().getLens().project(p, out) else None
+        return self.screen_point(self.rows[option - 1], camera)
 
     def _mouse_click(self) -> None:
         for pointer in self.pointers:
@@ -156,7 +90,7 @@ class ChoicePanel:
 
     def destroy(self) -> None:
         self._events.ignoreAll()
-        self.root.removeNode()
+        super().destroy()
 
 
 class ChoiceHost:

@@ -19,6 +19,7 @@ from exhibit.spec.project import Project
 from exhibit.spec.scene import (
     AUDIO_SUFFIXES,
     BUILTIN_EFFECTS,
+    IMAGE_SUFFIXES,
     AnimateCue,
     CaptionCue,
     ChoiceCue,
@@ -318,6 +319,24 @@ def check_choices(ctx: SceneContext, report: _Report) -> None:
                 )
 
 
+def check_hotspots(ctx: SceneContext, report: _Report) -> None:
+    """An info card is read by visitors in every language; its picture must be there."""
+    for name, obj in ctx.scene.objects.items():
+        info = obj.info
+        if info is None:
+            continue
+        for field_name, text in (("title", info.title), ("text", info.text)):
+            missing = [lang for lang in ctx.scene.languages if not text.has(lang)]
+            if missing:
+                report.error(
+                    ("objects", name, "info", field_name),
+                    f"the info card of '{name}' has no {field_name} in {', '.join(missing)}; "
+                    "write it in every language of the scene",
+                )
+        if info.image is not None:
+            _file(ctx, report, ("objects", name, "info", "image"), info.image, "image", IMAGE_SUFFIXES)
+
+
 def check_effects(ctx: SceneContext, report: _Report) -> None:
     hall_effects = list(ctx.hall.effects) if ctx.hall else []
     known = list(BUILTIN_EFFECTS) + [e for e in hall_effects if e not in BUILTIN_EFFECTS]
@@ -546,6 +565,7 @@ CHECKS: tuple[Check, ...] = (
     check_narration_text,
     check_captions,
     check_choices,
+    check_hotspots,
     check_effects,
     check_quiz,
     check_files,

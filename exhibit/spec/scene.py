@@ -127,12 +127,24 @@ class FogChange(Model):
 # --- objects ---------------------------------------------------------------------------------
 
 
+class Info(Model):
+    """What a visitor learns by selecting an object (a hotspot): a card with a title, a text
+    and optionally a picture; ``pause`` holds the show while it is open, ``timeout`` closes it."""
+
+    title: Text
+    text: Text
+    image: str | None = None
+    pause: bool = False
+    timeout: Positive = 20.0
+
+
 class ObjectBase(Model):
     pos: Vec3 = ZERO3
     hpr: Vec3 = ZERO3
     scale: Scale = ONE3
     visible: bool = True
     opacity: Unit = 1.0
+    info: Info | None = None  # a hotspot: selecting the object opens this card
 
 
 class Terrain(ObjectBase):

@@ -106,7 +106,9 @@ def test_the_offered_choice_is_a_card_in_view_picked_by_key_or_click(make_player
     player.seek(0.8)
     player.step()
     camera = player.displays.views[0].camera
-    x, y = player.choices.panel.screen_point(1, camera)
+    point = player.choices.panel.option_point(1, camera)
+    assert point is not None
+    x, y = point
     assert player.choices.panel.option_at(x, y, camera) == 1
     assert player.choices.panel.option_at(x, 0.99, camera) is None
     del capture
