@@ -32,6 +32,7 @@ from exhibit.narration.soundcaptions import sound_captions
 from exhibit.render.app import App, shared_app
 from exhibit.render.choice_panel import ChoiceHost
 from exhibit.render.displays import Displays, ScreenDisplays, screen_size, walls_fit
+from exhibit.render.hotspots import HotspotHost
 from exhibit.render.overlay import Overlay
 from exhibit.render.quiz_host import QuizHost
 from exhibit.render.reload import SceneWatch
@@ -106,6 +107,7 @@ class Player:
         self.quiz = QuizHost(self)
         self.quiz.enabled = quiz
         self.choices = ChoiceHost(self)  # the options of a choice cue, while it is offered
+        self.hotspots: HotspotHost | None = None  # selecting objects with info: made by bind_controls
         self.watch = SceneWatch(self)
         self.show: Show | None = None
         self.world: Any = None
@@ -272,6 +274,8 @@ class Player:
     def _drop_show(self) -> None:
         self.quiz.close()
         self.choices.close()
+        if self.hotspots is not None:
+            self.hotspots.close()
         if self.mix is not None:
             self.mix.close()
             self.mix = None
@@ -498,6 +502,13 @@ class Player:
         from exhibit.render.controls import Controls
 
         self._controls = Controls(self, on_quit)
+        self.enable_hotspots()
+
+    def enable_hotspots(self) -> HotspotHost:
+        """Let a click in a window select objects with ``info`` (their cards open)."""
+        if self.hotspots is None:
+            self.hotspots = HotspotHost(self)
+        return self.hotspots
 
     def run(self) -> None:
         """Play until Esc (``exhibit play``). At the end the last frame stays on screen until
@@ -522,6 +533,8 @@ class Player:
         if self._controls is not None:
             self._controls.close()
         self._drop_show()
+        if self.hotspots is not None:
+            self.hotspots.destroy()
         self.quiz.close_store()
         self.overlay.destroy()
         self.displays.close()
