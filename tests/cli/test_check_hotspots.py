@@ -3,6 +3,8 @@ every language, a picture that is not there; each located at the value written."
 
 from __future__ import annotations
 
+from pathlib import Path
+
 import pytest
 
 from exhibit.cli.main import main
@@ -46,3 +48,17 @@ def test_a_card_without_a_language_and_a_missing_picture_are_located(
         "write it in every language of the scene",
         "scenes/hotspot.yaml:10:14: error: image file 'pictures/cabn.png' does not exist",
     ]
+
+
+def test_the_example_in_writing_scenes_passes_a_strict_check(
+    project: Project, capsys: pytest.CaptureFixture[str]
+) -> None:
+    docs = (Path(__file__).resolve().parents[2] / "docs" / "writing-scenes.md").read_text(encoding="utf-8")
+    section = docs[docs.index("### Hotspots: `info`") :]
+    start = section.index("```yaml\n") + 8
+    scene = project.root / "scenes" / "red_boat_hotspot.yaml"
+    scene.write_text(section[start : section.index("```\n", start)], encoding="utf-8")
+    status = main(["--root", str(project.root), "check", "--strict", str(scene)])
+    out = capsys.readouterr().out
+    problems = [line for line in out.splitlines() if ": error: " in line or ": warning: " in line]
+    assert (status, problems) == (0, [])
