@@ -497,6 +497,9 @@ class HallControl:
             self.journal.write("warning", warning=warning, scene=self.show.scene if self.show else None)
             self._changed = True
         side.clear()
+        for visit in self.playback.take_visits():  # what visitors selected and chose in the windows
+            fields = {k: v for k, v in visit.items() if k != "event"}
+            self.journal.write(str(visit.get("event")), scene=self.show.scene if self.show else None, **fields)
 
     def _error(self, event: str, message: str, **fields: Any) -> None:
         self.last_error = message

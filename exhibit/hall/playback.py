@@ -63,6 +63,10 @@ class Playback(Protocol):
         on, and the hall writes them to its journal."""
         ...
 
+    def take_visits(self) -> list[dict[str, Any]]:
+        """What visitors selected and chose in the windows since the last call, for the journal."""
+        ...
+
     @property
     def quiz_waiting(self) -> int:
         """Finished quiz rounds that wait for the database."""
@@ -135,6 +139,10 @@ class TimelinePlayback:
         taken, self._warnings = self._warnings, []
         return taken
 
+    def take_visits(self) -> list[dict[str, Any]]:
+        """None: without a window nobody selects anything (the remote's picks are journalled by the hall)."""
+        return []
+
     @property
     def quiz_waiting(self) -> int:
         return 0
@@ -180,6 +188,10 @@ class HallPlayer(Protocol):
 
     def take_warnings(self) -> list[str]: ...
 
+    def take_visits(self) -> list[dict[str, Any]]: ...
+
+    def enable_hotspots(self) -> Any: ...
+
     def close(self) -> None: ...
 
 
@@ -190,6 +202,7 @@ class PlayerPlayback:
     def __init__(self, open_player: Callable[[], HallPlayer]) -> None:
         player = open_player()
         self.player = player
+        player.enable_hotspots()  # visitors in front of the hall's windows may open info cards
         self._events: list[Event] = []
         self._remove = player.add_listener(self._collect)
 
@@ -247,6 +260,9 @@ class PlayerPlayback:
 
     def take_warnings(self) -> list[str]:
         return self.player.take_warnings()
+
+    def take_visits(self) -> list[dict[str, Any]]:
+        return self.player.take_visits()
 
     @property
     def quiz_waiting(self) -> int:

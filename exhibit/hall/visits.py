@@ -1,8 +1,9 @@
 """What visitors chose and opened, counted from the hall's journal (``var/log/hall.jsonl``).
 
-The journal holds one ``choice`` record per pick (from the remote, a window, a headset) and
-per choice that timed out to its default; each says the scene, the choice, the option, the
-show time and the display, and nothing about the visitor. A line that is not a record (a
+The journal holds one ``hotspot`` record per info card opened (scene, object) and one
+``choice`` record per pick (from the remote or a window) and per choice that timed out to its
+default (scene, choice, option); each says the show time and the display, and nothing about
+the visitor. A line that is not a record (a
 file cut off by a power loss) is counted and skipped, never fatal.
 """
 
@@ -23,9 +24,13 @@ class Visits:
 
     picked: Counter[tuple[str, str, int]] = field(default_factory=Counter)
     defaulted: Counter[tuple[str, str, int]] = field(default_factory=Counter)
+    opened: Counter[tuple[str, str]] = field(default_factory=Counter)  # (scene, object): info cards opened
     unreadable: int = 0  # journal lines that were not records
 
     def add(self, record: dict[str, Any]) -> None:
+        if record.get("event") == "hotspot":
+            self.opened[(str(record.get("scene")), str(record.get("object")))] += 1
+            return
         if record.get("event") != "choice":
             return
         option = record.get("option")
@@ -48,6 +53,10 @@ class Visits:
             }
             for s, c, o in keys
         ]
+
+    def hotspot_rows(self) -> list[dict[str, Any]]:
+        """One row per object whose info card was opened, by scene and object."""
+        return [{"scene": s, "object": o, "opened": n} for (s, o), n in sorted(self.opened.items())]
 
 
 def read_visits(journal: Path) -> Visits:

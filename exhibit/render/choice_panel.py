@@ -126,6 +126,8 @@ class ChoiceHost:
         if panel is None:
             return
         label = panel.timed.cue.options[option - 1].label.get(player.show.lang)  # type: ignore[union-attr]
+        choice = panel.timed.cue.id or f"cue {panel.timed.index + 1}"
+        player.record_visit("choice", choice=choice, option=option, t=round(player.t, 3), origin="window")
         t = player.pick(option)
         player.tell(f"chose {option} ({label}): on from {t:.1f} s")
 

@@ -143,6 +143,7 @@ class HotspotHost:
         if info.pause and player.status == "playing":
             player.pause()
             self.paused_show = True
+        player.record_visit("hotspot", object=name, t=round(player.t, 3), origin="window")
         player.tell(f"opened {name} at {player.t:.1f} s")
 
     def close(self) -> None:

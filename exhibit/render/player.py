@@ -116,6 +116,7 @@ class Player:
         self.sounds: SoundEffects | None = None
         self.listeners: list[Listener] = []
         self._warnings: list[str] = []  # side problems not yet taken by the hall
+        self._visits: list[dict[str, Any]] = []  # selections and choices not yet taken by the hall
         self._last_frame: FrameState | None = None
         self._controls: Controls | None = None
         self._closed = False
@@ -159,6 +160,16 @@ class Player:
     def take_warnings(self) -> list[str]:
         """The warnings since the last call (the hall writes them to its journal)."""
         taken, self._warnings = self._warnings, []
+        return taken
+
+    def record_visit(self, event: str, **fields: Any) -> None:
+        """A visitor selected something here (``hotspot``) or picked an option (``choice``):
+        kept with the show time and this player's display for the hall's journal; no personal data."""
+        self._visits.append({"event": event, **fields, "display": self.displays.mode})
+
+    def take_visits(self) -> list[dict[str, Any]]:
+        """The selections and choices since the last call (the hall writes them to its journal)."""
+        taken, self._visits = self._visits, []
         return taken
 
     # -- what is playing ---------------------------------------------------------------------

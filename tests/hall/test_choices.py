@@ -13,6 +13,7 @@ import pytest
 import yaml
 
 from exhibit.hall.control import Command, Rejected, parse_command
+from exhibit.hall.playback import TimelinePlayback
 from tests.effects.scenes import effect
 from tests.hall.live import LiveHall, eventually, live_hall
 from tests.hall.rig import SCENES, build, scene
@@ -123,3 +124,34 @@ def test_exhibit_visits_counts_the_picks_and_defaults_of_the_journal(
     table = capsys.readouterr().out.splitlines()
     assert table[1].split() == ["choosy", "detour", "1", "0", "1"]
     assert table[-1] == "2 line(s) of the journal were not records and were skipped"
+
+
+class WindowPlayback(TimelinePlayback):
+    """Headless playback with what a window's visitors did waiting for the hall's journal."""
+
+    def __init__(self, *args: Any) -> None:
+        super().__init__(*args)
+        self.visits: list[dict[str, Any]] = []
+
+    def take_visits(self) -> list[dict[str, Any]]:
+        taken, self.visits = self.visits, []
+        return taken
+
+
+def test_selections_in_a_window_reach_the_journal_and_the_report(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    from exhibit.cli.main import main
+
+    rig = build(tmp_path, scenes={**SCENES, "choosy": CHOOSY}, start=datetime(2025, 7, 4, 8, 0))
+    c = rig.control
+    playback = WindowPlayback(c.catalogue, rig.clock)
+    c.playback = playback
+    c.go("choosy", "test")
+    rig.advance(1.0)
+    playback.visits += [{"event": "hotspot", "object": "boat", "t": 0.9, "origin": "window", "display": "wall"}] * 2
+    rig.advance(1.0)
+    opened = rig.journal("hotspot")
+    assert len(opened) == 2 and opened[0]["scene"] == "choosy" and opened[0]["display"] == "wall"
+    assert main(["--root", str(tmp_path), "visits", "--json"]) == 0
+    assert json.loads(capsys.readouterr().out)["hotspots"] == [{"scene": "choosy", "object": "boat", "opened": 2}]

@@ -73,6 +73,8 @@ def test_a_click_on_the_boat_opens_its_card_paused_and_a_second_select_closes_it
     player.play(1.0)
     host.select("boat")
     assert player.status == "paused"
+    [visit] = player.take_visits()
+    assert (visit["event"], visit["object"], visit["t"]) == ("hotspot", "boat", pytest.approx(1.0, abs=0.05))
     assert host.card is not None and host.card.texts[:1] == ["The Red Boat"]
     capture = player.displays.capture()
     player.step()

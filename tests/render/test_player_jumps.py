@@ -101,6 +101,9 @@ def test_the_offered_choice_is_a_card_in_view_picked_by_key_or_click(make_player
     player.step()
     player.app.base.messenger.send("2")  # the key 2 picks the second option
     assert 8.0 <= player.t < 8.2
+    [visit] = player.take_visits()  # for the hall's journal
+    assert visit["event"] == "choice" and (visit["choice"], visit["option"], visit["origin"]) == ("pick", 2, "window")
+    assert 0.8 <= visit["t"] < 1.0 and visit["display"] == "offscreen"
     player.step()
     assert player.choices.panel is None and player.mix.position() == pytest.approx(player.t, abs=0.06)
     player.seek(0.8)
