@@ -41,6 +41,7 @@ class Transport:
         self.t = 0.0
         self.events_from = -math.inf  # events up to here were read
         self.jumped = False  # the last advance jumped: a mix that steers the clock must follow
+        self.held: Event | None = None  # a jump held back by a quiz at its time (see advance)
         self.passed: list[Event] = []  # jumps at the time jumped to that are not taken (see _go_on)
 
     # -- the timeline --------------------------------------------------------------------------
@@ -112,6 +113,7 @@ class Transport:
         t = self.clamp(t)
         self.t = t
         self.passed = []
+        self.held = None
         self.events_from = t - SEEK_EPSILON if inclusive else t
         self.clock.seek(t, self.wall())
         if self.status == "ended" and t < self.loaded().duration:
@@ -156,6 +158,13 @@ class Transport:
         ``t`` never jump. Returns the time reached and the events, each read once.
         """
         timeline = self.loaded()
+        if self.held is not None and self.status == "playing" and t is None:
+            held, self.held = self.held, None  # the quiz at its time was answered: jump now
+            self._go_on(timeline.jump_target(held))
+            self.jumped = True
+            if self.t >= timeline.duration:
+                self.status = "ended"
+            return self.t, [held]
         if t is not None:
             target = self.clamp(t)
         elif self.status == "playing":
@@ -173,9 +182,10 @@ class Transport:
             if jump is not None:  # what lies after a jump is skipped, not read
                 target, events = jump.t, [e for e in events if e <= jump]
             stop = interrupt(events) if interrupt is not None and events else None
-            if stop is not None:
+            if stop is not None:  # a jump at the very time of the quiz is taken when the show goes on
+                self.held = jump if jump is not None and jump.t <= stop else None
                 target, jump = stop, None
-                events = [e for e in events if e.t <= stop]
+                events = [e for e in events if e.t <= stop and e is not self.held]
             self.events_from = target
         self.t = target
         self.jumped = jump is not None

@@ -155,3 +155,24 @@ def test_the_loop_finder_agrees_with_running_the_jumps(pairs: list[tuple[int, in
             break
         t = nxt.to
     assert (endless_loop(scene.cues, jumps) is None) == ends
+
+
+def test_a_jump_at_the_time_of_a_quiz_is_taken_when_the_show_goes_on() -> None:
+    cues = [dict(c) for c in CUES]
+    cues.append({"at": 20, "do": "quiz", "bank": "party_history"})  # the main story's end asks first
+    tl = timeline(cues)
+    moving, wall = started(tl)
+    moving.seek(19.5)
+
+    def quiz_stops(events: list[Event]) -> float | None:
+        return next((e.t for e in events if e.kind == "quiz"), None)
+
+    wall.now += 1.0
+    t, events = moving.advance(interrupt=quiz_stops)
+    assert t == 20.0 and [e.kind for e in events] == ["quiz"]  # the quiz holds the show at 20 s
+    moving.pause()
+    moving.hold(20.0)
+    moving.play()  # answered: the show goes on, and the jump of 20 s is taken at once
+    wall.now += 0.1
+    t, events = moving.advance(interrupt=quiz_stops)
+    assert t == tl.duration and [e.kind for e in events] == ["jump"] and moving.status == "ended"
