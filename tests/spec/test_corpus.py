@@ -447,7 +447,7 @@ EXPECTED: dict[str, list[Expected]] = {
     "scenes/unknown_key_object.yaml": [
         (4, 5, ERROR, "unknown key 'poss' (did you mean 'pos'?)"),
         (7, 5, ERROR, "unknown key 'colour' (did you mean 'color'?)"),
-        (8, 5, ERROR, "unknown key 'flavour'; allowed here: pos, hpr, scale, visible, opacity, "
+        (8, 5, ERROR, "unknown key 'flavour'; allowed here: pos, hpr, scale, visible, opacity, info, "
                       "kind, size, color, waves"),
     ],
     "scenes/unknown_key_top.yaml": [
