@@ -29,6 +29,7 @@ COMMANDS = (
     "render",
     "play",
     "hall",
+    "visits",
     "effects",
     "quiz",
     "translate",

@@ -30,6 +30,7 @@ import threading
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from datetime import datetime, timedelta
+from functools import partial
 from typing import Any, Literal, Protocol
 
 from exhibit.effects.bus import EffectsBus
@@ -45,6 +46,7 @@ from exhibit.spec.common import ID_PATTERN
 from exhibit.spec.errors import ExhibitError, did_you_mean
 from exhibit.spec.hall import Hall
 from exhibit.spec.project import Project
+from exhibit.spec.scene import ChoiceCue
 
 State = Literal["standby", "preshow", "show", "postshow"]
 
@@ -64,7 +66,7 @@ class Keeper(Protocol):
     def check(self) -> None: ...
 
 
-Op = Literal["go", "stop", "panic", "reset", "seek", "input", "disable", "enable"]
+Op = Literal["go", "stop", "panic", "reset", "seek", "input", "disable", "enable", "choose"]
 
 PRESHOW = 30.0  # seconds before a scheduled show: attract stops, the show loads
 POSTSHOW = 20.0  # seconds after a show with every effect safe
@@ -83,6 +85,7 @@ class Command:
     active: bool = False  # for input
     lang: str | None = None  # for go: the show's language (default: the hall's first)
     audio_description: bool = False  # for go: play the mix with the audio description
+    option: int | None = None  # for choose: the option picked for the room (from 1)
 
 
 class HallControl:
@@ -155,6 +158,8 @@ class HallControl:
             self.reset(command.origin)
         elif command.op == "seek" and command.t is not None:
             self.seek(command.t, command.origin)
+        elif command.op == "choose" and command.option is not None:
+            self.choose(command.option, command.origin)
         elif command.op in ("input", "disable", "enable") and command.name is not None:
             self.safety(command.op, command.name, command.active, command.origin)
 
@@ -234,6 +239,24 @@ class HallControl:
             self._step_show()
         else:
             self.journal.write("ignored", command="seek", state=self.state, origin=origin)
+        self._publish(force=True)
+
+    def choose(self, option: int, origin: str = "operator") -> None:
+        """Pick ``option`` of the choice the show offers now, for the whole room."""
+        show = self.show
+        timeline = show.playback.timeline if show is not None and self.state == "show" else None
+        offered = timeline.choice_at(show.t) if timeline is not None and show is not None else None
+        if show is None or offered is None:
+            self.journal.write("ignored", command="choose", state=self.state, origin=origin)
+        else:
+            try:
+                t = show.t
+                show.pick(option)
+                self.journal.write("choice", scene=show.scene, choice=offered.cue.id or f"cue {offered.index + 1}",
+                                   option=option, t=round(t, 3), display="hall", origin=origin)
+                self._step_show()
+            except ExhibitError as exc:
+                self._error("choose_rejected", str(exc), origin=origin, scene=show.scene)
         self._publish(force=True)
 
     # -- the loop ----------------------------------------------------------------------------------
@@ -393,8 +416,18 @@ class HallControl:
         else:
             self.bus.update(frame.timeline, frame.t)
 
+    def _record_defaults(self, scene: str, frame: ShowFrame) -> None:
+        """A choice nobody answered takes its default: journalled like a pick, from ``timeout``."""
+        for event in frame.events:
+            cue = frame.timeline.scene.cues[event.index] if event.kind == "jump" else None
+            if isinstance(cue, ChoiceCue):
+                self.journal.write("choice", scene=scene, choice=cue.id or f"cue {event.index + 1}",
+                                   option=cue.default, t=round(event.t, 3), display="hall", origin="timeout")
+
     def _listeners(self, scene: str, effects: bool = True) -> list[Listener]:
         listeners: list[Listener] = [self._to_effects] if effects else []
+        if effects:  # a show, not the attract loop
+            listeners.append(partial(self._record_defaults, scene))
         if self.sync is not None:
             listeners.append(self.sync.listener_for(scene))
         return listeners
@@ -464,6 +497,9 @@ class HallControl:
             self.journal.write("warning", warning=warning, scene=self.show.scene if self.show else None)
             self._changed = True
         side.clear()
+        for visit in self.playback.take_visits():  # what visitors selected and chose in the windows
+            fields = {k: v for k, v in visit.items() if k != "event"}
+            self.journal.write(str(visit.get("event")), scene=self.show.scene if self.show else None, **fields)
 
     def _error(self, event: str, message: str, **fields: Any) -> None:
         self.last_error = message
@@ -550,7 +586,7 @@ def _one_line(exc: BaseException) -> str:
 
 # -- the remote's commands, one implementation for every transport (OSC, the web console) ---------
 
-OPS: tuple[Op, ...] = ("go", "stop", "panic", "reset", "seek", "input", "disable", "enable")
+OPS: tuple[Op, ...] = ("go", "stop", "panic", "reset", "seek", "input", "disable", "enable", "choose")
 SAFE_NAME = re.compile(ID_PATTERN)
 
 
@@ -588,7 +624,7 @@ def safety_command(control: HallControl, op: str, name: Any, active: Any, origin
 
 def parse_command(control: HallControl, op: str, fields: Mapping[str, Any], origin: str) -> Command:
     """A remote command from its name and fields (``scene``, ``lang``, ``audio_description``,
-    ``t``, ``name``, ``active``), checked against the hall; :class:`Rejected` says why not."""
+    ``t``, ``option``, ``name``, ``active``), checked against the hall; :class:`Rejected` says why not."""
     try:
         if op == "go":
             scene, lang = fields.get("scene"), fields.get("lang")
@@ -600,6 +636,11 @@ def parse_command(control: HallControl, op: str, fields: Mapping[str, Any], orig
                            origin=origin, audio_description=described)
         if op == "seek":
             return Command("seek", t=parse_seconds(fields.get("t")), origin=origin)
+        if op == "choose":
+            option = fields.get("option")
+            if isinstance(option, bool) or not isinstance(option, int) or not 1 <= option <= 4:
+                raise Rejected(f"choose needs an option number from 1 to 4, not {option!r}")
+            return Command("choose", option=option, origin=origin)
         if op in ("input", "disable", "enable"):
             return safety_command(control, op, fields.get("name"), fields.get("active"), origin)
         if op in ("stop", "panic", "reset"):

@@ -41,6 +41,10 @@ class Playback(Protocol):
 
     def seek(self, t: float) -> None: ...
 
+    def pick(self, option: int) -> float:
+        """Answer the choice offered now with ``option`` (from 1); the time gone on from."""
+        ...
+
     def stop(self) -> None: ...
 
     def set_muted(self, muted: bool) -> None:
@@ -65,6 +69,10 @@ class Playback(Protocol):
     def take_warnings(self) -> list[str]:
         """Side problems since the last call (the quiz database is out, ...): the show goes
         on, and the hall writes them to its journal."""
+        ...
+
+    def take_visits(self) -> list[dict[str, Any]]:
+        """What visitors selected and chose in the windows since the last call, for the journal."""
         ...
 
     @property
@@ -117,6 +125,9 @@ class TimelinePlayback:
         if ended:
             self.transport.status = "playing"
 
+    def pick(self, option: int) -> float:
+        return self.transport.pick(option)
+
     def stop(self) -> None:
         self.transport.unload()
 
@@ -146,6 +157,10 @@ class TimelinePlayback:
         """A scene played in another language than asked (no quiz is asked without a player)."""
         taken, self._warnings = self._warnings, []
         return taken
+
+    def take_visits(self) -> list[dict[str, Any]]:
+        """None: without a window nobody selects anything (the remote's picks are journalled by the hall)."""
+        return []
 
     @property
     def quiz_waiting(self) -> int:
@@ -178,6 +193,8 @@ class HallPlayer(Protocol):
 
     def seek(self, t: float, inclusive: bool = False) -> None: ...
 
+    def pick(self, option: int) -> float: ...
+
     def stop(self) -> None: ...
 
     def set_muted(self, muted: bool) -> None: ...
@@ -190,6 +207,10 @@ class HallPlayer(Protocol):
 
     def take_warnings(self) -> list[str]: ...
 
+    def take_visits(self) -> list[dict[str, Any]]: ...
+
+    def enable_hotspots(self) -> Any: ...
+
     def close(self) -> None: ...
 
 
@@ -200,6 +221,7 @@ class PlayerPlayback:
     def __init__(self, open_player: Callable[[], HallPlayer]) -> None:
         player = open_player()
         self.player = player
+        player.enable_hotspots()  # visitors in front of the hall's windows may open info cards
         self._events: list[Event] = []
         self._remove = player.add_listener(self._collect)
 
@@ -228,6 +250,9 @@ class PlayerPlayback:
     def seek(self, t: float) -> None:
         self.player.seek(t)
 
+    def pick(self, option: int) -> float:
+        return self.player.pick(option)
+
     def stop(self) -> None:
         self.player.stop()
 
@@ -254,6 +279,9 @@ class PlayerPlayback:
 
     def take_warnings(self) -> list[str]:
         return self.player.take_warnings()
+
+    def take_visits(self) -> list[dict[str, Any]]:
+        return self.player.take_visits()
 
     @property
     def quiz_waiting(self) -> int:

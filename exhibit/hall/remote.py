@@ -179,6 +179,10 @@ class OscRemote:
             if len(args) != 1:
                 raise Rejected("seek takes one time in seconds")
             return {"t": args[0]}
+        if op == "choose":
+            if len(args) != 1:
+                raise Rejected("choose takes one option number")
+            return {"option": args[0]}
         if op == "input":
             if len(args) != 2:
                 raise Rejected("input takes a name and 1 or 0")

@@ -107,6 +107,12 @@ class Show:
         if self._routed is not None and self.playback.status == "playing":
             self._routed.play(self.playback.t)
 
+    def pick(self, option: int) -> None:
+        """Answer the choice offered now (see :meth:`Transport.pick`); the routed description follows."""
+        self.playback.pick(option)
+        if self._routed is not None and self.playback.status == "playing":
+            self._routed.play(self.playback.t)
+
     @property
     def t(self) -> float:
         return self.playback.t

@@ -30,7 +30,9 @@ from typing import TYPE_CHECKING, Any
 from exhibit.narration.show import Show, prepare_show
 from exhibit.narration.soundcaptions import sound_captions
 from exhibit.render.app import App, shared_app
+from exhibit.render.choice_panel import ChoiceHost
 from exhibit.render.displays import Displays, ScreenDisplays, screen_size, walls_fit
+from exhibit.render.hotspots import HotspotHost
 from exhibit.render.overlay import Overlay
 from exhibit.render.quiz_host import QuizHost
 from exhibit.render.reload import SceneWatch
@@ -104,6 +106,8 @@ class Player:
         self.transport = Transport(time.perf_counter)
         self.quiz = QuizHost(self)
         self.quiz.enabled = quiz
+        self.choices = ChoiceHost(self)  # the options of a choice cue, while it is offered
+        self.hotspots: HotspotHost | None = None  # selecting objects with info: made by bind_controls
         self.watch = SceneWatch(self)
         self.show: Show | None = None
         self.world: Any = None
@@ -112,6 +116,7 @@ class Player:
         self.sounds: SoundEffects | None = None
         self.listeners: list[Listener] = []
         self._warnings: list[str] = []  # side problems not yet taken by the hall
+        self._visits: list[dict[str, Any]] = []  # selections and choices not yet taken by the hall
         self._last_frame: FrameState | None = None
         self._controls: Controls | None = None
         self._closed = False
@@ -155,6 +160,16 @@ class Player:
     def take_warnings(self) -> list[str]:
         """The warnings since the last call (the hall writes them to its journal)."""
         taken, self._warnings = self._warnings, []
+        return taken
+
+    def record_visit(self, event: str, **fields: Any) -> None:
+        """A visitor selected something here (``hotspot``) or picked an option (``choice``):
+        kept with the show time and this player's display for the hall's journal; no personal data."""
+        self._visits.append({"event": event, **fields, "display": self.displays.mode})
+
+    def take_visits(self) -> list[dict[str, Any]]:
+        """The selections and choices since the last call (the hall writes them to its journal)."""
+        taken, self._visits = self._visits, []
         return taken
 
     # -- what is playing ---------------------------------------------------------------------
@@ -269,6 +284,9 @@ class Player:
 
     def _drop_show(self) -> None:
         self.quiz.close()
+        self.choices.close()
+        if self.hotspots is not None:
+            self.hotspots.close()
         if self.mix is not None:
             self.mix.close()
             self.mix = None
@@ -311,6 +329,14 @@ class Player:
         if self.status == "playing" and self.mix is not None:
             self.mix.play(self.t)
 
+    def pick(self, option: int) -> float:
+        """Answer the choice offered now with ``option`` (from 1): the show and its sound go on
+        from the option's ``goto``; returns that time."""
+        t = self.transport.pick(option)
+        if self.status == "playing" and self.mix is not None:
+            self.mix.play(t)
+        return t
+
     def stop(self) -> None:
         """Stop playing and silence the mix; the picture stays at the current moment."""
         if self.mix is not None:
@@ -334,6 +360,8 @@ class Player:
         interactive = t is None
         playing = self.status == "playing"
         target, events = self.transport.advance(t, self._quiz_stop if interactive else None)
+        if self.transport.jumped and self.mix is not None:
+            self.mix.play(target)  # a jump is a seek: the sound goes on from the target too
         frame = timeline.state(target)
         self.apply(frame, events)
         if playing and self.status == "ended" and self.mix is not None:
@@ -359,6 +387,7 @@ class Player:
             self.world.apply(frame)
         self.rig.apply(frame.camera)
         self.overlay.apply(frame)
+        self.choices.offer(frame.t)
         self.displays.set_clear_color(frame.environment.sky_horizon)
         self._last_frame = frame
         if events:
@@ -484,6 +513,13 @@ class Player:
         from exhibit.render.controls import Controls
 
         self._controls = Controls(self, on_quit)
+        self.enable_hotspots()
+
+    def enable_hotspots(self) -> HotspotHost:
+        """Let a click in a window select objects with ``info`` (their cards open)."""
+        if self.hotspots is None:
+            self.hotspots = HotspotHost(self)
+        return self.hotspots
 
     def run(self) -> None:
         """Play until Esc (``exhibit play``). At the end the last frame stays on screen until
@@ -508,6 +544,8 @@ class Player:
         if self._controls is not None:
             self._controls.close()
         self._drop_show()
+        if self.hotspots is not None:
+            self.hotspots.destroy()
         self.quiz.close_store()
         self.overlay.destroy()
         self.displays.close()

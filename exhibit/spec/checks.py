@@ -12,16 +12,20 @@ from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from pathlib import Path
 
+from exhibit.spec.common import Text
 from exhibit.spec.errors import Diagnostic, ExhibitError, Severity, did_you_mean
 from exhibit.spec.hall import Hall
 from exhibit.spec.project import Project
 from exhibit.spec.scene import (
     AUDIO_SUFFIXES,
     BUILTIN_EFFECTS,
+    IMAGE_SUFFIXES,
     AnimateCue,
     CaptionCue,
+    ChoiceCue,
     EffectCue,
     ImageObject,
+    JumpCue,
     ModelObject,
     NarrationLine,
     Panorama,
@@ -96,6 +100,11 @@ def _time_fields(scene: Scene) -> Iterable[tuple[PathKey, TimeExpr]]:
             yield ("description", i, "at"), line.at
     for i, cue in enumerate(scene.cues):
         yield ("cues", i, "at"), cue.at
+        if isinstance(cue, JumpCue):
+            yield ("cues", i, "to"), cue.to
+        elif isinstance(cue, ChoiceCue):
+            for k, option in enumerate(cue.options):
+                yield ("cues", i, "options", k, "goto"), option.goto
     for i, key in enumerate(scene.camera.keys):
         yield ("camera", "keys", i, "at"), key.at
     for i, m in enumerate(scene.music):
@@ -289,6 +298,43 @@ def check_captions(ctx: SceneContext, report: _Report) -> None:
             for lang in ctx.scene.languages:
                 if not obj.text.has(lang):
                     report.warning(("objects", name, "text"), f"text object '{name}' has no '{lang}' translation")
+
+
+def check_choices(ctx: SceneContext, report: _Report) -> None:
+    """A choice is read by everyone in the room: every option and the prompt in every language."""
+    for i, cue in enumerate(ctx.scene.cues):
+        if not isinstance(cue, ChoiceCue):
+            continue
+        texts: list[tuple[PathKey, str, Text]] = []
+        if cue.prompt is not None:
+            texts.append((("cues", i, "prompt"), "its prompt", cue.prompt))
+        texts += [(("cues", i, "options", k, "label"), f"option {k + 1}", o.label) for k, o in enumerate(cue.options)]
+        for path, what, text in texts:
+            missing = [lang for lang in ctx.scene.languages if not text.has(lang)]
+            if missing:
+                report.error(
+                    path,
+                    f"choice {cue.id or i + 1}: {what} has no label in {', '.join(missing)}; "
+                    "write it in every language of the scene",
+                )
+
+
+def check_hotspots(ctx: SceneContext, report: _Report) -> None:
+    """An info card is read by visitors in every language; its picture must be there."""
+    for name, obj in ctx.scene.objects.items():
+        info = obj.info
+        if info is None:
+            continue
+        for field_name, text in (("title", info.title), ("text", info.text)):
+            missing = [lang for lang in ctx.scene.languages if not text.has(lang)]
+            if missing:
+                report.error(
+                    ("objects", name, "info", field_name),
+                    f"the info card of '{name}' has no {field_name} in {', '.join(missing)}; "
+                    "write it in every language of the scene",
+                )
+        if info.image is not None:
+            _file(ctx, report, ("objects", name, "info", "image"), info.image, "image", IMAGE_SUFFIXES)
 
 
 def check_effects(ctx: SceneContext, report: _Report) -> None:
@@ -518,6 +564,8 @@ CHECKS: tuple[Check, ...] = (
     check_time_refs,
     check_narration_text,
     check_captions,
+    check_choices,
+    check_hotspots,
     check_effects,
     check_quiz,
     check_files,

@@ -127,12 +127,24 @@ class FogChange(Model):
 # --- objects ---------------------------------------------------------------------------------
 
 
+class Info(Model):
+    """What a visitor learns by selecting an object (a hotspot): a card with a title, a text
+    and optionally a picture; ``pause`` holds the show while it is open, ``timeout`` closes it."""
+
+    title: Text
+    text: Text
+    image: str | None = None
+    pause: bool = False
+    timeout: Positive = 20.0
+
+
 class ObjectBase(Model):
     pos: Vec3 = ZERO3
     hpr: Vec3 = ZERO3
     scale: Scale = ONE3
     visible: bool = True
     opacity: Unit = 1.0
+    info: Info | None = None  # a hotspot: selecting the object opens this card
 
 
 class Terrain(ObjectBase):
@@ -592,6 +604,40 @@ class AnimateCue(CueBase):
     speed: Annotated[float, Field(gt=0.0, le=100.0)] = 1.0
 
 
+class JumpCue(CueBase):
+    """Go on from ``to`` while the show plays: a seek of the show clock, so narration,
+    captions, effects and sound are those of ``to``. Stills and export show scene time."""
+
+    do: Literal["jump"]
+    to: TimeExpr
+
+
+class ChoiceOption(Model):
+    label: Text
+    goto: TimeExpr
+
+
+class ChoiceCue(CueBase):
+    """Offer 2 to 4 options for ``timeout`` seconds while the show goes on; a pick jumps to
+    its ``goto`` at once, no pick jumps to option ``default`` (counted from 1) at the end."""
+
+    do: Literal["choice"]
+    prompt: Text | None = None
+    options: Annotated[list[ChoiceOption], Field(min_length=2, max_length=4)]
+    timeout: Positive = 10.0
+    default: Annotated[int, Field(ge=1, le=4)] = 1
+
+    @model_validator(mode="after")
+    def _default_exists(self) -> ChoiceCue:
+        if self.default > len(self.options):
+            raise ValueError(f"'default' is option {self.default}, but there are only {len(self.options)} options")
+        return self
+
+    @property
+    def duration(self) -> float:
+        return self.timeout
+
+
 Cue = Annotated[
     ShowCue
     | HideCue
@@ -604,7 +650,9 @@ Cue = Annotated[
     | FadeCue
     | SoundCue
     | QuizCue
-    | AnimateCue,
+    | AnimateCue
+    | JumpCue
+    | ChoiceCue,
     Field(discriminator="do"),
 ]
 
@@ -621,6 +669,8 @@ CUE_ACTIONS = (
     "sound",
     "quiz",
     "animate",
+    "jump",
+    "choice",
 )
 
 

@@ -17,10 +17,11 @@ from functools import partial
 from exhibit.spec.checks import strip_marks
 from exhibit.spec.errors import ContentError, Diagnostic, Location, Severity
 from exhibit.spec.limits import MAX_MIXED_SECONDS, MEMORY_BUDGET, megabytes, mix_cost
-from exhibit.spec.scene import Scene, cue_end_offset
+from exhibit.spec.scene import ChoiceCue, JumpCue, Scene, cue_end_offset
 from exhibit.spec.source import Document, PathKey
 from exhibit.spec.timeexpr import TimeExpr
 from exhibit.timeline.captions import settle, split_caption_text, time_captions
+from exhibit.timeline.jumps import cue_targets, endless_loop, unattended
 from exhibit.timeline.model import (
     TimedCameraKey,
     TimedCaption,
@@ -211,6 +212,7 @@ def compile_scene(
     c.resolve_after_end()
     c.check_ranges()
     c.check_order()
+    c.check_loops()
     return c.timeline(), c.diags
 
 
@@ -232,6 +234,7 @@ class _Compilation:
         self.key_times: dict[int, float | None] = {}
         self.music_times: dict[int, _Span] = {}
         self.sound_times: dict[int, float | None] = {}
+        self.target_times: dict[tuple[int, int], float | None] = {}  # (cue, option): where it jumps
         self.duration = 0.0
         self.duration_known = True  # False: no usable duration (reported), so no range checks
 
@@ -266,6 +269,8 @@ class _Compilation:
             self.line_times[i] = (s, e)
         for i in range(len(scene.cues)):
             self.cue_times[i] = first(("cues", i, "at"), partial(r.cue_start, i))
+            for k in range(cue_targets(scene.cues[i])):
+                self.target_times[(i, k)] = first(_target_place(scene, i, k), partial(r.expr, _target(scene, i, k)))
         for i, key in enumerate(scene.camera.keys):
             self.key_times[i] = first(("camera", "keys", i, "at"), partial(r.expr, key.at))
         for i, m in enumerate(scene.music):
@@ -327,6 +332,8 @@ class _Compilation:
             if path[0] == "narration" and isinstance(idx, int):
                 start, end = attempt(path, partial(r.line_start, idx)), attempt(path, partial(r.line_end, idx))
                 self.line_times[idx] = (start, end)
+            elif path[0] == "cues" and isinstance(idx, int) and path[2] != "at":
+                self.target_times[(idx, path[4] if path[2] == "options" else 0)] = value  # type: ignore[index]
             elif path[0] == "cues" and isinstance(idx, int):
                 self.cue_times[idx] = value
             elif path[0] == "camera":
@@ -355,6 +362,9 @@ class _Compilation:
                 in_range(("narration", i, "id"), e, f"the end of line '{line.id}'")
         for i, t in self.cue_times.items():
             in_range(("cues", i, "at"), t, f"cue {scene.cues[i].id or i + 1} ({scene.cues[i].do})")
+        for (i, k), t in self.target_times.items():
+            what = "the jump's target" if isinstance(scene.cues[i], JumpCue) else f"option {k + 1}'s goto"
+            in_range(_target_place(scene, i, k), t, f"{what} (cue {scene.cues[i].id or i + 1})")
         for i, t in self.key_times.items():
             in_range(("camera", "keys", i, "at"), t, f"camera key {i + 1}")
         for i, (s, u) in self.music_times.items():
@@ -387,6 +397,31 @@ class _Compilation:
                     "keys must be in time order",
                 )
 
+    def targets(self) -> dict[int, tuple[float, ...]]:
+        """Each jump's or choice's targets, by cue index; cues with an unresolved target left out."""
+        found: dict[int, list[float | None]] = {}
+        for (i, _k), t in sorted(self.target_times.items()):
+            found.setdefault(i, []).append(t)
+        return {i: tuple(t for t in ts if t is not None) for i, ts in found.items() if None not in ts}
+
+    def check_loops(self) -> None:
+        """An unattended show must end: the jumps it takes with nobody picking may not go round."""
+        starts = [t if t is not None else 0.0 for _, t in sorted(self.cue_times.items())]
+        if any(t is None for t in self.cue_times.values()):
+            return  # unknown names: reported by the scene checks
+        loop = endless_loop(self.scene.cues, unattended(self.scene.cues, starts, self.targets()))
+        if not loop:
+            return
+        steps = ", then ".join(f"{j.t:.2f} s jumps to {j.to:.2f} s" for j in loop)
+        first = loop[0].cue
+        cue = self.scene.cues[first]
+        where: PathKey = ("cues", first, "default") if isinstance(cue, ChoiceCue) else ("cues", first, "to")
+        self.report(
+            where,
+            f"without a visitor the show never ends{self.tag}: {steps}; "
+            "let a choice's default (or a jump) lead out of the loop",
+        )
+
     def timeline(self) -> Timeline | None:
         """The compiled timeline; None after an error or with times that could not be resolved."""
         if any(d.is_error for d in self.diags):
@@ -412,7 +447,7 @@ class _Compilation:
         sounds = [TimedSound(i, snd, self.sound_times[i] or 0.0) for i, snd in enumerate(scene.sounds)]
         return Timeline(
             scene, self.lang, duration, tuple(lines), tuple(cues), tuple(keys), tuple(music), tuple(sounds),
-            tuple(captions),
+            tuple(captions), self.targets(),
         )
 
     def _timed_lines(self) -> tuple[list[TimedLine], list[TimedCaption]]:
@@ -439,6 +474,18 @@ class _Compilation:
 def _line_place(scene: Scene, i: int) -> PathKey:
     """Where line ``i``'s start is written: its ``at``, or its id when it follows the line before."""
     return ("narration", i, "at") if scene.narration[i].at is not None else ("narration", i, "id")
+
+
+def _target(scene: Scene, i: int, k: int) -> TimeExpr:
+    cue = scene.cues[i]
+    if isinstance(cue, ChoiceCue):
+        return cue.options[k].goto
+    assert isinstance(cue, JumpCue)
+    return cue.to
+
+
+def _target_place(scene: Scene, i: int, k: int) -> PathKey:
+    return ("cues", i, "options", k, "goto") if isinstance(scene.cues[i], ChoiceCue) else ("cues", i, "to")
 
 
 def _latest(

@@ -13,7 +13,7 @@ from typing import Literal
 Vec3 = tuple[float, float, float]
 RGBA = tuple[float, float, float, float]
 CaptionPosition = Literal["bottom", "top", "center"]
-EventKind = Literal["line", "sound", "effect", "quiz"]
+EventKind = Literal["line", "sound", "effect", "quiz", "choice", "jump"]
 
 
 @dataclass(frozen=True)

@@ -17,11 +17,13 @@ from exhibit.spec.common import Color
 from exhibit.spec.scene import (
     CameraKey,
     CaptionCue,
+    ChoiceCue,
     Cue,
     EffectCue,
     EnvironmentCue,
     FadeCue,
     HideCue,
+    JumpCue,
     MoveCue,
     Music,
     QuizCue,
@@ -118,6 +120,7 @@ class Timeline:
     music: tuple[TimedMusic, ...]
     sounds: tuple[TimedSound, ...]
     captions: tuple[TimedCaption, ...]
+    targets: Mapping[int, tuple[float, ...]] = field(default_factory=dict)  # jump/choice cue -> where to
     _cache: dict[str, Any] = field(default_factory=dict, compare=False, repr=False)
 
     # -- building the evaluators (once) -------------------------------------------------------
@@ -284,6 +287,11 @@ class Timeline:
                 events.append(Event(tc.start, 2, "effect", tc.index, cue.effect))
             elif isinstance(cue, QuizCue):
                 events.append(Event(tc.start, 9, "quiz", tc.index, cue.id or cue.bank))
+            elif isinstance(cue, ChoiceCue) and tc.index in self.targets:
+                events.append(Event(tc.start, 9, "choice", tc.index, cue.id))
+                events.append(Event(tc.end, 10, "jump", tc.index, cue.id))  # nobody picked: the default
+            elif isinstance(cue, JumpCue) and tc.index in self.targets:
+                events.append(Event(tc.start, 10, "jump", tc.index, cue.id))
         for ts in self.sounds:
             events.append(Event(ts.start, 1, "sound", ts.index, ts.sound.file))
         events.sort()
@@ -397,6 +405,24 @@ class Timeline:
         lo = bisect.bisect_right(times, t0)
         hi = bisect.bisect_right(times, t1)
         return events[lo:hi]
+
+    @cached_property
+    def _choices(self) -> IntervalIndex[TimedCue]:
+        return IntervalIndex([(tc.start, tc.end, tc) for tc in self.cues if isinstance(tc.cue, ChoiceCue)])
+
+    def choice_at(self, t: float) -> TimedCue | None:
+        """The choice offered at ``t`` (from its start until its timeout), or None."""
+        found = [tc for tc in self._choices.at(t) if tc.start <= t < tc.end and tc.index in self.targets]
+        return found[-1] if found else None
+
+    def jump_target(self, event: Event, option: int | None = None) -> float:
+        """Where a jump or choice event goes on from: a jump's ``to``; a choice's option ``option``
+        (counted from 1), or its default when nobody picked."""
+        cue = self.scene.cues[event.index]
+        targets = self.targets[event.index]
+        if isinstance(cue, ChoiceCue):
+            return targets[(option or cue.default) - 1]
+        return targets[0]
 
     def sound_of(self, event: Event) -> tuple[str, float, str | None] | None:
         """(file, gain dB, followed object) of a sound event: a ``sound`` cue or an entry of ``sounds``.

@@ -20,6 +20,7 @@ from typing import Literal
 from exhibit.spec.errors import ExhibitError
 from exhibit.timeline.clock import ShowClock
 from exhibit.timeline.frame import Event
+from exhibit.timeline.jumps import lands_past
 from exhibit.timeline.model import Timeline
 
 Status = Literal["idle", "playing", "paused", "ended"]
@@ -39,6 +40,9 @@ class Transport:
         self.status: Status = "idle"
         self.t = 0.0
         self.events_from = -math.inf  # events up to here were read
+        self.jumped = False  # the last advance jumped: a mix that steers the clock must follow
+        self.held: Event | None = None  # a jump held back by a quiz at its time (see advance)
+        self.passed: list[Event] = []  # jumps at the time jumped to that are not taken (see _go_on)
 
     # -- the timeline --------------------------------------------------------------------------
 
@@ -108,10 +112,36 @@ class Transport:
         """
         t = self.clamp(t)
         self.t = t
+        self.passed = []
+        self.held = None
         self.events_from = t - SEEK_EPSILON if inclusive else t
         self.clock.seek(t, self.wall())
         if self.status == "ended" and t < self.loaded().duration:
             self.status = "paused"
+
+    def pick(self, option: int) -> float:
+        """Answer the choice open now with ``option`` (counted from 1): go on from its ``goto``."""
+        timeline = self.loaded()
+        timed = timeline.choice_at(self.t)
+        if timed is None:
+            raise ExhibitError(f"no choice is open at {self.t:.2f} s")
+        count = len(timed.cue.options)  # type: ignore[union-attr]
+        if not 1 <= option <= count:
+            raise ExhibitError(f"option {option} does not exist; this choice has options 1 to {count}")
+        self._go_on(timeline.targets[timed.index][option - 1])
+        return self.t
+
+    def _jumps(self, event: Event) -> bool:
+        """Whether ``event`` moves the show: a jump to its own time is no jump at all."""
+        return event.kind == "jump" and abs(self.loaded().jump_target(event) - event.t) > SEEK_EPSILON
+
+    def _go_on(self, to: float) -> None:
+        """Go on from ``to``, the events there read next, but not the choices' defaults there
+        (see :func:`~exhibit.timeline.jumps.lands_past`)."""
+        timeline = self.loaded()
+        self.seek(to, inclusive=True)
+        there = timeline.events(self.events_from, self.t)
+        self.passed = [e for e in there if e.kind == "jump" and lands_past(timeline.scene.cues, e.index)]
 
     def stop(self) -> None:
         """Stand still where the show is, idle."""
@@ -123,9 +153,18 @@ class Transport:
         video export), or while playing to the show clock's time; else stay.
 
         ``interrupt`` may stop the move at an event (a quiz): the events after it stay unread.
-        Returns the time reached and the events, each read once.
+        While playing, a jump (a ``do: jump`` cue, an unanswered choice) is a seek to its target:
+        the events it skips stay unread, those at the target are read next; frames at a given
+        ``t`` never jump. Returns the time reached and the events, each read once.
         """
         timeline = self.loaded()
+        if self.held is not None and self.status == "playing" and t is None:
+            held, self.held = self.held, None  # the quiz at its time was answered: jump now
+            self._go_on(timeline.jump_target(held))
+            self.jumped = True
+            if self.t >= timeline.duration:
+                self.status = "ended"
+            return self.t, [held]
         if t is not None:
             target = self.clamp(t)
         elif self.status == "playing":
@@ -133,14 +172,26 @@ class Transport:
         else:
             target = self.t
         events: list[Event] = []
+        jump: Event | None = None
         if target > self.events_from and (self.status == "playing" or t is not None):
             events = timeline.events(self.events_from, target)
+            if self.passed:
+                events = [e for e in events if e not in self.passed]
+                self.passed = [e for e in self.passed if e.t > target]
+            jump = next((e for e in events if self._jumps(e)), None) if t is None else None
+            if jump is not None:  # what lies after a jump is skipped, not read
+                target, events = jump.t, [e for e in events if e <= jump]
             stop = interrupt(events) if interrupt is not None and events else None
-            if stop is not None:
-                target = stop
-                events = [e for e in events if e.t <= stop]
+            if stop is not None:  # a jump at the very time of the quiz is taken when the show goes on
+                self.held = jump if jump is not None and jump.t <= stop else None
+                target, jump = stop, None
+                events = [e for e in events if e.t <= stop and e is not self.held]
             self.events_from = target
         self.t = target
+        self.jumped = jump is not None
+        if jump is not None:
+            self._go_on(timeline.jump_target(jump))
+            target = self.t
         if self.status == "playing" and target >= timeline.duration:
             self.status = "ended"
         return target, events

@@ -29,7 +29,7 @@ Step = str | int
 NodePath = tuple[Step, ...]
 
 #: the cue kinds whose text visitors read, and their text fields
-_CUE_TEXTS = {"caption": ("text",), "title": ("text", "subtitle")}
+_CUE_TEXTS = {"caption": ("text",), "title": ("text", "subtitle"), "choice": ("prompt",)}
 _LETTERS = "ABCDEFGH"
 
 
@@ -155,6 +155,12 @@ def _scene_texts(root: Node) -> Iterator[tuple[str, NodePath, str]]:
         for key, value in objects.value:
             if scalar(value, "kind") == "text":
                 yield f"objects/{key.value}/text", ("objects", key.value, "text"), "text in the world"
+            for part in ("title", "text") if child(value, "info") is not None else ():
+                yield (
+                    f"objects/{key.value}/info/{part}",
+                    ("objects", key.value, "info", part),
+                    f"info card {part} of a hotspot",
+                )
     for i, line in _items(child(root, "narration")):
         line_id = scalar(line, "id") or f"line{i + 1}"
         yield f"narration/{line_id}/text", ("narration", i, "text"), "narration line (keep every {mark:...})"
@@ -173,6 +179,8 @@ def _scene_texts(root: Node) -> Iterator[tuple[str, NodePath, str]]:
             name = f"{name}#{seen[name]}"  # two cues of one kind at one time: by order
         for text_field in fields:
             yield f"cues/{name}/{text_field}", ("cues", i, text_field), f"{do} cue {text_field}"
+        for k, _option in _items(child(cue, "options")) if do == "choice" else ():
+            yield f"cues/{name}/options/{k + 1}", ("cues", i, "options", k, "label"), f"choice option {k + 1}"
     for part in ("music", "sounds"):
         for i, item in _items(child(root, part)):
             if child(item, "label") is not None:

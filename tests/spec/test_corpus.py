@@ -310,7 +310,7 @@ EXPECTED: dict[str, list[Expected]] = {
                       "schoolhouse, flag, marchers, sailboat, trees, snow, mist, text, model, image, "
                       "panorama, video, light)"),
         (5, 5, ERROR, "missing 'do': say which one this is (show, hide, move, tint, environment, "
-                      "effect, caption, title, fade, sound, quiz, animate)"),
+                      "effect, caption, title, fade, sound, quiz, animate, jump, choice)"),
     ],
     "scenes/missing_model_file.yaml": [
         (2, 30, ERROR, "model file 'models/towr.glb' does not exist (did you mean "
@@ -447,7 +447,7 @@ EXPECTED: dict[str, list[Expected]] = {
     "scenes/unknown_key_object.yaml": [
         (4, 5, ERROR, "unknown key 'poss' (did you mean 'pos'?)"),
         (7, 5, ERROR, "unknown key 'colour' (did you mean 'color'?)"),
-        (8, 5, ERROR, "unknown key 'flavour'; allowed here: pos, hpr, scale, visible, opacity, "
+        (8, 5, ERROR, "unknown key 'flavour'; allowed here: pos, hpr, scale, visible, opacity, info, "
                       "kind, size, color, waves"),
     ],
     "scenes/unknown_key_top.yaml": [

@@ -1,0 +1,209 @@
+"""Hotspots: objects with ``info:`` that a visitor selects to open an info card.
+
+A click in any window casts a Panda3D collision ray through that view's own camera (a
+wall's off-axis one, an eye of a side-by-side screen) into the world; the nearest object
+hit that carries ``info`` opens its card (:class:`InfoCard`, the quiz panel's colours and
+type), hung where the quiz panel hangs. A second select closes it, as does its
+``timeout``; with ``pause: true`` the show holds while it is open and goes on after. A
+selectable object under the pointer is marked with a small gold dot above it.
+"""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Callable
+from typing import TYPE_CHECKING, Any
+
+from exhibit.render.card import Card
+from exhibit.render.kiosk import CREAM, GOLD
+from exhibit.render.quiz_panel import HEIGHT, WIDTH, window_pointers
+
+if TYPE_CHECKING:
+    from panda3d.core import NodePath, TextFont
+
+    from exhibit.spec.scene import Info
+
+MARK_SIZE = 0.12  # metres across the gold dot that marks a selectable object under the pointer
+MARK_ABOVE = 0.3  # metres above the object's top
+HOTSPOT_BIT = 20  # the collide mask bit of hotspot geometry
+HOVER_TASK = "exhibit-hotspot-hover"
+
+
+class InfoCard(Card):
+    """A hotspot's card: the title, the text, and the picture at the right when there is one."""
+
+    def __init__(self, parent: NodePath, name: str, info: Info, lang: str, font: TextFont, picture: Any = None) -> None:
+        super().__init__(parent, "info-card", font)
+        self.name = name
+        left, right, top = -WIDTH / 2, WIDTH / 2, HEIGHT / 2
+        text_right = right - 0.05 if picture is None else 0.1
+        self.text(
+            info.title.get(lang) or "",
+            (left + 0.05, top - 0.12),
+            0.07,
+            GOLD,
+            width=text_right - left - 0.05,
+            height=0.18,
+        )
+        self.text(
+            info.text.get(lang) or "",
+            (left + 0.05, top - 0.28),
+            0.045,
+            CREAM,
+            width=text_right - left - 0.05,
+            height=HEIGHT - 0.35,
+        )
+        if picture is not None:
+            shown = self.card((0.15, right - 0.05, -HEIGHT / 2 + 0.05, top - 0.05), (1.0, 1.0, 1.0, 1.0))
+            shown.setTexture(picture, 1)
+
+
+class HotspotHost:
+    """Selection of the player's hotspots by mouse; one card open at a time."""
+
+    def __init__(self, player: Any, clock: Callable[[], float] = time.monotonic) -> None:
+        from direct.showbase.DirectObject import DirectObject
+        from panda3d.core import BitMask32, CollisionHandlerQueue, CollisionNode, CollisionRay, CollisionTraverser
+
+        self.player = player
+        self.clock = clock
+        self.card: InfoCard | None = None
+        self.opened_at = 0.0
+        self.paused_show = False  # the card paused the show: it goes on when the card closes
+        self.hovered: str | None = None
+        self.mask = BitMask32.bit(HOTSPOT_BIT)
+        self.ray = CollisionRay()
+        picker = CollisionNode("hotspot-ray")
+        picker.addSolid(self.ray)
+        picker.setFromCollideMask(self.mask)
+        picker.setIntoCollideMask(BitMask32.allOff())
+        self.picker: NodePath = player.scene_root.attachNewNode(picker)
+        self.queue = CollisionHandlerQueue()
+        self.traverser = CollisionTraverser("hotspots")
+        self.traverser.addCollider(self.picker, self.queue)
+        self.marker = _marker(player.scene_root)
+        self._events = DirectObject()
+        self._events.accept("mouse1", self.click)
+        player.app.base.taskMgr.add(self._task, HOVER_TASK)
+
+    def hotspots(self) -> dict[str, NodePath]:
+        """The world's nodes of the objects that carry ``info``, made hittable by the ray."""
+        show, world = self.player.show, self.player.world
+        if show is None or world is None:
+            return {}
+        found = {
+            name: world.nodes[name]
+            for name, obj in show.scene.objects.items()
+            if obj.info is not None and name in world.nodes
+        }
+        for node in found.values():
+            node.setCollideMask(self.mask)
+        return found
+
+    def object_at(self, x: float, y: float, camera: NodePath) -> str | None:
+        """The nearest visible hotspot on the ray of ``camera``'s view through (x, y) (-1..1)."""
+        spots = self.hotspots()
+        if not spots:
+            return None
+        self.picker.reparentTo(camera)
+        self.ray.setFromLens(camera.node(), x, y)
+        self.traverser.traverse(self.player.scene_root)
+        self.queue.sortEntries()
+        for entry in self.queue.entries:
+            into = entry.getIntoNodePath()
+            for name, node in spots.items():
+                if (node == into or node.isAncestorOf(into)) and not node.isHidden():
+                    return name
+        return None
+
+    def _pointed(self) -> str | None:
+        for pointer in window_pointers(self.player.displays.views):
+            at = pointer.at()
+            if at is not None:
+                return self.object_at(*at, pointer.camera)
+        return None
+
+    def click(self) -> None:
+        """A select in a window: closes the open card, else opens the card of what is under the pointer."""
+        if self.card is not None:
+            self.close()
+            return
+        name = self._pointed()
+        if name is not None:
+            self.select(name)
+
+    def select(self, name: str) -> None:
+        """Open ``name``'s card (a second select of anything closes it)."""
+        player = self.player
+        info = player.show.scene.objects[name].info
+        self.close()
+        picture = player.app.base.loader.loadTexture(str(player.project.root / info.image)) if info.image else None
+        self.card = InfoCard(player.quiz.anchor, name, info, player.show.lang, player.overlay.font, picture)
+        self.opened_at = self.clock()
+        if info.pause and player.status == "playing":
+            player.pause()
+            self.paused_show = True
+        player.record_visit("hotspot", object=name, t=round(player.t, 3), origin="window")
+        player.tell(f"opened {name} at {player.t:.1f} s")
+
+    def close(self) -> None:
+        if self.card is None:
+            return
+        self.card.destroy()
+        self.card = None
+        if self.paused_show and self.player.status == "paused":
+            self.player.play()
+        self.paused_show = False
+
+    def _task(self, task: Any) -> Any:
+        self.tick()
+        return task.cont
+
+    def tick(self) -> None:
+        """The card's timeout, and the brightening of the hotspot under the pointer."""
+        player = self.player
+        if self.card is not None and player.show is not None:
+            info = player.show.scene.objects[self.card.name].info
+            if info is None or self.clock() - self.opened_at >= info.timeout:
+                self.close()
+        if player.world is not None and window_pointers(player.displays.views):  # a mouse to follow
+            self.highlight(self._pointed())
+
+    def highlight(self, hovered: str | None) -> None:
+        """Mark hotspot ``hovered`` with a small gold dot just above it (None: no mark)."""
+        if hovered == self.hovered:
+            return
+        self.hovered = hovered
+        world = self.player.world
+        found = world.bounds(hovered) if hovered is not None and world is not None else None
+        if found is None:
+            self.marker.hide()
+            return
+        low, high = found
+        self.marker.setPos(world.root, (low.x + high.x) / 2, (low.y + high.y) / 2, high.z + MARK_ABOVE)
+        self.marker.show()
+
+    def destroy(self) -> None:
+        self.close()
+        self._events.ignoreAll()
+        self.player.app.base.taskMgr.remove(HOVER_TASK)
+        self.picker.removeNode()
+        self.marker.removeNode()
+
+
+def _marker(parent: NodePath) -> NodePath:
+    """The hover mark: a small gold dot that always faces the viewer, unlit, drawn over the world."""
+    from panda3d.core import CardMaker
+
+    maker = CardMaker("hotspot-mark")
+    half = MARK_SIZE / 2
+    maker.setFrame(-half, half, -half, half)
+    mark = parent.attachNewNode(maker.generate())
+    mark.setColor(*GOLD)
+    mark.setBillboardPointEye()
+    for off in (mark.setLightOff, mark.setFogOff, mark.setShaderOff):
+        off(1)
+    mark.setBin("fixed", 0)
+    mark.setDepthTest(False)
+    mark.hide()
+    return mark

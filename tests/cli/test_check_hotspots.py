@@ -1,0 +1,64 @@
+"""``exhibit check`` on hotspots (``info:`` on an object): a card without its title or text in
+every language, a picture that is not there; each located at the value written."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from exhibit.cli.main import main
+from exhibit.spec.project import Project
+
+SCENE = """title: {{zh: 红船, en: The Red Boat}}
+languages: [zh, en]
+duration: 10
+objects:
+  boat:
+    kind: red_boat
+    info:
+      title: {{zh: 红船, en: The Red Boat}}
+      text: {text}
+      image: {image}
+      pause: true
+"""
+
+
+def errors(project: Project, capsys: pytest.CaptureFixture[str], text: str, image: str) -> tuple[int, list[str]]:
+    path = project.root / "scenes" / "hotspot.yaml"
+    path.write_text(SCENE.format(text=text, image=image), encoding="utf-8")
+    status = main(["--root", str(project.root), "check", str(path)])
+    out = capsys.readouterr().out.replace(f"{project.root}/", "")
+    return status, [line for line in out.splitlines() if ": error: " in line]
+
+
+def test_a_hotspot_with_its_card_in_every_language_passes(project: Project, capsys: pytest.CaptureFixture[str]) -> None:
+    (project.root / "pictures").mkdir(exist_ok=True)
+    (project.root / "pictures" / "cabin.png").write_bytes(b"\x89PNG\r\n\x1a\n")
+    assert errors(project, capsys, "{zh: 一九二一年, en: In 1921}", "pictures/cabin.png") == (0, [])
+
+
+def test_a_card_without_a_language_and_a_missing_picture_are_located(
+    project: Project, capsys: pytest.CaptureFixture[str]
+) -> None:
+    status, found = errors(project, capsys, "{en: In 1921}", "pictures/cabn.png")
+    assert status == 1
+    assert found == [
+        "scenes/hotspot.yaml:9:13: error: the info card of 'boat' has no text in zh; "
+        "write it in every language of the scene",
+        "scenes/hotspot.yaml:10:14: error: image file 'pictures/cabn.png' does not exist",
+    ]
+
+
+def test_the_example_in_writing_scenes_passes_a_strict_check(
+    project: Project, capsys: pytest.CaptureFixture[str]
+) -> None:
+    docs = (Path(__file__).resolve().parents[2] / "docs" / "writing-scenes.md").read_text(encoding="utf-8")
+    section = docs[docs.index("### Hotspots: `info`") :]
+    start = section.index("```yaml\n") + 8
+    scene = project.root / "scenes" / "red_boat_hotspot.yaml"
+    scene.write_text(section[start : section.index("```\n", start)], encoding="utf-8")
+    status = main(["--root", str(project.root), "check", "--strict", str(scene)])
+    out = capsys.readouterr().out
+    problems = [line for line in out.splitlines() if ": error: " in line or ": warning: " in line]
+    assert (status, problems) == (0, [])
