@@ -1,4 +1,5 @@
-"""The big screen's data: today's ranking, attempts, the week's hardest questions, the scenes played.
+"""The big screen's data: today's ranking, attempts, the week's hardest questions, the scenes played,
+the options visitors chose and the info cards they opened.
 
 Only nicknames, scores and counts leave the hall's database: nothing about a visitor.
 Read from the quiz database at most every :data:`REFRESH_S` seconds, whoever asks.
@@ -6,6 +7,8 @@ Read from the quiz database at most every :data:`REFRESH_S` seconds, whoever ask
 
 from __future__ import annotations
 
+import json
+import os
 import threading
 import time
 from collections import Counter
@@ -13,7 +16,8 @@ from collections.abc import Callable
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
-from exhibit.effects.journal import Journal
+from exhibit.effects.journal import Journal, journal_files
+from exhibit.hall.visits import Visits
 from exhibit.quiz.stats import analyse
 from exhibit.quiz.store import QuizStore
 from exhibit.spec.errors import ExhibitError
@@ -44,6 +48,7 @@ class Board:
         self._lock = threading.Lock()
         self._cached: dict[str, Any] | None = None
         self._at = float("-inf")
+        self._tally = _Tally(journal)
 
     def close(self) -> None:
         with self._lock:
@@ -63,7 +68,7 @@ class Board:
 
     def _read(self) -> dict[str, Any]:
         out: dict[str, Any] = {"ranking": [], "attempts_today": 0, "mean_today": None, "hardest": [],
-                               "scenes": self.scenes_today(), "error": None}
+                               "scenes": self.scenes_today(), **self.visits_today(), "error": None}
         try:
             if self._store is None:
                 self._store = self._open_store()
@@ -91,7 +96,58 @@ class Board:
 
     def scenes_today(self) -> list[dict[str, Any]]:
         """How many times each scene started today, from the hall's journal."""
-        today = datetime.now().date().isoformat()
-        played = Counter(r.get("scene") for r in list(self.journal.recent)
-                         if r.get("event") == "show_start" and str(r.get("ts", "")).startswith(today))
+        played = self._tally.read()[0]
         return [{"scene": scene, "shows": n} for scene, n in played.most_common() if scene]
+
+    def visits_today(self) -> dict[str, list[dict[str, Any]]]:
+        """The options visitors chose and the info cards they opened today, from the hall's journal."""
+        visits = self._tally.read()[1]
+        return {"choices": visits.rows(), "hotspots": visits.hotspot_rows()}
+
+
+class _Tally:
+    """Today's show starts and visits in the hall's journal, read on from where the last read
+    stopped (files are known by inode, so a rotation that renames the current one loses nothing);
+    a journal kept in memory only is counted from its recent records."""
+
+    def __init__(self, journal: Journal) -> None:
+        self.journal = journal
+        self.day = ""
+        self.offsets: dict[int, int] = {}
+        self.shows: Counter[str] = Counter()
+        self.visits = Visits()
+
+    def read(self) -> tuple[Counter[str], Visits]:
+        today = self.journal.now().date().isoformat()
+        if today != self.day or self.journal.path is None:
+            self.day, self.offsets, self.shows, self.visits = today, {}, Counter(), Visits()
+        records = list(self.journal.recent) if self.journal.path is None else self._new_records()
+        for record in records:
+            if not str(record.get("ts", "")).startswith(today):
+                continue
+            if record.get("event") == "show_start" and record.get("scene"):
+                self.shows[str(record["scene"])] += 1
+            self.visits.add(record)
+        return self.shows, self.visits
+
+    def _new_records(self) -> list[dict[str, Any]]:
+        assert self.journal.path is not None
+        records: list[dict[str, Any]] = []
+        for file in journal_files(self.journal.path):
+            try:
+                with file.open("rb") as f:
+                    inode = os.fstat(f.fileno()).st_ino
+                    f.seek(self.offsets.get(inode, 0))
+                    chunk = f.read()
+            except OSError:
+                continue  # rotated away between the listing and the read: counted under its new name
+            whole = chunk[: chunk.rfind(b"\n") + 1]  # a line still being written waits for the next read
+            self.offsets[inode] = self.offsets.get(inode, 0) + len(whole)
+            for line in whole.decode("utf-8", errors="replace").splitlines():
+                try:
+                    record = json.loads(line)
+                except json.JSONDecodeError:
+                    continue
+                if isinstance(record, dict):
+                    records.append(record)
+        return records
