@@ -95,7 +95,7 @@ def test_bundled_scene_meets_the_narration_numbers(
 @pytest.mark.skipif(not SCENES, reason="no bundled scenes yet")
 @pytest.mark.parametrize(
     ("name", "lang", "ceiling"),
-    # Every mix at the real ceiling; one at -12 dBTP too, where the limiter works hard.
+    # Every mix at the real ceiling; one at -12 dBTP too (its first minute), where the limiter works hard.
     [(name, lang, LIMIT_DBTP) for name, lang in SCENES] + [(*SCENES[0], -12.0)] if SCENES else [],
 )
 def test_in_place_normalizing_sounds_as_the_whole_array_one_did(
@@ -104,6 +104,8 @@ def test_in_place_normalizing_sounds_as_the_whole_array_one_did(
     result = built[(name, lang)]
     voices = {line_id: audiofile.read(p) for line_id, p in result.line_audio.items()}
     raw = mix(result.timeline, voices, lambda rel: audiofile.read(REPO / rel).resampled(MIX_RATE))
+    if ceiling != LIMIT_DBTP:  # the limiter's hard case: its first minute is enough, and the reference is slow
+        raw = Clip(np.ascontiguousarray(raw.samples[: 60 * MIX_RATE]), MIX_RATE)
     before = raw.samples.copy()
     old = reference_loudness.normalize(before, MIX_RATE, TARGET_LUFS, ceiling)
     new = normalize_in_place(raw, TARGET_LUFS, 0.2, ceiling).clip.samples
