@@ -47,6 +47,11 @@ def register(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
         "and low-vision visitors",
     )
     p.add_argument(
+        "--accessible-quiz",
+        action="store_true",
+        help="ask the scene's quiz in the accessible mode: larger type, no time limit, ranked apart",
+    )
+    p.add_argument(
         "--follow",
         default=None,
         metavar="HOST:PORT",
@@ -108,6 +113,7 @@ def run(args: argparse.Namespace) -> int:
         xr_fallback=args.display != "xr",
     ) as player:
         player.audio_description = args.audio_description  # reloads keep it
+        player.accessible_quiz = args.accessible_quiz
         show = prepare_show(
             project, args.scene, args.lang, hall, progress=stderr_progress, audio_description=args.audio_description
         )

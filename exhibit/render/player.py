@@ -95,6 +95,7 @@ class Player:
         self.audio = audio and self.app.audio_enabled
         self.narrate = narrate
         self.audio_description = False  # play the described mix (set before load; per show in a hall)
+        self.accessible_quiz = False  # the in-scene quiz with larger type and no time limit, ranked apart
         self.progress = progress
         self.on_reload_error = on_reload_error
         self.scene_root: NodePath = NodePath("scene")

@@ -69,6 +69,7 @@ class QuizHost:
             camera=pointer,
             pointers=window_pointers(displays.views),  # a click in any wall's window, through its camera
             quiz_url=hall_quiz_url(player.hall),
+            accessible=player.accessible_quiz,
         )
         if player.headset:
             from exhibit.render.xr.quiz import point_at_quiz

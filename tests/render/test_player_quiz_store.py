@@ -101,3 +101,26 @@ def test_the_hall_journals_one_warning_shows_the_waiting_round_and_the_show_ends
         assert len(warnings) == 1 and "quiz answers wait" in warnings[0]["warning"], warnings
         assert warnings[0]["scene"] == "quizzed"
         assert status["quiz_waiting"] == 1 and status["last_warning"] == warnings[0]["warning"]
+
+
+def test_the_player_asks_its_quiz_in_the_accessible_mode_when_told(make_player: Any, tmp_path: Path) -> None:
+    """exhibit play --accessible-quiz: the scene's quiz has larger type and no countdown, and
+    its round is ranked apart from the timed ones."""
+    from exhibit.render.kiosk import ACCESSIBLE_TYPE
+
+    project = project_with(tmp_path / "content", QUIZ_SCENE, "quizzed")
+    (tmp_path / "content" / "quiz").mkdir()
+    shutil.copy(REPO / "quiz" / "party_history.yaml", tmp_path / "content" / "quiz" / "party_history.yaml")
+    player = make_player(project, audio=False)
+    player.accessible_quiz = True
+    player.load("quizzed", "en")
+    cue_t = next(tc.start for tc in player.timeline.cues if tc.cue.id == "ask")
+    player.play(cue_t - 0.1)
+    deadline = time.perf_counter() + 5
+    while player.quiz_panel is None and time.perf_counter() < deadline:
+        player.step()
+    panel = player.quiz_panel
+    assert panel is not None, "the quiz was not asked"
+    assert panel.accessible and panel.type_scale == ACCESSIBLE_TYPE
+    assert panel.session.accessible, "the round is stored as an accessible one"
+    assert panel._countdown is None
