@@ -5,6 +5,8 @@ The card is shown while the show time lies inside the choice's offer (from its `
 uses the quiz panel's colours, font and line fitting, hangs where the quiz panel hangs (in
 front of the visitor's head) and is picked with the keys ``1`` to ``4`` or a click on an
 option in any window, through that view's own camera (:class:`~exhibit.render.quiz_panel.Pointer`).
+In a headset the panel is fixed in the hall and its options are selected by gaze or the
+trigger (:mod:`exhibit.render.xr.selection`).
 """
 
 from __future__ import annotations

@@ -5,7 +5,9 @@ wall's off-axis one, an eye of a side-by-side screen) into the world; the neares
 hit that carries ``info`` opens its card (:class:`InfoCard`, the quiz panel's colours and
 type), hung where the quiz panel hangs. A second select closes it, as does its
 ``timeout``; with ``pause: true`` the show holds while it is open and goes on after. A
-selectable object under the pointer is marked with a small gold dot above it.
+selectable object under the pointer is marked with a small gold dot above it. A tap on a
+touch screen is a click. In a headset, gaze and the trigger select through the same ray
+test (:mod:`exhibit.render.xr.selection`).
 """
 
 from __future__ import annotations
