@@ -5,6 +5,8 @@ The card is shown while the show time lies inside the choice's offer (from its `
 uses the quiz panel's colours, font and line fitting, hangs where the quiz panel hangs (in
 front of the visitor's head) and is picked with the keys ``1`` to ``4`` or a click on an
 option in any window, through that view's own camera (:class:`~exhibit.render.quiz_panel.Pointer`).
+In a headset the panel is fixed in the hall and its options are selected by gaze or the
+trigger (:mod:`exhibit.render.xr.selection`).
 """
 
 from __future__ import annotations
@@ -99,10 +101,12 @@ class ChoiceHost:
     def __init__(self, player: Any) -> None:
         self.player = player
         self.panel: ChoicePanel | None = None
+        self.anchor: NodePath | None = None  # where the panel hangs in a headset: fixed in the hall
 
     def offer(self, t: float) -> None:
         """Show the choice offered at show time ``t`` (none: no panel)."""
         from exhibit.render.quiz_panel import window_pointers
+        from exhibit.render.xr.selection import hang
 
         player = self.player
         timed = player.show.timeline.choice_at(t) if player.show is not None else None
@@ -110,9 +114,10 @@ class ChoiceHost:
             self.close()
         if timed is None or self.panel is not None:
             return
+        self.anchor = hang(player, self.anchor)
         self.panel = ChoicePanel(
             player.app.base,
-            player.quiz.anchor,
+            self.anchor if self.anchor is not None else player.quiz.anchor,
             timed,
             player.show.lang,
             player.overlay.font,
@@ -121,13 +126,18 @@ class ChoiceHost:
         )
 
     def _pick(self, option: int) -> None:
+        self.take(option, "window")
+
+    def take(self, option: int, origin: str) -> None:
+        """The visitor picked ``option`` (from 1) of the choice offered now; ``origin`` says how
+        (``window``: a key, a click or a tap; in a headset ``gaze`` or ``trigger``)."""
         player = self.player
         panel = self.panel
         if panel is None:
             return
         label = panel.timed.cue.options[option - 1].label.get(player.show.lang)  # type: ignore[union-attr]
         choice = panel.timed.cue.id or f"cue {panel.timed.index + 1}"
-        player.record_visit("choice", choice=choice, option=option, t=round(player.t, 3), origin="window")
+        player.record_visit("choice", choice=choice, option=option, t=round(player.t, 3), origin=origin)
         t = player.pick(option)
         player.tell(f"chose {option} ({label}): on from {t:.1f} s")
 

@@ -5,7 +5,9 @@ wall's off-axis one, an eye of a side-by-side screen) into the world; the neares
 hit that carries ``info`` opens its card (:class:`InfoCard`, the quiz panel's colours and
 type), hung where the quiz panel hangs. A second select closes it, as does its
 ``timeout``; with ``pause: true`` the show holds while it is open and goes on after. A
-selectable object under the pointer is marked with a small gold dot above it.
+selectable object under the pointer is marked with a small gold dot above it. A tap on a
+touch screen is a click. In a headset, gaze and the trigger select through the same ray
+test (:mod:`exhibit.render.xr.selection`).
 """
 
 from __future__ import annotations
@@ -22,6 +24,7 @@ if TYPE_CHECKING:
     from panda3d.core import NodePath, TextFont
 
     from exhibit.spec.scene import Info
+    from exhibit.timeline.frame import Vec3
 
 MARK_SIZE = 0.12  # metres across the gold dot that marks a selectable object under the pointer
 MARK_ABOVE = 0.3  # metres above the object's top
@@ -71,6 +74,7 @@ class HotspotHost:
         self.opened_at = 0.0
         self.paused_show = False  # the card paused the show: it goes on when the card closes
         self.hovered: str | None = None
+        self.anchor: NodePath | None = None  # where the card hangs in a headset: fixed in the hall
         self.mask = BitMask32.bit(HOTSPOT_BIT)
         self.ray = CollisionRay()
         picker = CollisionNode("hotspot-ray")
@@ -107,13 +111,36 @@ class HotspotHost:
             return None
         self.picker.reparentTo(camera)
         self.ray.setFromLens(camera.node(), x, y)
+        found = self._first_hit(spots)
+        return found[0] if found is not None else None
+
+    def object_on_ray(self, origin: Vec3, direction: Vec3, frame: NodePath) -> tuple[str, float] | None:
+        """The nearest visible hotspot on a ray given in ``frame``'s coordinates (a headset's
+        head ray), and how far along the ray it is hit, in units of ``direction``'s length."""
+        spots = self.hotspots()
+        if not spots:
+            return None
+        self.picker.reparentTo(frame)
+        self.ray.setOrigin(*origin)
+        self.ray.setDirection(*direction)
+        found = self._first_hit(spots)
+        if found is None:
+            return None
+        name, point = found
+        offset = [p - o for p, o in zip(point, origin, strict=True)]
+        along = sum(a * b for a, b in zip(offset, direction, strict=True)) / sum(d * d for d in direction)
+        return name, along
+
+    def _first_hit(self, spots: dict[str, NodePath]) -> tuple[str, Vec3] | None:
+        """The hotspot the picker's ray meets first, and where (in the picker's parent's frame)."""
         self.traverser.traverse(self.player.scene_root)
         self.queue.sortEntries()
         for entry in self.queue.entries:
             into = entry.getIntoNodePath()
             for name, node in spots.items():
                 if (node == into or node.isAncestorOf(into)) and not node.isHidden():
-                    return name
+                    p = entry.getSurfacePoint(self.picker.getParent())
+                    return name, (p[0], p[1], p[2])
         return None
 
     def _pointed(self) -> str | None:
@@ -132,18 +159,23 @@ class HotspotHost:
         if name is not None:
             self.select(name)
 
-    def select(self, name: str) -> None:
-        """Open ``name``'s card (a second select of anything closes it)."""
+    def select(self, name: str, origin: str = "window") -> None:
+        """Open ``name``'s card (a second select of anything closes it); ``origin`` says how it
+        was selected (``window``: a click or a tap; in a headset ``gaze`` or ``trigger``)."""
+        from exhibit.render.xr.selection import hang
+
         player = self.player
         info = player.show.scene.objects[name].info
         self.close()
         picture = player.app.base.loader.loadTexture(str(player.project.root / info.image)) if info.image else None
-        self.card = InfoCard(player.quiz.anchor, name, info, player.show.lang, player.overlay.font, picture)
+        self.anchor = hang(player, self.anchor)
+        parent = self.anchor if self.anchor is not None else player.quiz.anchor
+        self.card = InfoCard(parent, name, info, player.show.lang, player.overlay.font, picture)
         self.opened_at = self.clock()
         if info.pause and player.status == "playing":
             player.pause()
             self.paused_show = True
-        player.record_visit("hotspot", object=name, t=round(player.t, 3), origin="window")
+        player.record_visit("hotspot", object=name, t=round(player.t, 3), origin=origin)
         player.tell(f"opened {name} at {player.t:.1f} s")
 
     def close(self) -> None:
@@ -166,7 +198,12 @@ class HotspotHost:
             info = player.show.scene.objects[self.card.name].info
             if info is None or self.clock() - self.opened_at >= info.timeout:
                 self.close()
-        if player.world is not None and window_pointers(player.displays.views):  # a mouse to follow
+        if player.headset:  # the dot marks what the visitor looks at
+            from exhibit.render.xr.selection import looked_at, point_at_scene
+
+            point_at_scene(player)
+            self.highlight(looked_at(player))
+        elif player.world is not None and window_pointers(player.displays.views):  # a mouse to follow
             self.highlight(self._pointed())
 
     def highlight(self, hovered: str | None) -> None:
@@ -189,6 +226,8 @@ class HotspotHost:
         self.player.app.base.taskMgr.remove(HOVER_TASK)
         self.picker.removeNode()
         self.marker.removeNode()
+        if self.anchor is not None:
+            self.anchor.removeNode()
 
 
 def _marker(parent: NodePath) -> NodePath:

@@ -133,6 +133,8 @@ class XrDisplays(CapturingOutputs):
         self.frames = 0
         self._targets: Callable[[], Sequence[HitTest]] = lambda: ()
         self._on_select: Callable[[Select], object] | None = None
+        self._resting: tuple[Callable[[], Sequence[HitTest]], Callable[[Select], object]] | None = None
+        self.resting_for: object = None  # whose targets rest_on() installed (the Player's scene)
         self._clear_color: tuple[float, float, float, float] = (0.6, 0.7, 0.8, 1.0)
         self._captures: dict[int, Capture] = {}
         self._views_now: FrameViews | None = None
@@ -320,6 +322,24 @@ class XrDisplays(CapturingOutputs):
         self._targets = targets
         self._on_select = on_select
         self.pointer.dwell.reset()
+
+    def rest_on(
+        self, owner: object, targets: Callable[[], Sequence[HitTest]], on_select: Callable[[Select], object]
+    ) -> None:
+        """What is selectable when nothing asks for the select itself: the scene's hotspots
+        and choices. The quiz takes the select with :meth:`set_targets` while it is open and
+        gives it back with :meth:`rest`. Taking effect at once unless something else holds it."""
+        idle = self._on_select is None or self._resting is None or self._on_select is self._resting[1]
+        self._resting, self.resting_for = (targets, on_select), owner
+        if idle:
+            self.set_targets(targets, on_select)
+
+    def rest(self) -> None:
+        """Back to the targets of :meth:`rest_on` (none if it was never called)."""
+        if self._resting is None:
+            self.set_targets(lambda: (), lambda select: None)
+        else:
+            self.set_targets(*self._resting)
 
     def on_frame(self, frame: FrameState, events: list[Event]) -> None:
         """A Player listener: the whole-view fade (the overlay's fade covers the captions only)."""

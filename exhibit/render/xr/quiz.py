@@ -11,6 +11,7 @@ the panel's own ``select()`` (:class:`exhibit.render.quiz_panel.InWorldQuizPanel
 from __future__ import annotations
 
 import math
+from collections.abc import Hashable
 from typing import TYPE_CHECKING, Any
 
 from exhibit.render.xr.interaction import HitTest, Rectangle, Select
@@ -35,23 +36,24 @@ def place_in_front(anchor: NodePath, rig: Rig, distance: float = PANEL_DISTANCE)
     anchor.setHpr(head.getH(), 0, 0)
 
 
-def panel_targets(panel: Any, world_root: NodePath) -> list[HitTest]:
-    """Hit tests, in world coordinates, for the panel's enabled items (ids like ``opt:0``)."""
+def rect_in_world(
+    target: Hashable, card: NodePath, rect: tuple[float, float, float, float], world_root: NodePath
+) -> Rectangle:
+    """A card's rectangle (left, right, bottom, top in the card's units) in world coordinates."""
     from panda3d.core import Point3, Vec3
 
+    left, right, bottom, top = rect
+    corner = world_root.getRelativePoint(card, Point3(left, 0, bottom))
+    width = world_root.getRelativeVector(card, Vec3(right - left, 0, 0))
+    height = world_root.getRelativeVector(card, Vec3(0, 0, top - bottom))
+    return Rectangle(target, tuple(corner), tuple(width), tuple(height))
+
+
+def panel_targets(panel: Any, world_root: NodePath) -> list[HitTest]:
+    """Hit tests, in world coordinates, for the panel's enabled items (ids like ``opt:0``)."""
     if panel.done:
         return []
-    tests: list[HitTest] = []
-    for item in panel.items:
-        if not item.enabled:
-            continue
-        left, right, bottom, top = item.rect
-        corner = world_root.getRelativePoint(panel.root, Point3(left, 0, bottom))
-        width = world_root.getRelativeVector(panel.root, Vec3(right - left, 0, 0))
-        height = world_root.getRelativeVector(panel.root, Vec3(0, 0, top - bottom))
-        rect = Rectangle(item.id, tuple(corner), tuple(width), tuple(height))
-        tests.append(rect.hit)
-    return tests
+    return [rect_in_world(item.id, panel.root, item.rect, world_root).hit for item in panel.items if item.enabled]
 
 
 def select_on_panel(panel: Any, select: Select) -> bool:
@@ -71,4 +73,5 @@ def point_at_quiz(displays: XrDisplays, panel: Any, world_root: NodePath) -> Non
 
 
 def stop_pointing(displays: XrDisplays) -> None:
-    displays.set_targets(lambda: [], lambda select: None)
+    """The quiz is over: the headset's select goes back to the scene (hotspots, choices)."""
+    displays.rest()
