@@ -13,6 +13,7 @@ from collections.abc import Callable, Sequence
 from typing import TYPE_CHECKING, Any
 
 from exhibit.render.card import Card, Rect
+from exhibit.render.fonts import language_font
 from exhibit.render.kiosk import BUTTON_COLORS, GOLD
 from exhibit.render.quiz_panel import WIDTH, Pointer
 
@@ -115,7 +116,7 @@ class ChoiceHost:
             player.quiz.anchor,
             timed,
             player.show.lang,
-            player.overlay.font,
+            language_font(player.overlay.font, player.show.lang),
             self._pick,
             window_pointers(player.displays.views),
         )

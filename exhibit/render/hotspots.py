@@ -15,6 +15,7 @@ from collections.abc import Callable
 from typing import TYPE_CHECKING, Any
 
 from exhibit.render.card import Card
+from exhibit.render.fonts import language_font
 from exhibit.render.kiosk import CREAM, GOLD
 from exhibit.render.quiz_panel import HEIGHT, WIDTH, window_pointers
 
@@ -138,7 +139,9 @@ class HotspotHost:
         info = player.show.scene.objects[name].info
         self.close()
         picture = player.app.base.loader.loadTexture(str(player.project.root / info.image)) if info.image else None
-        self.card = InfoCard(player.quiz.anchor, name, info, player.show.lang, player.overlay.font, picture)
+        self.card = InfoCard(
+            player.quiz.anchor, name, info, player.show.lang, language_font(player.overlay.font, player.show.lang), picture
+        )
         self.opened_at = self.clock()
         if info.pause and player.status == "playing":
             player.pause()
