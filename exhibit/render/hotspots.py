@@ -139,9 +139,8 @@ class HotspotHost:
         info = player.show.scene.objects[name].info
         self.close()
         picture = player.app.base.loader.loadTexture(str(player.project.root / info.image)) if info.image else None
-        self.card = InfoCard(
-            player.quiz.anchor, name, info, player.show.lang, language_font(player.overlay.font, player.show.lang), picture
-        )
+        font = language_font(player.overlay.font, player.show.lang)
+        self.card = InfoCard(player.quiz.anchor, name, info, player.show.lang, font, picture)
         self.opened_at = self.clock()
         if info.pause and player.status == "playing":
             player.pause()
