@@ -156,7 +156,8 @@ def _scene_texts(root: Node) -> Iterator[tuple[str, NodePath, str]]:
             if scalar(value, "kind") == "text":
                 yield f"objects/{key.value}/text", ("objects", key.value, "text"), "text in the world"
             if child(value, "plaque") is not None:
-                yield f"objects/{key.value}/plaque/text", ("objects", key.value, "plaque", "text"), "plaque under a picture"
+                plaque: NodePath = ("objects", key.value, "plaque", "text")
+                yield f"objects/{key.value}/plaque/text", plaque, "plaque under a picture"
             for part in ("title", "text") if child(value, "info") is not None else ():
                 yield (
                     f"objects/{key.value}/info/{part}",
