@@ -59,6 +59,9 @@ class InfoCard(Card):
             shown.setTexture(picture, 1)
 
 
+CLICK_SLOP = 0.02  # how far (-1..1 across the view) the pointer may move in a click
+
+
 class HotspotHost:
     """Selection of the player's hotspots by mouse; one card open at a time."""
 
@@ -84,7 +87,9 @@ class HotspotHost:
         self.traverser.addCollider(self.picker, self.queue)
         self.marker = _marker(player.scene_root)
         self._events = DirectObject()
-        self._events.accept("mouse1", self.click)
+        self.pressed: tuple[float, float] | None = None
+        self._events.accept("mouse1", self._press)
+        self._events.accept("mouse1-up", self._release)
         player.app.base.taskMgr.add(self._task, HOVER_TASK)
 
     def hotspots(self) -> dict[str, NodePath]:
@@ -116,6 +121,25 @@ class HotspotHost:
                 if (node == into or node.isAncestorOf(into)) and not node.isHidden():
                     return name
         return None
+
+    def _pointer(self) -> tuple[float, float] | None:
+        for pointer in window_pointers(self.player.displays.views):
+            at = pointer.at()
+            if at is not None:
+                return float(at[0]), float(at[1])
+        return None
+
+    def _press(self) -> None:
+        self.pressed = self._pointer()
+
+    def _release(self) -> None:
+        """A click selects; a drag (which turns the view) selects nothing."""
+        pressed, self.pressed = self.pressed, None
+        now = self._pointer()
+        if pressed is not None and now is not None:
+            if max(abs(now[0] - pressed[0]), abs(now[1] - pressed[1])) > CLICK_SLOP:
+                return
+        self.click()
 
     def _pointed(self) -> str | None:
         for pointer in window_pointers(self.player.displays.views):
