@@ -6,12 +6,16 @@
 - ``project``: a copy of a small, valid content root (``tests/spec/project``:
   one scene ``mini``, one bank ``party``, a ``hall.yaml``, a sound, a music
   file and a model) in a temporary folder, free to be changed by the test.
+- The bundled scenes' procedural pictures (``scripts/make-media``, not kept in git) are
+  made once when they are missing, as ``scripts/setup`` makes them.
 """
 
 from __future__ import annotations
 
 import logging
 import shutil
+import subprocess
+import sys
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -20,6 +24,13 @@ import pytest
 from exhibit.spec.project import Project
 
 SMALL_ROOT = Path(__file__).parent / "spec" / "project"
+REPO = Path(__file__).resolve().parent.parent
+
+
+def pytest_sessionstart(session: pytest.Session) -> None:
+    pictures = REPO / "pictures"
+    if not all((pictures / name).is_file() for name in ("slogan_mission.png", "slogan_people.png")):
+        subprocess.run([sys.executable, str(REPO / "scripts" / "make-media")], check=True, capture_output=True)
 
 
 def pytest_configure(config: pytest.Config) -> None:

@@ -15,6 +15,7 @@ from collections.abc import Callable, Sequence
 from typing import TYPE_CHECKING, Any
 
 from exhibit.render.card import Card, Rect
+from exhibit.render.fonts import language_font
 from exhibit.render.kiosk import BUTTON_COLORS, GOLD
 from exhibit.render.quiz_panel import WIDTH, Pointer
 
@@ -120,7 +121,7 @@ class ChoiceHost:
             self.anchor if self.anchor is not None else player.quiz.anchor,
             timed,
             player.show.lang,
-            player.overlay.font,
+            language_font(player.overlay.font, player.show.lang),
             self._pick,
             window_pointers(player.displays.views),
         )

@@ -131,3 +131,8 @@ def cjk_font(loader: Any = None, style: str = "sans", lang: str | None = None) -
     del loader
     path, face = font_choice(style, lang)
     return _load(str(path), face)
+
+
+def language_font(font: Any, lang: str | None) -> Any:
+    """``font``, or ``lang``'s own font where it has one (Korean: the CJK font has no Hangul)."""
+    return cjk_font(lang=lang) if lang in LANGUAGE_FONTS else font

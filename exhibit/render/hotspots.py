@@ -17,6 +17,7 @@ from collections.abc import Callable
 from typing import TYPE_CHECKING, Any
 
 from exhibit.render.card import Card
+from exhibit.render.fonts import language_font
 from exhibit.render.kiosk import CREAM, GOLD
 from exhibit.render.quiz_panel import HEIGHT, WIDTH, window_pointers
 
@@ -61,6 +62,9 @@ class InfoCard(Card):
             shown.setTexture(picture, 1)
 
 
+CLICK_SLOP = 0.02  # how far (-1..1 across the view) the pointer may move in a click
+
+
 class HotspotHost:
     """Selection of the player's hotspots by mouse; one card open at a time."""
 
@@ -87,7 +91,9 @@ class HotspotHost:
         self.traverser.addCollider(self.picker, self.queue)
         self.marker = _marker(player.scene_root)
         self._events = DirectObject()
-        self._events.accept("mouse1", self.click)
+        self.pressed: tuple[float, float] | None = None
+        self._events.accept("mouse1", self._press)
+        self._events.accept("mouse1-up", self._release)
         player.app.base.taskMgr.add(self._task, HOVER_TASK)
 
     def hotspots(self) -> dict[str, NodePath]:
@@ -143,6 +149,25 @@ class HotspotHost:
                     return name, (p[0], p[1], p[2])
         return None
 
+    def _pointer(self) -> tuple[float, float] | None:
+        for pointer in window_pointers(self.player.displays.views):
+            at = pointer.at()
+            if at is not None:
+                return float(at[0]), float(at[1])
+        return None
+
+    def _press(self) -> None:
+        self.pressed = self._pointer()
+
+    def _release(self) -> None:
+        """A click selects; a drag (which turns the view) selects nothing."""
+        pressed, self.pressed = self.pressed, None
+        now = self._pointer()
+        if pressed is not None and now is not None:
+            if max(abs(now[0] - pressed[0]), abs(now[1] - pressed[1])) > CLICK_SLOP:
+                return
+        self.click()
+
     def _pointed(self) -> str | None:
         for pointer in window_pointers(self.player.displays.views):
             at = pointer.at()
@@ -170,7 +195,8 @@ class HotspotHost:
         picture = player.app.base.loader.loadTexture(str(player.project.root / info.image)) if info.image else None
         self.anchor = hang(player, self.anchor)
         parent = self.anchor if self.anchor is not None else player.quiz.anchor
-        self.card = InfoCard(parent, name, info, player.show.lang, player.overlay.font, picture)
+        font = language_font(player.overlay.font, player.show.lang)
+        self.card = InfoCard(parent, name, info, player.show.lang, font, picture)
         self.opened_at = self.clock()
         if info.pause and player.status == "playing":
             player.pause()

@@ -155,6 +155,9 @@ def _scene_texts(root: Node) -> Iterator[tuple[str, NodePath, str]]:
         for key, value in objects.value:
             if scalar(value, "kind") == "text":
                 yield f"objects/{key.value}/text", ("objects", key.value, "text"), "text in the world"
+            if child(value, "plaque") is not None:
+                plaque: NodePath = ("objects", key.value, "plaque", "text")
+                yield f"objects/{key.value}/plaque/text", plaque, "plaque under a picture"
             for part in ("title", "text") if child(value, "info") is not None else ():
                 yield (
                     f"objects/{key.value}/info/{part}",

@@ -169,7 +169,17 @@ def test_a_plaque_without_every_language_is_a_warning(project: Project, capsys: 
     extra = "    plaque: {text: {zh: 一大会址}}\n"
     status, found = run(project, capsys, file="pictures/meeting.png", extra=extra)
     assert status == 0
-    assert found == [("9", "20", "warning", "the plaque of 'photo' has no 'en' text")]
+    assert found[0] == ("9", "20", "warning", "the plaque of 'photo' has no 'en' text")
+    # the translation sheet lists it too, as every text missing a language
+    assert found[1:] == [
+        (
+            "9",
+            "20",
+            "note",
+            "1 string(s) have no 'en' translation, the first here "
+            "(scene:photos/objects/photo/plaque/text); 'exhibit translate export --lang en' lists them",
+        )
+    ]
 
 
 def test_the_example_in_writing_scenes_passes_check(project: Project, capsys: pytest.CaptureFixture[str]) -> None:

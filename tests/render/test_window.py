@@ -243,7 +243,7 @@ def test_saving_the_scene_while_playing_reloads_it_and_play_goes_on_at_the_same_
 
 
 def test_the_quiz_at_the_end_of_the_scene_is_answered_with_a_click(x, play):
-    p = play(SCENE, "--display", "window", "--size", f"{WINDOW[0]}x{WINDOW[1]}", "--from", "outro.end + 1")
+    p = play(SCENE, "--display", "window", "--size", f"{WINDOW[0]}x{WINDOW[1]}", "--from", "ask.start - 0.5")
     p.expect(PLAYING)
     win = x.window()
     gx, gy, w, h = x.geometry(win)

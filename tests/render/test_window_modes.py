@@ -294,7 +294,7 @@ def test_anaglyph_draws_the_left_eye_in_red_and_the_right_eye_in_cyan(x, play, c
 
 
 def test_the_quiz_on_a_wall_is_answered_by_a_click_in_the_second_walls_window(x, play, tmp_path):
-    p = play(SCENE, "--display", "wall", "--hall", hall_file(tmp_path, WALL_HALL), "--from", "outro.end + 1")
+    p = play(SCENE, "--display", "wall", "--hall", hall_file(tmp_path, WALL_HALL), "--from", "ask.start - 0.5")
     p.expect(PLAYING)
     wins = x.windows(3)
     second = wins[1]

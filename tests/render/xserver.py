@@ -224,7 +224,7 @@ def x(xserver: str) -> Iterator[XClient]:
 def content(tmp_path_factory: pytest.TempPathFactory) -> Path:
     """A content root with the bundled red boat scene (its own copy, to edit) and its narration.
 
-    Audio and the quiz bank are the repository's; recorded and placeholder voices
+    Audio, pictures and the quiz bank are the repository's; recorded and placeholder voices
     come from the repository's voice store when there is one (a cache by content),
     so only the mix is built here, once for every module that imports this fixture.
     """
@@ -234,7 +234,7 @@ def content(tmp_path_factory: pytest.TempPathFactory) -> Path:
     shutil.rmtree(root, ignore_errors=True)  # a build that failed half-way
     (root / "scenes").mkdir(parents=True)
     shutil.copy(REPO / "scenes" / f"{SCENE}.yaml", root / "scenes")
-    for shared in ("audio", "quiz"):
+    for shared in ("audio", "pictures", "quiz"):
         (root / shared).symlink_to(REPO / shared)
     (root / "build").mkdir()
     if (REPO / "build" / "voice").is_dir():

@@ -152,6 +152,7 @@ def _plaque(
     pad = PLAQUE_PAD * plaque.size
 
     def set_lang(lang: str) -> None:
+        node.setFont(cjk_font(lang=lang))  # Korean has a font of its own: no boxes for Hangul
         node.setText(plaque.text.get(lang) or "")
         left, right = node.getLeft() * plaque.size, node.getRight() * plaque.size
         bottom, high = node.getBottom() * plaque.size, node.getTop() * plaque.size
