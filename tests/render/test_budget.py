@@ -8,7 +8,7 @@ import math
 from pathlib import Path
 
 import pytest
-from hypothesis import given
+from hypothesis import example, given
 from hypothesis import strategies as st
 
 from tests.render.conftest_world import WorldView, scene_from, timeline_of
@@ -137,6 +137,7 @@ def test_a_scene_over_the_budget_is_warned_naming_its_costliest_objects() -> Non
     st.floats(30, 110),
     st.tuples(st.floats(-1, 1), st.floats(-1, 1), st.floats(0.5, 500)),
 )
+@example(0.0, 14.0, 30.0, (1.0, -1.0, 0.5))  # on the corner ray: rounding once put it a few ulps outside the cone
 def test_the_view_cone_holds_the_eye_frustum(heading: float, pitch: float, fov: float, where: tuple) -> None:
     """Any point inside one eye's frustum is inside the cone the estimate counts with."""
     from exhibit.timeline.frame import CameraState
@@ -157,22 +158,3 @@ def test_the_view_cone_holds_the_eye_frustum(heading: float, pitch: float, fov: 
     assert budget.Eye.of(CameraState(eye, (heading, pitch, 0.0), fov)).sees(point, 0.0)
     behind = tuple(e - depth * f for e, f in zip(eye, forward, strict=True))
     assert not budget.Eye.of(CameraState(eye, (heading, pitch, 0.0), fov)).sees(behind, 0.1)
-
-
-def test_a_point_on_the_frustum_corner_is_seen() -> None:
-    """The corner ray itself is inside the cone (rounding once put it a few ulps outside)."""
-    from exhibit.timeline.frame import CameraState
-
-    h, p, fov, depth = 0.0, math.radians(14.0), 30.0, 0.5
-    forward = (-math.sin(h) * math.cos(p), math.cos(h) * math.cos(p), math.sin(p))
-    right = (math.cos(h), math.sin(h), 0.0)
-    up = (
-        right[1] * forward[2] - right[2] * forward[1],
-        right[2] * forward[0] - right[0] * forward[2],
-        right[0] * forward[1] - right[1] * forward[0],
-    )
-    half_w = math.tan(math.radians(fov) / 2)
-    x, y = half_w * depth, -half_w / budget.EYE_ASPECT * depth
-    eye = (3.0, -4.0, 5.0)
-    point = tuple(e + depth * f + x * r + y * w for e, f, r, w in zip(eye, forward, right, up, strict=True))
-    assert budget.Eye.of(CameraState(eye, (0.0, 14.0, 0.0), fov)).sees(point, 0.0)

@@ -29,13 +29,18 @@ def quiz_without_database(tmp_path: Path) -> Iterator[Any]:
         yield project
 
 
-def answer_the_quiz(player: Any, step: Callable[[], None]) -> None:
-    """Wait for the panel, then answer with the focused option, as a gaze or a trigger would."""
+def asked(player: Any, step: Callable[[], None]) -> Any:
+    """The quiz panel, once the show has come to its cue (within 5 s)."""
     deadline = time.perf_counter() + 5
     while player.quiz_panel is None and time.perf_counter() < deadline:
         step()
-    panel = player.quiz_panel
-    assert panel is not None, "the quiz was not asked"
+    assert player.quiz_panel is not None, "the quiz was not asked"
+    return player.quiz_panel
+
+
+def answer_the_quiz(player: Any, step: Callable[[], None]) -> None:
+    """Wait for the panel, then answer with the focused option, as a gaze or a trigger would."""
+    panel = asked(player, step)
     for _ in range(40):
         if player.quiz_panel is None:
             break
@@ -116,11 +121,7 @@ def test_the_player_asks_its_quiz_in_the_accessible_mode_when_told(make_player: 
     player.load("quizzed", "en")
     cue_t = next(tc.start for tc in player.timeline.cues if tc.cue.id == "ask")
     player.play(cue_t - 0.1)
-    deadline = time.perf_counter() + 5
-    while player.quiz_panel is None and time.perf_counter() < deadline:
-        player.step()
-    panel = player.quiz_panel
-    assert panel is not None, "the quiz was not asked"
+    panel = asked(player, player.step)
     assert panel.accessible and panel.type_scale == ACCESSIBLE_TYPE
     assert panel.session.accessible, "the round is stored as an accessible one"
     assert panel._countdown is None
