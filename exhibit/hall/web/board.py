@@ -68,7 +68,7 @@ class Board:
 
     def _read(self) -> dict[str, Any]:
         out: dict[str, Any] = {"ranking": [], "attempts_today": 0, "mean_today": None, "hardest": [],
-                               "scenes": self.scenes_today(), **self.visits_today(), "error": None}
+                               **self.today(), "error": None}
         try:
             if self._store is None:
                 self._store = self._open_store()
@@ -94,15 +94,15 @@ class Board:
         return [{"id": q.question_id, "facility": round(q.facility, 3), "answers": q.attempts,
                  "stem": by_id[q.question_id].stem} for q in ranked]
 
-    def scenes_today(self) -> list[dict[str, Any]]:
-        """How many times each scene started today, from the hall's journal."""
-        played = self._tally.read()[0]
-        return [{"scene": scene, "shows": n} for scene, n in played.most_common() if scene]
-
-    def visits_today(self) -> dict[str, list[dict[str, Any]]]:
-        """The options visitors chose and the info cards they opened today, from the hall's journal."""
-        visits = self._tally.read()[1]
-        return {"choices": visits.rows(), "hotspots": visits.hotspot_rows()}
+    def today(self) -> dict[str, list[dict[str, Any]]]:
+        """The scenes played today, the options visitors chose and the info cards they opened,
+        from one read of the hall's journal."""
+        played, visits = self._tally.read()
+        return {
+            "scenes": [{"scene": scene, "shows": n} for scene, n in played.most_common() if scene],
+            "choices": visits.rows(),
+            "hotspots": visits.hotspot_rows(),
+        }
 
 
 class _Tally:
