@@ -306,11 +306,22 @@ class Player:
         duration = self.timeline.duration
         if (self.t if from_t is None else self.transport.clamp(from_t)) >= duration:
             from_t = 0.0  # played to the end: play again from the start
+        if self.status != "playing":
+            self._draw_ready(self.t if from_t is None else self.transport.clamp(from_t))
         self.transport.play(from_t)
         if self.mix is not None:
             self.mix.play(self.t)
 
     resume = play
+
+    def _draw_ready(self, t: float) -> None:
+        """Draw the picture of ``t`` before the sound starts from it: the first frame of a
+        show compiles shaders, uploads textures and starts film decoders (measured: 114 ms
+        at 416x234), which would otherwise show the visitor a picture late for the voice."""
+        if self.show is None:
+            return
+        self.apply(self.show.timeline.state(t))
+        self.app.render_frame()
 
     def pause(self) -> None:
         if not self.transport.pause():
