@@ -10,6 +10,7 @@ from __future__ import annotations
 import math
 import subprocess
 import sys
+import time
 from pathlib import Path
 
 import numpy as np
@@ -124,3 +125,49 @@ def test_a_still_at_t_shows_the_films_frame_for_t(tmp_path: Path) -> None:
     )
     assert done.returncode == 0, done.stderr[-2000:]
     assert shown_number(np.asarray(Image.open(out).convert("RGB"))) == math.floor(3.37 * FPS)
+
+
+SPOKEN = SCREEN.replace("languages: [zh]", "languages: [zh, en]") + """
+    narration:
+      - {{id: one, at: 1, text: {{zh: {zh}, en: {en}}}}}
+"""
+
+
+def test_after_a_pause_a_language_switch_and_a_reload_the_screen_shows_the_frame_of_show_time(  # type: ignore[no-untyped-def]
+    make_player, tmp_path: Path
+) -> None:
+    numbered_film(tmp_path / "films" / "numbers.mp4", 8.0)
+    zh, en = "这是当年的新闻影片，请大家仔细看一看。", "This is a newsreel of the time."
+    text = SPOKEN.format(duration=20, fields="start: 0", zh=zh, en=en)
+    project = project_with(tmp_path, text, "film")
+    player = make_player(project, audio=False, narrate=False)
+    player.load("film", "zh")
+    capture = player.displays.capture()
+
+    def on_screen() -> tuple[int, int]:
+        player.step()
+        return shown_number(capture.pixels("RGB")), math.floor(player.t * FPS + 1e-6)
+
+    player.play(2.0)
+    for _ in range(5):
+        shown, due = on_screen()
+        assert shown == due
+    player.pause()
+    paused_at = player.t
+    for _ in range(3):  # held: the same frame, however long the pause
+        time.sleep(0.1)
+        assert on_screen() == (math.floor(paused_at * FPS + 1e-6),) * 2
+    player.set_language("en")  # the same moment of the line in English: another show time
+    assert player.t != pytest.approx(paused_at, abs=0.2)
+    shown, due = on_screen()
+    assert shown == due
+    scene = tmp_path / "scenes" / "film.yaml"
+    scene.write_text(scene.read_text(encoding="utf-8").replace("newsreel", "film"), encoding="utf-8")
+    before = player.t
+    assert player.reload()
+    shown, due = on_screen()
+    assert player.t == pytest.approx(before) and shown == due
+    player.play()
+    for _ in range(5):
+        shown, due = on_screen()
+        assert shown == due
