@@ -26,7 +26,9 @@ BITS = 10
 SIZE = (320, 180)
 
 
-def numbered_film(path: Path, seconds: float, fps: int = FPS, size: tuple[int, int] = SIZE, bits: int = BITS) -> Path:
+def numbered_film(
+    path: Path, seconds: float, fps: int = FPS, size: tuple[int, int] = SIZE, bits: int = BITS, codec: str = "libx264"
+) -> Path:
     """An H.264 film whose frame n shows n in binary: stripe b (from the left) is white for bit b."""
     import imageio_ffmpeg
 
@@ -34,7 +36,7 @@ def numbered_film(path: Path, seconds: float, fps: int = FPS, size: tuple[int, i
     stripe = width // bits
     path.parent.mkdir(parents=True, exist_ok=True)
     writer = imageio_ffmpeg.write_frames(
-        str(path), size, fps=fps, codec="libx264", quality=8, macro_block_size=2, output_params=["-g", str(fps * 2)]
+        str(path), size, fps=fps, codec=codec, quality=8, macro_block_size=2, output_params=["-g", str(fps * 2)]
     )
     writer.send(None)
     for n in range(round(seconds * fps)):
@@ -171,3 +173,15 @@ def test_after_a_pause_a_language_switch_and_a_reload_the_screen_shows_the_frame
     for _ in range(5):
         shown, due = on_screen()
         assert shown == due
+
+
+@pytest.mark.parametrize(("suffix", "codec"), [(".webm", "libvpx"), (".mov", "libx264")])
+def test_webm_and_quicktime_films_show_the_frame_of_show_time(  # type: ignore[no-untyped-def]
+    make_player, tmp_path: Path, suffix: str, codec: str
+) -> None:
+    numbered_film(tmp_path / "films" / f"numbers{suffix}", 4.0, codec=codec)
+    scene = SCREEN.format(fields="start: 0", duration=10).replace("numbers.mp4", f"numbers{suffix}")
+    player = make_player(project_with(tmp_path, scene, "film"), audio=False)
+    player.load("film")
+    times = [0.5, 2.37, 1.02, 3.9]
+    assert [shown_number(frame_at(player, t)) for t in times] == [math.floor(t * FPS) for t in times]
