@@ -61,6 +61,16 @@ def _reads_back(rendered: str, value: str) -> bool:
     return block == {"k": value} and flow == {"a": "b", "k": value}
 
 
+def _ends_a_flow_entry(written: str) -> bool:
+    """Whether ``written``, the last value of a flow map, reads the same with an entry after it."""
+    try:
+        alone: object = yaml11.safe_load(f"{{k: {written}}}")
+        followed: object = yaml11.safe_load(f"{{k: {written}, z: z}}")
+    except yaml11.YAMLError:
+        return False
+    return isinstance(alone, dict) and followed == {**alone, "z": "z"}
+
+
 def _replace(text: str, node: Node, new: str) -> Edit:
     start, end = node.start_mark.index, node.end_mark.index
     if text[start:end].endswith("\n"):  # a block scalar ends after its last line break
@@ -72,7 +82,10 @@ def _insert_key(text: str, node: MappingNode, lang: str, value: str) -> Edit:
     last = node.value[-1][1]
     entry = f"{lang}: {render_scalar(value)}"
     if node.flow_style:
-        at = last.end_mark.index
+        start, at = last.start_mark.index, last.end_mark.index
+        if isinstance(last, ScalarNode) and not _ends_a_flow_entry(text[start:at]):
+            # a plain value that read well before "}" but not before "," ("room?, ko")
+            return Edit(start, at, f"{json.dumps(last.value, ensure_ascii=False)}, {entry}")
         return Edit(at, at, f", {entry}")
     indent = " " * node.value[0][0].start_mark.column
     eol = "\r\n" if "\r\n" in text else "\n"  # the file's own line ends

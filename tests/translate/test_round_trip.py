@@ -14,7 +14,7 @@ from pathlib import Path
 
 import pytest
 import yaml
-from hypothesis import given, settings
+from hypothesis import example, given, settings
 from hypothesis import strategies as st
 
 from exhibit.cli.main import main
@@ -125,3 +125,49 @@ def test_a_written_value_reads_back_as_the_same_text_in_block_and_flow_maps(valu
     scalar = render_scalar(value)
     assert yaml.safe_load(f"k: {scalar}\n") == {"k": value}
     assert yaml.safe_load(f"t: {{zh: 一, ko: {scalar}}}\n") == {"t": {"zh": "一", "ko": value}}
+
+
+@settings(max_examples=200, deadline=None)
+@given(
+    st.text(alphabet=st.characters(blacklist_categories=("Cs", "Cc", "Zl", "Zp")), min_size=1, max_size=30),
+    st.text(alphabet=st.characters(blacklist_categories=("Cs", "Cc")), max_size=20),
+)
+@example("Visit the room?", "갈까요?")
+@example("a: b?", "x")
+def test_a_language_added_to_a_flow_map_keeps_the_value_before_it(last: str, value: str) -> None:
+    """``{zh: ..., en: Visit the room?}`` plus ``ko``: a plain value that read well before a
+    closing brace must still read the same before the new comma (``room?,`` did not)."""
+    from ruamel.yaml import YAML
+
+    from exhibit.translate.yamlpatch import apply, set_text
+
+    written = render_scalar(last)
+    plain = last.strip()
+    for shown in {written, plain}:  # as this tool writes it, and bare as staff type it
+        text = f"prompt: {{zh: 一, en: {shown}}}\n"
+        try:
+            before = yaml.safe_load(text)
+        except yaml.YAMLError:
+            continue  # not a file staff could have had
+        if not isinstance(before["prompt"], dict):
+            continue
+        node = YAML(typ="rt").compose(text).value[0][1]
+        edit = set_text(text, node, "ko", value, ["zh", "en"])
+        assert edit is not None
+        after = yaml.safe_load(apply(text, [edit]))
+        assert after == {"prompt": {**before["prompt"], "ko": value}}
+
+
+def test_a_question_mark_ending_the_last_plain_value_is_quoted_when_a_language_follows() -> None:
+    from ruamel.yaml import YAML
+
+    from exhibit.translate.yamlpatch import apply, set_text
+
+    text = "prompt: {zh: 去历史展室看看标语吗？, en: Visit the history room and its slogans?}  # asked\n"
+    node = YAML(typ="rt").compose(text).value[0][1]
+    edit = set_text(text, node, "ko", "역사 전시실의 표어를 보러 갈까요?", ["zh", "en"])
+    assert edit is not None
+    assert apply(text, [edit]) == (
+        'prompt: {zh: 去历史展室看看标语吗？, en: "Visit the history room and its slogans?", '
+        'ko: "역사 전시실의 표어를 보러 갈까요?"}  # asked\n'
+    )
