@@ -167,16 +167,35 @@ def test_scan_the_qr_answer_on_a_phone_and_see_the_board(web: LiveHall, browser:
         page.click("[data-lang=en]")
         page.click("#start")
         answer_every_question(page, web)
-        page.fill("#nickname", "Phone Fan")
+        page.fill("#nickname", "红星")  # 红 is in no font of this machine's: the hall's own font draws it
         page.click("#save")
-        page.wait_for_function("() => document.getElementById('saved').textContent.includes('Phone Fan')")
-        board.wait_for_function("() => document.getElementById('ranking').textContent.includes('Phone Fan')",
+        page.wait_for_function("() => document.getElementById('saved').textContent.includes('红星')")
+        board.wait_for_function("() => document.getElementById('ranking').textContent.includes('红星')",
                                 timeout=10000)
         assert board.inner_text("#attempts") == "1"
+        assert two_glyphs_differ(board.locator("#ranking td", has_text="红星")), "the nickname is two empty boxes"
         assert re.search(r"Score \d+ / \d+", page.inner_text("#result"))
     finally:
         phone.close()
         big_screen.close()
+
+
+def two_glyphs_differ(cell: Any) -> bool:
+    """Whether the two characters in ``cell`` are drawn as two different glyphs: characters
+    that no font has are the same empty box, side by side."""
+    import io
+
+    import numpy as np
+    from PIL import Image
+
+    image = np.asarray(Image.open(io.BytesIO(cell.screenshot())).convert("L"), dtype=int)
+    ink = image > image.mean() + 60
+    cols = np.nonzero(ink.any(axis=0))[0]
+    rows = np.nonzero(ink.any(axis=1))[0]
+    glyphs = ink[rows[0] : rows[-1] + 1, cols[0] : cols[-1] + 1]
+    half = glyphs.shape[1] // 2
+    left, right = glyphs[:, :half], glyphs[:, glyphs.shape[1] - half :]
+    return int((left != right).sum()) > 0.1 * left.size
 
 
 def answer_every_question(page: Any, hall: LiveHall) -> None:

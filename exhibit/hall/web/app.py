@@ -268,7 +268,7 @@ class HallWeb:
 
     async def font(self, request: Request) -> Response:
         """The Chinese font the package installs (Noto Sans SC), for screens without one of their own:
-        the pages name it after the system's fonts, so a browser fetches it only for missing glyphs."""
+        the pages name it after the common Chinese system fonts, so a phone that has one never fetches it."""
         path = bundled_font()
         if path is None:
             return self._refuse(request, 404, "no bundled font on this hall")
