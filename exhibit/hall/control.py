@@ -85,6 +85,7 @@ class Command:
     active: bool = False  # for input
     lang: str | None = None  # for go: the show's language (default: the hall's first)
     audio_description: bool = False  # for go: play the mix with the audio description
+    accessible_quiz: bool = False  # for go: the quiz in the accessible mode
     option: int | None = None  # for choose: the option picked for the room (from 1)
 
 
@@ -149,7 +150,8 @@ class HallControl:
 
     def apply(self, command: Command) -> None:
         if command.op == "go":
-            self.go(command.scene, command.origin, command.lang, command.audio_description)
+            self.go(command.scene, command.origin, command.lang, command.audio_description,
+                    command.accessible_quiz)
         elif command.op == "stop":
             self.stop(command.origin)
         elif command.op == "panic":
@@ -164,9 +166,9 @@ class HallControl:
             self.safety(command.op, command.name, command.active, command.origin)
 
     def go(self, scene: str | None = None, origin: str = "operator", lang: str | None = None,
-           audio_description: bool = False) -> bool:
+           audio_description: bool = False, accessible_quiz: bool = False) -> bool:
         """Start ``scene`` now (the next playlist scene when None), in ``lang`` (default: the hall's
-        language), with the audio description when asked; False when it cannot."""
+        language), with the audio description and the accessible quiz when asked; False when it cannot."""
         try:
             if lang is not None and lang not in self.hall.languages:
                 raise ExhibitError(f"the hall has no language '{lang}'; it has {', '.join(self.hall.languages)}")
@@ -180,6 +182,7 @@ class HallControl:
         self._stop_everything("go")
         show = Show(self.playback, name, lang or self.lang, "show", None, self._listeners(name))
         show.audio_description = audio_description
+        show.accessible_quiz = accessible_quiz
         show.description_output = self.description_output
         if not self._load(show, origin):
             self._enter("standby")
@@ -362,8 +365,14 @@ class HallControl:
     def _preshow(self, slot: Slot) -> None:
         self.next_slot = self.schedule.next_slot(slot.at, inclusive=False)
         self._stop_everything("preshow")
-        show = Show(self.playback, slot.scene, self.lang, "show", slot.at, self._listeners(slot.scene))
-        show.captions = self.hall.schedule[slot.entry].captions if slot.entry < len(self.hall.schedule) else None
+        entry = self.hall.schedule[slot.entry] if slot.entry < len(self.hall.schedule) else None
+        lang = entry.lang if entry is not None and entry.lang is not None else self.lang
+        show = Show(self.playback, slot.scene, lang, "show", slot.at, self._listeners(slot.scene))
+        if entry is not None:  # the entry's options: a slot for a group that needs them
+            show.captions = entry.captions
+            show.audio_description = entry.audio_description
+            show.accessible_quiz = entry.accessible_quiz
+        show.description_output = self.description_output
         self._enter("preshow")
         self.journal.write("preshow", scene=slot.scene, scheduled=slot.at.isoformat())
         if self._load(show, "schedule"):
@@ -391,7 +400,7 @@ class HallControl:
         self._enter("show")
         late = (now - slot.at).total_seconds() if slot is not None else None
         self.journal.write("show_start", scene=show.scene, lang=show.lang, origin=origin,
-                           audio_description=show.audio_description,
+                           audio_description=show.audio_description, accessible_quiz=show.accessible_quiz,
                            scheduled=slot.at.isoformat() if slot else None,
                            late_s=round(late, 3) if late is not None else None,
                            duration=round(show.timeline.duration, 3) if show.timeline else None)
@@ -552,6 +561,7 @@ class HallControl:
             "scene": show.scene if playing and show else (upcoming.scene if upcoming else None),
             "lang": show.lang if playing and show else None,
             "audio_description": show.audio_description if playing and show else None,
+            "accessible_quiz": show.accessible_quiz if playing and show else None,
             "attract": show.scene if show is not None and show.kind == "attract" else None,
             "show_time": round(show.t, 3) if playing and show else None,
             "duration": round(show.timeline.duration, 3) if playing and show and show.timeline else None,
@@ -624,16 +634,18 @@ def safety_command(control: HallControl, op: str, name: Any, active: Any, origin
 
 def parse_command(control: HallControl, op: str, fields: Mapping[str, Any], origin: str) -> Command:
     """A remote command from its name and fields (``scene``, ``lang``, ``audio_description``,
-    ``t``, ``option``, ``name``, ``active``), checked against the hall; :class:`Rejected` says why not."""
+    ``accessible_quiz``, ``t``, ``option``, ``name``, ``active``), checked against the hall;
+    :class:`Rejected` says why not."""
     try:
         if op == "go":
             scene, lang = fields.get("scene"), fields.get("lang")
-            described = fields.get("audio_description", False)
-            if not isinstance(described, bool):
-                raise Rejected("audio_description must be true or false")
+            described, accessible = fields.get("audio_description", False), fields.get("accessible_quiz", False)
+            for name, value in (("audio_description", described), ("accessible_quiz", accessible)):
+                if not isinstance(value, bool):
+                    raise Rejected(f"{name} must be true or false")
             return Command("go", scene=control.catalogue.check(scene) if scene is not None else None,
                            lang=check_lang(control, lang) if lang is not None else None,
-                           origin=origin, audio_description=described)
+                           origin=origin, audio_description=described, accessible_quiz=accessible)
         if op == "seek":
             return Command("seek", t=parse_seconds(fields.get("t")), origin=origin)
         if op == "choose":

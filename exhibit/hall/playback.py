@@ -59,6 +59,10 @@ class Playback(Protocol):
         """The caption size, box and position (and sound captions) of the next show; None: the hall's."""
         ...
 
+    def set_accessible_quiz(self, on: bool) -> None:
+        """The next show's quiz in the accessible mode (larger type, no time limit) or not."""
+        ...
+
     def step(self) -> tuple[float, list[Event], FrameState | None]:
         """Advance to now; the show time, the one-shot events since the last step, and the
         FrameState when one was computed (headless playback computes none unless asked)."""
@@ -91,6 +95,7 @@ class TimelinePlayback:
         self.transport = Transport(clock.monotonic)
         self._warnings: list[str] = []
         self.audio_description = False  # what the next show is loaded with, as a player would
+        self.accessible_quiz = False
         self.caption_style: CaptionSettings | None = None
 
     @property
@@ -143,6 +148,10 @@ class TimelinePlayback:
         (a board, a second screen) read the style from here."""
         self.caption_style = style
 
+    def set_accessible_quiz(self, on: bool) -> None:
+        """Kept for the next show: headless playback asks no questions itself."""
+        self.accessible_quiz = on
+
     def step(self) -> tuple[float, list[Event], FrameState | None]:
         timeline = self.transport.timeline
         if timeline is None:
@@ -171,6 +180,7 @@ class HallPlayer(Protocol):
     """What the hall asks of a player (``exhibit.render.player.Player`` is one)."""
 
     audio_description: bool
+    accessible_quiz: bool
 
     @property
     def show(self) -> object | None: ...
@@ -266,6 +276,10 @@ class PlayerPlayback:
     def set_audio_description(self, on: bool) -> None:
         """Play the next show loaded with the audio description (its own mix) or without."""
         self.player.audio_description = on
+
+    def set_accessible_quiz(self, on: bool) -> None:
+        """Ask the next show's quiz in the accessible mode or not."""
+        self.player.accessible_quiz = on
 
     def step(self) -> tuple[float, list[Event], FrameState | None]:
         self._events = []

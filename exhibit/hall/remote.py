@@ -171,10 +171,12 @@ class OscRemote:
     def _fields(op: str, args: list[Any]) -> dict[str, Any]:
         """A command's OSC arguments, by position, as the fields :func:`parse_command` takes."""
         if op == "go":
-            if len(args) > 3 or not all(isinstance(a, str) for a in args) or args[2:] not in ([], ["ad"]):
-                raise Rejected("go takes a scene name and, optionally, a language")
+            flags = args[2:]
+            if (not all(isinstance(a, str) for a in args) or len(set(flags)) != len(flags)
+                    or not set(flags) <= {"ad", "accessible"}):
+                raise Rejected("go takes a scene name and, optionally, a language, then ad and/or accessible")
             return {"scene": args[0] if args else None, "lang": args[1] if len(args) >= 2 else None,
-                    "audio_description": len(args) == 3}
+                    "audio_description": "ad" in flags, "accessible_quiz": "accessible" in flags}
         if op == "seek":
             if len(args) != 1:
                 raise Rejected("seek takes one time in seconds")

@@ -50,6 +50,7 @@ class Show:
         self.frames = 0
         self.audio_description = False  # the described mix (a playback that plays sound)
         self.captions: CaptionSettings | None = None  # this show's captions (None: the hall's)
+        self.accessible_quiz = False  # its quiz with larger type and no time limit, ranked apart
         #: where the described mix goes when the hall routes it (hall.yaml audio.description)
         self.description_output: DescriptionOutput | None = None
         self.warnings: list[str] = []  # side problems for the hall's journal; the show goes on
@@ -64,6 +65,7 @@ class Show:
         # a routed description leaves the main mix as it is
         self.playback.set_audio_description(self.audio_description and self._routed is None)
         self.playback.set_caption_style(self.captions)
+        self.playback.set_accessible_quiz(self.accessible_quiz)
         self.timeline = self.playback.load(self.scene, self.lang)
         self.playback.set_muted(self.kind == "attract")  # the attract loop plays silently
         if self._routed is not None:

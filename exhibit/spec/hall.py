@@ -202,6 +202,9 @@ class ScheduleEntry(Model):
     playlist: Annotated[list[Id], Field(min_length=1)]
     days: list[Literal["mon", "tue", "wed", "thu", "fri", "sat", "sun"]] | None = None
     captions: CaptionSettings | None = None  # these shows' captions (default: the hall's)
+    lang: Lang | None = None  # these shows' language (default: the hall's first)
+    audio_description: bool = False  # these shows with the audio description (a group's visit)
+    accessible_quiz: bool = False  # their quiz in the accessible mode: larger type, no time limit
 
     @field_validator("from_", "to")
     @classmethod

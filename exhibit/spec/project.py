@@ -14,7 +14,7 @@ from pathlib import Path
 
 from exhibit.spec.common import ID_PATTERN
 from exhibit.spec.errors import Diagnostic, ExhibitError, Location, Severity, did_you_mean
-from exhibit.spec.hall import FLASH_LIMIT, FLASHING_EFFECTS, Hall, default_hall
+from exhibit.spec.hall import FLASH_LIMIT, FLASHING_EFFECTS, Hall, ScheduleEntry, default_hall
 from exhibit.spec.quiz import Bank, check_bank
 from exhibit.spec.scene import Scene
 from exhibit.spec.source import Document, load_file
@@ -282,6 +282,15 @@ def _check_schedule(hall: Hall, doc: Document, scenes: list[str]) -> list[Diagno
                     doc.locate(("schedule", i, "to")),
                 )
             )
+        if entry.lang is not None and entry.lang not in hall.languages:
+            out.append(
+                Diagnostic(
+                    Severity.ERROR,
+                    f"the hall has no language '{entry.lang}'; add it to 'languages' or use one of "
+                    f"{', '.join(hall.languages)}",
+                    doc.locate(("schedule", i, "lang")),
+                )
+            )
         for j, name in enumerate(entry.playlist):
             if name not in scenes:
                 out.append(
@@ -291,6 +300,7 @@ def _check_schedule(hall: Hall, doc: Document, scenes: list[str]) -> list[Diagno
                         doc.locate(("schedule", i, "playlist", j)),
                     )
                 )
+    out += _same_times(hall, doc)
     if hall.attract is not None and hall.attract not in scenes:
         out.append(
             Diagnostic(
@@ -299,6 +309,39 @@ def _check_schedule(hall: Hall, doc: Document, scenes: list[str]) -> list[Diagno
                 doc.locate(("attract",)),
             )
         )
+    return out
+
+
+def _same_times(hall: Hall, doc: Document) -> list[Diagnostic]:
+    """Two entries that start a show at the same moment of a day: only the first plays."""
+    days = ("mon", "tue", "wed", "thu", "fri", "sat", "sun")
+    out: list[Diagnostic] = []
+    for i, entry in enumerate(hall.schedule):
+        for j, earlier in enumerate(hall.schedule[:i]):
+            shared = [d for d in days if (entry.days is None or d in entry.days)
+                      and (earlier.days is None or d in earlier.days)]
+            common = sorted(_show_seconds(entry) & _show_seconds(earlier)) if shared else []
+            if common:
+                at = ", ".join(f"{t // 3600:02d}:{t // 60 % 60:02d}" for t in common[:3])
+                at += ", ..." if len(common) > 3 else ""
+                out.append(Diagnostic(
+                    Severity.WARNING,
+                    f"this entry and entry {j + 1} both start a show at {at} "
+                    f"({', '.join(shared) if len(shared) < 7 else 'every day'}); only entry {j + 1}'s plays: "
+                    "give them opening hours that do not overlap",
+                    doc.locate(("schedule", i)),
+                ))
+    return out
+
+
+def _show_seconds(entry: ScheduleEntry) -> set[int]:
+    """When the entry's shows start, in seconds after midnight."""
+    start, end = entry.minutes()
+    out: set[int] = set()
+    k = 0
+    while start + k * entry.every < end:
+        out.add(round((start + k * entry.every) * 60))
+        k += 1
     return out
 
 

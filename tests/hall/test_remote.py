@@ -121,7 +121,7 @@ def test_malformed_osc_is_logged_and_ignored(hall: LiveHall) -> None:
     assert eventually(lambda: len(hall.journal("malformed")) == 7)
     errors = [r["error"] for r in hall.journal("malformed")]
     assert errors[0] == "'../etc/passwd' is not a scene name (lower-case letters, digits and _; no paths)"
-    assert errors[1] == "go takes a scene name and, optionally, a language"
+    assert errors[1] == "go takes a scene name and, optionally, a language, then ad and/or accessible"
     assert errors[2] == "seek needs a time in seconds >= 0, not 'soon'"
     assert errors[3] == "seek needs a time in seconds >= 0, not -4.0"
     assert errors[4:6] == ["unknown command", "unknown address"]
@@ -273,9 +273,9 @@ def test_a_show_with_the_audio_description_from_osc_and_from_http(hall: LiveHall
     assert hall.control.status()["scene"] == "alpha" and hall.control.status()["lang"] == "en"
     oscsend(hall.osc.port, "/exhibit/go", "ss", "alpha", "en")  # the next show: without, unless asked
     assert eventually(lambda: hall.control.status()["audio_description"] is False)
-    oscsend(hall.osc.port, "/exhibit/go", "sss", "alpha", "en", "loud")  # only "ad" may follow the language
+    oscsend(hall.osc.port, "/exhibit/go", "sss", "alpha", "en", "loud")  # only ad and accessible may follow
     assert eventually(lambda: [r["error"] for r in hall.journal("malformed")] == [
-        "go takes a scene name and, optionally, a language"])
+        "go takes a scene name and, optionally, a language, then ad and/or accessible"])
     code, _ = http(hall, "POST", "/go", {"scene": "beta", "lang": "zh", "audio_description": True})
     assert code == 202
     assert eventually(lambda: hall.control.status()["scene"] == "beta" and hall.control.status()["audio_description"])
@@ -283,3 +283,8 @@ def test_a_show_with_the_audio_description_from_osc_and_from_http(hall: LiveHall
     assert code == 400 and reply["error"] == "audio_description must be true or false"
     starts = hall.journal("show_start")
     assert [r["audio_description"] for r in starts] == [True, False, True]
+    oscsend(hall.osc.port, "/exhibit/go", "ssss", "alpha", "en", "accessible", "ad")
+    assert eventually(lambda: hall.control.status()["accessible_quiz"] is True)
+    assert hall.control.status()["audio_description"] is True
+    code, reply = http(hall, "POST", "/go", {"scene": "beta", "accessible_quiz": 1})
+    assert code == 400 and reply["error"] == "accessible_quiz must be true or false"

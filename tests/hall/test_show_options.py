@@ -36,3 +36,22 @@ def test_the_playback_loads_each_show_with_its_captions_and_audio_description(tm
     assert playback.caption_style is None and playback.audio_description is True  # the hall's captions
     assert rig.control.go("alpha", "test")
     assert playback.audio_description is False
+
+
+def test_a_schedule_entry_for_a_group_sets_its_language_description_and_accessible_quiz(tmp_path: Path) -> None:
+    hall = copy.deepcopy(HALL)
+    hall["languages"] = ["zh", "en"]
+    hall["schedule"][0].update({"lang": "en", "audio_description": True, "accessible_quiz": True})
+    rig = build(tmp_path, hall)
+    playback = rig.control.playback
+    assert isinstance(playback, TimelinePlayback)
+    rig.advance_to(datetime(2025, 7, 4, 9, 0))
+    show = rig.control.show
+    assert show is not None and (show.lang, show.audio_description, show.accessible_quiz) == ("en", True, True)
+    assert (playback.audio_description, playback.accessible_quiz) == (True, True)
+    started = rig.journal("show_start")[-1]
+    assert (started["lang"], started["audio_description"], started["accessible_quiz"]) == ("en", True, True)
+    assert rig.control.go("beta", "test")  # the operator's GO: the hall's own options
+    assert (playback.audio_description, playback.accessible_quiz) == (False, False)
+    assert rig.control.go("beta", "test", accessible_quiz=True)
+    assert playback.accessible_quiz is True and rig.control.status()["accessible_quiz"] is True

@@ -71,15 +71,19 @@ def test_go_on_the_console_and_the_show_time_moves(web: LiveHall, page: Any) -> 
                            " || document.getElementById('state').textContent.startsWith('Postshow')")
 
 
-def test_go_with_the_audio_description_from_the_console(web: LiveHall, page: Any) -> None:
+def test_go_with_the_audio_description_and_the_accessible_quiz_from_the_console(web: LiveHall, page: Any) -> None:
     page.goto(f"http://127.0.0.1:{web.http.port}/console")
     page.wait_for_function("() => document.getElementById('scene-select').options.length === 3")
     page.select_option("#scene-select", "beta")
     page.select_option("#lang-select", "en")
     page.check("#ad")
+    page.check("#accessible")
     page.click("#go")
-    page.wait_for_function("() => document.getElementById('lang').textContent === '(en, AD)'", timeout=5000)
-    assert web.control.status()["audio_description"] is True
+    page.wait_for_function("() => document.getElementById('lang').textContent.startsWith('(en, AD, ')", timeout=5000)
+    assert page.inner_text("#lang") in ("(en, AD, 无障碍答题)", "(en, AD, Accessible quiz)")
+    status = web.control.status()
+    assert (status["audio_description"], status["accessible_quiz"]) == (True, True)
+    assert web.control.playback.accessible_quiz is True  # what the show's quiz is asked in
     page.click("#stop")
     page.click("#confirm-yes")
     assert eventually(lambda: web.control.status()["state"] == "postshow")

@@ -2,10 +2,11 @@
 
 Console (``/console``, behind the token when there is one): ``GET /status``, ``GET /api/console``
 (everything the console shows), ``GET /api/events`` (the same, as server-sent events whenever it
-changes), and the commands ``POST /go`` (``{"scene": NAME, "lang": L, "audio_description": false}``,
-or empty for the next scene), ``/stop``, ``/panic``, ``/reset``, ``/seek`` (``{"t": seconds}``),
-``/input`` (``{"name": N, "active": true}``), ``/disable`` and ``/enable`` (``{"name": EFFECT}``),
-answered ``202`` (a PANIC: only when every output is at its safe value, else ``503``).
+changes), and the commands ``POST /go`` (``{"scene": NAME, "lang": L, "audio_description": false,
+"accessible_quiz": false}``, or empty for the next scene), ``/stop``, ``/panic``, ``/reset``,
+``/seek`` (``{"t": seconds}``), ``/input`` (``{"name": N, "active": true}``), ``/disable`` and
+``/enable`` (``{"name": EFFECT}``), answered ``202`` (a PANIC: only when every output is at its
+safe value, else ``503``).
 
 Phone quiz (``/quiz``): ``POST /quiz/api/start`` (``{"lang": L, "accessible": false}``),
 ``/quiz/api/answer`` (``{"round": R, "position": N, "chosen": [0]}``, or ``"timeout": true``),

@@ -7,7 +7,7 @@ const WORDS = {
         standby: "待机", preshow: "准备开演", show: "演出中", postshow: "散场", attract: "循环播放",
         attempts: "答题次数", mean: "平均得分", phones: "手机答题中", panicked: "紧急停止已生效：所有特效处于安全值",
         unreachable: "特效主机无响应", disable: "禁用", enable: "启用", none: "无", offset: "时差", lag: "偏差", chapter: "下一章节",
-        ad: "口述影像" },
+        ad: "口述影像", accessible: "无障碍答题" },
   en: { panic: "PANIC", now: "Now playing", next: "Next show", stop: "STOP", seek: "Seek", reset: "RESET",
         schedule: "Today's shows", effects: "Effect channels", test_on: "Interlock test", test_off: "Clear",
         nodes: "Nodes", quiz: "Quiz today", journal: "Journal", confirm_stop: "A show is playing. Stop it?",
@@ -15,7 +15,7 @@ const WORDS = {
         attract: "Attract loop", attempts: "Attempts", mean: "Mean score", phones: "Rounds on phones",
         panicked: "PANIC holds: every effect at its safe value", unreachable: "Effects host does not answer",
         disable: "Disable", enable: "Enable", none: "none", offset: "offset", lag: "behind", chapter: "Next chapter",
-        ad: "Audio description" },
+        ad: "Audio description", accessible: "Accessible quiz" },
 };
 let ui = localStorage.getItem("exhibit-ui") || (navigator.language.startsWith("zh") ? "zh" : "en");
 let last = null;
@@ -55,7 +55,8 @@ function render(data) {
   $("clock").textContent = (s.time || "").slice(11, 19);
   $("state").textContent = t(s.state) + (s.panic ? " · PANIC" : "");
   $("scene").textContent = s.scene || "";
-  $("lang").textContent = s.lang ? `(${s.lang}${s.audio_description ? ", AD" : ""})` : "";
+  const extras = (s.audio_description ? ", AD" : "") + (s.accessible_quiz ? ", " + t("accessible") : "");
+  $("lang").textContent = s.lang ? `(${s.lang}${extras})` : "";
   $("show-time").textContent = clockText(s.show_time);
   $("duration").textContent = clockText(s.duration);
   const share = s.show_time && s.duration ? Math.min(1, s.show_time / s.duration) : 0;
@@ -127,6 +128,7 @@ $("panic").addEventListener("pointerdown", (e) => { e.preventDefault(); send("pa
 $("panic").addEventListener("keydown", (e) => { if (e.key === "Enter" || e.key === " ") send("panic"); });
 $("go").addEventListener("click", () => send("go", {
   scene: $("scene-select").value, lang: $("lang-select").value, audio_description: $("ad").checked,
+  accessible_quiz: $("accessible").checked,
 }));
 $("stop").addEventListener("click", () => {
   if (last && last.status.state === "show") $("confirm").showModal(); else send("stop");
