@@ -144,7 +144,7 @@ class HotspotHost:
         for entry in self.queue.entries:
             into = entry.getIntoNodePath()
             # the innermost hotspot holding what was hit: a part (a boat's cabin) before its whole
-            holding = [(node.getNumNodes(), name) for name, node in spots.items() if node == into or node.isAncestorOf(into)]
+            holding = [(n.getNumNodes(), name) for name, n in spots.items() if n == into or n.isAncestorOf(into)]
             if holding:
                 name = max(holding)[1]
                 if not spots[name].isHidden():

@@ -135,9 +135,8 @@ def test_the_gold_dot_stands_over_the_cabin_while_it_is_pointed_at(player: Any) 
 
 
 def test_looking_at_the_cabin_in_a_headset_opens_its_card(app: Any, make_player: Any, tmp_path: Any) -> None:
-    from tests.render.test_xr_selection import StillRuntime, look_at, steps_until
-
     from exhibit.render.xr.display import XrDisplays
+    from tests.render.test_xr_selection import StillRuntime, look_at, steps_until
 
     player = make_player(project(tmp_path), audio=False, narrate=False)
     runtime = StillRuntime()

@@ -37,7 +37,9 @@ PAINT = Material("white")
 UV_METRES = 1.2  # one repeat of the plaster and the boards
 
 
-def panel(mesh: Mesh, origin: Vec, across: Vec, up: Vec, color: tuple[float, ...], uv_metres: float = UV_METRES) -> None:
+def panel(
+    mesh: Mesh, origin: Vec, across: Vec, up: Vec, color: tuple[float, ...], uv_metres: float = UV_METRES
+) -> None:
     """A flat rectangle from ``origin`` along ``across`` and ``up`` (metres), cut into cells,
     its front facing ``across x up``."""
     o, u, v = (np.asarray(a, dtype=np.float64) for a in (origin, across, up))
