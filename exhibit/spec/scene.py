@@ -405,6 +405,14 @@ class Light(ObjectBase):
     range: Positive = 20.0
 
 
+def _box_size(value: tuple[float, ...], what: str) -> tuple[float, ...]:
+    """A box's ``[width, depth, height]``: metres greater than 0."""
+    if any(v <= 0 for v in value):
+        shown = ", ".join(f"{v:g}" for v in value)
+        raise ValueError(f"{what}'s width, depth and height are metres greater than 0, got [{shown}]")
+    return value
+
+
 class Hotspot(ObjectBase):
     """An invisible box a visitor selects to open its card: a part of an object (the red
     boat's cabin) or a place in a panorama.
@@ -419,6 +427,11 @@ class Hotspot(ObjectBase):
     size: Size3 = (1.0, 1.0, 1.0)
     part_of: Id | None = None
     info: Info  # what makes it a hotspot: required
+
+    @field_validator("size")
+    @classmethod
+    def _size(cls, value: tuple[float, ...]) -> tuple[float, ...]:
+        return _box_size(value, "a hotspot")
 
 
 class Room(ObjectBase):
@@ -437,6 +450,11 @@ class Room(ObjectBase):
     dado: Color = Color.hex("#7b5a43")
     floor: Color = Color.hex("#9a7352")
     ceiling: Color = Color.hex("#f1eee6")
+
+    @field_validator("size")
+    @classmethod
+    def _size(cls, value: tuple[float, ...]) -> tuple[float, ...]:
+        return _box_size(value, "a room")
 
 
 SceneObject = Annotated[
