@@ -1,7 +1,8 @@
 """A room seen from inside: a wooden floor, four plastered walls and a ceiling.
 
-Every face points inwards, so from outside the room is not drawn at all (back faces are
-culled) and a camera inside sees a closed interior. The walls are plaster above a darker
+Every face points inwards: a camera inside sees a closed interior, while from outside the
+walls nearest the viewer are not drawn (their backs are culled) and the room is an open box,
+so scenes keep a room hidden until the visitor is in it. The walls are plaster above a darker
 dado band (painted panelling) over a skirting board; the floor is wooden boards. The
 surfaces are cut into cells of about half a metre, because the world is lit per vertex:
 a lamp hung in the room then pools its light on the walls and the floor.
