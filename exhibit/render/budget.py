@@ -25,6 +25,7 @@ from exhibit.spec.scene import (
     House,
     Marchers,
     Mist,
+    Room,
     Sailboats,
     Scene,
     Schoolhouse,
@@ -86,6 +87,8 @@ COSTS: dict[str, Cost] = {
     "panorama": Cost(1, 2048, radius=1e9),
     "video": Cost(1, 2, radius=3.0),  # a dome round the camera (two for stereo)
     "sky": Cost(1, 2048),
+    "hotspot": Cost(0, 0, radius=1.0),  # an invisible box: nothing drawn
+    "room": Cost(3, 1776, radius=5.0),  # plaster, wood, paint; its radius is its size's
 }
 TREE_TRIANGLES = 142  # one broadleaf or pine (a willow with its strands: WILLOW_TRIANGLES)
 WILLOW_TRIANGLES = 190
@@ -240,7 +243,7 @@ def items(
         else:
             cost = COSTS.get(kind, COSTS["model"])
             radius = cost.radius * size
-            if isinstance(obj, (House, Schoolhouse)):
+            if isinstance(obj, (House, Schoolhouse, Room)):
                 radius = math.hypot(*obj.size) / 2 * size + 1.0
             if still(scene, obj_id, moving):
                 batch = (kind, *cell_of(obj.pos), "")

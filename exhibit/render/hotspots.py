@@ -143,8 +143,11 @@ class HotspotHost:
         self.queue.sortEntries()
         for entry in self.queue.entries:
             into = entry.getIntoNodePath()
-            for name, node in spots.items():
-                if (node == into or node.isAncestorOf(into)) and not node.isHidden():
+            # the innermost hotspot holding what was hit: a part (a boat's cabin) before its whole
+            holding = [(n.getNumNodes(), name) for name, n in spots.items() if n == into or n.isAncestorOf(into)]
+            if holding:
+                name = max(holding)[1]
+                if not spots[name].isHidden():
                     p = entry.getSurfacePoint(self.picker.getParent())
                     return name, (p[0], p[1], p[2])
         return None

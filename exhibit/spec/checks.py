@@ -24,6 +24,7 @@ from exhibit.spec.scene import (
     CaptionCue,
     ChoiceCue,
     EffectCue,
+    Hotspot,
     ImageObject,
     JumpCue,
     ModelObject,
@@ -165,6 +166,16 @@ def check_object_refs(ctx: SceneContext, report: _Report) -> None:
     for i, sound in enumerate(ctx.scene.sounds):
         if sound.follow is not None:
             need(("sounds", i, "follow"), sound.follow)
+    for name, obj in ctx.scene.objects.items():
+        if isinstance(obj, Hotspot) and obj.part_of is not None:
+            need(("objects", name, "part_of"), obj.part_of)
+            carrier = ctx.scene.objects.get(obj.part_of)
+            if isinstance(carrier, Hotspot):
+                what = "itself" if carrier is obj else f"'{obj.part_of}', which is a hotspot itself"
+                report.error(
+                    ("objects", name, "part_of"),
+                    f"hotspot '{name}' is part of {what}; make it part of an object that is drawn, or of none",
+                )
 
 
 def check_time_refs(ctx: SceneContext, report: _Report) -> None:

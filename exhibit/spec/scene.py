@@ -405,6 +405,58 @@ class Light(ObjectBase):
     range: Positive = 20.0
 
 
+def _box_size(value: tuple[float, ...], what: str) -> tuple[float, ...]:
+    """A box's ``[width, depth, height]``: metres greater than 0."""
+    if any(v <= 0 for v in value):
+        shown = ", ".join(f"{v:g}" for v in value)
+        raise ValueError(f"{what}'s width, depth and height are metres greater than 0, got [{shown}]")
+    return value
+
+
+class Hotspot(ObjectBase):
+    """An invisible box a visitor selects to open its card: a part of an object (the red
+    boat's cabin) or a place in a panorama.
+
+    Never drawn; a click, a tap, gaze or the trigger finds it as it finds any object with
+    ``info`` (the nearest hit wins). ``size`` is the box in metres, centred on ``pos``.
+    With ``part_of``, ``pos`` and ``hpr`` are in that object's frame: the box rides the object,
+    following its moves and its sway on the water, and goes when the object is hidden.
+    """
+
+    kind: Literal["hotspot"]
+    size: Size3 = (1.0, 1.0, 1.0)
+    part_of: Id | None = None
+    info: Info  # what makes it a hotspot: required
+
+    @field_validator("size")
+    @classmethod
+    def _size(cls, value: tuple[float, ...]) -> tuple[float, ...]:
+        return _box_size(value, "a hotspot")
+
+
+class Room(ObjectBase):
+    """An interior seen from inside: a floor, four walls and a ceiling, facing inwards.
+
+    ``size`` is ``[width, depth, height]`` in metres along x, y and z; ``pos`` is the
+    middle of the floor. The walls are plaster over a darker dado band and a skirting
+    board; the floor is wooden boards. The sun and the sky's haze do not reach inside:
+    the room is lit by a share of the scene's ambient light (daylight from its windows)
+    and by the lamps (``kind: light``) placed in it.
+    """
+
+    kind: Literal["room"]
+    size: Size3 = (8.0, 6.0, 3.2)
+    walls: Color = Color.hex("#e6dfcf")
+    dado: Color = Color.hex("#7b5a43")
+    floor: Color = Color.hex("#9a7352")
+    ceiling: Color = Color.hex("#f1eee6")
+
+    @field_validator("size")
+    @classmethod
+    def _size(cls, value: tuple[float, ...]) -> tuple[float, ...]:
+        return _box_size(value, "a room")
+
+
 SceneObject = Annotated[
     Terrain
     | Water
@@ -422,7 +474,9 @@ SceneObject = Annotated[
     | ImageObject
     | Panorama
     | Video
-    | Light,
+    | Light
+    | Hotspot
+    | Room,
     Field(discriminator="kind"),
 ]
 
@@ -444,6 +498,8 @@ OBJECT_KINDS = (
     "panorama",
     "video",
     "light",
+    "hotspot",
+    "room",
 )
 
 

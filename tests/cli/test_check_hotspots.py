@@ -62,3 +62,73 @@ def test_the_example_in_writing_scenes_passes_a_strict_check(
     out = capsys.readouterr().out
     problems = [line for line in out.splitlines() if ": error: " in line or ": warning: " in line]
     assert (status, problems) == (0, [])
+
+
+PARTS = """title: {{zh: 红船, en: The Red Boat}}
+languages: [zh, en]
+duration: 10
+objects:
+  boat: {{kind: red_boat}}
+  cabin:
+    kind: hotspot
+    part_of: {part_of}
+    size: [3.5, 9, 2.3]
+{info}"""
+CARD = """    info:
+      title: {zh: 船舱, en: The cabin}
+      text: {zh: 一九二一年, en: In 1921}
+"""
+
+
+def part_errors(project: Project, capsys: pytest.CaptureFixture[str], part_of: str, info: str = CARD) -> list[str]:
+    path = project.root / "scenes" / "parts.yaml"
+    path.write_text(PARTS.format(part_of=part_of, info=info), encoding="utf-8")
+    status = main(["--root", str(project.root), "check", "--strict", str(path)])
+    out = capsys.readouterr().out.replace(f"{project.root}/", "")
+    found = [line for line in out.splitlines() if ": error: " in line or ": warning: " in line]
+    assert status == (1 if found else 0)
+    return found
+
+
+def test_a_hotspot_part_of_an_object_passes(project: Project, capsys: pytest.CaptureFixture[str]) -> None:
+    assert part_errors(project, capsys, "boat") == []
+
+
+def test_a_hotspot_part_of_no_object_is_located_with_a_suggestion(
+    project: Project, capsys: pytest.CaptureFixture[str]
+) -> None:
+    assert part_errors(project, capsys, "baot") == [
+        "scenes/parts.yaml:8:14: error: unknown object 'baot' (did you mean 'boat'?)"
+    ]
+    assert part_errors(project, capsys, "cabin") == [
+        "scenes/parts.yaml:8:14: error: hotspot 'cabin' is part of itself; make it part of an object that is drawn, "
+        "or of none"
+    ]
+
+
+def test_a_hotspot_without_a_card_is_located(project: Project, capsys: pytest.CaptureFixture[str]) -> None:
+    assert part_errors(project, capsys, "boat", info="") == [
+        "scenes/parts.yaml:6:3: error: missing required key 'info' for hotspot object 'cabin'"
+    ]
+
+
+def test_on_is_not_a_key_of_a_hotspot(project: Project, capsys: pytest.CaptureFixture[str]) -> None:
+    """YAML reads a bare ``on`` as true: the key is ``part_of``, and the error says which keys there are."""
+    found = part_errors(project, capsys, "boat\n    on: boat")
+    assert len(found) == 1 and found[0].startswith("scenes/parts.yaml:9:5: error: unknown key 'true'")
+    assert "part_of" in found[0]
+
+
+@pytest.mark.parametrize("heading", ["### A part of an object: `hotspot`", "### A room seen from inside: `room`"])
+def test_the_examples_of_hotspot_parts_and_rooms_pass_a_strict_check(
+    project: Project, capsys: pytest.CaptureFixture[str], heading: str
+) -> None:
+    docs = (Path(__file__).resolve().parents[2] / "docs" / "writing-scenes.md").read_text(encoding="utf-8")
+    section = docs[docs.index(heading) :]
+    start = section.index("```yaml\n") + 8
+    scene = project.root / "scenes" / "example.yaml"
+    scene.write_text(section[start : section.index("```\n", start)], encoding="utf-8")
+    status = main(["--root", str(project.root), "check", "--strict", str(scene)])
+    out = capsys.readouterr().out
+    problems = [line for line in out.splitlines() if ": error: " in line or ": warning: " in line]
+    assert (status, problems) == (0, [])

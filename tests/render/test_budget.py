@@ -5,6 +5,7 @@ draw calls and triangles per eye hold what Panda3D's cull really leaves to draw.
 from __future__ import annotations
 
 import math
+from dataclasses import astuple
 from pathlib import Path
 
 import pytest
@@ -57,10 +58,16 @@ def built(view: WorldView, objects: str) -> tuple[int, int]:
         world.destroy()
 
 
-@pytest.mark.parametrize("kind", ["house", "schoolhouse", "flag", "red_boat", "light", "water", "snow", "mist"])
+@pytest.mark.parametrize("kind", ["house", "schoolhouse", "flag", "red_boat", "light", "water", "snow", "mist", "room"])
 def test_the_cost_table_is_what_each_builder_makes(view: WorldView, kind: str) -> None:
     cost = budget.COSTS[kind]
     assert built(view, f"{{kind: {kind}}}") == (cost.draw_calls, cost.triangles)
+
+
+def test_a_hotspot_draws_nothing(view: WorldView) -> None:
+    card = "{title: {zh: 船舱}, text: {zh: 船舱}}"
+    drawn = built(view, f"{{kind: hotspot, size: [3, 9, 2], info: {card}}}")
+    assert drawn == (0, 0) == astuple(budget.COSTS["hotspot"])[:2]
 
 
 def test_counted_kinds_cost_per_tree_figure_and_character(view: WorldView) -> None:

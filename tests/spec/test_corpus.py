@@ -308,7 +308,7 @@ EXPECTED: dict[str, list[Expected]] = {
     "scenes/missing_kind.yaml": [
         (2, 3, ERROR, "missing 'kind': say which one this is (terrain, water, red_boat, house, "
                       "schoolhouse, flag, marchers, sailboat, trees, snow, mist, text, model, image, "
-                      "panorama, video, light)"),
+                      "panorama, video, light, hotspot, room)"),
         (5, 5, ERROR, "missing 'do': say which one this is (show, hide, move, tint, environment, "
                       "effect, caption, title, fade, sound, quiz, animate, jump, choice)"),
     ],
@@ -469,10 +469,10 @@ EXPECTED: dict[str, list[Expected]] = {
     "scenes/unknown_object_kind.yaml": [
         (2, 16, ERROR, "unknown object kind 'redboat' (did you mean 'red_boat'?); expected one "
                        "of: terrain, water, red_boat, house, schoolhouse, flag, marchers, sailboat, "
-                       "trees, snow, mist, text, model, image, panorama, video, light"),
+                       "trees, snow, mist, text, model, image, panorama, video, light, hotspot, room"),
         (3, 16, ERROR, "unknown object kind 'mountain'; expected one of: terrain, water, "
                        "red_boat, house, schoolhouse, flag, marchers, sailboat, trees, snow, mist, "
-                       "text, model, image, panorama, video, light"),
+                       "text, model, image, panorama, video, light, hotspot, room"),
     ],
     "scenes/unknown_object_ref.yaml": [
         (6, 43, ERROR, "unknown object 'bot' (did you mean 'boat'?)"),

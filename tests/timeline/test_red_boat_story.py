@@ -8,6 +8,7 @@ as a room that picks the history room.
 
 from __future__ import annotations
 
+import math
 from pathlib import Path
 
 import pytest
@@ -30,6 +31,16 @@ def timeline(lang: str) -> Timeline:
 
 def event(tl: Timeline, kind: str, name: str) -> object:
     return next(e for e in tl.events(-1.0, tl.duration) if e.kind == kind and e.name == name)
+
+
+def facing(tl: Timeline, t: float, name: str) -> float:
+    """Degrees between the camera's view at ``t`` and the direction to object ``name``."""
+    camera = tl.state(t).camera
+    h, p = math.radians(camera.hpr[0]), math.radians(camera.hpr[1])
+    axis = (-math.sin(h) * math.cos(p), math.cos(h) * math.cos(p), math.sin(p))
+    to = [a - b for a, b in zip(tl.state(t).objects[name].pos, camera.pos, strict=True)]
+    cos = sum(a * b for a, b in zip(axis, to, strict=True)) / math.hypot(*to)
+    return math.degrees(math.acos(max(-1.0, min(1.0, cos))))
 
 
 @pytest.mark.parametrize("lang", LANGUAGES)
@@ -56,10 +67,15 @@ def test_the_history_room_shows_its_boards_and_jumps_back_to_the_story(lang: str
     room = tl.jump_target(event(tl, "choice", "more"), option=2)  # type: ignore[arg-type]
     assert room == pytest.approx(tl.at("room.start"))
     assert tl.at("main_end.start") < room  # the segment lies after the main story
-    shown = tl.state(room + 4).objects
-    assert shown["board_mission"].visible and not shown["board_people"].visible
-    later = tl.state(tl.at("room_out.start") - 1).objects
-    assert later["board_people"].visible and not later["board_mission"].visible
+    inside = ("history_room", "room_lamp", "board_mission", "board_people")
+    for t in (room, room + 4, tl.at("room_out.start") - 1):
+        assert all(tl.state(t).objects[name].opacity == 1.0 for name in inside)
+    for t in (0.0, tl.at("founding@founding"), tl.at("more.end"), tl.at("main_end.start")):
+        assert all(tl.state(t).objects[name].opacity == 0.0 for name in inside)  # not on the lake
+    # the view faces the first board, then turns to the second
+    assert facing(tl, room + 4, "board_mission") < 5.0 < facing(tl, room + 4, "board_people")
+    later = tl.at("room_out.start") - 1
+    assert facing(tl, later, "board_people") < 5.0 < facing(tl, later, "board_mission")
     back = next(e for e in tl.events(tl.at("room_out.start"), tl.duration) if e.kind == "jump")
     assert tl.jump_target(back) == pytest.approx(tl.at("more.end"))  # back where the room left
     assert tl.fade_at(tl.at("more.end")) == pytest.approx(0.0)  # the story is in view again

@@ -290,16 +290,17 @@ def build(obj_id: str, obj: RedBoat, ctx: BuildContext) -> Piece:
     tender(parts, (-beam / 2 - 1.05, -2.5, 0.0))
 
     root = NodePath(obj_id)
-    body = root.attachNewNode("hull")
+    rides = root.attachNewNode("sway")  # the swell's motion, in metres (hotspots ride it)
+    body = rides.attachNewNode("hull")
     scale = obj.length / LENGTH
     body.setScale(scale)
     parts.attach(body, obj_id, ctx.glsl)
     if not ctx.has_water:
-        return Piece(root)
+        return Piece(root, carrier=rides)
 
     def animate(frame: FrameState) -> None:  # the same as sway.vert.glsl, for a boat alone
         t = frame.t
-        body.setPosHpr(
+        rides.setPosHpr(
             0.0,
             0.0,
             0.035 * math.sin(t * 0.8),
@@ -308,4 +309,4 @@ def build(obj_id: str, obj: RedBoat, ctx: BuildContext) -> Piece:
             0.6 * math.sin(t * 0.71),
         )
 
-    return Piece(root, animate=animate, sway="sway")  # sway.vert.glsl: the same motion
+    return Piece(root, animate=animate, sway="sway", carrier=rides)  # sway.vert.glsl: the same motion

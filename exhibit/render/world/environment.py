@@ -35,6 +35,7 @@ FOG_HEIGHT = 200.0  # metres: the haze halves every ~140 m of height
 MAX_LAMPS = 8  # the shaders' uniform arrays
 OUTDOOR, INDOOR = -2.0, -3.0  # u_lamp_dir.w of point lights (a spot light holds its cone there)
 INDOOR_SPILL = 0.2  # share of an indoor lamp's light that reaches outside, through its windows
+INTERIOR_DAYLIGHT = 0.6  # share of the sky's ambient light inside a room (through its windows)
 
 
 class Atmosphere:
@@ -45,6 +46,7 @@ class Atmosphere:
         self.sky = Sky(root, ctx)
         self.lamps: list[Lamp] = []
         self._lamp_lights: list[tuple[Lamp, NodePath]] = []
+        self.interiors: list[NodePath] = []  # rooms: no sun, no haze, a share of the ambient
         self._last: EnvironmentState | None = None
         if self.glsl:
             self.lamp_pos = PTA_LVecBase4f.emptyArray(MAX_LAMPS)
@@ -88,6 +90,19 @@ class Atmosphere:
                 self.root.setLight(np_)
                 self._lamp_lights.append((lamp, np_))
 
+    def add_interior(self, node: NodePath) -> None:
+        """Keep the sun and the haze out of ``node`` (a room): inside it only a share of the
+        ambient light and the lamps light the walls, whatever the sun does outside."""
+        self.interiors.append(node)
+        if self.glsl:
+            node.setShaderInput("u_sun_color", (0.0, 0.0, 0.0))
+            node.setShaderInput("u_fog", (0.0, FOG_HEIGHT, 0.0, 0.0))
+        else:
+            assert self.sun_np is not None
+            node.setLightOff(self.sun_np)
+            node.setFogOff()
+        self._last = None  # the next frame sets the room's ambient light
+
     def apply(self, frame: FrameState) -> None:
         env = frame.environment
         density = env.fog_density * FOG_SCALE
@@ -105,6 +120,8 @@ class Atmosphere:
         a = env.ambient_intensity
         ambient = (env.ambient_color[0] * a, env.ambient_color[1] * a, env.ambient_color[2] * a)
         if self.glsl:
+            for room in self.interiors:  # (without shaders a room has the whole ambient light)
+                room.setShaderInput("u_ambient", tuple(c * INTERIOR_DAYLIGHT for c in ambient))
             r = self.root
             r.setShaderInput("u_sun_dir", sun)
             r.setShaderInput("u_sun_color", sun_color)

@@ -56,6 +56,11 @@ class Piece:
     sway: str | None = None
     #: what to let go of when the world goes (a film's decoder)
     close: Callable[[], None] | None = None
+    #: the node that parts of this object ride (hotspots ``part_of`` it): the object's
+    #: own motion (a boat's sway) under the world's transform; None: ``node``
+    carrier: NodePath | None = None
+    #: an interior (a room): the sun and the haze do not reach it (environment.py)
+    interior: bool = False
 
 
 @dataclass

@@ -25,12 +25,14 @@ from exhibit.render.world import (
     boat,
     buildings,
     flag,
+    hotspot,
     image,
     light,
     marchers,
     model,
     panorama,
     particles,
+    room,
     sailboat,
     terrain,
     text,
@@ -42,7 +44,7 @@ from exhibit.render.world.capabilities import Capabilities
 from exhibit.render.world.environment import Atmosphere
 from exhibit.render.world.ground import Clearance, Ground, Pad, Track, WaterSheet
 from exhibit.render.world.piece import BuildContext, Piece, placement_of
-from exhibit.spec.scene import Scene
+from exhibit.spec.scene import Hotspot, Scene
 from exhibit.timeline.frame import FrameState, ObjectState
 from exhibit.timeline.model import Timeline
 
@@ -65,6 +67,8 @@ BUILDERS: dict[str, Builder] = {
     "panorama": panorama.build,
     "video": video.build,
     "light": light.build,
+    "hotspot": hotspot.build,
+    "room": room.build,
 }
 
 
@@ -177,6 +181,9 @@ class World:
             n.unstash()
         try:
             found = node.getTightBounds(self.root)
+            if found is None:  # a hotspot: an invisible box
+                box = hotspot.box_bounds(node, self.root)
+                found = (LPoint3f(*box[0]), LPoint3f(*box[1])) if box is not None else None
         finally:
             for n in stashed:
                 n.stash()
@@ -383,6 +390,9 @@ def _build(
             p = lamp.node.getPos(root)
             lamp.indoor = any(pad.contains(p[0], p[1], p[2]) for pad in ground.pads)
         atmosphere.add_lamps(piece.lamps)
+        if piece.interior:
+            atmosphere.add_interior(piece.node)
+    _mount_parts(scene, world)
     if capabilities.glsl:
         if batched:
             world.batches = _batch(scene, world)
@@ -394,15 +404,32 @@ def _build(
     return world
 
 
+def carriers(scene: Scene) -> set[str]:
+    """The objects that hotspots are part of (they keep their own nodes: never batched)."""
+    return {obj.part_of for obj in scene.objects.values() if isinstance(obj, Hotspot) and obj.part_of is not None}
+
+
+def _mount_parts(scene: Scene, world: World) -> None:
+    """Put each hotspot that is ``part_of`` an object under that object's carrier node, so
+    its ``pos`` and ``hpr`` are in the object's frame and it rides the object's motion."""
+    for obj_id, obj in scene.objects.items():
+        if isinstance(obj, Hotspot) and obj.part_of is not None and obj.part_of in world.pieces:
+            carrier = world.pieces[obj.part_of]
+            world.nodes[obj_id].reparentTo(carrier.carrier if carrier.carrier is not None else carrier.node)
+
+
 def _batch(scene: Scene, world: World) -> batch.Batches:
     """Join the still objects of repeatable kinds (with shaders only: without them paper
     windows are lit per house on the CPU); a piece that moves by itself joins a batch
     only where a program does its motion (``Piece.sway``), and stops moving itself."""
     moving = budget.moving_targets(scene)
     waters = budget.mirrored(scene)
+    carrying = carriers(scene)
     members = []
     for obj_id, piece in world.pieces.items():
         if piece.own_look or piece.set_lang or piece.lamps or (piece.animate and not piece.sway):
+            continue
+        if obj_id in carrying:
             continue
         if budget.still(scene, obj_id, moving):
             obj = scene.objects[obj_id]
