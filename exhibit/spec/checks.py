@@ -154,18 +154,29 @@ def check_object_refs(ctx: SceneContext, report: _Report) -> None:
                 hint = f"; the objects are: {', '.join(objects)}" if objects else "; the scene has no objects"
             report.error(path, f"unknown object '{name}'{hint}")
 
+    def need_place(path: PathKey, name: str, what: str) -> None:
+        """An object whose place in the scene is used: a part's place is its carrier's frame."""
+        need(path, name)
+        part = ctx.scene.objects.get(name)
+        if isinstance(part, Hotspot) and part.part_of is not None:
+            report.error(
+                path,
+                f"'{name}' is part of '{part.part_of}' (its pos is in that object's frame); "
+                f"{what} '{part.part_of}' instead",
+            )
+
     for i, cue in enumerate(ctx.scene.cues):
         target = getattr(cue, "target", None)
         if target is not None:
             need(("cues", i, "target"), target)
         if isinstance(cue, SoundCue) and cue.follow is not None:
-            need(("cues", i, "follow"), cue.follow)
+            need_place(("cues", i, "follow"), cue.follow, "let the sound follow")
     for i, key in enumerate(ctx.scene.camera.keys):
         if isinstance(key.look_at, str):
-            need(("camera", "keys", i, "look_at"), key.look_at)
+            need_place(("camera", "keys", i, "look_at"), key.look_at, "look at")
     for i, sound in enumerate(ctx.scene.sounds):
         if sound.follow is not None:
-            need(("sounds", i, "follow"), sound.follow)
+            need_place(("sounds", i, "follow"), sound.follow, "let the sound follow")
     for name, obj in ctx.scene.objects.items():
         if isinstance(obj, Hotspot) and obj.part_of is not None:
             need(("objects", name, "part_of"), obj.part_of)

@@ -132,3 +132,29 @@ def test_the_examples_of_hotspot_parts_and_rooms_pass_a_strict_check(
     out = capsys.readouterr().out
     problems = [line for line in out.splitlines() if ": error: " in line or ": warning: " in line]
     assert (status, problems) == (0, [])
+
+
+def test_looking_at_or_following_a_part_names_its_object_instead(
+    project: Project, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """A part's pos is in its object's frame: the camera or a sound at it would be elsewhere."""
+    scene = CARD + "camera:\n  keys:\n    - {at: 0, pos: [0, -20, 3], look_at: cabin}\n"
+    scene += "cues:\n  - {at: 1, do: sound, file: audio/oars.wav, follow: cabin}\n"
+    (project.root / "audio").mkdir(exist_ok=True)
+    write_tone(project.root / "audio" / "oars.wav")
+    assert part_errors(project, capsys, "boat", info=scene) == [
+        "scenes/parts.yaml:15:42: error: 'cabin' is part of 'boat' (its pos is in that object's frame); "
+        "look at 'boat' instead",
+        "scenes/parts.yaml:17:54: error: 'cabin' is part of 'boat' (its pos is in that object's frame); "
+        "let the sound follow 'boat' instead",
+    ]
+
+
+def write_tone(path: Path) -> None:
+    import wave
+
+    with wave.open(str(path), "wb") as out:
+        out.setnchannels(1)
+        out.setsampwidth(2)
+        out.setframerate(16000)
+        out.writeframes(b"\x00\x00" * 1600)
