@@ -8,6 +8,7 @@ import pytest
 
 from exhibit.cli.main import main
 from exhibit.spec.project import Project
+from tests.cli.docs_examples import strict_check
 from tests.render.gltf_bar import write_bar
 
 LINE = re.compile(r"^(?P<path>[^:\n]+):(?P<line>\d+):(?P<col>\d+): (?P<sev>error|warning|note): (?P<msg>.+)$")
@@ -60,12 +61,8 @@ def test_only_a_model_can_be_animated(project: Project, capsys: pytest.CaptureFi
 
 
 def test_the_example_in_writing_scenes_passes_check(project: Project, capsys: pytest.CaptureFixture[str]) -> None:
-    from pathlib import Path
+    import struct
 
-    docs = (Path(__file__).resolve().parents[2] / "docs" / "writing-scenes.md").read_text(encoding="utf-8")
-    section = docs[docs.index("### Animated models: `animate`") :]
-    start = section.index("```yaml\n") + 8
-    example = section[start : section.index("```\n", start)]
     gltf = project.root / "models" / "boatman.gltf"
     write_bar(gltf, clip="row")
     doc = gltf.read_text(encoding="utf-8").replace(
@@ -74,12 +71,5 @@ def test_the_example_in_writing_scenes_passes_check(project: Project, capsys: py
     gltf.write_text(doc, encoding="utf-8")
     glb = project.root / "models" / "boatman.glb"
     body = gltf.read_bytes() + b" " * (-len(gltf.read_bytes()) % 4)
-    import struct
-
     glb.write_bytes(b"glTF" + struct.pack("<II", 2, 20 + len(body)) + struct.pack("<II", len(body), 0x4E4F534A) + body)
-    scene = project.root / "scenes" / "boatman.yaml"
-    scene.write_text(example, encoding="utf-8")
-    status = main(["--root", str(project.root), "check", "--strict", str(scene)])
-    out, _ = capsys.readouterr()
-    problems = [line for line in out.splitlines() if ": error: " in line or ": warning: " in line]
-    assert (status, problems) == (0, [])
+    assert strict_check(project, capsys, "### Animated models: `animate`", "boatman") == (0, [])

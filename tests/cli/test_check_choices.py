@@ -9,6 +9,7 @@ import pytest
 
 from exhibit.cli.main import main
 from exhibit.spec.project import Project
+from tests.cli.docs_examples import strict_check
 
 HEAD = """title: {zh: 选择, en: Choice}
 languages: [zh, en]
@@ -95,12 +96,4 @@ def test_a_default_past_the_options_is_refused(project: Project, capsys: pytest.
 def test_the_example_in_writing_scenes_passes_a_strict_check(
     project: Project, capsys: pytest.CaptureFixture[str]
 ) -> None:
-    docs = (Path(__file__).resolve().parents[2] / "docs" / "writing-scenes.md").read_text(encoding="utf-8")
-    section = docs[docs.index("### Choices and jumps: `choice`, `jump`") :]
-    start = section.index("```yaml\n") + 8
-    scene = project.root / "scenes" / "red_boat_choice.yaml"
-    scene.write_text(section[start : section.index("```\n", start)], encoding="utf-8")
-    status = main(["--root", str(project.root), "check", "--strict", str(scene)])
-    out = capsys.readouterr().out
-    problems = [line for line in out.splitlines() if ": error: " in line or ": warning: " in line]
-    assert (status, problems) == (0, [])
+    assert strict_check(project, capsys, "### Choices and jumps: `choice`, `jump`", "red_boat_choice") == (0, [])

@@ -9,6 +9,7 @@ import pytest
 
 from exhibit.cli.main import main
 from exhibit.spec.project import Project
+from tests.cli.docs_examples import strict_check
 
 SCENE = """title: {{zh: 红船, en: The Red Boat}}
 languages: [zh, en]
@@ -48,20 +49,6 @@ def test_a_card_without_a_language_and_a_missing_picture_are_located(
         "write it in every language of the scene",
         "scenes/hotspot.yaml:10:14: error: image file 'pictures/cabn.png' does not exist",
     ]
-
-
-def test_the_example_in_writing_scenes_passes_a_strict_check(
-    project: Project, capsys: pytest.CaptureFixture[str]
-) -> None:
-    docs = (Path(__file__).resolve().parents[2] / "docs" / "writing-scenes.md").read_text(encoding="utf-8")
-    section = docs[docs.index("### Hotspots: `info`") :]
-    start = section.index("```yaml\n") + 8
-    scene = project.root / "scenes" / "red_boat_hotspot.yaml"
-    scene.write_text(section[start : section.index("```\n", start)], encoding="utf-8")
-    status = main(["--root", str(project.root), "check", "--strict", str(scene)])
-    out = capsys.readouterr().out
-    problems = [line for line in out.splitlines() if ": error: " in line or ": warning: " in line]
-    assert (status, problems) == (0, [])
 
 
 PARTS = """title: {{zh: 红船, en: The Red Boat}}
@@ -119,19 +106,13 @@ def test_on_is_not_a_key_of_a_hotspot(project: Project, capsys: pytest.CaptureFi
     assert "part_of" in found[0]
 
 
-@pytest.mark.parametrize("heading", ["### A part of an object: `hotspot`", "### A room seen from inside: `room`"])
-def test_the_examples_of_hotspot_parts_and_rooms_pass_a_strict_check(
+@pytest.mark.parametrize(
+    "heading", ["### Hotspots: `info`", "### A part of an object: `hotspot`", "### A room seen from inside: `room`"]
+)
+def test_the_examples_of_hotspots_parts_and_rooms_pass_a_strict_check(
     project: Project, capsys: pytest.CaptureFixture[str], heading: str
 ) -> None:
-    docs = (Path(__file__).resolve().parents[2] / "docs" / "writing-scenes.md").read_text(encoding="utf-8")
-    section = docs[docs.index(heading) :]
-    start = section.index("```yaml\n") + 8
-    scene = project.root / "scenes" / "example.yaml"
-    scene.write_text(section[start : section.index("```\n", start)], encoding="utf-8")
-    status = main(["--root", str(project.root), "check", "--strict", str(scene)])
-    out = capsys.readouterr().out
-    problems = [line for line in out.splitlines() if ": error: " in line or ": warning: " in line]
-    assert (status, problems) == (0, [])
+    assert strict_check(project, capsys, heading, "example") == (0, [])
 
 
 def test_looking_at_or_following_a_part_names_its_object_instead(

@@ -17,6 +17,7 @@ from PIL import Image
 from exhibit.cli.main import main
 from exhibit.spec.picture import MAX_PICTURE_SIDE
 from exhibit.spec.project import Project
+from tests.cli.docs_examples import strict_check
 
 LINE = re.compile(r"^(?P<path>[^:\n]+):(?P<line>\d+):(?P<col>\d+): (?P<sev>error|warning|note): (?P<msg>.+)$")
 
@@ -183,17 +184,9 @@ def test_a_plaque_without_every_language_is_a_warning(project: Project, capsys: 
 
 
 def test_the_example_in_writing_scenes_passes_check(project: Project, capsys: pytest.CaptureFixture[str]) -> None:
-    docs = (Path(__file__).resolve().parents[2] / "docs" / "writing-scenes.md").read_text(encoding="utf-8")
-    section = docs[docs.index("### Your own pictures: `image`") :]
-    example = section[section.index("```yaml\n") + 8 : section.index("```\n", section.index("```yaml\n") + 8)]
     picture(project.root / "pictures" / "first_congress.jpg", 640, 427)
     picture(project.root / "pictures" / "slogan.png", 800, 200)
-    scene = project.root / "scenes" / "congress.yaml"
-    scene.write_text(example, encoding="utf-8")
-    status = main(["--root", str(project.root), "check", "--strict", str(scene)])
-    out, _ = capsys.readouterr()
-    problems = [line for line in out.splitlines() if ": error: " in line or ": warning: " in line]
-    assert (status, problems) == (0, [])
+    assert strict_check(project, capsys, "### Your own pictures: `image`", "congress") == (0, [])
 
 
 PANORAMA = """title: {{zh: 全景, en: Panorama}}
@@ -252,18 +245,9 @@ def test_panoramas_of_the_right_shape_pass_and_missing_ones_are_located(
 def test_the_panorama_example_in_writing_scenes_passes_check(
     project: Project, capsys: pytest.CaptureFixture[str]
 ) -> None:
-    docs = (Path(__file__).resolve().parents[2] / "docs" / "writing-scenes.md").read_text(encoding="utf-8")
-    section = docs[docs.index("### A 360° backdrop: `panorama`") :]
-    start = section.index("```yaml\n") + 8
-    example = section[start : section.index("```\n", start)]
     picture(project.root / "panoramas" / "yanan_day.jpg", 1024, 512)
     picture(project.root / "panoramas" / "yanan_night_3d.jpg", 1024, 1024)
-    scene = project.root / "scenes" / "yanan.yaml"
-    scene.write_text(example, encoding="utf-8")
-    status = main(["--root", str(project.root), "check", "--strict", str(scene)])
-    out, _ = capsys.readouterr()
-    problems = [line for line in out.splitlines() if ": error: " in line or ": warning: " in line]
-    assert (status, problems) == (0, [])
+    assert strict_check(project, capsys, "### A 360° backdrop: `panorama`", "yanan") == (0, [])
 
 
 FILM = """title: {{zh: 电影, en: Film}}
@@ -347,16 +331,8 @@ def test_film_problems_are_located(project: Project, capsys: pytest.CaptureFixtu
 
 
 def test_the_film_example_in_writing_scenes_passes_check(project: Project, capsys: pytest.CaptureFixture[str]) -> None:
-    docs = (Path(__file__).resolve().parents[2] / "docs" / "writing-scenes.md").read_text(encoding="utf-8")
-    section = docs[docs.index("### A film on a screen: `video`") :]
-    start = section.index("```yaml\n") + 8
     film(project.root / "films" / "newsreel.mp4", seconds=20.0, size="320x240")
-    scene = project.root / "scenes" / "newsreel.yaml"
-    scene.write_text(section[start : section.index("```\n", start)], encoding="utf-8")
-    status = main(["--root", str(project.root), "check", "--strict", str(scene)])
-    out, _ = capsys.readouterr()
-    problems = [line for line in out.splitlines() if ": error: " in line or ": warning: " in line]
-    assert (status, problems) == (0, [])
+    assert strict_check(project, capsys, "### A film on a screen: `video`", "newsreel") == (0, [])
 
 
 def test_pictures_count_in_the_memory_budget_by_their_pixels(
