@@ -444,6 +444,29 @@ class QuizStore:
             ).one()
         return int(row[0]), (None if row[1] is None else float(row[1]))
 
+    def kiosks_today(self, now: datetime | None = None, tz: tzinfo | None = None) -> list[KioskDay]:
+        """Each kiosk that finished a round today (the hall's local day), by name: how many, and
+        when the last one finished; a kiosk missing here, or long silent, may need a look."""
+        since = _utc_naive(period_start("day", now or datetime.now(UTC), tz))
+        query = (
+            select(attempts.c.kiosk, func.count(), func.max(attempts.c.finished_at))
+            .where(attempts.c.finished_at >= since)
+            .group_by(attempts.c.kiosk)
+            .order_by(attempts.c.kiosk)
+        )
+        with self._errors("count today's rounds per kiosk"), self.engine.connect() as conn:
+            rows = conn.execute(query).all()
+        return [KioskDay(str(k), int(n), last.replace(tzinfo=UTC)) for k, n, last in rows]
+
+
+@dataclass(frozen=True)
+class KioskDay:
+    """One kiosk's (or the phones') rounds today and when its last one finished (aware UTC)."""
+
+    kiosk: str
+    rounds: int
+    last: datetime
+
 
 def _add_accessible_column(engine: Engine) -> None:
     """A database made before the accessible mode gets its column (every old attempt was timed)."""

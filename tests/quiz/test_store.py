@@ -131,6 +131,22 @@ def test_daily_and_weekly_leaderboards(store_url: str) -> None:
         assert store.leaderboard("day", now=T0, tz=SHANGHAI, bank="other") == []
 
 
+def test_each_kiosks_rounds_today_and_its_last(store_url: str) -> None:
+    yesterday_late = datetime(2026, 6, 30, 15, 30, tzinfo=UTC)  # Tuesday 23:30 local
+    with QuizStore(store_url) as store:
+        store.record(attempt([100], kiosk="k2", at=T0 - timedelta(minutes=40)))
+        store.record(attempt([100], kiosk="k1", at=T0 - timedelta(minutes=30)))
+        store.record(attempt([0], kiosk="k1", at=T0 - timedelta(minutes=5), completed=False))  # walked away
+        store.record(attempt([100], kiosk="phone", at=T0 - timedelta(minutes=1)))
+        store.record(attempt([100], kiosk="k3", at=yesterday_late))  # silent today: not listed
+        today = store.kiosks_today(now=T0, tz=SHANGHAI)
+    assert [(k.kiosk, k.rounds, k.last) for k in today] == [
+        ("k1", 2, T0 - timedelta(minutes=5)),
+        ("k2", 1, T0 - timedelta(minutes=40)),
+        ("phone", 1, T0 - timedelta(minutes=1)),
+    ]
+
+
 def test_period_starts_in_local_time() -> None:
     assert period_start("day", T0, SHANGHAI) == datetime(2026, 6, 30, 16, 0, tzinfo=UTC)
     assert period_start("week", T0, SHANGHAI) == datetime(

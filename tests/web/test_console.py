@@ -90,3 +90,33 @@ def test_the_tablet_shows_the_next_chapter_and_the_followers_offset(synced: tupl
         assert "wall-left" in page.inner_text("#nodes")
     finally:
         context.close()
+
+
+def test_the_console_lists_each_kiosks_rounds_today_and_how_long_ago_its_last_was(
+    web: LiveHall, tmp_path: Path, browser: Any
+) -> None:
+    """A kiosk that has gone quiet for an hour while the others play may need a look."""
+    from datetime import UTC, datetime, timedelta
+
+    from exhibit.quiz.store import QuizStore
+    from tests.quiz.test_store import attempt
+
+    now = datetime.now(UTC)
+    with QuizStore(f"sqlite:///{tmp_path / 'var' / 'quiz.sqlite3'}") as store:
+        store.record(attempt([100], kiosk="kiosk-east", at=now - timedelta(minutes=62), bank="party_history"))
+        for minutes in (9, 2):
+            store.record(attempt([100], kiosk="kiosk-west", at=now - timedelta(minutes=minutes), bank="party_history"))
+    client = Client(web.http.port)
+    kiosks = client.json("GET", "/api/console")[1]["quiz"]["kiosks"]
+    assert [(k["kiosk"], k["rounds"]) for k in kiosks] == [("kiosk-east", 1), ("kiosk-west", 2)]
+    assert kiosks[0]["ago_s"] == pytest.approx(62 * 60, abs=30) and kiosks[1]["ago_s"] == pytest.approx(120, abs=30)
+    context = browser.new_context(viewport=TABLET_LANDSCAPE, locale="en-US")
+    try:
+        page = context.new_page()
+        page.goto(f"http://127.0.0.1:{web.http.port}/console")
+        page.wait_for_function("() => document.getElementById('kiosks').rows.length === 2")
+        rows = [page.inner_text(f"#kiosks tr:nth-child({i})") for i in (1, 2)]
+        assert rows[0].split() == ["kiosk-east", "1", "rounds", "62", "min", "ago"]
+        assert rows[1].split()[:3] == ["kiosk-west", "2", "rounds"]
+    finally:
+        context.close()

@@ -24,6 +24,7 @@ import json
 import secrets
 import threading
 from collections.abc import AsyncIterator, Callable
+from datetime import datetime
 from importlib import resources
 from pathlib import Path
 from typing import Any
@@ -350,8 +351,12 @@ class HallWeb:
 
     def _quiz_today(self) -> dict[str, Any]:
         data = self.board.data(self.control.hall.languages[0])
+        now = self.board.now()
+        kiosks = [{"kiosk": k["kiosk"], "rounds": k["rounds"],
+                   "ago_s": max(0, round((now - datetime.fromisoformat(k["last"])).total_seconds()))}
+                  for k in data["kiosks"]]
         return {"attempts": data["attempts_today"], "mean": data["mean_today"], "error": data["error"],
-                "rounds_on_phones": len(self.phones.rounds), "refused": self.phones.refused}
+                "kiosks": kiosks, "rounds_on_phones": len(self.phones.rounds), "refused": self.phones.refused}
 
     def _store_warning(self, message: str) -> None:
         self.journal.write("warning", warning=message)

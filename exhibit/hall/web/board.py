@@ -68,7 +68,7 @@ class Board:
 
     def _read(self) -> dict[str, Any]:
         out: dict[str, Any] = {"ranking": [], "attempts_today": 0, "mean_today": None, "hardest": [],
-                               **self.today(), "error": None}
+                               "kiosks": [], **self.today(), "error": None}
         try:
             if self._store is None:
                 self._store = self._open_store()
@@ -77,6 +77,8 @@ class Board:
             out["ranking"] = [{"rank": r.rank, "nickname": r.nickname, "score": r.score, "max_score": r.max_score,
                                "correct": r.correct, "asked": r.asked} for r in rows]
             out["attempts_today"], out["mean_today"] = store.day_summary()
+            out["kiosks"] = [{"kiosk": k.kiosk, "rounds": k.rounds, "last": k.last.isoformat(timespec="seconds")}
+                             for k in store.kiosks_today(self.now())]
             out["hardest"] = self._hardest(store)
         except ExhibitError as exc:
             out["error"] = str(exc).splitlines()[0]

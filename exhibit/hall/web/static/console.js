@@ -7,7 +7,7 @@ const WORDS = {
         standby: "待机", preshow: "准备开演", show: "演出中", postshow: "散场", attract: "循环播放",
         attempts: "答题次数", mean: "平均得分", phones: "手机答题中", panicked: "紧急停止已生效：所有特效处于安全值",
         unreachable: "特效主机无响应", disable: "禁用", enable: "启用", none: "无", offset: "时差", lag: "偏差", chapter: "下一章节",
-        ad: "口述影像", accessible: "无障碍答题" },
+        ad: "口述影像", accessible: "无障碍答题", rounds: "轮", ago: "前", min: "分钟", sec: "秒" },
   en: { panic: "PANIC", now: "Now playing", next: "Next show", stop: "STOP", seek: "Seek", reset: "RESET",
         schedule: "Today's shows", effects: "Effect channels", test_on: "Interlock test", test_off: "Clear",
         nodes: "Nodes", quiz: "Quiz today", journal: "Journal", confirm_stop: "A show is playing. Stop it?",
@@ -15,7 +15,8 @@ const WORDS = {
         attract: "Attract loop", attempts: "Attempts", mean: "Mean score", phones: "Rounds on phones",
         panicked: "PANIC holds: every effect at its safe value", unreachable: "Effects host does not answer",
         disable: "Disable", enable: "Enable", none: "none", offset: "offset", lag: "behind", chapter: "Next chapter",
-        ad: "Audio description", accessible: "Accessible quiz" },
+        ad: "Audio description", accessible: "Accessible quiz", rounds: "rounds", ago: "ago", min: "min",
+        sec: "s" },
 };
 let ui = localStorage.getItem("exhibit-ui") || (navigator.language.startsWith("zh") ? "zh" : "en");
 let last = null;
@@ -87,9 +88,17 @@ function render(data) {
   $("quiz").replaceChildren(
     el("div", {}, `${t("attempts")}: `, el("b", { id: "quiz-attempts" }, q.attempts)),
     el("div", {}, `${t("mean")}: ${q.mean === null ? "–" : Math.round(q.mean * 100) + "%"}`),
-    el("div", { class: "dim" }, `${t("phones")}: ${q.rounds_on_phones}`));
+    el("div", { class: "dim" }, `${t("phones")}: ${q.rounds_on_phones}`),
+    el("table", { id: "kiosks" }, ...(q.kiosks || []).map((k) => el("tr", {},
+      el("td", {}, k.kiosk), el("td", {}, `${k.rounds} ${t("rounds")}`),
+      el("td", { class: "dim" }, `${ago(k.ago_s)}`)))));
   $("journal").replaceChildren(...data.journal.slice().reverse().map((r) => el("div", {},
     `${(r.ts || "").slice(11, 19)} ${r.event} ${r.scene || r.name || r.command || r.error || r.warning || ""}`)));
+}
+
+function ago(seconds) {  // "3 min ago", "3 分钟前"
+  const amount = seconds < 120 ? `${seconds} ${t("sec")}` : `${Math.round(seconds / 60)} ${t("min")}`;
+  return ui === "zh" ? amount + t("ago") : `${amount} ${t("ago")}`;
 }
 
 function bar(level) {
