@@ -314,9 +314,14 @@ def _serve(args: argparse.Namespace, project: Project, hall: Hall, path: Path) -
     host = local_host(hall, journal)
     server = HostServer(host, sock, key=key, files=files, idle_exit=args.idle_exit)
 
+    signalled: list[str] = []
+
     def stop(signum: int, _frame: FrameType | None) -> None:
-        journal.write("signal", signal=signal.Signals(signum).name)
-        host.all_safe(time.monotonic())  # at once, before the loop winds down
+        # Only flags: the handler runs on the main thread, which may be inside the journal's
+        # or the outputs' lock (a write, a refresh) when the signal comes; taking either here
+        # hung the host until the hall killed it, without its safe values going out again.
+        # The loop ends within one refresh period and shutdown sends the safe values.
+        signalled.append(signal.Signals(signum).name)
         server.stopping = True
 
     signal.signal(signal.SIGTERM, stop)
@@ -329,6 +334,8 @@ def _serve(args: argparse.Namespace, project: Project, hall: Hall, path: Path) -
         journal.write("error", error=f"{type(exc).__name__}: {exc}", fatal=True)
         raise
     finally:
+        for name in signalled:
+            journal.write("signal", signal=name)
         host.shutdown(time.monotonic())
         sock.close()
         journal.close()
