@@ -40,6 +40,10 @@ def _bundled() -> list[tuple[str, str]]:
 
 
 SCENES = _bundled()
+#: One language's mix of each scene, the languages taken in turn: the normalizer's sums do
+#: not depend on whose voice it is, and each mix takes seconds against the slow reference.
+ONE_MIX_EACH = [pairs[i % len(pairs)] for i, pairs in enumerate(
+    [[pair for pair in SCENES if pair[0] == name] for name in dict.fromkeys(name for name, _ in SCENES)])]
 
 
 @pytest.fixture(scope="module")
@@ -91,12 +95,11 @@ def test_bundled_scene_meets_the_narration_numbers(
 
 
 @pytest.mark.slow  # shares the build above
-@pytest.mark.slow
 @pytest.mark.skipif(not SCENES, reason="no bundled scenes yet")
 @pytest.mark.parametrize(
     ("name", "lang", "ceiling"),
-    # Every mix at the real ceiling; one at -12 dBTP too (its first minute), where the limiter works hard.
-    [(name, lang, LIMIT_DBTP) for name, lang in SCENES] + [(*SCENES[0], -12.0)] if SCENES else [],
+    # A mix of every scene at the real ceiling; one at -12 dBTP too (its first minute), where the limiter works hard.
+    [(name, lang, LIMIT_DBTP) for name, lang in ONE_MIX_EACH] + [(*SCENES[0], -12.0)] if SCENES else [],
 )
 def test_in_place_normalizing_sounds_as_the_whole_array_one_did(
     built: dict[tuple[str, str], NarrationBuild], name: str, lang: str, ceiling: float
