@@ -341,27 +341,7 @@ def _build(
     if capabilities.glsl:
         ctx.shade(root, "lit", 0)
     atmosphere = Atmosphere(root, ctx)
-    pads, tracks = _shaping(scene)
-    ground.pads.extend(pads)
-    rooms = camera_rooms(scene)
-    pieces: dict[str, Piece] = {}
-    extent = 500.0
-    # the ground first: everything else stands on it
-    for obj_id, obj in scene.objects.items():
-        if obj.kind == "terrain":
-            field_ = terrain.heightfield(obj, terrain.shaping_for(pads, tracks, rooms[obj_id]))
-            ground.fields.append(field_)
-            pieces[obj_id] = terrain.build(obj_id, obj, ctx, field_)
-            extent = max(
-                extent,
-                abs(obj.pos[0]) + obj.size[0] * obj.scale[0] / 2,
-                abs(obj.pos[1]) + obj.size[1] * obj.scale[1] / 2,
-            )
-        elif obj.kind == "water":
-            place = placement_of(obj)
-            ground.waters.append(
-                WaterSheet(place, obj.size[0] * obj.scale[0] / 2, obj.size[1] * obj.scale[1] / 2)
-            )
+    pieces, extent = _build_ground(scene, ctx, ground)
     for obj_id, obj in scene.objects.items():
         if obj.kind == "terrain":
             continue
@@ -402,6 +382,32 @@ def _build(
 
         world._windows = list(root.findAllMatches("**/=" + TRANSLUCENT_TAG))
     return world
+
+
+def _build_ground(scene: Scene, ctx: BuildContext, ground: Ground) -> tuple[dict[str, Piece], float]:
+    """The ground first, since everything else stands on it: terrain (its pieces) and water
+    sheets go into ``ground``; returns the terrain pieces and how far the ground reaches."""
+    pads, tracks = _shaping(scene)
+    ground.pads.extend(pads)
+    rooms = camera_rooms(scene)
+    pieces: dict[str, Piece] = {}
+    extent = 500.0
+    for obj_id, obj in scene.objects.items():
+        if obj.kind == "terrain":
+            field_ = terrain.heightfield(obj, terrain.shaping_for(pads, tracks, rooms[obj_id]))
+            ground.fields.append(field_)
+            pieces[obj_id] = terrain.build(obj_id, obj, ctx, field_)
+            extent = max(
+                extent,
+                abs(obj.pos[0]) + obj.size[0] * obj.scale[0] / 2,
+                abs(obj.pos[1]) + obj.size[1] * obj.scale[1] / 2,
+            )
+        elif obj.kind == "water":
+            place = placement_of(obj)
+            ground.waters.append(
+                WaterSheet(place, obj.size[0] * obj.scale[0] / 2, obj.size[1] * obj.scale[1] / 2)
+            )
+    return pieces, extent
 
 
 def carriers(scene: Scene) -> set[str]:
