@@ -44,7 +44,7 @@ from exhibit.hall.schedule import Schedule, Slot
 from exhibit.hall.show import Listener, Show, ShowFrame
 from exhibit.spec.common import ID_PATTERN
 from exhibit.spec.errors import ExhibitError, did_you_mean
-from exhibit.spec.hall import Hall
+from exhibit.spec.hall import CaptionSettings, Hall
 from exhibit.spec.project import Project
 from exhibit.spec.scene import ChoiceCue
 
@@ -166,7 +166,8 @@ class HallControl:
             self.safety(command.op, command.name, command.active, command.origin)
 
     def go(self, scene: str | None = None, origin: str = "operator", lang: str | None = None,
-           audio_description: bool = False, accessible_quiz: bool = False) -> bool:
+           audio_description: bool = False, accessible_quiz: bool = False,
+           captions: CaptionSettings | None = None) -> bool:
         """Start ``scene`` now (the next playlist scene when None), in ``lang`` (default: the hall's
         language), with the audio description and the accessible quiz when asked; False when it cannot."""
         try:
@@ -183,6 +184,7 @@ class HallControl:
         show = Show(self.playback, name, lang or self.lang, "show", None, self._listeners(name))
         show.audio_description = audio_description
         show.accessible_quiz = accessible_quiz
+        show.captions = captions
         show.description_output = self.description_output
         if not self._load(show, origin):
             self._enter("standby")
@@ -415,6 +417,11 @@ class HallControl:
         except (ExhibitError, OSError) as exc:
             self._error("show_failed", _one_line(exc), scene=show.scene)
             self._end_show("failed", "hall")
+            return
+        leaving = show.take_leaving()
+        if leaving is not None:  # the visitors chose another scene: it follows as a show of its own
+            self._end_show("choice", "visitors")
+            self.go(leaving, "choice", show.lang, show.audio_description, show.accessible_quiz, show.captions)
             return
         if show.ended:
             self._end_show("ended", "show")

@@ -63,6 +63,11 @@ class Playback(Protocol):
         """The next show's quiz in the accessible mode (larger type, no time limit) or not."""
         ...
 
+    def take_leaving(self) -> str | None:
+        """The scene a choice has left the show for (its option's ``scene``), once; the show
+        has ended, and the hall starts that scene."""
+        ...
+
     def step(self) -> tuple[float, list[Event], FrameState | None]:
         """Advance to now; the show time, the one-shot events since the last step, and the
         FrameState when one was computed (headless playback computes none unless asked)."""
@@ -152,6 +157,9 @@ class TimelinePlayback:
         """Kept for the next show: headless playback asks no questions itself."""
         self.accessible_quiz = on
 
+    def take_leaving(self) -> str | None:
+        return self.transport.take_leaving()
+
     def step(self) -> tuple[float, list[Event], FrameState | None]:
         timeline = self.transport.timeline
         if timeline is None:
@@ -181,6 +189,7 @@ class HallPlayer(Protocol):
 
     audio_description: bool
     accessible_quiz: bool
+    follows_choices: bool
 
     @property
     def show(self) -> object | None: ...
@@ -219,6 +228,8 @@ class HallPlayer(Protocol):
 
     def take_visits(self) -> list[dict[str, Any]]: ...
 
+    def take_leaving(self) -> str | None: ...
+
     def enable_hotspots(self) -> Any: ...
 
     def close(self) -> None: ...
@@ -232,6 +243,7 @@ class PlayerPlayback:
         player = open_player()
         self.player = player
         player.enable_hotspots()  # visitors in front of the hall's windows may open info cards
+        player.follows_choices = False  # the hall starts the scene a choice leaves for, as a show
         self._events: list[Event] = []
         self._remove = player.add_listener(self._collect)
 
@@ -280,6 +292,9 @@ class PlayerPlayback:
     def set_accessible_quiz(self, on: bool) -> None:
         """Ask the next show's quiz in the accessible mode or not."""
         self.player.accessible_quiz = on
+
+    def take_leaving(self) -> str | None:
+        return self.player.take_leaving()
 
     def step(self) -> tuple[float, list[Event], FrameState | None]:
         self._events = []

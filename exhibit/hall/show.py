@@ -123,6 +123,10 @@ class Show:
     def ended(self) -> bool:
         return self.playback.status == "ended"
 
+    def take_leaving(self) -> str | None:
+        """The scene a choice left this show for, once (see :meth:`Playback.take_leaving`)."""
+        return self.playback.take_leaving()
+
     def stop(self) -> None:
         if self._routed is not None:
             self._routed.unload()

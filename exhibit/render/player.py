@@ -96,6 +96,9 @@ class Player:
         self.narrate = narrate
         self.audio_description = False  # play the described mix (set before load; per show in a hall)
         self.accessible_quiz = False  # the in-scene quiz with larger type and no time limit, ranked apart
+        #: a choice's option that leaves for another scene: True, the player starts it itself
+        #: (``exhibit play``); False, whoever drives the player takes it (the hall)
+        self.follows_choices = True
         self.progress = progress
         self.on_reload_error = on_reload_error
         self.scene_root: NodePath = NodePath("scene")
@@ -172,6 +175,10 @@ class Player:
         """The selections and choices since the last call (the hall writes them to its journal)."""
         taken, self._visits = self._visits, []
         return taken
+
+    def take_leaving(self) -> str | None:
+        """The scene a choice has left this show for, once (with ``follows_choices`` off)."""
+        return self.transport.take_leaving()
 
     # -- what is playing ---------------------------------------------------------------------
 
@@ -378,6 +385,9 @@ class Player:
         self.apply(frame, events)
         if playing and self.status == "ended" and self.mix is not None:
             self.mix.stop()
+        if self.follows_choices and self.status == "ended" and self.transport.leaving is not None:
+            self._leave_for(self.transport.take_leaving() or "")
+            return self.step() if interactive else frame
         if interactive:
             self.watch.poll()
             self._fit_window()
@@ -387,6 +397,14 @@ class Player:
             keep_showing(self, self.say)  # a lost headset: the show goes on in a window
         self.app.render_frame()
         return frame
+
+    def _leave_for(self, name: str) -> None:
+        """The visitors chose another scene: play it from its start, in this show's language."""
+        assert self.show is not None
+        lang = self.show.lang
+        self.say(f"chose {name}: playing it from the start")
+        self.load(name, lang, lenient_language=True)
+        self.play(0.0)
 
     def _quiz_stop(self, events: list[Event]) -> float | None:
         """Where the first quiz among ``events`` pauses the show, when its panel is shown."""

@@ -105,7 +105,8 @@ def _time_fields(scene: Scene) -> Iterable[tuple[PathKey, TimeExpr]]:
             yield ("cues", i, "to"), cue.to
         elif isinstance(cue, ChoiceCue):
             for k, option in enumerate(cue.options):
-                yield ("cues", i, "options", k, "goto"), option.goto
+                if option.goto is not None:
+                    yield ("cues", i, "options", k, "goto"), option.goto
     for i, key in enumerate(scene.camera.keys):
         yield ("camera", "keys", i, "at"), key.at
     for i, m in enumerate(scene.music):
@@ -339,6 +340,19 @@ def check_choices(ctx: SceneContext, report: _Report) -> None:
                     f"choice {cue.id or i + 1}: {what} has no label in {', '.join(missing)}; "
                     "write it in every language of the scene",
                 )
+        for k, option in enumerate(cue.options):
+            if option.scene is not None:
+                _check_option_scene(ctx, report, ("cues", i, "options", k, "scene"), option.scene)
+
+
+def _check_option_scene(ctx: SceneContext, report: _Report, path: PathKey, name: str) -> None:
+    """An option that leaves for another scene names one of the project's scenes."""
+    scenes = ctx.project.scene_names()
+    if name == ctx.scene.scene_id:
+        report.error(path, f"'{name}' is this scene; to play it again from the start use 'goto: scene.start'")
+    elif name not in scenes:
+        hint = did_you_mean(name, scenes) or (f"; the scenes are: {', '.join(scenes)}" if scenes else "")
+        report.error(path, f"unknown scene '{name}'{hint}")
 
 
 def check_hotspots(ctx: SceneContext, report: _Report) -> None:

@@ -669,8 +669,23 @@ class JumpCue(CueBase):
 
 
 class ChoiceOption(Model):
+    """One option: go on from a time of this scene (``goto``), or leave it for another
+    scene (``scene``), played from its start in the same language."""
+
     label: Text
-    goto: TimeExpr
+    goto: TimeExpr | None = None
+    scene: Id | None = None
+
+    @model_validator(mode="after")
+    def _one_way(self) -> ChoiceOption:
+        if (self.goto is None) == (self.scene is None):
+            raise ValueError("an option needs 'goto' (a time of this scene) or 'scene' (another scene), one of them")
+        return self
+
+    @property
+    def target(self) -> TimeExpr:
+        """Where this scene goes on from: ``goto``, or its end when the option leaves it."""
+        return self.goto if self.goto is not None else TimeExpr.parse("scene.end")
 
 
 class ChoiceCue(CueBase):

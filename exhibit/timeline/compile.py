@@ -333,7 +333,7 @@ class _Compilation:
                 start, end = attempt(path, partial(r.line_start, idx)), attempt(path, partial(r.line_end, idx))
                 self.line_times[idx] = (start, end)
             elif path[0] == "cues" and isinstance(idx, int) and path[2] != "at":
-                self.target_times[(idx, path[4] if path[2] == "options" else 0)] = value  # type: ignore[index]
+                self.target_times[(idx, path[3] if path[2] == "options" else 0)] = value  # type: ignore[index]
             elif path[0] == "cues" and isinstance(idx, int):
                 self.cue_times[idx] = value
             elif path[0] == "camera":
@@ -479,13 +479,16 @@ def _line_place(scene: Scene, i: int) -> PathKey:
 def _target(scene: Scene, i: int, k: int) -> TimeExpr:
     cue = scene.cues[i]
     if isinstance(cue, ChoiceCue):
-        return cue.options[k].goto
+        return cue.options[k].target
     assert isinstance(cue, JumpCue)
     return cue.to
 
 
 def _target_place(scene: Scene, i: int, k: int) -> PathKey:
-    return ("cues", i, "options", k, "goto") if isinstance(scene.cues[i], ChoiceCue) else ("cues", i, "to")
+    cue = scene.cues[i]
+    if isinstance(cue, ChoiceCue):
+        return ("cues", i, "options", k, "goto" if cue.options[k].goto is not None else "scene")
+    return ("cues", i, "to")
 
 
 def _latest(

@@ -424,6 +424,14 @@ class Timeline:
             return targets[(option or cue.default) - 1]
         return targets[0]
 
+    def leaves_for(self, index: int, option: int | None = None) -> str | None:
+        """The scene cue ``index``'s option ``option`` (its default when None) leaves this one
+        for, or None (a jump, or an option that goes on in this scene)."""
+        cue = self.scene.cues[index]
+        if isinstance(cue, ChoiceCue):
+            return cue.options[(option or cue.default) - 1].scene
+        return None
+
     def sound_of(self, event: Event) -> tuple[str, float, str | None] | None:
         """(file, gain dB, followed object) of a sound event: a ``sound`` cue or an entry of ``sounds``.
 

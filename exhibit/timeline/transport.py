@@ -43,6 +43,9 @@ class Transport:
         self.jumped = False  # the last advance jumped: a mix that steers the clock must follow
         self.held: Event | None = None  # a jump held back by a quiz at its time (see advance)
         self.passed: list[Event] = []  # jumps at the time jumped to that are not taken (see _go_on)
+        #: the scene a choice left this one for (its option's ``scene``): this show ends, and
+        #: whoever plays it starts that scene; cleared by :meth:`take_leaving`
+        self.leaving: str | None = None
 
     # -- the timeline --------------------------------------------------------------------------
 
@@ -54,6 +57,7 @@ class Transport:
         another language): at that moment, in the same status, the events before it read.
         """
         self.timeline = timeline
+        self.leaving = None
         self.clock = ShowClock(source, start=0.0 if at is None else at)
         self.t = self.clamp(0.0 if at is None else at)
         if at is None:
@@ -129,7 +133,13 @@ class Transport:
         if not 1 <= option <= count:
             raise ExhibitError(f"option {option} does not exist; this choice has options 1 to {count}")
         self._go_on(timeline.targets[timed.index][option - 1])
+        self.leaving = timeline.leaves_for(timed.index, option)
         return self.t
+
+    def take_leaving(self) -> str | None:
+        """The scene a choice has left this show for, once (None when none has)."""
+        leaving, self.leaving = self.leaving, None
+        return leaving
 
     def _jumps(self, event: Event) -> bool:
         """Whether ``event`` moves the show: a jump to its own time is no jump at all."""
@@ -161,6 +171,7 @@ class Transport:
         if self.held is not None and self.status == "playing" and t is None:
             held, self.held = self.held, None  # the quiz at its time was answered: jump now
             self._go_on(timeline.jump_target(held))
+            self.leaving = timeline.leaves_for(held.index)
             self.jumped = True
             if self.t >= timeline.duration:
                 self.status = "ended"
@@ -191,6 +202,7 @@ class Transport:
         self.jumped = jump is not None
         if jump is not None:
             self._go_on(timeline.jump_target(jump))
+            self.leaving = timeline.leaves_for(jump.index)
             target = self.t
         if self.status == "playing" and target >= timeline.duration:
             self.status = "ended"

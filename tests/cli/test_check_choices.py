@@ -97,3 +97,21 @@ def test_the_example_in_writing_scenes_passes_a_strict_check(
     project: Project, capsys: pytest.CaptureFixture[str]
 ) -> None:
     assert strict_check(project, capsys, "### Choices and jumps: `choice`, `jump`", "red_boat_choice") == (0, [])
+
+
+def test_an_option_may_leave_for_another_scene_of_the_project(
+    project: Project, capsys: pytest.CaptureFixture[str]
+) -> None:
+    assert run(project, capsys, goto="null\n        scene: mini") == (0, [])
+    status, errors = run(project, capsys, goto="null\n        scene: mnii")
+    assert (status, errors) == (1, ["scenes/choice.yaml:18:16: error: unknown scene 'mnii' (did you mean 'mini'?)"])
+    status, errors = run(project, capsys, goto="null\n        scene: choice")
+    assert errors == [
+        "scenes/choice.yaml:18:16: error: 'choice' is this scene; to play it again from the start use "
+        "'goto: scene.start'"
+    ]
+    status, errors = run(project, capsys, goto="extra.start\n        scene: mini")
+    assert status == 1 and len(errors) == 1
+    assert errors[0].startswith("scenes/choice.yaml:16:9: error: ") and (
+        "an option needs 'goto' (a time of this scene) or 'scene' (another scene), one of them" in errors[0]
+    )

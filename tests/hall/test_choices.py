@@ -155,3 +155,29 @@ def test_selections_in_a_window_reach_the_journal_and_the_report(
     assert len(opened) == 2 and opened[0]["scene"] == "choosy" and opened[0]["display"] == "wall"
     assert main(["--root", str(tmp_path), "visits", "--json"]) == 0
     assert json.loads(capsys.readouterr().out)["hotspots"] == [{"scene": "choosy", "object": "boat", "opened": 2}]
+
+
+ELSEWHERE = {"label": {"zh": "去另一场", "en": "Elsewhere"}, "scene": "alpha"}
+LEAVING = {**CHOICE, "options": [CHOICE["options"][0], ELSEWHERE]}
+
+
+@pytest.mark.parametrize(("how", "at"), [("picked", 3.0), ("by default", 8.0)])
+def test_an_option_that_leaves_for_another_scene_ends_the_show_and_starts_that_scene(
+    tmp_path: Path, how: str, at: float
+) -> None:
+    chooser = {**LEAVING, "default": 2} if how == "by default" else LEAVING
+    rig = build(tmp_path, scenes={**SCENES, "choosy": scene("choosy", 40.0, [chooser])},
+                start=datetime(2025, 7, 4, 8, 0))
+    c = rig.control
+    assert c.go("choosy", "test", lang="en", audio_description=True)
+    rig.advance(3.0)
+    if how == "picked":
+        c.apply(parse_command(c, "choose", {"option": 2}, "http"))
+    rig.advance(at - 2.5)
+    status = c.status()
+    assert (status["state"], status["scene"], status["lang"], status["audio_description"]) == (
+        "show", "alpha", "en", True)  # the same language and options
+    assert status["show_time"] < 1.5
+    ended, started = rig.journal("show_end")[-1], rig.journal("show_start")[-1]
+    assert (ended["scene"], ended["reason"]) == ("choosy", "choice")
+    assert (started["scene"], started["origin"]) == ("alpha", "choice")

@@ -115,3 +115,31 @@ def test_the_offered_choice_is_a_card_in_view_picked_by_key_or_click(make_player
     assert player.choices.panel.option_at(x, y, camera) == 1
     assert player.choices.panel.option_at(x, 0.99, camera) is None
     del capture
+
+
+ELSEWHERE = """
+    languages: [en]
+    duration: 8
+    environment: {sky: {zenith: "#1040c0", horizon: "#1040c0"}}
+    camera:
+      keys:
+        - {at: 0, pos: [0, 0, 3], hpr: [0, 30, 0]}
+    cues:
+      - {at: 0, do: caption, text: The other scene, duration: 8}
+"""
+
+
+def test_an_option_that_leaves_for_another_scene_plays_it_from_its_start(make_player: Any, tmp_path: Any) -> None:
+    leaving = JUMPY.replace("{label: More, goto: 8}", "{label: Elsewhere, scene: elsewhere}")
+    project_with(tmp_path, ELSEWHERE, "elsewhere")
+    player = make_player(project_with(tmp_path, leaving, "jumpy"), audio=False, narrate=False)
+    player.load("jumpy", "en")
+    capture = player.displays.capture()
+    player.play(0.0)
+    run_for(player, 0.7)  # the choice is offered from 0.5 s
+    player.pick(2)
+    player.step()
+    assert player.show.scene.scene_id == "elsewhere" and player.status == "playing" and player.t < 0.5
+    assert player.overlay.shown()["captions"] == {"bottom": "The other scene"}
+    sky = capture.pixels("RGB")[5:20].reshape(-1, 3).mean(axis=0)
+    assert sky == pytest.approx((0x10, 0x40, 0xC0), abs=12)  # its sky, not the lake's

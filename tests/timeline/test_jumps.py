@@ -176,3 +176,26 @@ def test_a_jump_at_the_time_of_a_quiz_is_taken_when_the_show_goes_on() -> None:
     wall.now += 0.1
     t, events = moving.advance(interrupt=quiz_stops)
     assert t == tl.duration and [e.kind for e in events] == ["jump"] and moving.status == "ended"
+
+
+def test_an_option_may_go_to_a_time_counted_from_the_scenes_end() -> None:
+    """Such a target is resolved after the scene's length: it once crashed the compiler."""
+    cues = [dict(CUES[1], options=[CUES[1]["options"][0], {"label": {"en": "Skip"}, "goto": "scene.end - 2"}])]
+    tl = timeline(cues)
+    assert tl.targets[0] == (8.0, 28.0)
+
+
+def test_an_option_that_leaves_for_another_scene_ends_this_one_and_names_it() -> None:
+    leave = {"label": {"en": "The Long March"}, "scene": "long_march"}
+    for default, pick in ((1, 2), (2, None)):
+        tl = timeline([dict(CUES[1], default=default, options=[CUES[1]["options"][0], leave])])
+        moving, wall = started(tl)
+        play(moving, wall, 5.0)
+        if pick is not None:
+            moving.pick(pick)
+        play(moving, wall, 10.0)
+        assert moving.status == "ended" and moving.t == pytest.approx(30.0)  # nothing after the choice played
+        assert moving.take_leaving() == "long_march" and moving.take_leaving() is None  # said once
+    moving, wall = started(timeline([dict(CUES[1], options=[CUES[1]["options"][0], leave])]))
+    play(moving, wall, 10.0)  # nobody picked: option 1 goes on in this scene
+    assert moving.status == "playing" and moving.take_leaving() is None
