@@ -66,6 +66,9 @@ def test_the_history_room_shows_its_boards_and_jumps_back_to_the_story(lang: str
     tl = timeline(lang)
     room = tl.jump_target(event(tl, "choice", "more"), option=2)  # type: ignore[arg-type]
     assert room == pytest.approx(tl.at("room.start"))
+    more = event(tl, "choice", "more")
+    assert more is not None and tl.leaves_for(more.index, 3) == "long_march"  # the third: the next scene
+    assert tl.leaves_for(more.index, 2) is None and tl.leaves_for(more.index) is None
     assert tl.at("main_end.start") < room  # the segment lies after the main story
     inside = ("history_room", "room_lamp", "board_mission", "board_people")
     for t in (room, room + 4, tl.at("room_out.start") - 1):
