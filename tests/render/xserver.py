@@ -222,7 +222,8 @@ def x(xserver: str) -> Iterator[XClient]:
 
 @pytest.fixture(scope="session")
 def content(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    """A content root with the bundled red boat scene (its own copy, to edit) and its narration.
+    """A content root with the bundled red boat scene (its own copy, to edit) and its narration
+    (and the Long March, which one of its options leaves for).
 
     Audio, pictures and the quiz bank are the repository's; recorded and placeholder voices
     come from the repository's voice store when there is one (a cache by content),
@@ -234,6 +235,7 @@ def content(tmp_path_factory: pytest.TempPathFactory) -> Path:
     shutil.rmtree(root, ignore_errors=True)  # a build that failed half-way
     (root / "scenes").mkdir(parents=True)
     shutil.copy(REPO / "scenes" / f"{SCENE}.yaml", root / "scenes")
+    shutil.copy(REPO / "scenes" / "long_march.yaml", root / "scenes")  # where the boat's choice may lead
     for shared in ("audio", "pictures", "quiz"):
         (root / shared).symlink_to(REPO / shared)
     (root / "build").mkdir()

@@ -102,21 +102,30 @@ def test_the_console_lists_each_kiosks_rounds_today_and_how_long_ago_its_last_wa
     from tests.quiz.test_store import attempt
 
     now = datetime.now(UTC)
+    midnight = now.astimezone().replace(hour=0, minute=0, second=0, microsecond=0).astimezone(UTC)
+
+    def today(minutes_ago: float, k: int) -> datetime:  # never before midnight: yesterday's would not count
+        return max(now - timedelta(minutes=minutes_ago), midnight + timedelta(seconds=k))
+
+    east = today(62, 1)
     with QuizStore(f"sqlite:///{tmp_path / 'var' / 'quiz.sqlite3'}") as store:
-        store.record(attempt([100], kiosk="kiosk-east", at=now - timedelta(minutes=62), bank="party_history"))
-        for minutes in (9, 2):
-            store.record(attempt([100], kiosk="kiosk-west", at=now - timedelta(minutes=minutes), bank="party_history"))
+        store.record(attempt([100], kiosk="kiosk-east", at=east, bank="party_history"))
+        for k, minutes in enumerate((9, 2), start=2):
+            store.record(attempt([100], kiosk="kiosk-west", at=today(minutes, k), bank="party_history"))
     client = Client(web.http.port)
     kiosks = client.json("GET", "/api/console")[1]["quiz"]["kiosks"]
     assert [(k["kiosk"], k["rounds"]) for k in kiosks] == [("kiosk-east", 1), ("kiosk-west", 2)]
-    assert kiosks[0]["ago_s"] == pytest.approx(62 * 60, abs=30) and kiosks[1]["ago_s"] == pytest.approx(120, abs=30)
+    ago = (now - east).total_seconds()
+    assert kiosks[0]["ago_s"] == pytest.approx(ago, abs=30)
     context = browser.new_context(viewport=TABLET_LANDSCAPE, locale="en-US")
     try:
         page = context.new_page()
         page.goto(f"http://127.0.0.1:{web.http.port}/console")
         page.wait_for_function("() => document.getElementById('kiosks').rows.length === 2")
-        rows = [page.inner_text(f"#kiosks tr:nth-child({i})") for i in (1, 2)]
-        assert rows[0].split() == ["kiosk-east", "1", "rounds", "62", "min", "ago"]
-        assert rows[1].split()[:3] == ["kiosk-west", "2", "rounds"]
+        east_row = page.inner_text("#kiosks tr:nth-child(1)").split()
+        assert east_row[:3] == ["kiosk-east", "1", "rounds"] and east_row[-1] == "ago"
+        shown = int(east_row[3]) * (60 if east_row[4] == "min" else 1)
+        assert shown == pytest.approx(ago, abs=90)
+        assert page.inner_text("#kiosks tr:nth-child(2)").split()[:3] == ["kiosk-west", "2", "rounds"]
     finally:
         context.close()
