@@ -385,8 +385,9 @@ class Player:
         self.apply(frame, events)
         if playing and self.status == "ended" and self.mix is not None:
             self.mix.stop()
-        if self.follows_choices and self.status == "ended" and self.transport.leaving is not None:
-            self._leave_for(self.transport.take_leaving() or "")
+        leaving = self.transport.take_leaving() if self.follows_choices and self.status == "ended" else None
+        if leaving is not None:
+            self._leave_for(leaving)
             return self.step() if interactive else frame
         if interactive:
             self.watch.poll()
