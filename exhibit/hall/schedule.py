@@ -41,13 +41,9 @@ class Schedule:
         for index, entry in enumerate(self.entries):
             if not self._applies(entry, day):
                 continue
-            start, end = entry.minutes()
-            every = entry.every * 60.0
-            k = 0
-            while start * 60.0 + k * every < end * 60.0:
-                at = midnight + timedelta(seconds=start * 60.0 + k * every)
-                slots.append(Slot(at, entry.playlist[k % len(entry.playlist)], index, k))
-                k += 1
+            for k, seconds in enumerate(entry.show_starts()):
+                scene = entry.playlist[k % len(entry.playlist)]
+                slots.append(Slot(midnight + timedelta(seconds=seconds), scene, index, k))
         slots.sort(key=lambda s: (s.at, s.entry))
         return slots
 

@@ -220,6 +220,15 @@ class ScheduleEntry(Model):
 
         return conv(self.from_), conv(self.to)
 
+    def show_starts(self) -> list[float]:
+        """When this entry's shows start on a day it applies to, in seconds after midnight."""
+        start, end = self.minutes()
+        every = self.every * 60.0
+        starts: list[float] = []
+        while start * 60.0 + len(starts) * every < end * 60.0:
+            starts.append(start * 60.0 + len(starts) * every)
+        return starts
+
 
 class QuizSettings(Model):
     db: str = "sqlite:///var/quiz.sqlite3"

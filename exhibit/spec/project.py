@@ -335,14 +335,8 @@ def _same_times(hall: Hall, doc: Document) -> list[Diagnostic]:
 
 
 def _show_seconds(entry: ScheduleEntry) -> set[int]:
-    """When the entry's shows start, in seconds after midnight."""
-    start, end = entry.minutes()
-    out: set[int] = set()
-    k = 0
-    while start + k * entry.every < end:
-        out.add(round((start + k * entry.every) * 60))
-        k += 1
-    return out
+    """When the entry's shows start, to the second after midnight."""
+    return {round(seconds) for seconds in entry.show_starts()}
 
 
 def _check_walls(hall: Hall, doc: Document) -> list[Diagnostic]:
